@@ -1,0 +1,74 @@
+import type { Command } from 'commander';
+import type { Property } from '../../core/db/schema.ts';
+import { parsePropertySettings, propertySettings } from '../../core/properties/property-settings.ts';
+import { createProperty, findProperty, listProperties, updateProperty } from '../../core/properties/property-store.ts';
+import { action } from '../action.ts';
+import { formatTable } from '../format-table.ts';
+
+function describe(p: Property): string {
+  return [
+    ['id', p.id],
+    ['slug', p.slug],
+    ['name', p.name],
+    ['support-address', p.support_address ?? '(unset)'],
+    ['inbound-domain', p.inbound_domain ?? '(unset)'],
+    ['trigger-enabled', String(p.trigger_enabled)],
+    ['trigger-delay', `${p.trigger_delay_seconds} s`],
+    ['trigger-message', p.trigger_message],
+    ['trigger-sender', p.trigger_sender_name],
+    ['trash-retention-days', String(p.trash_retention_days)],
+    ['signing-secret', p.signing_secret],
+  ]
+    .map(([k, v]) => `${k!.padEnd(21)} ${v}`)
+    .join('\n');
+}
+
+/** `switchboard property create|list|show|set`. */
+export function registerProperty(program: Command): void {
+  const property = program.command('property').description('the websites whose chats and tickets Switchboard keeps');
+  property
+    .command('create')
+    .argument('<slug>', 'short unique name, e.g. acme-store')
+    .option('--name <name>', 'display name')
+    .option('--support-address <email>', 'address replies are sent from')
+    .option('--inbound-domain <domain>', 'domain whose mail comes to this property')
+    .description('create a property (a signing secret is generated)')
+    .action(
+      action(async (ctx, slug: string, opts: { name?: string; supportAddress?: string; inboundDomain?: string }) => {
+        const created = await createProperty(await ctx.db(), { slug, name: opts.name, supportAddress: opts.supportAddress, inboundDomain: opts.inboundDomain });
+        ctx.print(created, () => describe(created));
+      }),
+    );
+  property
+    .command('list')
+    .description('list the properties')
+    .action(
+      action(async (ctx) => {
+        const all = await listProperties(await ctx.db());
+        ctx.print(all, () => (all.length ? formatTable(['ID', 'SLUG', 'NAME', 'SUPPORT ADDRESS', 'INBOUND DOMAIN'], all.map((p) => [p.id, p.slug, p.name, p.support_address ?? '', p.inbound_domain ?? ''])) : 'no properties yet'));
+      }),
+    );
+  property
+    .command('show')
+    .argument('[property]', 'slug or id (default: the current property)')
+    .description("show a property's settings")
+    .action(
+      action(async (ctx, ref?: string) => {
+        const found = ref ? await findProperty(await ctx.db(), ref) : await ctx.property();
+        ctx.print(found, () => describe(found));
+      }),
+    );
+  property
+    .command('set')
+    .argument('<property>', 'slug or id')
+    .argument('<settings...>', 'key=value pairs')
+    .description(`change settings: ${Object.entries(propertySettings).map(([k, s]) => `\n  ${k.padEnd(21)} ${s.describe}`).join('')}`)
+    .action(
+      action(async (ctx, ref: string, pairs: string[]) => {
+        const db = await ctx.db();
+        const target = await findProperty(db, ref);
+        const updated = await updateProperty(db, target.id, parsePropertySettings(pairs));
+        ctx.print(updated, () => describe(updated));
+      }),
+    );
+}

@@ -1,0 +1,56 @@
+import type { Command } from 'commander';
+import { migrateToLatest } from '../../core/db/migrate.ts';
+import { seedDemo } from '../../core/demo/seed-demo.ts';
+import { listInbox } from '../../core/inbox/list-inbox.ts';
+import { servicesUp } from '../../services/embedded-services.ts';
+import { action } from '../action.ts';
+import type { CliContext } from '../cli-context.ts';
+
+const log = (message: string) => process.stderr.write(`${message}\n`);
+
+async function seed(ctx: CliContext): Promise<string> {
+  const { property, created } = await seedDemo(await ctx.db());
+  return created ? `demo data loaded into property "${property.slug}"` : `demo data already present in property "${property.slug}"`;
+}
+
+/** `switchboard seed-demo` and `switchboard start`. */
+export function registerSetup(program: Command): void {
+  program
+    .command('seed-demo')
+    .description('load a realistic demo property (agents, departments, tags, chats, missed chats, tickets); once')
+    .action(
+      action(async (ctx) => {
+        process.stdout.write(`${await seed(ctx)}\n`);
+      }),
+    );
+  program
+    .command('start')
+    .description('start Switchboard: embedded services when no URLs are set, migrations, demo data on a new install')
+    .option('--no-demo', 'do not load the demo property into an empty install')
+    .action(
+      action(async (ctx, opts: { demo: boolean }) => {
+        if (!ctx.config.databaseUrl || !ctx.config.redisUrl) {
+          log('starting the embedded Postgres and Redis under .data/ ...');
+          const state = await servicesUp({ dataDir: ctx.config.dataDir, log });
+          log(`postgres ${ctx.config.databaseUrl ? '(DATABASE_URL)' : state.databaseUrl}\nredis    ${ctx.config.redisUrl ? '(REDIS_URL)' : state.redisUrl}`);
+        }
+        const db = await ctx.db();
+        for (const line of await migrateToLatest(db)) log(line);
+        const empty = !(await db.selectFrom('properties').select('id').limit(1).executeTakeFirst());
+        if (empty && opts.demo) log(await seed(ctx));
+        const property = await ctx.property().catch(() => null);
+        if (property) {
+          const open = await listInbox(db, property.id, { status: 'open', agent: 'unassigned', limit: 500 });
+          log(`property "${property.slug}": ${open.items.length}${open.nextCursor ? '+' : ''} open unassigned items`);
+        }
+        log(
+          [
+            'Switchboard is ready. Try:',
+            '  npx switchboard inbox list --status open --agent unassigned',
+            '  npx switchboard inbox show C1',
+            '  npx switchboard --help',
+          ].join('\n'),
+        );
+      }),
+    );
+}

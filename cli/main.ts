@@ -1,0 +1,41 @@
+import { Command, CommanderError } from 'commander';
+import { SwitchboardError } from '../core/errors.ts';
+import { registerContact } from './commands/contact-command.ts';
+import { registerDirectory } from './commands/directory-command.ts';
+import { registerInbox } from './commands/inbox-command.ts';
+import { registerItemActions } from './commands/item-commands.ts';
+import { registerMigrate } from './commands/migrate-command.ts';
+import { registerProperty } from './commands/property-command.ts';
+import { registerServices } from './commands/services-command.ts';
+import { registerSetup } from './commands/setup-commands.ts';
+import { registerTrash } from './commands/trash-command.ts';
+import { describeError } from './describe-error.ts';
+
+// The CLI's composition root: one command per file under commands/, each a thin layer that
+// parses arguments, calls core/ and prints (a table for people, --json for scripts).
+
+const program = new Command('switchboard')
+  .description('Switchboard: the shared inbox of a live-chat product, its workers and its dashboard')
+  .option('-p, --property <slug>', 'the property to act on (default: SWITCHBOARD_PROPERTY, or the only one)')
+  .option('--json', 'print JSON for scripts')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerSetup(program);
+registerServices(program);
+registerMigrate(program);
+registerProperty(program);
+registerDirectory(program);
+registerInbox(program);
+registerItemActions(program);
+registerTrash(program);
+registerContact(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  process.stderr.write(`error: ${describeError(error)}\n`);
+  if (process.env.LOG_LEVEL === 'debug' && error instanceof Error && !(error instanceof SwitchboardError)) process.stderr.write(`${error.stack}\n`);
+  process.exit(error instanceof SwitchboardError ? 1 : 70);
+}

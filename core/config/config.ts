@@ -1,0 +1,81 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseEnv } from 'node:util';
+import { ConfigError } from '../errors.ts';
+
+/** The project's root folder: `.data/` and `.env` live here by default, wherever the command runs. */
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** Everything Switchboard reads from its environment, parsed and checked once at start-up. */
+export interface Config {
+  /** Postgres URL; null means the embedded default under `dataDir`. */
+  databaseUrl: string | null;
+  /** Redis URL; null means the embedded default under `dataDir`. */
+  redisUrl: string | null;
+  /** Where the embedded services keep their data and their state file. */
+  dataDir: string;
+  /** The property (slug or id) commands act on when none is given. */
+  defaultProperty: string | null;
+  logLevel: LogLevel;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads `.env` (if present) under the real environment, which wins. */
+export function readEnvironment(env: Env = process.env, envFile = path.join(projectRoot, '.env')): Env {
+  const fromFile = existsSync(envFile) ? parseEnv(readFileSync(envFile, 'utf8')) : {};
+  return { ...fromFile, ...env };
+}
+
+/** Parses the environment into a Config; a bad value throws a ConfigError naming the variable. */
+export function parseConfig(env: Env): Config {
+  return {
+    databaseUrl: optionalUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: optionalUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    dataDir: path.resolve(projectRoot, nonEmpty(env, 'SWITCHBOARD_DATA_DIR') ?? '.data'),
+    defaultProperty: nonEmpty(env, 'SWITCHBOARD_PROPERTY'),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+  };
+}
+
+function nonEmpty(env: Env, name: string): string | null {
+  const value = env[name]?.trim();
+  return value ? value : null;
+}
+
+function optionalUrl(env: Env, name: string, protocols: string[]): string | null {
+  const value = nonEmpty(env, name);
+  if (value === null) return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} is not a URL: "${value}"`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}, got "${url.protocol}//"`);
+  }
+  return value;
+}
+
+/** Parses an integer variable within bounds. */
+export function intVariable(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = nonEmpty(env, name);
+  if (value === null) return fallback;
+  if (!/^-?\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
+  }
+  return Number(value);
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const value = nonEmpty(env, name);
+  if (value === null) return fallback;
+  if (!(values as readonly string[]).includes(value)) {
+    throw new ConfigError(`${name} must be one of ${values.join(', ')}, got "${value}"`);
+  }
+  return value as T;
+}

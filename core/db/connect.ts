@@ -1,0 +1,15 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+
+// int8 (bigint ids, counts) stays a string: a JS number would silently lose precision.
+// timestamptz parses to Date (pg's default).
+
+/** Opens a pooled Kysely instance on one Postgres URL; the caller owns it and destroys it. */
+export function connectDatabase(url: string, options: { max?: number } = {}): Kysely<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  // An idle client losing its connection (Postgres restart) must not crash the process;
+  // the pool drops it and the next query reconnects.
+  pool.on('error', () => {});
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

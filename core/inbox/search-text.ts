@@ -1,0 +1,31 @@
+import { type RawBuilder, sql } from 'kysely';
+import { ValidationError } from '../errors.ts';
+
+// Free text is matched word by word, as prefixes, over a stripped tsvector kept on each item.
+// Text is reduced to lower-case runs of letters and digits on both sides, so that
+// "mario.rossi@example.com" is found by "mario", "rossi@example" or "example.com" alike.
+
+const maxIndexedChars = 20_000;
+
+function words(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/** SQL that adds `texts` to an item's search vector (stripped: lexemes only, bounded size). */
+export function appendSearchText(texts: (string | null | undefined)[]): RawBuilder<string> {
+  const normalized = words(texts.filter(Boolean).join(' ').slice(0, maxIndexedChars)).join(' ');
+  return sql<string>`strip(search || to_tsvector('simple', ${normalized}))`;
+}
+
+/** SQL for a fresh search vector made of `texts`. */
+export function searchVector(texts: (string | null | undefined)[]): RawBuilder<string> {
+  const normalized = words(texts.filter(Boolean).join(' ').slice(0, maxIndexedChars)).join(' ');
+  return sql<string>`strip(to_tsvector('simple', ${normalized}))`;
+}
+
+/** The tsquery text for a free-text search: every word, as a prefix. */
+export function searchQuery(text: string): string {
+  const terms = words(text);
+  if (terms.length === 0) throw new ValidationError(`search text "${text}" has no letters or digits`);
+  return terms.map((t) => `${t}:*`).join(' & ');
+}

@@ -1,0 +1,68 @@
+import type { PropertyUpdate } from '../db/schema.ts';
+import { ValidationError } from '../errors.ts';
+import { newSigningSecret } from './property-store.ts';
+
+/** One settable property field: its name on the command line and how a string becomes a column value. */
+interface Setting {
+  describe: string;
+  apply(value: string, update: PropertyUpdate): void;
+}
+
+const text = (column: 'name' | 'trigger_message' | 'trigger_sender_name') => (value: string, update: PropertyUpdate) => {
+  if (!value.trim()) throw new ValidationError(`${column} must not be empty`);
+  update[column] = value;
+};
+
+const nullableText = (column: 'support_address' | 'inbound_domain', pattern: RegExp) => (value: string, update: PropertyUpdate) => {
+  const v = value.trim().toLowerCase();
+  if (v && !pattern.test(v)) throw new ValidationError(`"${value}" is not a valid ${column.replace('_', ' ')}`);
+  update[column] = v || null;
+};
+
+const integer = (column: 'trigger_delay_seconds' | 'trash_retention_days', min: number, max: number) => (value: string, update: PropertyUpdate) => {
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new ValidationError(`${column} must be a whole number from ${min} to ${max}, got "${value}"`);
+  }
+  update[column] = Number(value);
+};
+
+/** The settings `switchboard property set` accepts, by name. */
+export const propertySettings: Record<string, Setting> = {
+  'name': { describe: 'display name', apply: text('name') },
+  'support-address': { describe: 'address replies are sent from (empty to unset)', apply: nullableText('support_address', /^[^\s@]+@[^\s@]+\.[^\s@]+$/) },
+  'inbound-domain': { describe: 'domain whose mail comes to this property (empty to unset)', apply: nullableText('inbound_domain', /^[a-z0-9-]+(\.[a-z0-9-]+)+$/) },
+  'trigger-enabled': {
+    describe: 'chat-recovery trigger on or off (true/false)',
+    apply(value, update) {
+      if (!/^(true|false|on|off|yes|no)$/i.test(value)) throw new ValidationError(`trigger-enabled must be true or false, got "${value}"`);
+      update.trigger_enabled = /^(true|on|yes)$/i.test(value);
+    },
+  },
+  'trigger-delay': { describe: 'seconds without an agent answer before the trigger fires', apply: integer('trigger_delay_seconds', 0, 86400) },
+  'trigger-message': { describe: 'text the trigger posts to the visitor', apply: text('trigger_message') },
+  'trigger-sender': { describe: 'sender name shown on the trigger message', apply: text('trigger_sender_name') },
+  'trash-retention-days': { describe: 'days an item stays in the trash before the purge', apply: integer('trash_retention_days', 1, 3650) },
+  'signing-secret': {
+    describe: '"rotate" to generate a new secret',
+    apply(value, update) {
+      if (value !== 'rotate') throw new ValidationError('signing-secret accepts only "rotate"');
+      update.signing_secret = newSigningSecret();
+    },
+  },
+};
+
+/** Turns `key=value` pairs into one property update; an unknown key or bad value is a ValidationError. */
+export function parsePropertySettings(pairs: string[]): PropertyUpdate {
+  const update: PropertyUpdate = {};
+  if (pairs.length === 0) throw new ValidationError(`nothing to set; settings: ${Object.keys(propertySettings).join(', ')}`);
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    const key = eq < 0 ? pair : pair.slice(0, eq);
+    const setting = propertySettings[key];
+    if (eq < 0 || !setting) {
+      throw new ValidationError(`"${pair}" is not key=value with a known key; settings: ${Object.keys(propertySettings).join(', ')}`);
+    }
+    setting.apply(pair.slice(eq + 1), update);
+  }
+  return update;
+}

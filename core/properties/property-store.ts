@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database, Property, PropertyUpdate } from '../db/schema.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
+import { isUniqueViolation } from '../db/pg-errors.ts';
+
+/** Creates a property with a fresh signing secret; the slug must be new. */
+export async function createProperty(
+  db: Kysely<Database>,
+  input: { slug: string; name?: string; supportAddress?: string | null; inboundDomain?: string | null },
+): Promise<Property> {
+  const slug = input.slug.trim().toLowerCase();
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)) {
+    throw new ValidationError(`property slug "${input.slug}" must be 1-63 characters of a-z, 0-9 and "-", starting with a letter or digit`);
+  }
+  if (/^\d+$/.test(slug)) throw new ValidationError(`property slug "${slug}" must not be all digits (digits are ids)`);
+  try {
+    return await db
+      .insertInto('properties')
+      .values({
+        slug,
+        name: input.name?.trim() || slug,
+        support_address: input.supportAddress ?? null,
+        inbound_domain: input.inboundDomain ?? null,
+        signing_secret: newSigningSecret(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ValidationError(`a property with slug "${slug}" or that inbound domain already exists`);
+    throw error;
+  }
+}
+
+/** A new random secret for signing chat events and reply addresses. */
+export function newSigningSecret(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/** Every property, oldest first. */
+export async function listProperties(db: Kysely<Database>): Promise<Property[]> {
+  return db.selectFrom('properties').selectAll().orderBy('id').execute();
+}
+
+/** Finds a property by id or slug. */
+export async function findProperty(db: Kysely<Database>, ref: string): Promise<Property> {
+  const value = ref.trim().toLowerCase();
+  const query = db.selectFrom('properties').selectAll();
+  const found = /^\d+$/.test(value)
+    ? await query.where('id', '=', value).executeTakeFirst()
+    : await query.where('slug', '=', value).executeTakeFirst();
+  if (!found) throw new NotFoundError(`no property "${ref}" (see: switchboard property list)`);
+  return found;
+}
+
+/** Applies a settings change to one property and returns it as stored. */
+export async function updateProperty(db: Kysely<Database>, propertyId: string, update: PropertyUpdate): Promise<Property> {
+  try {
+    const row = await db.updateTable('properties').set(update).where('id', '=', propertyId).returningAll().executeTakeFirst();
+    if (!row) throw new NotFoundError(`no property ${propertyId}`);
+    return row;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ValidationError('that inbound domain already belongs to another property');
+    throw error;
+  }
+}

@@ -1,0 +1,53 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database, Ticket } from '../db/schema.ts';
+import { searchVector } from '../inbox/search-text.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** What a new ticket is made of; timestamps default to now. */
+export interface NewTicketInput {
+  propertyId: string;
+  subject: string;
+  contact: { id: string; email: string; name: string | null };
+  conversationId?: string | null;
+  departmentId?: string | null;
+  agentId?: string | null;
+  priority?: number;
+  tagIds?: string[];
+  status?: Ticket['status'];
+  createdAt?: Date;
+}
+
+/**
+ * Inserts a ticket with the property's next number. Taking the number locks the property's
+ * row until the caller's transaction ends, which keeps numbers gap-free and unique.
+ */
+export async function createTicket(db: Db, input: NewTicketInput): Promise<Ticket> {
+  const at = input.createdAt ?? new Date();
+  const { number } = await db
+    .updateTable('properties')
+    .set({ next_ticket_number: sql`next_ticket_number + 1` })
+    .where('id', '=', input.propertyId)
+    .returning(sql<number>`next_ticket_number - 1`.as('number'))
+    .executeTakeFirstOrThrow();
+  return db
+    .insertInto('tickets')
+    .values({
+      property_id: input.propertyId,
+      number,
+      subject: input.subject,
+      status: input.status,
+      contact_id: input.contact.id,
+      conversation_id: input.conversationId ?? null,
+      department_id: input.departmentId ?? null,
+      agent_id: input.agentId ?? null,
+      priority: input.priority,
+      tag_ids: input.tagIds,
+      search: searchVector([input.subject, input.contact.email, input.contact.name]),
+      created_at: at,
+      updated_at: at,
+      status_changed_at: at,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
