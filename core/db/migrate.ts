@@ -1,17 +1,10 @@
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { FileMigrationProvider, type Kysely, type MigrationResultSet, Migrator, type MigrationInfo } from 'kysely';
-
-const migrationFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+import { type Kysely, type MigrationInfo, type MigrationResultSet, Migrator } from 'kysely';
+import { migrations } from '../../migrations/index.ts';
 
 /** The migrator over `migrations/`. Kysely serialises concurrent runs with a lock row, so two
  * processes migrating at once apply each migration exactly once. */
 export function createMigrator(db: Kysely<any>): Migrator {
-  return new Migrator({
-    db,
-    provider: new FileMigrationProvider({ fs, path, migrationFolder }),
-  });
+  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
 }
 
 /** Applies every pending migration; throws (with the failing migration's name) on error. */
@@ -30,10 +23,10 @@ export async function migrationStatus(db: Kysely<any>): Promise<readonly Migrati
 }
 
 function applied({ error, results }: MigrationResultSet): string[] {
-  const failed = results?.find((r) => r.status === 'Error');
   if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${reason}`.replace('  ', ' '));
+    throw new Error(failed ? `migration ${failed.migrationName} failed: ${reason}` : `migrations failed: ${reason}`);
   }
   return (results ?? []).map((r) => `${r.direction === 'Up' ? 'applied' : 'reverted'} ${r.migrationName}`);
 }
