@@ -10,4 +10,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  {
+    // Migrations are written against Kysely<any> on purpose: they must not depend on the
+    // current Database interface, which describes the latest schema only.
+    files: ['migrations/**', 'core/db/migrate.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
 );

@@ -34,7 +34,7 @@ export async function showItem(db: Kysely<Database>, propertyId: string, ref: st
     .orderBy('m.created_at')
     .orderBy('m.id')
     .execute();
-  let linked: string | null = null;
+  let linked: string | null;
   let visitor: ItemDetail['visitor'] = null;
   if (handle.kind === 'conversation') {
     const conversation = await db

@@ -1,0 +1,323 @@
+// The inbox benchmark's data set: one large property and one small one whose rows are
+// interleaved with it (every 101st id), so that a query forgetting to scope by property, or an
+// index not led by property_id, shows up. Everything is generated set-based in Postgres; rows
+// are written as the app would leave them (preview, search vector, timestamps in order).
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import pg from 'pg';
+import { connectDatabase } from '../core/db/connect.ts';
+import { migrateToLatest } from '../core/db/migrate.ts';
+import type { Database } from '../core/db/schema.ts';
+
+/** Slugs of the two seeded properties; the benchmark lists the main one. */
+export const mainSlug = 'bench-main';
+const otherSlug = 'bench-other';
+
+/** Every 101st conversation and ticket id belongs to the small property (1% of the rows). */
+const otherStride = 101;
+
+/** How large a data set to build. */
+export interface SeedSize {
+  /** Conversations of the main property; the small property gets 1% as many. */
+  conversations: number;
+  /** Tickets of the main property; the small property gets 1% as many. */
+  tickets: number;
+}
+
+/** The words free-text search is benchmarked with, and why they were chosen. */
+export const searchWords = {
+  /** A body word drawn often by the Zipf-like vocabulary below (in roughly a fifth of the items). */
+  common: 'refund',
+  /** A surname given to one contact in 5,000 (a few hundred items). */
+  rare: 'quasimodo',
+};
+
+/** The URL of another database on the same server. */
+export function databaseUrlFor(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/**
+ * Makes sure `database` holds a migrated, seeded data set of `size`, reusing it when its row
+ * counts already match (seeding takes minutes, a check takes milliseconds). Returns whether it
+ * (re)seeded.
+ */
+export async function ensureSeeded(
+  serverUrl: string,
+  database: string,
+  size: SeedSize,
+  options: { reseed: boolean; log: (msg: string) => void },
+): Promise<boolean> {
+  const url = databaseUrlFor(serverUrl, database);
+  if (!options.reseed && (await hasSize(url, size))) return false;
+
+  const admin = new pg.Client({ connectionString: databaseUrlFor(serverUrl, 'postgres') });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${database}`);
+  } finally {
+    await admin.end();
+  }
+  // One connection, so that the session settings below apply to every statement.
+  const db = connectDatabase(url, { max: 1 });
+  try {
+    await migrateToLatest(db);
+    await seed(db, size, options.log);
+  } finally {
+    await db.destroy();
+  }
+  return true;
+}
+
+async function hasSize(url: string, size: SeedSize): Promise<boolean> {
+  const db = connectDatabase(url, { max: 1 });
+  try {
+    const { rows } = await sql<{ conversations: string; tickets: string }>`
+      SELECT (SELECT count(*) FROM conversations WHERE property_id = p.id) AS conversations,
+             (SELECT count(*) FROM tickets WHERE property_id = p.id) AS tickets
+      FROM properties p WHERE p.slug = ${mainSlug}`.execute(db);
+    return Number(rows[0]?.conversations) === size.conversations && Number(rows[0]?.tickets) === size.tickets;
+  } catch {
+    // No such database, or a schema from an interrupted run: build it afresh.
+    return false;
+  } finally {
+    await db.destroy();
+  }
+}
+
+// Support vocabulary, most frequent first: a word's rank decides how often it is drawn.
+const vocabulary = [
+  'the', 'i', 'to', 'my', 'you', 'a', 'is', 'it', 'and', 'refund', 'order', 'please', 'help', 'not', 'can',
+  'thanks', 'hello', 'account', 'payment', 'with', 'for', 'delivery', 'password', 'login', 'invoice', 'card',
+  'shipping', 'package', 'address', 'email', 'problem', 'error', 'cancel', 'subscription', 'price', 'discount',
+  'coupon', 'return', 'exchange', 'size', 'color', 'stock', 'tracking', 'number', 'today', 'tomorrow', 'week',
+  'still', 'waiting', 'received', 'damaged', 'broken', 'missing', 'wrong', 'item', 'product', 'app', 'website',
+  'mobile', 'update', 'install', 'download', 'reset', 'verify', 'code', 'bank', 'transfer', 'paypal', 'charge',
+  'twice', 'billing', 'plan', 'upgrade', 'downgrade', 'trial', 'free', 'premium', 'support', 'agent', 'manager',
+  'urgent', 'asap', 'warranty', 'repair', 'replacement', 'courier', 'warehouse', 'customs', 'tax', 'receipt',
+  'vat', 'company', 'business', 'gift', 'voucher', 'loyalty', 'points', 'newsletter', 'unsubscribe', 'privacy',
+  'gdpr', 'delete', 'data', 'export', 'import', 'integration', 'api', 'webhook', 'slow', 'crash', 'timeout',
+  'battery', 'charger', 'screen', 'keyboard', 'printer', 'router', 'firmware', 'bluetooth', 'wifi', 'voltage',
+];
+const firstNames = [
+  'maria', 'john', 'anna', 'luca', 'sofia', 'david', 'emma', 'marco', 'laura', 'james', 'giulia', 'paul',
+  'sara', 'peter', 'elena', 'tom', 'chiara', 'mark', 'julia', 'alex', 'nina', 'omar', 'yuki', 'ines',
+];
+const lastNames = [
+  'rossi', 'smith', 'müller', 'bianchi', 'garcia', 'brown', 'ferrari', 'martin', 'russo', 'jones', 'colombo',
+  'lopez', 'ricci', 'taylor', 'marino', 'wilson', 'greco', 'moore', 'bruno', 'dubois', 'conti', 'novak',
+];
+const domains = ['gmail.com', 'yahoo.com', 'outlook.com', 'example.com', 'acme.io', 'mail.de', 'libero.it'];
+
+/** Sizes of the sentence pool message bodies and ticket subjects are drawn from. */
+const sentencePool = 100_000;
+
+function textArray(words: string[]): RawBuilder<unknown> {
+  return sql.raw(`(ARRAY[${words.map((w) => `'${w}'`).join(',')}]::text[])`);
+}
+
+/** The app's search normalisation (core/inbox/search-text.ts) in SQL: lower-case runs of letters and digits. */
+function searchVectorOf(text: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`strip(to_tsvector('simple', lower(regexp_replace(${text}, '[^[:alnum:]]+', ' ', 'g'))))`;
+}
+
+async function seed(db: Kysely<Database>, size: SeedSize, log: (msg: string) => void): Promise<void> {
+  const run = async (label: string, ...queries: RawBuilder<unknown>[]): Promise<void> => {
+    const started = performance.now();
+    for (const query of queries) await query.execute(db);
+    log(`${label} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  };
+  const conversations = Math.round((size.conversations * otherStride) / (otherStride - 1));
+  const tickets = Math.round((size.tickets * otherStride) / (otherStride - 1));
+
+  await sql`SET maintenance_work_mem = '1GB'`.execute(db);
+  await sql`SET work_mem = '256MB'`.execute(db);
+  await sql`SET synchronous_commit = off`.execute(db);
+  await sql`BEGIN`.execute(db);
+  // Bulk load without per-row foreign-key triggers (the generated references are valid by
+  // construction) and without secondary indexes, which are rebuilt afterwards from their own
+  // definitions: building an index once is many times faster than growing it row by row.
+  await sql`SET LOCAL session_replication_role = replica`.execute(db);
+  const { rows: indexes } = await sql<{ name: string; definition: string }>`
+    SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition
+    FROM pg_index i
+    WHERE i.indrelid IN ('conversations'::regclass, 'tickets'::regclass, 'messages'::regclass)
+      AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)`.execute(db);
+  for (const index of indexes) await sql`DROP INDEX ${sql.id(index.name)}`.execute(db);
+
+  await run(
+    'properties, agents, departments, tags',
+    sql`WITH p AS (
+          INSERT INTO properties (slug, name, signing_secret, next_ticket_number)
+          VALUES (${mainSlug}, 'Bench main', 'bench', ${size.tickets + 1}::int),
+                 (${otherSlug}, 'Bench other', 'bench', ${Math.round(size.tickets / 100) + 1}::int)
+          RETURNING id, slug),
+        a AS (INSERT INTO agents (property_id, email, name)
+          SELECT p.id, 'agent' || n || '@' || p.slug || '.test', 'Agent ' || n
+          FROM p, generate_series(1, CASE WHEN p.slug = ${mainSlug} THEN 20 ELSE 3 END) n),
+        d AS (INSERT INTO departments (property_id, name)
+          SELECT p.id, 'Department ' || n FROM p, generate_series(1, CASE WHEN p.slug = ${mainSlug} THEN 5 ELSE 2 END) n)
+        INSERT INTO tags (property_id, name)
+        SELECT p.id, 'tag-' || n FROM p, generate_series(1, CASE WHEN p.slug = ${mainSlug} THEN 12 ELSE 3 END) n`,
+  );
+
+  // Per property, its reference ids as arrays, so generated rows can pick one by position.
+  await run(
+    'reference arrays',
+    sql`CREATE TEMP TABLE seed_refs AS
+        SELECT p.id AS property_id, p.slug = ${otherSlug} AS other,
+          (SELECT array_agg(id ORDER BY id) FROM agents WHERE property_id = p.id) AS agents,
+          (SELECT array_agg(id ORDER BY id) FROM departments WHERE property_id = p.id) AS departments,
+          (SELECT array_agg(id ORDER BY id) FROM tags WHERE property_id = p.id) AS tags
+        FROM properties p`,
+  );
+
+  await run(
+    `${sentencePool.toLocaleString('en')} sentences`,
+    sql`CREATE TEMP TABLE seed_sentences AS
+        SELECT n, string_agg(${textArray(vocabulary)}[1 + floor(${vocabulary.length} * random() ^ 2.2)::int], ' ') AS body
+        FROM generate_series(1, ${sentencePool}::int) n, generate_series(1, 3 + (random() * 7)::int + 0 * n) w
+        GROUP BY n`,
+  );
+
+  // Contacts: 20% as many as conversations, names and emails from small lists (so search
+  // words repeat), one in 5,000 with the rare surname.
+  await run(
+    'contacts',
+    sql`INSERT INTO contacts (property_id, email, name, created_at)
+        SELECT r.property_id, lower(f || '.' || l || n || '@' || d), initcap(f) || ' ' || initcap(l), now() - interval '800 days'
+        FROM (
+          SELECT n, n % ${otherStride}::int = 0 AS other,
+            ${textArray(firstNames)}[1 + floor(${firstNames.length} * random() ^ 1.5)::int] AS f,
+            CASE WHEN n % 5000 = 0 THEN ${searchWords.rare}
+                 ELSE ${textArray(lastNames)}[1 + floor(${lastNames.length} * random() ^ 1.5)::int] END AS l,
+            ${textArray(domains)}[1 + floor(${domains.length} * random())::int] AS d
+          FROM generate_series(1, ${Math.round(conversations / 5)}::int) n) c
+        JOIN seed_refs r ON r.other = c.other`,
+  );
+  await run(
+    'contact arrays',
+    sql`ALTER TABLE seed_refs ADD COLUMN contacts bigint[]`,
+    sql`UPDATE seed_refs r SET contacts = (SELECT array_agg(id ORDER BY id) FROM contacts WHERE property_id = r.property_id)`,
+  );
+
+  // Conversations: 10% open, 15% missed (never assigned), 40% unassigned, 5 departments with
+  // uneven shares, 0-2 tags, priority mostly normal, 60% with a known visitor, created over
+  // two years, 1% trashed. `u1`..`u14` are independent uniform draws.
+  await run(
+    'conversation plan',
+    sql`CREATE TEMP TABLE seed_conversations AS
+        SELECT g AS id, r.property_id,
+          CASE WHEN u1 < 0.8 THEN 'chat' ELSE 'offline' END AS kind,
+          CASE WHEN u2 < 0.1 THEN 'open' ELSE 'closed' END AS status,
+          u3 < 0.15 AS missed,
+          CASE WHEN u3 < 0.15 OR u4 < 0.294 THEN NULL ELSE r.agents[1 + floor(cardinality(r.agents) * u5)::int] END AS agent_id,
+          r.departments[CASE WHEN u6 < 0.35 THEN 1 WHEN u6 < 0.6 THEN 2 WHEN u6 < 0.8 THEN 3 WHEN u6 < 0.92 THEN 4 ELSE 5 END
+                        % cardinality(r.departments) + 1] AS department_id,
+          CASE WHEN u7 < 0.05 THEN 0 WHEN u7 < 0.85 THEN 1 WHEN u7 < 0.97 THEN 2 ELSE 3 END AS priority,
+          CASE WHEN u8 < 0.4 THEN '{}'::bigint[]
+               WHEN u8 < 0.8 THEN ARRAY[r.tags[1 + floor(cardinality(r.tags) * u9 ^ 1.5)::int]]
+               ELSE ARRAY(SELECT DISTINCT r.tags[1 + floor(cardinality(r.tags) * x)::int] FROM unnest(ARRAY[u9, u13]) x) END AS tag_ids,
+          CASE WHEN u10 < 0.6 THEN r.contacts[1 + floor(cardinality(r.contacts) * u14)::int] END AS contact_id,
+          now() - interval '730 days' * u11 AS created_at,
+          1 + floor(5 * u12)::int AS messages
+        FROM (SELECT g, g % ${otherStride}::int = 0 AS other, random() u1, random() u2, random() u3, random() u4, random() u5,
+                random() u6, random() u7, random() u8, random() u9, random() u10, random() u11, random() u12, random() u13, random() u14
+              FROM generate_series(1, ${conversations}::int) g) s
+        JOIN seed_refs r ON r.other = s.other`,
+  );
+  await run(
+    'ticket plan',
+    sql`CREATE TEMP TABLE seed_tickets AS
+        SELECT g AS id, r.property_id, row_number() OVER (PARTITION BY r.property_id ORDER BY g)::int AS number,
+          CASE WHEN u1 < 0.15 THEN 'open' WHEN u1 < 0.2 THEN 'pending' ELSE 'closed' END AS status,
+          CASE WHEN u2 < 0.3 THEN NULL ELSE r.agents[1 + floor(cardinality(r.agents) * u3)::int] END AS agent_id,
+          r.departments[1 + floor(cardinality(r.departments) * u4)::int] AS department_id,
+          CASE WHEN u5 < 0.05 THEN 0 WHEN u5 < 0.8 THEN 1 WHEN u5 < 0.95 THEN 2 ELSE 3 END AS priority,
+          CASE WHEN u6 < 0.5 THEN '{}'::bigint[] ELSE ARRAY[r.tags[1 + floor(cardinality(r.tags) * u7)::int]] END AS tag_ids,
+          r.contacts[1 + floor(cardinality(r.contacts) * u8)::int] AS contact_id,
+          1 + floor(${sentencePool} * u9)::int AS subject_sentence,
+          now() - interval '730 days' * u10 AS created_at,
+          1 + floor(5 * u11)::int AS messages
+        FROM (SELECT g, g % ${otherStride}::int = 0 AS other, random() u1, random() u2, random() u3, random() u4, random() u5,
+                random() u6, random() u7, random() u8, random() u9, random() u10, random() u11
+              FROM generate_series(1, ${tickets}::int) g) s
+        JOIN seed_refs r ON r.other = s.other`,
+  );
+
+  // Messages: visitor first, then visitor and agent (if any) in turn, 1-15 minutes apart.
+  await run(
+    'message plan',
+    sql`CREATE TEMP TABLE seed_messages AS
+        SELECT m.conversation_id, m.ticket_id, m.property_id, m.k, m.agent_id, m.created_at, s.body,
+          CASE WHEN m.k % 2 = 0 AND m.agent_id IS NOT NULL THEN 'agent' ELSE 'visitor' END AS sender
+        FROM (
+          SELECT c.id AS conversation_id, NULL::bigint AS ticket_id, c.property_id, k, c.agent_id,
+            c.created_at + interval '1 minute' * (k * (1 + 14 * random())) AS created_at, 1 + floor(${sentencePool} * random())::int AS sentence
+          FROM seed_conversations c, generate_series(1, c.messages) k
+          UNION ALL
+          SELECT NULL, t.id, t.property_id, k, t.agent_id,
+            t.created_at + interval '1 hour' * (k * (1 + 23 * random())), 1 + floor(${sentencePool} * random())::int
+          FROM seed_tickets t, generate_series(1, t.messages) k) m
+        JOIN seed_sentences s ON s.n = m.sentence`,
+  );
+  await run(
+    'message summaries',
+    sql`CREATE TEMP TABLE seed_threads AS
+        SELECT conversation_id, ticket_id, max(created_at) AS last_message_at,
+          string_agg(body, ' ' ORDER BY k) AS bodies, (array_agg(body ORDER BY k))[1] AS first_body
+        FROM seed_messages GROUP BY conversation_id, ticket_id`,
+  );
+
+  // A closed item changed status after its last message; updated_at is the latest of all.
+  await run(
+    'conversations',
+    sql`INSERT INTO conversations (id, property_id, kind, status, missed, agent_id, department_id, priority, tag_ids,
+          contact_id, visitor_id, visitor_name, visitor_email, preview, search,
+          created_at, updated_at, status_changed_at, last_message_at, ended_at, trashed_at)
+        OVERRIDING SYSTEM VALUE
+        SELECT c.id, c.property_id, c.kind, c.status, c.missed, c.agent_id, c.department_id, c.priority, c.tag_ids,
+          c.contact_id, 'v' || c.id, ct.name, ct.email, left(t.first_body, 140),
+          ${searchVectorOf(sql.raw(`concat_ws(' ', ct.name, ct.email, t.bodies)`))},
+          c.created_at, greatest(x.status_changed_at, t.last_message_at) + interval '1 second', x.status_changed_at, t.last_message_at,
+          CASE WHEN c.status = 'closed' THEN x.status_changed_at END,
+          CASE WHEN random() < 0.01 THEN greatest(x.status_changed_at, t.last_message_at) + interval '1 day' END
+        FROM seed_conversations c
+        JOIN seed_threads t ON t.conversation_id = c.id
+        LEFT JOIN contacts ct ON ct.id = c.contact_id
+        CROSS JOIN LATERAL (SELECT CASE WHEN c.status = 'closed' THEN t.last_message_at + interval '1 minute' * (60 * random())
+                                        ELSE c.created_at END AS status_changed_at) x`,
+  );
+  await run(
+    'tickets',
+    sql`INSERT INTO tickets (id, property_id, number, status, subject, contact_id, agent_id, department_id, priority, tag_ids,
+          search, created_at, updated_at, status_changed_at, last_message_at, trashed_at)
+        OVERRIDING SYSTEM VALUE
+        SELECT tk.id, tk.property_id, tk.number, tk.status, initcap(s.body), tk.contact_id, tk.agent_id, tk.department_id,
+          tk.priority, tk.tag_ids,
+          ${searchVectorOf(sql.raw(`concat_ws(' ', s.body, ct.email, ct.name, t.bodies)`))},
+          tk.created_at, greatest(x.status_changed_at, t.last_message_at) + interval '1 second', x.status_changed_at, t.last_message_at,
+          CASE WHEN random() < 0.01 THEN greatest(x.status_changed_at, t.last_message_at) + interval '1 day' END
+        FROM seed_tickets tk
+        JOIN seed_sentences s ON s.n = tk.subject_sentence
+        JOIN seed_threads t ON t.ticket_id = tk.id
+        JOIN contacts ct ON ct.id = tk.contact_id
+        CROSS JOIN LATERAL (SELECT CASE WHEN tk.status = 'open' THEN tk.created_at
+                                        ELSE t.last_message_at + interval '1 hour' * (24 * random()) END AS status_changed_at) x`,
+  );
+  await run(
+    'messages',
+    sql`INSERT INTO messages (property_id, conversation_id, ticket_id, sender, agent_id, author_name, body, created_at)
+        SELECT property_id, conversation_id, ticket_id, sender, CASE WHEN sender = 'agent' THEN agent_id END,
+          CASE WHEN sender = 'agent' THEN 'Agent' END, body, created_at
+        FROM seed_messages`,
+  );
+  for (const table of ['conversations', 'tickets']) {
+    await sql`SELECT setval(pg_get_serial_sequence(${table}, 'id'), (SELECT max(id) FROM ${sql.table(table)}))`.execute(db);
+  }
+  await run(`${indexes.length} indexes`, ...indexes.map((index) => sql.raw(index.definition)));
+  await sql`COMMIT`.execute(db);
+  await run('vacuum analyze', sql`VACUUM ANALYZE`);
+}

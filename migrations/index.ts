@@ -1,0 +1,11 @@
+import type { Migration } from 'kysely';
+import * as foundation from './2026-11-25T0001-foundation.ts';
+
+/**
+ * Every migration, by name, in order. Listed statically rather than read from the folder at
+ * run time, so they load the same way under tsx, vitest and any bundler. A new migration is
+ * a new date-prefixed file plus one line here.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-25T0001-foundation': foundation,
+};
