@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as foundation from './2026-11-25T0001-foundation.ts';
+import * as chatPipeline from './2026-11-25T0002-chat-pipeline.ts';
 
 /**
  * Every migration, by name, in order. Listed statically rather than read from the folder at
@@ -8,4 +9,5 @@ import * as foundation from './2026-11-25T0001-foundation.ts';
  */
 export const migrations: Record<string, Migration> = {
   '2026-11-25T0001-foundation': foundation,
+  '2026-11-25T0002-chat-pipeline': chatPipeline,
 };

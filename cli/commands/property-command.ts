@@ -16,6 +16,10 @@ function describe(p: Property): string {
     ['trigger-delay', `${p.trigger_delay_seconds} s`],
     ['trigger-message', p.trigger_message],
     ['trigger-sender', p.trigger_sender_name],
+    ['inactivity-timeout', `${p.inactivity_timeout_seconds} s`],
+    ['auto-convert', String(p.auto_convert)],
+    ['callback-url', p.callback_url ?? '(unset)'],
+    ['tawk-webhook-secret', p.tawk_webhook_secret ? '(set)' : '(unset)'],
     ['trash-retention-days', String(p.trash_retention_days)],
     ['signing-secret', p.signing_secret],
   ]

@@ -20,6 +20,20 @@ export interface Config {
   /** The property (slug or id) commands act on when none is given. */
   defaultProperty: string | null;
   logLevel: LogLevel;
+  /** Prefix of every BullMQ key in Redis. */
+  queuePrefix: string;
+  ingress: {
+    host: string;
+    port: number;
+    /** Largest request body accepted (413 beyond). */
+    maxBodyBytes: number;
+  };
+  worker: {
+    /** Jobs run at once per queue in one worker process. */
+    concurrency: number;
+  };
+  /** Cron pattern of the trash purge. */
+  purgeCron: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -38,12 +52,27 @@ export function parseConfig(env: Env): Config {
     dataDir: path.resolve(projectRoot, nonEmpty(env, 'SWITCHBOARD_DATA_DIR') ?? '.data'),
     defaultProperty: nonEmpty(env, 'SWITCHBOARD_PROPERTY'),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    queuePrefix: pattern(env, 'SWITCHBOARD_QUEUE_PREFIX', /^[A-Za-z0-9_{}-]{1,64}$/, 'letters, digits, "_", "-" and {} (hash tags)', 'switchboard'),
+    ingress: {
+      host: nonEmpty(env, 'INGRESS_HOST') ?? '127.0.0.1',
+      port: intVariable(env, 'INGRESS_PORT', 8080, 0, 65535),
+      maxBodyBytes: intVariable(env, 'INGRESS_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    },
+    worker: { concurrency: intVariable(env, 'WORKER_CONCURRENCY', 8, 1, 1000) },
+    purgeCron: pattern(env, 'PURGE_CRON', /^(\S+\s+){4,5}\S+$/, 'a cron pattern of 5 or 6 fields', '17 3 * * *'),
   };
 }
 
 function nonEmpty(env: Env, name: string): string | null {
   const value = env[name]?.trim();
   return value ? value : null;
+}
+
+function pattern(env: Env, name: string, re: RegExp, what: string, fallback: string): string {
+  const value = nonEmpty(env, name);
+  if (value === null) return fallback;
+  if (!re.test(value)) throw new ConfigError(`${name} must be ${what}, got "${value}"`);
+  return value;
 }
 
 function optionalUrl(env: Env, name: string, protocols: string[]): string | null {

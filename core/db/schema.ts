@@ -14,6 +14,9 @@ export interface Database {
   conversations: ConversationsTable;
   tickets: TicketsTable;
   messages: MessagesTable;
+  chat_events: ChatEventsTable;
+  outbox_emails: OutboxEmailsTable;
+  purge_runs: PurgeRunsTable;
 }
 
 type NullableTimestamp = ColumnType<Date | null, Date | null | undefined, Date | null>;
@@ -35,6 +38,14 @@ export interface PropertiesTable {
   trash_retention_days: Generated<number>;
   next_ticket_number: Generated<number>;
   created_at: Generated<Date>;
+  /** Where trigger messages are POSTed for the chat side to show; null: not delivered. */
+  callback_url: string | null;
+  /** A chat with no message for this long ends as if the visitor left. */
+  inactivity_timeout_seconds: Generated<number>;
+  /** Missed chats and offline messages with an email become tickets automatically. */
+  auto_convert: Generated<boolean>;
+  /** Secret of the live-chat service's webhooks (X-Tawk-Signature); null: endpoint off. */
+  tawk_webhook_secret: string | null;
 }
 
 export interface AgentsTable {
@@ -43,6 +54,8 @@ export interface AgentsTable {
   email: string;
   name: string;
   created_at: Generated<Date>;
+  /** The agent's id on the chat side, when events name agents by id. */
+  external_id: string | null;
 }
 
 export interface DepartmentsTable {
@@ -98,6 +111,8 @@ export interface ConversationsTable {
   last_message_at: NullableTimestamp;
   ended_at: NullableTimestamp;
   trashed_at: NullableTimestamp;
+  first_agent_reply_at: NullableTimestamp;
+  trigger_fired_at: NullableTimestamp;
 }
 
 export interface TicketsTable {
@@ -135,6 +150,54 @@ export interface MessagesTable {
   created_at: Generated<Date>;
 }
 
+export interface ChatEventsTable {
+  id: Generated<string>;
+  property_id: string;
+  /** The sender's event id: de-duplication key within a property. */
+  event_id: string;
+  type: string;
+  /** The chat the event belongs to (null for offline messages): events of one chat apply in order. */
+  chat_id: string | null;
+  occurred_at: Date;
+  payload: ColumnType<unknown, string, string>;
+  source: Generated<'api' | 'tawk'>;
+  received_at: Generated<Date>;
+  processed_at: NullableTimestamp;
+  error: string | null;
+}
+
+export type OutboxStatus = 'queued' | 'sent' | 'failed' | 'bounced';
+
+export interface OutboxEmailsTable {
+  id: Generated<string>;
+  property_id: string;
+  ticket_id: string | null;
+  kind: 'ticket_ack' | 'agent_reply';
+  /** Fixed when the row is written, in our own domain, with angle brackets. */
+  message_id: string;
+  from_address: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  in_reply_to: string | null;
+  references: Generated<string[]>;
+  status: Generated<OutboxStatus>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  sent_at: NullableTimestamp;
+}
+
+export interface PurgeRunsTable {
+  id: Generated<string>;
+  job_id: string;
+  started_at: Generated<Date>;
+  finished_at: NullableTimestamp;
+  conversations_removed: Generated<number>;
+  tickets_removed: Generated<number>;
+}
+
 export type Property = Selectable<PropertiesTable>;
 export type NewProperty = Insertable<PropertiesTable>;
 export type PropertyUpdate = Updateable<PropertiesTable>;
@@ -147,4 +210,6 @@ export type NewConversation = Insertable<ConversationsTable>;
 export type Ticket = Selectable<TicketsTable>;
 export type NewTicket = Insertable<TicketsTable>;
 export type Message = Selectable<MessagesTable>;
+export type ChatEventRow = Selectable<ChatEventsTable>;
+export type OutboxEmail = Selectable<OutboxEmailsTable>;
 export type NewMessage = Insertable<MessagesTable>;

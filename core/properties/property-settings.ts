@@ -13,17 +13,22 @@ const text = (column: 'name' | 'trigger_message' | 'trigger_sender_name') => (va
   update[column] = value;
 };
 
-const nullableText = (column: 'support_address' | 'inbound_domain', pattern: RegExp) => (value: string, update: PropertyUpdate) => {
-  const v = value.trim().toLowerCase();
+const nullableText = (column: 'support_address' | 'inbound_domain' | 'callback_url' | 'tawk_webhook_secret', pattern: RegExp) => (value: string, update: PropertyUpdate) => {
+  const v = column === 'support_address' || column === 'inbound_domain' ? value.trim().toLowerCase() : value.trim();
   if (v && !pattern.test(v)) throw new ValidationError(`"${value}" is not a valid ${column.replace('_', ' ')}`);
   update[column] = v || null;
 };
 
-const integer = (column: 'trigger_delay_seconds' | 'trash_retention_days', min: number, max: number) => (value: string, update: PropertyUpdate) => {
+const integer = (column: 'trigger_delay_seconds' | 'trash_retention_days' | 'inactivity_timeout_seconds', min: number, max: number) => (value: string, update: PropertyUpdate) => {
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
     throw new ValidationError(`${column} must be a whole number from ${min} to ${max}, got "${value}"`);
   }
   update[column] = Number(value);
+};
+
+const boolean = (column: 'trigger_enabled' | 'auto_convert') => (value: string, update: PropertyUpdate) => {
+  if (!/^(true|false|on|off|yes|no)$/i.test(value)) throw new ValidationError(`${column.replace('_', '-')} must be true or false, got "${value}"`);
+  update[column] = /^(true|on|yes)$/i.test(value);
 };
 
 /** The settings `switchboard property set` accepts, by name. */
@@ -31,16 +36,14 @@ export const propertySettings: Record<string, Setting> = {
   'name': { describe: 'display name', apply: text('name') },
   'support-address': { describe: 'address replies are sent from (empty to unset)', apply: nullableText('support_address', /^[^\s@]+@[^\s@]+\.[^\s@]+$/) },
   'inbound-domain': { describe: 'domain whose mail comes to this property (empty to unset)', apply: nullableText('inbound_domain', /^[a-z0-9-]+(\.[a-z0-9-]+)+$/) },
-  'trigger-enabled': {
-    describe: 'chat-recovery trigger on or off (true/false)',
-    apply(value, update) {
-      if (!/^(true|false|on|off|yes|no)$/i.test(value)) throw new ValidationError(`trigger-enabled must be true or false, got "${value}"`);
-      update.trigger_enabled = /^(true|on|yes)$/i.test(value);
-    },
-  },
+  'trigger-enabled': { describe: 'chat-recovery trigger on or off (true/false)', apply: boolean('trigger_enabled') },
   'trigger-delay': { describe: 'seconds without an agent answer before the trigger fires', apply: integer('trigger_delay_seconds', 0, 86400) },
   'trigger-message': { describe: 'text the trigger posts to the visitor', apply: text('trigger_message') },
   'trigger-sender': { describe: 'sender name shown on the trigger message', apply: text('trigger_sender_name') },
+  'inactivity-timeout': { describe: 'seconds of silence after which a chat ends', apply: integer('inactivity_timeout_seconds', 10, 86400) },
+  'auto-convert': { describe: 'missed chats and offline messages with an email become tickets (true/false)', apply: boolean('auto_convert') },
+  'callback-url': { describe: 'URL the trigger messages are POSTed to, signed (empty to unset)', apply: nullableText('callback_url', /^https?:\/\/\S+$/) },
+  'tawk-webhook-secret': { describe: "secret of the live-chat service's webhooks (empty to turn them off)", apply: nullableText('tawk_webhook_secret', /^\S{8,}$/) },
   'trash-retention-days': { describe: 'days an item stays in the trash before the purge', apply: integer('trash_retention_days', 1, 3650) },
   'signing-secret': {
     describe: '"rotate" to generate a new secret',

@@ -1,0 +1,193 @@
+// Inbox listing latency on a million conversations: every filter × every sort, first page and
+// a deep page, against a bare primary-key read through the same pool. Run with
+// `npm run bench:inbox` (options: --reseed, --runs N, --depth N, --only REGEX, --plans N).
+import { parseArgs } from 'node:util';
+import { type Kysely, sql } from 'kysely';
+import { parseConfig, readEnvironment } from '../core/config/config.ts';
+import { connectDatabase } from '../core/db/connect.ts';
+import type { Database } from '../core/db/schema.ts';
+import { listInbox, type InboxQuery } from '../core/inbox/list-inbox.ts';
+import { servicesUp } from '../services/embedded-services.ts';
+import { capturingDatabase, explainSummary, explainText } from './explain.ts';
+import { benchFilters, benchSorts, type BenchRefs } from './inbox-cases.ts';
+import { databaseUrlFor, ensureSeeded, mainSlug, searchWords } from './inbox-seed.ts';
+import { type Latency, measure } from './latency.ts';
+
+const benchDatabase = 'switchboard_bench';
+const seedSize = { conversations: 1_000_000, tickets: 100_000 };
+const pageSize = 50;
+/** The target every combination should meet: p95 at most this many ms, and at most `maxRatio` × the baseline's p95. */
+const targetMs = 20;
+const maxRatio = 3;
+
+const { values: args } = parseArgs({
+  options: {
+    reseed: { type: 'boolean', default: false },
+    runs: { type: 'string', default: '100' },
+    depth: { type: 'string', default: '20' },
+    only: { type: 'string' },
+    plans: { type: 'string', default: '5' },
+  },
+});
+const runs = Number(args.runs);
+const depth = Number(args.depth);
+// 100 runs make p95 the 95th of 100 samples rather than the 2nd-slowest of 30. A slow
+// combination is still measured, but not for minutes: 4 s or `runs`, whichever ends first.
+const timing = { runs, warmup: 5, budgetMs: 4000, minRuns: Math.min(runs, 5) };
+
+interface Row {
+  filter: string;
+  sort: string;
+  query: InboxQuery;
+  first: Latency;
+  /** Null when the filter has fewer than `depth` pages. */
+  deep: Latency | null;
+  deepCursor: string | null;
+  meets: boolean;
+  worstP95: number;
+}
+
+async function main(): Promise<void> {
+  // The bench is a composition root: it alone reads the environment.
+  const config = parseConfig(readEnvironment());
+  const serverUrl = config.databaseUrl ?? (await servicesUp({ dataDir: config.dataDir, log: (m) => console.log(`[services] ${m}`) })).databaseUrl;
+
+  const seedStarted = performance.now();
+  const seeded = await ensureSeeded(serverUrl, benchDatabase, seedSize, { reseed: args.reseed, log: (m) => console.log(`[seed] ${m}`) });
+  console.log(seeded ? `seeded ${benchDatabase} in ${((performance.now() - seedStarted) / 1000).toFixed(0)} s` : `reusing ${benchDatabase} (--reseed rebuilds it)`);
+
+  const url = databaseUrlFor(serverUrl, benchDatabase);
+  const db = connectDatabase(url, { max: 2 });
+  const explainDb = capturingDatabase(url);
+  try {
+    const { propertyId, refs } = await loadRefs(db);
+    await describeData(db, propertyId);
+
+    const baseline = await measure(
+      () =>
+        sql`SELECT id, kind, status, priority, created_at, updated_at, status_changed_at
+            FROM conversations WHERE property_id = ${propertyId} ORDER BY id LIMIT ${pageSize}`.execute(db),
+      { ...timing, runs: 200, warmup: 20 },
+    );
+    const limitMs = Math.min(targetMs, maxRatio * baseline.p95);
+    console.log(`baseline (SELECT ... WHERE property_id = $1 ORDER BY id LIMIT ${pageSize}): p50 ${ms(baseline.p50)}  p95 ${ms(baseline.p95)} ms`);
+    console.log(`target: p95 ≤ ${targetMs} ms and ≤ ${maxRatio}× baseline p95, i.e. ≤ ${ms(limitMs)} ms; deep page = page ${depth + 1}\n`);
+
+    const only = args.only ? new RegExp(args.only, 'i') : null;
+    const rows: Row[] = [];
+    printHeader();
+    for (const filter of benchFilters(refs)) {
+      for (const { sort, order } of benchSorts) {
+        const sortName = `${sort} ${order}`;
+        if (only && !only.test(`${filter.name} ${sortName}`)) continue;
+        const query: InboxQuery = { ...filter.query, sort, order, limit: pageSize };
+        const first = await measure(() => listInbox(db, propertyId, query), timing);
+        const deepCursor = await cursorAtDepth(db, propertyId, query);
+        const deep = deepCursor ? await measure(() => listInbox(db, propertyId, { ...query, cursor: deepCursor }), timing) : null;
+        const worstP95 = Math.max(first.p95, deep?.p95 ?? 0);
+        const row = { filter: filter.name, sort: sortName, query, first, deep, deepCursor, meets: worstP95 <= limitMs, worstP95 };
+        rows.push(row);
+        printRow(row, baseline);
+      }
+    }
+
+    const missed = rows.filter((r) => !r.meets).sort((a, b) => b.worstP95 - a.worstP95);
+    console.log(`\n${rows.length - missed.length} of ${rows.length} combinations meet the target (p95 ≤ ${ms(limitMs)} ms on first and deep page)`);
+    if (missed.length === 0) return;
+    console.log('\nworst combinations:');
+    for (const row of missed.slice(0, 10)) console.log(`  ${row.filter} / ${row.sort}: p95 ${ms(row.worstP95)} ms (${ratio(row.worstP95, baseline)})`);
+
+    // One condensed plan per miss (the slower of its two pages), full plans for the worst few.
+    console.log('\nplans of the combinations that miss (EXPLAIN ANALYZE of the SQL listInbox sent):');
+    for (const [i, row] of missed.entries()) {
+      const deepIsWorse = row.deep !== null && row.deep.p95 > row.first.p95;
+      const query = deepIsWorse ? { ...row.query, cursor: row.deepCursor! } : row.query;
+      await listInbox(explainDb.db, propertyId, query);
+      const captured = explainDb.lastQuery()!;
+      const summary = await explainSummary(explainDb.db, captured);
+      console.log(`  ${row.filter} / ${row.sort} (${deepIsWorse ? 'deep' : 'first'} page): ${summary.text}`);
+      if (i < Number(args.plans)) console.log(`${indent(await explainText(explainDb.db, captured))}\n`);
+    }
+  } finally {
+    await explainDb.destroy();
+    await db.destroy();
+  }
+}
+
+/** The main property, and filter values with a realistic share of its rows. */
+async function loadRefs(db: Kysely<Database>): Promise<{ propertyId: string; refs: BenchRefs }> {
+  const property = await db.selectFrom('properties').select('id').where('slug', '=', mainSlug).executeTakeFirstOrThrow();
+  const ids = async (table: 'agents' | 'departments' | 'tags'): Promise<string[]> =>
+    (await db.selectFrom(table).select('id').where('property_id', '=', property.id).orderBy('id').execute()).map((r) => r.id);
+  const [agents, departments, tags] = await Promise.all([ids('agents'), ids('departments'), ids('tags')]);
+  const { newest } = await db
+    .selectFrom('conversations')
+    .select((eb) => eb.fn.max('created_at').as('newest'))
+    .where('property_id', '=', property.id)
+    .executeTakeFirstOrThrow();
+  // A calendar-sized month a year back: the middle of the data, not its recent edge.
+  const createdTo = new Date(new Date(newest).getTime() - 365 * 86_400_000);
+  const createdFrom = new Date(createdTo.getTime() - 30 * 86_400_000);
+  return {
+    propertyId: property.id,
+    // The third agent, the smallest department (8% of conversations), the fifth of 12 tags.
+    refs: { agentId: agents[2]!, departmentId: departments[0]!, tagId: tags[4]!, createdFrom, createdTo },
+  };
+}
+
+/** Prints the data set's size and how selective the benchmarked filters are. */
+async function describeData(db: Kysely<Database>, propertyId: string): Promise<void> {
+  const { rows } = await sql<{ conversations: string; tickets: string; messages: string; common: string; rare: string }>`
+    SELECT (SELECT count(*) FROM conversations WHERE property_id = ${propertyId}) AS conversations,
+           (SELECT count(*) FROM tickets WHERE property_id = ${propertyId}) AS tickets,
+           (SELECT count(*) FROM messages WHERE property_id = ${propertyId}) AS messages,
+           (SELECT count(*) FROM conversations WHERE property_id = ${propertyId} AND search @@ to_tsquery('simple', ${`${searchWords.common}:*`})) AS common,
+           (SELECT count(*) FROM conversations WHERE property_id = ${propertyId} AND search @@ to_tsquery('simple', ${`${searchWords.rare}:*`})) AS rare`.execute(db);
+  const r = rows[0]!;
+  console.log(
+    `main property: ${Number(r.conversations).toLocaleString('en')} conversations, ${Number(r.tickets).toLocaleString('en')} tickets, ` +
+      `${Number(r.messages).toLocaleString('en')} messages; "${searchWords.common}" in ${Number(r.common).toLocaleString('en')} conversations, ` +
+      `"${searchWords.rare}" in ${r.rare}`,
+  );
+}
+
+/** Follows nextCursor `depth` times; null when the list ends sooner. */
+async function cursorAtDepth(db: Kysely<Database>, propertyId: string, query: InboxQuery): Promise<string | null> {
+  let cursor: string | undefined;
+  for (let page = 0; page < depth; page++) {
+    const { nextCursor } = await listInbox(db, propertyId, { ...query, cursor });
+    if (!nextCursor) return null;
+    cursor = nextCursor;
+  }
+  return cursor ?? null;
+}
+
+const columns = [24, 20, 9, 9, 7, 9, 9, 7];
+
+function printHeader(): void {
+  console.log(line(['filter', 'sort', 'first p50', 'p95', '×base', 'deep p50', 'p95', '×base', '']));
+  console.log('-'.repeat(columns.reduce((a, b) => a + b + 2, 0) + 4));
+}
+
+function printRow(row: Row, baseline: Latency): void {
+  const deep = row.deep ? [ms(row.deep.p50), ms(row.deep.p95), ratio(row.deep.p95, baseline)] : ['—', '—', ''];
+  console.log(line([row.filter, row.sort, ms(row.first.p50), ms(row.first.p95), ratio(row.first.p95, baseline), ...deep, row.meets ? '' : 'MISS']));
+}
+
+function line(cells: string[]): string {
+  return cells.map((cell, i) => (i < 2 ? cell.padEnd(columns[i]!) : cell.padStart(columns[i] ?? 0))).join('  ');
+}
+
+function ms(value: number): string {
+  return value.toFixed(value < 10 ? 2 : 1);
+}
+
+function ratio(p95: number, baseline: Latency): string {
+  return `${(p95 / baseline.p95).toFixed(1)}×`;
+}
+
+function indent(text: string): string {
+  return text.replace(/^/gm, '      ');
+}
+
+await main();

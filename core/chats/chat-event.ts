@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { ValidationError } from '../errors.ts';
+
+// The chat events the ingress accepts (POST /v1/events), as the chat side sends them. The
+// schema is the contract: a request that does not match stores nothing and gets a message
+// naming the first bad field.
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const email = z.string().trim().max(320).regex(/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/, 'must be an email address');
+const id = z.string().trim().min(1).max(200);
+
+const agentRef = z
+  .object({ id: id.optional(), email: email.optional(), name: text(200).optional() })
+  .refine((a) => a.id !== undefined || a.email !== undefined, 'needs an id or an email');
+
+const base = {
+  id,
+  property: z.union([text(100), z.number().int().positive()]).transform(String),
+  at: z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
+};
+const chatRef = z.object({ id });
+
+export const chatEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    ...base,
+    type: z.literal('chat.started'),
+    chat: chatRef,
+    visitor: z.object({ id, name: text(200).optional(), email: email.optional() }),
+    prechat: z
+      .object({ name: text(200).optional(), email: email.optional(), fields: z.record(z.string(), z.union([z.string().max(2000), z.number(), z.boolean()])).optional() })
+      .optional(),
+    department: text(200).optional(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('chat.message'),
+    chat: chatRef,
+    message: z.object({ id, sender: z.enum(['visitor', 'agent', 'system']), agent: agentRef.optional(), text: text(20_000) }),
+  }),
+  z.object({ ...base, type: z.literal('chat.assigned'), chat: chatRef, agent: agentRef }),
+  z.object({ ...base, type: z.literal('chat.ended'), chat: chatRef, reason: z.enum(['visitor_left', 'agent_closed', 'timeout']).optional() }),
+  z.object({
+    ...base,
+    type: z.literal('offline.submitted'),
+    visitor: z.object({ name: text(200), email }),
+    message: z.object({ text: text(20_000) }),
+    department: text(200).optional(),
+  }),
+]);
+
+export type ChatEvent = z.output<typeof chatEventSchema>;
+export type ChatEventType = ChatEvent['type'];
+
+export const maxEventsPerRequest = 500;
+
+const requestSchema = z.union([
+  z.object({ events: z.array(z.unknown()).min(1).max(maxEventsPerRequest) }),
+  z.object({ type: z.string() }).loose(),
+]);
+
+/** Describes the first problem of a zod error as "field.path: message". */
+function firstIssue(error: z.ZodError, prefix: string): string {
+  const issue = error.issues[0]!;
+  const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.').replace(/\.(\d+)/g, '[$1]');
+  return `${path || 'body'}: ${issue.message}`;
+}
+
+/**
+ * Validates a parsed request body: one event or {"events": [...]}. Throws a ValidationError
+ * naming the first bad field (e.g. `events[2].message.sender: ...`).
+ */
+export function parseChatEvents(body: unknown): ChatEvent[] {
+  const request = requestSchema.safeParse(body);
+  if (!request.success) {
+    throw new ValidationError(`body must be one event or {"events": [...]} with 1 to ${maxEventsPerRequest} events`);
+  }
+  const batch = 'events' in request.data && Array.isArray(request.data.events) ? request.data.events : null;
+  return (batch ?? [body]).map((raw, index) => {
+    const parsed = chatEventSchema.safeParse(raw);
+    if (!parsed.success) throw new ValidationError(firstIssue(parsed.error, batch ? `events.${index}` : ''));
+    return parsed.data;
+  });
+}
+
+/** The chat an event belongs to, if any: events of one chat are applied in arrival order. */
+export function chatIdOf(event: ChatEvent): string | null {
+  return 'chat' in event ? event.chat.id : null;
+}

@@ -1,0 +1,38 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { chatIdOf, type ChatEvent } from './chat-event.ts';
+
+/** What storing a request's events did: the new rows to process, and how many were repeats. */
+export interface StoredEvents {
+  newRowIds: string[];
+  duplicates: number;
+}
+
+/**
+ * Stores events of one property in one transaction, ignoring event ids already stored (the
+ * sender's retries). Only after this returns may the sender be told yes.
+ */
+export async function storeChatEvents(
+  db: Kysely<Database>,
+  propertyId: string,
+  events: ChatEvent[],
+  source: 'api' | 'tawk' = 'api',
+): Promise<StoredEvents> {
+  const rows = await db
+    .insertInto('chat_events')
+    .values(
+      events.map((event) => ({
+        property_id: propertyId,
+        event_id: event.id,
+        type: event.type,
+        chat_id: chatIdOf(event),
+        occurred_at: event.at,
+        payload: JSON.stringify(event),
+        source,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['property_id', 'event_id']).doNothing())
+    .returning('id')
+    .execute();
+  return { newRowIds: rows.map((r) => r.id), duplicates: events.length - rows.length };
+}

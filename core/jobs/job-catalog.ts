@@ -1,0 +1,53 @@
+// The typed catalog of background work: one queue per kind of work, each job name mapped to
+// its payload, its deterministic id and its retry policy. Ids never contain ":" and are never
+// all digits (BullMQ's rules); being deterministic, a job added twice exists once.
+
+/** Every job: name → payload. */
+export interface JobPayloads {
+  /** Apply a stored chat event (chat_events row) and those before it in the same chat. */
+  'chat-event': { eventRowId: string };
+  /** Post the chat-recovery trigger message if no agent has answered. */
+  'recovery': { conversationId: string };
+  /** End a chat that has been silent for the property's inactivity timeout. */
+  'inactivity': { conversationId: string };
+  /** Deliver a message (e.g. a trigger) to the chat side's callback URL. */
+  'deliver-message': { messageId: string };
+  /** Turn a missed chat or offline message into a ticket. */
+  'convert': { conversationId: string };
+  /** Delete trashed items past their property's retention. */
+  'trash-purge': Record<string, never>;
+}
+
+export type JobName = keyof JobPayloads;
+
+/** Queue of each job. */
+export const jobQueues = {
+  'chat-event': 'chat-events',
+  'recovery': 'chat-timers',
+  'inactivity': 'chat-timers',
+  'deliver-message': 'chat-callbacks',
+  'convert': 'conversions',
+  'trash-purge': 'maintenance',
+} as const satisfies Record<JobName, string>;
+
+export type QueueName = (typeof jobQueues)[JobName];
+
+/** Every queue, in the order the dashboard lists them. */
+export const queueNames: QueueName[] = ['chat-events', 'chat-timers', 'conversions', 'chat-callbacks', 'maintenance'];
+
+/** The deterministic id of a job. */
+export function jobId<N extends JobName>(name: N, data: JobPayloads[N], suffix?: string): string {
+  const key =
+    'eventRowId' in data ? data.eventRowId : 'conversationId' in data ? data.conversationId : 'messageId' in data ? data.messageId : 'scheduled';
+  return `${name}-${key}${suffix ? `-${suffix}` : ''}`;
+}
+
+/** Retry policy: attempts with exponential backoff and jitter (transient errors only; permanent ones are not retried). */
+export const jobRetries: Record<JobName, { attempts: number; backoffMs: number }> = {
+  'chat-event': { attempts: 10, backoffMs: 1000 },
+  'recovery': { attempts: 10, backoffMs: 1000 },
+  'inactivity': { attempts: 10, backoffMs: 1000 },
+  'deliver-message': { attempts: 8, backoffMs: 2000 },
+  'convert': { attempts: 10, backoffMs: 1000 },
+  'trash-purge': { attempts: 3, backoffMs: 10_000 },
+};

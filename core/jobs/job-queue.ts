@@ -1,0 +1,11 @@
+import type { JobName, JobPayloads } from './job-catalog.ts';
+
+/**
+ * How core asks for background work, without knowing the queue system. Implementations add
+ * the job under its catalog id (adding an existing id is a no-op) and can remove a job that
+ * has not started, e.g. a delayed trigger an agent's answer made pointless.
+ */
+export interface JobQueue {
+  add<N extends JobName>(name: N, data: JobPayloads[N], options?: { delayMs?: number; idSuffix?: string }): Promise<void>;
+  remove(name: JobName, data: JobPayloads[JobName], options?: { idSuffix?: string }): Promise<void>;
+}

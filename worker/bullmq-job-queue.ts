@@ -1,0 +1,54 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { jobId, jobQueues, jobRetries, type JobName, type JobPayloads, type QueueName } from '../core/jobs/job-catalog.ts';
+import type { JobQueue } from '../core/jobs/job-queue.ts';
+
+/** Bounded retention: enough history for the dashboard, never unbounded growth in Redis. */
+const retention = {
+  removeOnComplete: { count: 1000, age: 24 * 3600 },
+  removeOnFail: { count: 5000, age: 7 * 24 * 3600 },
+};
+
+/** The default options of a job of the catalog: its id policy aside, retries and retention. */
+export function jobOptions(name: JobName): JobsOptions {
+  const { attempts, backoffMs } = jobRetries[name];
+  return { attempts, backoff: { type: 'exponential', delay: backoffMs, jitter: 0.5 }, ...retention };
+}
+
+/** The catalog's queues on BullMQ: one Queue object per queue, sharing one connection. */
+export class BullJobQueue implements JobQueue {
+  private readonly queues = new Map<QueueName, Queue>();
+
+  constructor(
+    private readonly connection: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  /** The BullMQ queue of a catalog queue name, created once. */
+  queue(name: QueueName): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      queue.on('error', () => {});
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  async add<N extends JobName>(name: N, data: JobPayloads[N], options: { delayMs?: number; idSuffix?: string } = {}): Promise<void> {
+    await this.queue(jobQueues[name]).add(name, data, {
+      ...jobOptions(name),
+      jobId: jobId(name, data, options.idSuffix),
+      delay: options.delayMs && options.delayMs > 0 ? Math.round(options.delayMs) : undefined,
+    });
+  }
+
+  async remove(name: JobName, data: JobPayloads[JobName], options: { idSuffix?: string } = {}): Promise<void> {
+    // A job that is running cannot be removed; it re-checks its preconditions when it runs.
+    await this.queue(jobQueues[name]).remove(jobId(name, data as never, options.idSuffix));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+}
