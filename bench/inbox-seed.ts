@@ -39,9 +39,10 @@ export function databaseUrlFor(serverUrl: string, database: string): string {
 }
 
 /**
- * Makes sure `database` holds a migrated, seeded data set of `size`, reusing it when its row
- * counts already match (seeding takes minutes, a check takes milliseconds). Returns whether it
- * (re)seeded.
+ * Makes sure `database` holds a seeded data set of `size`, migrated to the latest schema,
+ * reusing it when its row counts already match (seeding takes minutes, a check takes
+ * milliseconds; migrations added since the seed are applied to the reused data). Returns
+ * whether it (re)seeded.
  */
 export async function ensureSeeded(
   serverUrl: string,
@@ -50,7 +51,15 @@ export async function ensureSeeded(
   options: { reseed: boolean; log: (msg: string) => void },
 ): Promise<boolean> {
   const url = databaseUrlFor(serverUrl, database);
-  if (!options.reseed && (await hasSize(url, size))) return false;
+  if (!options.reseed && (await hasSize(url, size))) {
+    const db = connectDatabase(url, { max: 1 });
+    try {
+      for (const applied of await migrateToLatest(db)) options.log(applied);
+    } finally {
+      await db.destroy();
+    }
+    return false;
+  }
 
   const admin = new pg.Client({ connectionString: databaseUrlFor(serverUrl, 'postgres') });
   await admin.connect();
@@ -111,7 +120,7 @@ const lastNames = [
 ];
 const domains = ['gmail.com', 'yahoo.com', 'outlook.com', 'example.com', 'acme.io', 'mail.de', 'libero.it'];
 
-/** Sizes of the sentence pool message bodies and ticket subjects are drawn from. */
+/** How many distinct sentences message bodies and ticket subjects are drawn from. */
 const sentencePool = 100_000;
 
 function textArray(words: string[]): RawBuilder<unknown> {
