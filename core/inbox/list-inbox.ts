@@ -72,19 +72,28 @@ export async function listInbox(db: Kysely<Database>, propertyId: string, query:
   if (!['conversations', 'tickets', 'both'].includes(show)) throw new ValidationError(`unknown view "${show}": use conversations, tickets or both`);
   if (kinds.length === 0) return { items: [], nextCursor: null };
 
-  const column = sql.ref(`i.${sortColumns[sort]}`);
+  const branches: RawBuilder<unknown>[] = [];
+  for (const kind of kinds) {
+    const where = sql.join(conditions(kind, propertyId, query, tsquery, sort, order, cursor), sql` AND `);
+    const table = sql.table(kind === 'conversation' ? 'conversations' : 'tickets');
+    const first = await filterFirst(db, kind, where, query, tsquery, sort, order);
+    branches.push(sql`(SELECT ${kind}::text AS kind, i.id, ${sql.ref(`i.${sortColumns[sort]}`)} AS sort_key, ${kindRank[kind]}::int AS rank
+      FROM ${table} AS i WHERE ${where}
+      ORDER BY ${sortExpression(sort, first)} ${sql.raw(order)}, i.id ${sql.raw(order)} LIMIT ${limit + 1})`);
+  }
+  // Only the page's rows get their names looked up (agent, department, tags, contact).
   const dir = sql.raw(order);
-  const branches = kinds.map(
-    (kind) => sql`(SELECT ${itemColumns(kind)}, ${sortValue(sort)} AS sort_value, ${kindRank[kind]}::int AS rank
-      FROM ${sql.table(kind === 'conversation' ? 'conversations' : 'tickets')} AS i
-      WHERE ${sql.join(conditions(kind, propertyId, query, tsquery, sort, order, cursor), sql` AND `)}
-      ORDER BY ${column} ${dir}, i.id ${dir} LIMIT ${limit + 1})`,
-  );
-  const sortField = sql.ref(`u.${sortColumns[sort]}`);
   const { rows } = await sql<ItemRow & { sort_value: string; rank: number }>`
-    SELECT * FROM (${sql.join(branches, sql` UNION ALL `)}) AS u
-    ORDER BY ${sortField} ${dir}, u.rank ${dir}, u.id::bigint ${dir}
-    LIMIT ${limit + 1}`.execute(db);
+    WITH page AS (
+      SELECT * FROM (${sql.join(branches, sql` UNION ALL `)}) AS u
+      ORDER BY u.sort_key ${dir}, u.rank ${dir}, u.id ${dir} LIMIT ${limit + 1}
+    )
+    SELECT * FROM (
+      SELECT ${itemColumns('conversation')}, page.sort_key, ${sortValue(sort)} AS sort_value, page.rank FROM page JOIN conversations i ON i.id = page.id WHERE page.kind = 'conversation'
+      UNION ALL
+      SELECT ${itemColumns('ticket')}, page.sort_key, ${sortValue(sort)} AS sort_value, page.rank FROM page JOIN tickets i ON i.id = page.id WHERE page.kind = 'ticket'
+    ) AS detailed
+    ORDER BY sort_key ${dir}, rank ${dir}, id ${dir}`.execute(db);
 
   const hasMore = rows.length > limit;
   const pageRows = hasMore ? rows.slice(0, limit) : rows;
@@ -95,11 +104,66 @@ export async function listInbox(db: Kysely<Database>, propertyId: string, query:
   };
 }
 
+/**
+ * Whether to fetch every match and sort it rather than walk the sort index. Postgres walks
+ * the index when it expects many matches, and that is right unless it misjudges a filter:
+ * - free text: a word it has no statistics for is assumed to match 0.5% of rows; when a term
+ *   is not among the column's common elements it is rare, and its GIN index is the way in;
+ * - a created-date range sorted by update or status change: it assumes those dates are
+ *   unrelated to creation and walks the whole index; the range's own size (well estimated
+ *   from the histogram) is what counts. An ascending walk is bounded by the range already.
+ */
+async function filterFirst(db: Kysely<Database>, kind: ItemKind, where: RawBuilder<unknown>, query: InboxQuery, tsquery: string | null, sort: InboxSort, order: SortOrder): Promise<boolean> {
+  const table = kind === 'conversation' ? 'conversations' : 'tickets';
+  if (tsquery) {
+    const common = await commonSearchTerms(db, table);
+    const terms = tsquery.split(' & ').map((t) => t.replace(/:\*$/, ''));
+    if (terms.some((term) => !common.some((e) => e.startsWith(term)))) return true;
+  }
+  // Priority is unrelated to creation, so there the planner's walk is right.
+  const correlated = sort === 'updated' || sort === 'status_changed';
+  if (correlated && (query.createdFrom || query.createdTo) && !(order === 'asc' && query.createdFrom)) {
+    const { rows } = await sql<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>`
+      EXPLAIN (FORMAT JSON) SELECT 1 FROM ${sql.table(table)} AS i WHERE ${where}`.execute(db);
+    return rows[0]!['QUERY PLAN'][0].Plan['Plan Rows'] <= 50_000;
+  }
+  return false;
+}
+
+const commonTermsCache = new WeakMap<Kysely<Database>, { at: number; terms: Promise<Record<string, string[]>> }>();
+
+/**
+ * The most common search lexemes of each table, from Postgres's statistics (which change
+ * only with ANALYZE): read at most once a minute per database, as pg_stats is slow to query.
+ */
+function commonSearchTerms(db: Kysely<Database>, table: 'conversations' | 'tickets'): Promise<string[]> {
+  let cached = commonTermsCache.get(db);
+  if (!cached || Date.now() - cached.at > 60_000) {
+    const terms = sql<{ table: string; elems: string[] | null }>`
+      SELECT tablename AS table, most_common_elems::text::text[] AS elems FROM pg_stats
+      WHERE tablename IN ('conversations', 'tickets') AND attname = 'search' AND schemaname = current_schema()`
+      .execute(db)
+      .then(({ rows }) => Object.fromEntries(rows.map((r) => [r.table, r.elems ?? []])));
+    cached = { at: Date.now(), terms };
+    commonTermsCache.set(db, cached);
+    terms.catch(() => commonTermsCache.delete(db));
+  }
+  return cached.terms.then((t) => t[table] ?? []);
+}
+
+/**
+ * The ORDER BY key. When few rows match, the column is wrapped in a no-op expression so that
+ * Postgres cannot walk the sort index and must use the filter's own index, then sort.
+ */
+function sortExpression(sort: InboxSort, filterFirst: boolean): RawBuilder<unknown> {
+  const column = sql.ref(`i.${sortColumns[sort]}`);
+  if (!filterFirst) return column;
+  return sort === 'priority' ? sql`(${column} + 0)` : sql`(${column} + interval '0')`;
+}
+
 /** The sort value as exact text: timestamps in epoch microseconds (a JS Date would drop them). */
 function sortValue(sort: InboxSort): RawBuilder<string> {
-  return sort === 'priority'
-    ? sql<string>`i.priority::text`
-    : sql<string>`(extract(epoch FROM ${sql.ref(`i.${sortColumns[sort]}`)}) * 1000000)::bigint::text`;
+  return sort === 'priority' ? sql<string>`page.sort_key::text` : sql<string>`(extract(epoch FROM page.sort_key) * 1000000)::bigint::text`;
 }
 
 function sortLiteral(sort: InboxSort, value: string): RawBuilder<unknown> {
@@ -125,6 +189,11 @@ function conditions(
   if (query.missed !== undefined && kind === 'conversation') where.push(sql`i.missed = ${query.missed}`);
   if (query.createdFrom) where.push(sql`i.created_at >= ${query.createdFrom}`);
   if (query.createdTo) where.push(sql`i.created_at < ${query.createdTo}`);
+  // Updates and status changes never precede creation (a CHECK constraint holds it), so the
+  // range bounds them too: an ascending walk of their index can start at the range.
+  if (query.createdFrom && (sort === 'updated' || sort === 'status_changed')) {
+    where.push(sql`${sql.ref(`i.${sortColumns[sort]}`)} >= ${query.createdFrom}`);
+  }
   if (tsquery) where.push(sql`i.search @@ to_tsquery('simple', ${tsquery})`);
   if (cursor) where.push(afterCursor(kindRank[kind], sort, order, cursor));
   return where;

@@ -180,13 +180,14 @@ describe('keyset cursors while rows change', () => {
     const unseen = before.slice(seen.length);
 
     // Meanwhile: a new item arrives on top, an unseen item is updated (moves to the top), a
-    // seen one goes stale (moves to the bottom), and an unseen one goes to the trash.
+    // seen one goes stale (its update time back to its creation: below the cursor), and an
+    // unseen one goes to the trash.
     const fresh = await makeItem(t.db, propertyId, { kind: 'conversation', created: 400, updated: 400 });
     const bumped = items.find((i) => i.ref === unseen[2])!;
     const staled = items.find((i) => i.ref === seen[1])!;
     const trashed = unseen[4]!;
     await touch(t.db, bumped, 500);
-    await touch(t.db, staled, -50);
+    await touch(t.db, staled, staled.created);
     await moveToTrash(t.db, propertyId, trashed);
 
     const rest = await allPages({ ...query, cursor: first.nextCursor! }, 6);
@@ -196,6 +197,6 @@ describe('keyset cursors while rows change', () => {
     // ...so every unchanged unseen row comes once, in its order; the moved-up and trashed do not.
     expect(rest.filter((r) => r !== staled.ref)).toEqual(unseen.filter((r) => r !== bumped.ref && r !== trashed));
     expect(rest).not.toContain(fresh.ref);
-    expect(rest[rest.length - 1]).toBe(staled.ref);
+    expect(rest.filter((r) => r === staled.ref)).toHaveLength(1);
   });
 });
