@@ -5,6 +5,7 @@ import { registerDirectory } from './commands/directory-command.ts';
 import { registerInbox } from './commands/inbox-command.ts';
 import { registerItemActions } from './commands/item-commands.ts';
 import { registerMigrate } from './commands/migrate-command.ts';
+import { registerProcesses } from './commands/process-commands.ts';
 import { registerProperty } from './commands/property-command.ts';
 import { registerServices } from './commands/services-command.ts';
 import { registerSetup } from './commands/setup-commands.ts';
@@ -23,6 +24,7 @@ const program = new Command('switchboard')
 
 registerSetup(program);
 registerServices(program);
+registerProcesses(program);
 registerMigrate(program);
 registerProperty(program);
 registerDirectory(program);

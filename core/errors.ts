@@ -39,3 +39,15 @@ export class ConfigError extends SwitchboardError {
     super('bad_config', message);
   }
 }
+
+/** A delivery the other side refused for good (HTTP 4xx, SMTP 5xx): retrying cannot help. */
+export class DeliveryRefusedError extends SwitchboardError {
+  constructor(message: string) {
+    super('delivery_refused', message);
+  }
+}
+
+/** True for errors that no retry can fix: bad input, unknown ids, wrong state, a refusal. */
+export function isPermanent(error: unknown): boolean {
+  return error instanceof SwitchboardError && ['not_found', 'invalid_state', 'invalid_input', 'delivery_refused', 'bad_config'].includes(error.code);
+}

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../core/db/schema.ts';
 import { addTag, assignItem, closeItem, markPending, removeTag, reopenItem, setPriority } from '../../core/inbox/item-actions.ts';
 import { showItem } from '../../core/inbox/item-detail.ts';
+import { convertItem } from '../../core/tickets/convert-conversation.ts';
 import { action } from '../action.ts';
 
 type Act = (db: Kysely<Database>, propertyId: string, ref: string, ...rest: string[]) => Promise<void>;
@@ -32,4 +33,16 @@ export function registerItemActions(program: Command): void {
   itemAction(program, 'priority', ['level'], 'set priority: low, normal, high, urgent', (db, p, r, level) => setPriority(db, p, r, level!), 'priority %');
   itemAction(program, 'tag', ['tag'], 'add a tag (created if new)', (db, p, r, tag) => addTag(db, p, r, tag!), 'tagged %');
   itemAction(program, 'untag', ['tag'], 'remove a tag', (db, p, r, tag) => removeTag(db, p, r, tag!), 'untagged %');
+  program
+    .command('convert')
+    .argument('<id>', 'C<n>: a conversation with a visitor email')
+    .description('turn a conversation into a ticket (once: converting again shows the same ticket)')
+    .action(
+      action(async (ctx, ref: string) => {
+        const property = await ctx.property();
+        const { ticket, created } = await convertItem(await ctx.db(), property.id, ref);
+        const detail = await showItem(await ctx.db(), property.id, `T${ticket.number}`);
+        ctx.print({ ...detail.item, created }, () => (created ? `${ref} became ticket T${ticket.number}; acknowledgement email queued to ${detail.item.contact.email}` : `${ref} was already converted: ticket T${ticket.number}`));
+      }),
+    );
 }

@@ -31,6 +31,10 @@ export interface Config {
   worker: {
     /** Jobs run at once per queue in one worker process. */
     concurrency: number;
+    /** How long a job's lock lasts without renewal: a dead worker's job is retried after it. */
+    lockDurationMs: number;
+    /** Fault injection for the crash tests: the process kills itself (SIGKILL) right after this job's work is committed. */
+    killAfterJob: string | null;
   };
   /** Cron pattern of the trash purge. */
   purgeCron: string;
@@ -58,7 +62,11 @@ export function parseConfig(env: Env): Config {
       port: intVariable(env, 'INGRESS_PORT', 8080, 0, 65535),
       maxBodyBytes: intVariable(env, 'INGRESS_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     },
-    worker: { concurrency: intVariable(env, 'WORKER_CONCURRENCY', 8, 1, 1000) },
+    worker: {
+      concurrency: intVariable(env, 'WORKER_CONCURRENCY', 8, 1, 1000),
+      lockDurationMs: intVariable(env, 'WORKER_LOCK_DURATION_MS', 30_000, 1000, 600_000),
+      killAfterJob: nonEmpty(env, 'SWITCHBOARD_FAULT_KILL_AFTER'),
+    },
     purgeCron: pattern(env, 'PURGE_CRON', /^(\S+\s+){4,5}\S+$/, 'a cron pattern of 5 or 6 fields', '17 3 * * *'),
   };
 }

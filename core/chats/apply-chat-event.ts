@@ -1,0 +1,145 @@
+import { sql, type Transaction } from 'kysely';
+import { upsertContact } from '../contacts/contacts.ts';
+import { createConversation } from '../conversations/conversation-store.ts';
+import type { Conversation, Database, Property } from '../db/schema.ts';
+import { resolveLabel } from '../directory/labels.ts';
+import { appendSearchText } from '../inbox/search-text.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
+import { appendMessage } from '../messages/append-message.ts';
+import type { ChatEvent } from './chat-event.ts';
+import { scheduleChatTimers } from './chat-timers.ts';
+import { endChat } from './end-chat.ts';
+import { findOrCreateChatAgent } from './chat-agent.ts';
+import { emailInText } from './visitor-email.ts';
+
+type Trx = Transaction<Database>;
+
+/** Everything applying an event needs: the transaction, the property, the job queue, the clock. */
+export interface ApplyContext {
+  trx: Trx;
+  property: Property;
+  jobs: JobQueue;
+  now: Date;
+}
+
+/**
+ * Applies one chat event to the inbox, inside the caller's transaction (which also marks the
+ * event processed). Events of a chat may arrive in any order: a message or an end before the
+ * start still finds (or makes) its conversation.
+ */
+export async function applyChatEvent(ctx: ApplyContext, event: ChatEvent): Promise<void> {
+  switch (event.type) {
+    case 'chat.started': {
+      const conversation = await chatConversation(ctx, event.chat.id, event.at);
+      const name = event.prechat?.name ?? event.visitor.name ?? null;
+      const email = (event.prechat?.email ?? event.visitor.email)?.toLowerCase() ?? null;
+      const contact = email ? await upsertContact(ctx.trx, ctx.property.id, { email, name }) : null;
+      const department = event.department ? await resolveLabel(ctx.trx, 'departments', ctx.property.id, event.department, { create: true }) : null;
+      await ctx.trx
+        .updateTable('conversations')
+        .set({
+          visitor_id: event.visitor.id,
+          visitor_name: sql`coalesce(${name}, visitor_name)`,
+          visitor_email: sql`coalesce(${email}, visitor_email)`,
+          contact_id: sql`coalesce(${contact?.id ?? null}::bigint, contact_id)`,
+          department_id: sql`coalesce(${department?.id ?? null}::bigint, department_id)`,
+          prechat: event.prechat ? JSON.stringify(event.prechat) : null,
+          created_at: sql`least(created_at, ${event.at}::timestamptz)`,
+          search: appendSearchText([name, email]),
+        })
+        .where('id', '=', conversation.id)
+        .execute();
+      return;
+    }
+    case 'chat.message': {
+      const conversation = await chatConversation(ctx, event.chat.id, event.at);
+      const { message } = event;
+      const agent = message.sender === 'agent' && message.agent ? await findOrCreateChatAgent(ctx.trx, ctx.property.id, message.agent) : null;
+      await appendMessage(ctx.trx, {
+        propertyId: ctx.property.id,
+        target: { conversationId: conversation.id },
+        sender: message.sender,
+        body: message.text,
+        agentId: agent?.id ?? null,
+        authorName: message.sender === 'visitor' ? conversation.visitor_name : (message.agent?.name ?? null),
+        externalId: `${event.chat.id}/${message.id}`,
+        createdAt: event.at,
+      });
+      if (message.sender === 'agent') {
+        await ctx.trx
+          .updateTable('conversations')
+          .set({ first_agent_reply_at: sql`coalesce(first_agent_reply_at, ${event.at}::timestamptz)`, agent_id: sql`coalesce(agent_id, ${agent?.id ?? null}::bigint)` })
+          .where('id', '=', conversation.id)
+          .execute();
+        // The trigger is pointless now; if it is already running, it re-checks and stands down.
+        await ctx.jobs.remove('recovery', { conversationId: conversation.id });
+      } else if (message.sender === 'visitor' && !conversation.visitor_email) {
+        const email = emailInText(message.text);
+        if (email) await setVisitorEmail(ctx, conversation, email);
+      }
+      return;
+    }
+    case 'chat.assigned': {
+      const conversation = await chatConversation(ctx, event.chat.id, event.at);
+      const agent = await findOrCreateChatAgent(ctx.trx, ctx.property.id, event.agent);
+      await ctx.trx.updateTable('conversations').set({ agent_id: agent.id, updated_at: sql`now()` }).where('id', '=', conversation.id).execute();
+      return;
+    }
+    case 'chat.ended': {
+      const conversation = await chatConversation(ctx, event.chat.id, event.at);
+      await endChat(ctx.trx, ctx.jobs, ctx.property, conversation, event.at);
+      return;
+    }
+    case 'offline.submitted': {
+      const email = event.visitor.email.toLowerCase();
+      const contact = await upsertContact(ctx.trx, ctx.property.id, { email, name: event.visitor.name });
+      const department = event.department ? await resolveLabel(ctx.trx, 'departments', ctx.property.id, event.department, { create: true }) : null;
+      const conversation = await createConversation(ctx.trx, {
+        propertyId: ctx.property.id,
+        kind: 'offline',
+        externalId: `offline/${event.id}`,
+        visitor: { name: event.visitor.name, email },
+        contactId: contact.id,
+        departmentId: department?.id ?? null,
+        createdAt: event.at,
+      });
+      await appendMessage(ctx.trx, {
+        propertyId: ctx.property.id,
+        target: { conversationId: conversation.id },
+        sender: 'visitor',
+        body: event.message.text,
+        authorName: event.visitor.name,
+        createdAt: event.at,
+      });
+      await ctx.trx.updateTable('conversations').set({ ended_at: event.at }).where('id', '=', conversation.id).execute();
+      if (ctx.property.auto_convert) await ctx.jobs.add('convert', { conversationId: conversation.id });
+      return;
+    }
+  }
+}
+
+/** The chat's conversation, locked; made (with its timers) when this is the first event seen. */
+async function chatConversation(ctx: ApplyContext, chatId: string, at: Date): Promise<Conversation> {
+  const existing = await ctx.trx
+    .selectFrom('conversations')
+    .selectAll()
+    .where('property_id', '=', ctx.property.id)
+    .where('external_id', '=', chatId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (existing) return existing;
+  const created = await createConversation(ctx.trx, { propertyId: ctx.property.id, kind: 'chat', externalId: chatId, createdAt: at });
+  await scheduleChatTimers(ctx.jobs, ctx.property, created, ctx.now);
+  return created;
+}
+
+async function setVisitorEmail(ctx: ApplyContext, conversation: Conversation, email: string): Promise<void> {
+  const contact = await upsertContact(ctx.trx, ctx.property.id, { email, name: conversation.visitor_name });
+  await ctx.trx
+    .updateTable('conversations')
+    .set({ visitor_email: email, contact_id: sql`coalesce(contact_id, ${contact.id}::bigint)`, search: appendSearchText([email]) })
+    .where('id', '=', conversation.id)
+    .execute();
+  // A chat that already ended missed, and only now has an address, can still become a ticket.
+  if (conversation.ended_at && conversation.missed && ctx.property.auto_convert) await ctx.jobs.add('convert', { conversationId: conversation.id });
+}

@@ -1,0 +1,17 @@
+import type { Conversation, Property } from '../db/schema.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
+
+/**
+ * Schedules a new chat's timers: the recovery trigger (when the property has it on) at
+ * start + delay, and the first inactivity check at start + timeout. Both re-check the chat
+ * when they run, so scheduling them again is harmless.
+ */
+export async function scheduleChatTimers(jobs: JobQueue, property: Property, conversation: Conversation, now: Date): Promise<void> {
+  const data = { conversationId: conversation.id };
+  const started = conversation.created_at.getTime();
+  if (property.trigger_enabled && !conversation.first_agent_reply_at && !conversation.trigger_fired_at) {
+    await jobs.add('recovery', data, { delayMs: started + property.trigger_delay_seconds * 1000 - now.getTime() });
+  }
+  const deadline = started + property.inactivity_timeout_seconds * 1000;
+  await jobs.add('inactivity', data, { delayMs: deadline - now.getTime(), idSuffix: String(deadline) });
+}

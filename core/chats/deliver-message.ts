@@ -1,0 +1,40 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { DeliveryRefusedError } from '../errors.ts';
+import { signBody } from './event-signature.ts';
+
+/**
+ * POSTs a message (a trigger's, typically) to the property's callback URL so the chat side
+ * shows it to the visitor, signed like inbound events. The message id is in the body: the
+ * chat side de-duplicates, since a delivery that timed out may be repeated.
+ * 4xx (but 408/429) is a refusal, not retried; anything else is thrown to be retried.
+ */
+export async function deliverMessage(db: Kysely<Database>, messageId: string, options: { timeoutMs?: number } = {}): Promise<'delivered' | 'no-callback' | 'gone'> {
+  const row = await db
+    .selectFrom('messages as m')
+    .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+    .innerJoin('properties as p', 'p.id', 'm.property_id')
+    .select(['m.id', 'm.sender', 'm.body', 'm.author_name', 'm.created_at', 'c.external_id', 'c.id as conversation_id', 'p.slug', 'p.callback_url', 'p.signing_secret'])
+    .where('m.id', '=', messageId)
+    .executeTakeFirst();
+  if (!row) return 'gone';
+  if (!row.callback_url) return 'no-callback';
+  const body = JSON.stringify({
+    type: 'chat.message',
+    property: row.slug,
+    chat: { id: row.external_id, conversation: `C${row.conversation_id}` },
+    message: { id: `switchboard-${row.id}`, sender: row.sender, name: row.author_name, text: row.body, at: row.created_at.toISOString() },
+  });
+  const response = await fetch(row.callback_url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-switchboard-signature': signBody(row.signing_secret, body) },
+    body,
+    signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+  });
+  await response.body?.cancel();
+  if (response.ok) return 'delivered';
+  if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
+    throw new DeliveryRefusedError(`callback ${row.callback_url} refused message ${messageId}: HTTP ${response.status}`);
+  }
+  throw new Error(`callback ${row.callback_url} answered HTTP ${response.status}; will retry`);
+}

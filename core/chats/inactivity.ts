@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
+import { lockConversation } from './chat-lock.ts';
+import { endChat } from './end-chat.ts';
+
+/**
+ * Ends a chat that has been silent for the property's inactivity timeout, as if the visitor
+ * had left; a chat with recent messages gets the next check at its new deadline instead.
+ */
+export async function checkInactivity(db: Kysely<Database>, jobs: JobQueue, conversationId: string, now = new Date()): Promise<'ended' | 'rescheduled' | 'done'> {
+  return db.transaction().execute(async (trx) => {
+    const exists = await trx.selectFrom('conversations').select('id').where('id', '=', conversationId).executeTakeFirst();
+    if (!exists) return 'done';
+    const { conversation, property } = await lockConversation(trx, conversationId);
+    if (conversation.ended_at || conversation.kind !== 'chat') return 'done';
+    const lastActivity = Math.max(conversation.created_at.getTime(), conversation.last_message_at?.getTime() ?? 0);
+    const deadline = lastActivity + property.inactivity_timeout_seconds * 1000;
+    if (deadline > now.getTime()) {
+      await jobs.add('inactivity', { conversationId }, { delayMs: deadline - now.getTime(), idSuffix: String(deadline) });
+      return 'rescheduled';
+    }
+    await endChat(trx, jobs, property, conversation, now);
+    return 'ended';
+  });
+}

@@ -1,0 +1,43 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { NotFoundError } from '../errors.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
+import { applyChatEvent } from './apply-chat-event.ts';
+import { chatEventSchema } from './chat-event.ts';
+import { lockChat } from './chat-lock.ts';
+
+/**
+ * Applies a stored chat event, and before it every earlier unprocessed event of the same
+ * chat, in arrival order, in one transaction that also marks them processed. Workers racing
+ * on events of one chat serialise on the chat's lock; whoever comes second finds its event
+ * done. A crash before commit leaves everything to the retry: effects happen once.
+ */
+export async function processChatEvent(db: Kysely<Database>, jobs: JobQueue, eventRowId: string, now = new Date()): Promise<{ applied: number }> {
+  const head = await db.selectFrom('chat_events').select(['property_id', 'chat_id', 'processed_at']).where('id', '=', eventRowId).executeTakeFirst();
+  if (!head) throw new NotFoundError(`no stored chat event ${eventRowId}`);
+  if (head.processed_at) return { applied: 0 };
+  return db.transaction().execute(async (trx) => {
+    await lockChat(trx, head.property_id, head.chat_id ?? `event/${eventRowId}`);
+    let pending = trx
+      .selectFrom('chat_events')
+      .select(['id', 'payload'])
+      .where('property_id', '=', head.property_id)
+      .where('processed_at', 'is', null)
+      .where('id', '<=', eventRowId)
+      .orderBy('id');
+    pending = head.chat_id === null ? pending.where('id', '=', eventRowId) : pending.where('chat_id', '=', head.chat_id);
+    const rows = await pending.forUpdate().execute();
+    if (rows.length === 0) return { applied: 0 };
+    const property = await trx.selectFrom('properties').selectAll().where('id', '=', head.property_id).executeTakeFirstOrThrow();
+    for (const row of rows) {
+      // The payload passed this schema at the ingress; parsing again restores its types (dates).
+      await applyChatEvent({ trx, property, jobs, now }, chatEventSchema.parse(row.payload));
+    }
+    await trx
+      .updateTable('chat_events')
+      .set({ processed_at: sql`now()` })
+      .where('id', 'in', rows.map((r) => r.id))
+      .execute();
+    return { applied: rows.length };
+  });
+}

@@ -1,0 +1,93 @@
+import { sql, type Kysely } from 'kysely';
+import { upsertContact } from '../contacts/contacts.ts';
+import { lockConversation } from '../chats/chat-lock.ts';
+import type { Database, Ticket } from '../db/schema.ts';
+import { InvalidStateError } from '../errors.ts';
+import { findItem } from '../inbox/find-item.ts';
+import { formatItemRef } from '../inbox/item-ref.ts';
+import { newMessageId, supportAddress } from '../mail/message-id.ts';
+import { writeOutboxEmail } from '../mail/outbox.ts';
+import { ticketAcknowledgement } from '../mail/ticket-acknowledgement.ts';
+import { appendMessage } from '../messages/append-message.ts';
+import { createTicket } from './ticket-store.ts';
+
+/** The ticket a conversation became, and whether this call made it. */
+export interface Conversion {
+  ticket: Ticket;
+  created: boolean;
+}
+
+/**
+ * Turns a conversation with a visitor email into a ticket, exactly once however often it is
+ * asked (the conversation's lock plus the unique conversation_id of tickets): the contact is
+ * found or made, the transcript copied into the ticket, the conversation closed and linked,
+ * and the visitor's acknowledgement with the transcript written to the outbox, all in one
+ * transaction.
+ */
+export async function convertConversation(db: Kysely<Database>, conversationId: string): Promise<Conversion> {
+  return db.transaction().execute(async (trx) => {
+    const { conversation, property } = await lockConversation(trx, conversationId);
+    const ref = formatItemRef('conversation', conversation.id);
+    const existing = await trx.selectFrom('tickets').selectAll().where('conversation_id', '=', conversation.id).executeTakeFirst();
+    if (existing) return { ticket: existing, created: false };
+    if (conversation.trashed_at) throw new InvalidStateError(`${ref} is in the trash; restore it before converting it`);
+    if (!conversation.visitor_email) throw new InvalidStateError(`${ref} has no visitor email, so it cannot become a ticket`);
+
+    const contact = await upsertContact(trx, property.id, { email: conversation.visitor_email, name: conversation.visitor_name });
+    const messages = await trx
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', conversation.id)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    const who = contact.name ?? contact.email;
+    const subject = conversation.kind === 'offline' ? `Message from ${who}` : `Missed chat from ${who}`;
+    const ticket = await createTicket(trx, {
+      propertyId: property.id,
+      subject,
+      contact,
+      conversationId: conversation.id,
+      departmentId: conversation.department_id,
+      agentId: conversation.agent_id,
+      priority: conversation.priority,
+      tagIds: conversation.tag_ids,
+    });
+    for (const m of messages) {
+      await appendMessage(trx, {
+        propertyId: property.id,
+        target: { ticketId: ticket.id },
+        sender: m.sender,
+        body: m.body,
+        agentId: m.agent_id,
+        authorName: m.author_name,
+        createdAt: m.created_at,
+      });
+    }
+    await appendMessage(trx, { propertyId: property.id, target: { ticketId: ticket.id }, sender: 'system', body: `Ticket created from ${conversation.kind === 'offline' ? 'offline message' : 'missed chat'} ${ref}; the transcript was emailed to ${contact.email}.` });
+    await trx
+      .updateTable('conversations')
+      .set({ status: 'closed', status_changed_at: sql`now()`, updated_at: sql`now()`, contact_id: contact.id })
+      .where('id', '=', conversation.id)
+      .execute();
+    const ack = ticketAcknowledgement(property, ticket, contact.name, messages.map((m) => ({ sender: m.sender, author: m.author_name, body: m.body, createdAt: m.created_at })));
+    await writeOutboxEmail(trx, {
+      propertyId: property.id,
+      ticketId: ticket.id,
+      kind: 'ticket_ack',
+      messageId: newMessageId(property, `ticket-${ticket.number}`),
+      from: supportAddress(property),
+      to: contact.email,
+      subject: ack.subject,
+      text: ack.text,
+    });
+    return { ticket, created: true };
+  });
+}
+
+/** Converts by public id within a property (the dashboard's and the CLI's action). */
+export async function convertItem(db: Kysely<Database>, propertyId: string, ref: string): Promise<Conversion> {
+  const item = await findItem(db, propertyId, ref);
+  if (item.kind !== 'conversation') throw new InvalidStateError(`${item.ref} is already a ticket`);
+  return convertConversation(db, item.id);
+}

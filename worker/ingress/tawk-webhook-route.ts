@@ -1,0 +1,37 @@
+import type { IncomingMessage } from 'node:http';
+import { verifyTawkSignature } from '../../core/chats/event-signature.ts';
+import { acceptEvents, type AcceptedEvents } from './accept-events.ts';
+import { headerValue } from './header-value.ts';
+import { HttpError } from './http-error.ts';
+import type { IngressContext } from './ingress-context.ts';
+import { lookupProperty } from './lookup-property.ts';
+import { parseJsonBody } from './parse-json-body.ts';
+import { parseTawkWebhook, tawkToChatEvents } from './tawk-mapping.ts';
+
+// POST /v1/webhooks/tawk/:property: the live-chat service's webhooks, verified with the
+// property's webhook secret before anything in the body is looked at.
+
+/** What the webhook endpoint answers: the usual counts, plus the kind when it was not mapped. */
+export type TawkWebhookResult = AcceptedEvents & { ignored?: string };
+
+/** Handles one webhook delivery whose raw body has been read; resolves after storing. */
+export async function handleTawkWebhook(ctx: IngressContext, req: IncomingMessage, rawBody: Buffer, propertyRef: string): Promise<TawkWebhookResult> {
+  const property = await lookupProperty(ctx.db, propertyRef);
+  if (!property.tawk_webhook_secret) {
+    throw new HttpError(404, 'webhooks_disabled', `webhooks not enabled for this property (set its tawk-webhook-secret to turn them on)`);
+  }
+  verifyTawkSignature(headerValue(req, 'x-tawk-signature'), rawBody, property.tawk_webhook_secret);
+  const hookId = headerValue(req, 'x-hook-event-id');
+  if (!hookId) throw new HttpError(400, 'invalid_input', 'missing X-Hook-Event-Id header (it de-duplicates redeliveries)');
+  if (!/^[A-Za-z0-9._-]{1,150}$/.test(hookId)) throw new HttpError(400, 'invalid_input', 'X-Hook-Event-Id: must be 1 to 150 letters, digits, ".", "_" or "-"');
+  const body = parseJsonBody(rawBody);
+  const webhook = parseTawkWebhook(body);
+  // A kind we do not map (the service added transcripts, for one) is acknowledged, or the
+  // service would redeliver it for 12 hours.
+  if (!webhook) {
+    const kind = String((body as { event: unknown }).event);
+    ctx.logger.info({ propertyId: property.id, hookId, kind }, 'webhook kind not mapped: acknowledged and ignored');
+    return { accepted: 0, duplicates: 0, ignored: kind };
+  }
+  return acceptEvents(ctx, property, tawkToChatEvents(webhook, hookId, property.id), 'tawk');
+}

@@ -1,0 +1,75 @@
+import type { Config } from '../core/config/config.ts';
+import { connectDatabase } from '../core/db/connect.ts';
+import type { QueueName } from '../core/jobs/job-catalog.ts';
+import { BullJobQueue } from './bullmq-job-queue.ts';
+import { startHttpIngress } from './ingress/http-ingress.ts';
+import { createLogger } from './logger.ts';
+import { createRedis } from './redis-connection.ts';
+import { startWorkers } from './start-workers.ts';
+
+/** Which long-running parts this process runs. */
+export interface ProcessRoles {
+  ingress: boolean;
+  worker: boolean;
+  queues?: QueueName[];
+  concurrency?: number;
+}
+
+/**
+ * The composition root of Switchboard's long-running processes: builds the database pool,
+ * the Redis connections, the job queue and the logger once, starts the ingress and/or the
+ * workers on them, and shuts down gracefully on SIGTERM/SIGINT (the ingress stops accepting,
+ * active jobs finish, then connections close). Resolves when the process has shut down.
+ */
+export async function runProcesses(config: Config, urls: { databaseUrl: string; redisUrl: string }, roles: ProcessRoles): Promise<void> {
+  const logger = createLogger(config.logLevel, roles.worker && roles.ingress ? 'switchboard' : roles.worker ? 'worker' : 'ingress');
+  const db = connectDatabase(urls.databaseUrl, { max: 20 });
+  const producer = createRedis(urls.redisUrl, 'producer');
+  const jobs = new BullJobQueue(producer, config.queuePrefix);
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    if (roles.worker) {
+      const workers = await startWorkers({
+        db,
+        jobs,
+        redisUrl: urls.redisUrl,
+        prefix: config.queuePrefix,
+        logger,
+        queues: roles.queues,
+        concurrency: roles.concurrency ?? config.worker.concurrency,
+        lockDurationMs: config.worker.lockDurationMs,
+        purgeCron: config.purgeCron,
+        killAfterJob: config.worker.killAfterJob,
+      });
+      stops.push(() => workers.close());
+    }
+    if (roles.ingress) {
+      const ingress = await startHttpIngress({ db, jobs, logger, ...config.ingress });
+      logger.info({ port: ingress.port, host: config.ingress.host }, `ingress listening on http://${config.ingress.host}:${ingress.port}`);
+      stops.unshift(() => ingress.close());
+    }
+  } catch (error) {
+    await Promise.allSettled(stops.map((stop) => stop()));
+    await jobs.close().catch(() => {});
+    producer.disconnect();
+    await db.destroy();
+    throw error;
+  }
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      logger.info({ signal }, 'shutting down: finishing active work');
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      resolve();
+    };
+    const onTerm = () => shutdown('SIGTERM');
+    const onInt = () => shutdown('SIGINT');
+    process.on('SIGTERM', onTerm);
+    process.on('SIGINT', onInt);
+  });
+  for (const stop of stops) await stop();
+  await jobs.close();
+  await producer.quit().catch(() => producer.disconnect());
+  await db.destroy();
+  logger.info('stopped');
+}

@@ -1,0 +1,32 @@
+import type { Job } from 'bullmq';
+import type { Kysely } from 'kysely';
+import { deliverMessage } from '../../core/chats/deliver-message.ts';
+import { checkInactivity } from '../../core/chats/inactivity.ts';
+import { processChatEvent } from '../../core/chats/process-chat-event.ts';
+import { fireRecoveryTrigger } from '../../core/chats/recovery-trigger.ts';
+import type { Database } from '../../core/db/schema.ts';
+import { purgeTrash } from '../../core/inbox/purge-trash.ts';
+import type { JobName, JobPayloads } from '../../core/jobs/job-catalog.ts';
+import type { JobQueue } from '../../core/jobs/job-queue.ts';
+import { convertConversation } from '../../core/tickets/convert-conversation.ts';
+
+/** What processors get: the database and the job queue, built once by the worker's root. */
+export interface ProcessorDeps {
+  db: Kysely<Database>;
+  jobs: JobQueue;
+}
+
+type Processor<N extends JobName> = (data: JobPayloads[N], job: Job, deps: ProcessorDeps) => Promise<unknown>;
+
+/** Each job of the catalog → the core call that does its work. Processors only delegate. */
+export const jobProcessors: { [N in JobName]: Processor<N> } = {
+  'chat-event': (data, _job, { db, jobs }) => processChatEvent(db, jobs, data.eventRowId),
+  'recovery': (data, _job, { db, jobs }) => fireRecoveryTrigger(db, jobs, data.conversationId),
+  'inactivity': (data, _job, { db, jobs }) => checkInactivity(db, jobs, data.conversationId),
+  'deliver-message': (data, _job, { db }) => deliverMessage(db, data.messageId),
+  'convert': async (data, _job, { db }) => {
+    const { ticket, created } = await convertConversation(db, data.conversationId);
+    return { ticket: `T${ticket.number}`, created };
+  },
+  'trash-purge': (_data, job, { db }) => purgeTrash(db, job.id ?? `purge-${job.timestamp}`),
+};

@@ -1,0 +1,70 @@
+import { Worker } from 'bullmq';
+import type { Kysely } from 'kysely';
+import type { Database } from '../core/db/schema.ts';
+import { queueNames, type QueueName } from '../core/jobs/job-catalog.ts';
+import { jobOptions, type BullJobQueue } from './bullmq-job-queue.ts';
+import type { Logger } from './logger.ts';
+import { createRedis } from './redis-connection.ts';
+import { runJob } from './run-job.ts';
+
+/** What a worker process needs, built once by its composition root. */
+export interface WorkerDeps {
+  db: Kysely<Database>;
+  jobs: BullJobQueue;
+  redisUrl: string;
+  prefix: string;
+  logger: Logger;
+  queues?: QueueName[];
+  concurrency: number;
+  lockDurationMs: number;
+  purgeCron: string;
+  killAfterJob?: string | null;
+}
+
+/** Running workers; `close` stops taking jobs and waits for the active ones to finish. */
+export interface RunningWorkers {
+  workers: Worker[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts one BullMQ worker per queue (all of them unless `queues` narrows it) and makes sure
+ * the trash purge's schedule exists. Any number of processes may do this against the same
+ * Redis and Postgres: BullMQ hands each job to one of them, and the schedule is an upsert.
+ */
+export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
+  const queues = deps.queues ?? queueNames;
+  for (const name of queues) {
+    if (!queueNames.includes(name)) throw new Error(`unknown queue "${name}": use ${queueNames.join(', ')}`);
+  }
+  if (queues.includes('maintenance')) {
+    await deps.jobs
+      .queue('maintenance')
+      .upsertJobScheduler('trash-purge', { pattern: deps.purgeCron }, { name: 'trash-purge', data: {}, opts: jobOptions('trash-purge') });
+  }
+  const connections = queues.map(() => createRedis(deps.redisUrl, 'worker'));
+  const workers = queues.map(
+    (name, i) =>
+      new Worker(name, (job) => runJob(job, { db: deps.db, jobs: deps.jobs }, { logger: deps.logger, killAfterJob: deps.killAfterJob ?? null }), {
+        connection: connections[i]!,
+        prefix: deps.prefix,
+        concurrency: deps.concurrency,
+        lockDuration: deps.lockDurationMs,
+        stalledInterval: deps.lockDurationMs,
+        // A job may lose its worker (crash) a few times before it counts as failed.
+        maxStalledCount: 3,
+      }),
+  );
+  for (const worker of workers) {
+    worker.on('error', (err) => deps.logger.warn({ err, queue: worker.name }, 'worker connection error'));
+  }
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  deps.logger.info({ queues, concurrency: deps.concurrency }, 'workers started');
+  return {
+    workers,
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+    },
+  };
+}
