@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { SwitchboardError } from '../core/errors.ts';
 import { registerContact } from './commands/contact-command.ts';
+import { registerDemo } from './commands/demo-command.ts';
 import { registerDirectory } from './commands/directory-command.ts';
 import { registerInbox } from './commands/inbox-command.ts';
 import { registerItemActions } from './commands/item-commands.ts';
@@ -25,6 +26,7 @@ const program = new Command('switchboard')
 registerSetup(program);
 registerServices(program);
 registerProcesses(program);
+registerDemo(program);
 registerMigrate(program);
 registerProperty(program);
 registerDirectory(program);

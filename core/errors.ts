@@ -51,3 +51,14 @@ export class DeliveryRefusedError extends SwitchboardError {
 export function isPermanent(error: unknown): boolean {
   return error instanceof SwitchboardError && ['not_found', 'invalid_state', 'invalid_input', 'delivery_refused', 'bad_config'].includes(error.code);
 }
+
+/**
+ * A job's row is not visible: jobs are queued inside the transaction that makes their row, so
+ * a fast worker can look before that commits. Retried with backoff; if the transaction
+ * rolled back instead, the job fails after its attempts and nothing was lost.
+ */
+export class NotVisibleYetError extends SwitchboardError {
+  constructor(message: string) {
+    super('not_visible_yet', message);
+  }
+}

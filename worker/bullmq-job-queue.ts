@@ -36,6 +36,7 @@ export class BullJobQueue implements JobQueue {
   }
 
   async add<N extends JobName>(name: N, data: JobPayloads[N], options: { delayMs?: number; idSuffix?: string } = {}): Promise<void> {
+    await this.connected();
     await this.queue(jobQueues[name]).add(name, data, {
       ...jobOptions(name),
       jobId: jobId(name, data, options.idSuffix),
@@ -43,9 +44,40 @@ export class BullJobQueue implements JobQueue {
     });
   }
 
+  /**
+   * Waits a moment for a connection that is (re)connecting, then gives up: BullMQ alone would
+   * wait for Redis forever, and callers are better served by an error (the work is stored in
+   * Postgres, and the reconcile schedule queues it again).
+   */
+  private async connected(): Promise<void> {
+    if (this.connection.status === 'ready') return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.connection.off('ready', onReady);
+        reject(new Error(`Redis is not connected (${this.connection.status}); job not queued`));
+      }, 1000);
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.connection.once('ready', onReady);
+    });
+  }
+
   async remove(name: JobName, data: JobPayloads[JobName], options: { idSuffix?: string } = {}): Promise<void> {
     // A job that is running cannot be removed; it re-checks its preconditions when it runs.
+    await this.connected();
     await this.queue(jobQueues[name]).remove(jobId(name, data as never, options.idSuffix));
+  }
+
+  async requeue<N extends JobName>(name: N, data: JobPayloads[N]): Promise<void> {
+    await this.connected();
+    const queue = this.queue(jobQueues[name]);
+    const job = await queue.getJob(jobId(name, data));
+    const state = job ? await job.getState() : 'missing';
+    if (state === 'failed') await job!.retry('failed');
+    else if (state === 'completed') await job!.remove();
+    if (state === 'missing' || state === 'completed' || state === 'unknown') await this.add(name, data);
   }
 
   async close(): Promise<void> {

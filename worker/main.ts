@@ -39,6 +39,7 @@ export async function runProcesses(config: Config, urls: { databaseUrl: string; 
         concurrency: roles.concurrency ?? config.worker.concurrency,
         lockDurationMs: config.worker.lockDurationMs,
         purgeCron: config.purgeCron,
+        reconcileEveryMs: config.reconcileEveryMs,
         killAfterJob: config.worker.killAfterJob,
       });
       stops.push(() => workers.close());

@@ -18,6 +18,8 @@ export interface WorkerDeps {
   concurrency: number;
   lockDurationMs: number;
   purgeCron: string;
+  /** How often stored work without a live job is queued again. */
+  reconcileEveryMs: number;
   killAfterJob?: string | null;
 }
 
@@ -38,9 +40,9 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     if (!queueNames.includes(name)) throw new Error(`unknown queue "${name}": use ${queueNames.join(', ')}`);
   }
   if (queues.includes('maintenance')) {
-    await deps.jobs
-      .queue('maintenance')
-      .upsertJobScheduler('trash-purge', { pattern: deps.purgeCron }, { name: 'trash-purge', data: {}, opts: jobOptions('trash-purge') });
+    const maintenance = deps.jobs.queue('maintenance');
+    await maintenance.upsertJobScheduler('trash-purge', { pattern: deps.purgeCron }, { name: 'trash-purge', data: {}, opts: jobOptions('trash-purge') });
+    await maintenance.upsertJobScheduler('reconcile', { every: deps.reconcileEveryMs }, { name: 'reconcile', data: {}, opts: jobOptions('reconcile') });
   }
   const connections = queues.map(() => createRedis(deps.redisUrl, 'worker'));
   const workers = queues.map(

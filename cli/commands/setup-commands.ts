@@ -3,6 +3,7 @@ import { migrateToLatest } from '../../core/db/migrate.ts';
 import { seedDemo } from '../../core/demo/seed-demo.ts';
 import { listInbox } from '../../core/inbox/list-inbox.ts';
 import { servicesUp } from '../../services/embedded-services.ts';
+import { runProcesses } from '../../worker/main.ts';
 import { action } from '../action.ts';
 import type { CliContext } from '../cli-context.ts';
 
@@ -25,7 +26,7 @@ export function registerSetup(program: Command): void {
     );
   program
     .command('start')
-    .description('start Switchboard: embedded services when no URLs are set, migrations, demo data on a new install')
+    .description('start Switchboard: embedded services when no URLs are set, migrations, demo data on a new install, then the ingress and the workers')
     .option('--no-demo', 'do not load the demo property into an empty install')
     .action(
       action(async (ctx, opts: { demo: boolean }) => {
@@ -45,12 +46,15 @@ export function registerSetup(program: Command): void {
         }
         log(
           [
-            'Switchboard is ready. Try:',
+            `Switchboard is running: ingress on http://${ctx.config.ingress.host}:${ctx.config.ingress.port}, workers on every queue (ctrl-c stops).`,
+            'In another terminal:',
+            '  npx switchboard demo                                            # send live chat traffic',
             '  npx switchboard inbox list --status open --agent unassigned',
             '  npx switchboard inbox show C1',
             '  npx switchboard --help',
           ].join('\n'),
         );
+        await runProcesses(ctx.config, { databaseUrl: await ctx.databaseUrl(), redisUrl: await ctx.redisUrl() }, { ingress: true, worker: true });
       }),
     );
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { DeliveryRefusedError } from '../errors.ts';
+import { DeliveryRefusedError, NotVisibleYetError } from '../errors.ts';
 import { signBody } from './event-signature.ts';
 
 /**
@@ -9,7 +9,7 @@ import { signBody } from './event-signature.ts';
  * chat side de-duplicates, since a delivery that timed out may be repeated.
  * 4xx (but 408/429) is a refusal, not retried; anything else is thrown to be retried.
  */
-export async function deliverMessage(db: Kysely<Database>, messageId: string, options: { timeoutMs?: number } = {}): Promise<'delivered' | 'no-callback' | 'gone'> {
+export async function deliverMessage(db: Kysely<Database>, messageId: string, options: { timeoutMs?: number } = {}): Promise<'delivered' | 'no-callback'> {
   const row = await db
     .selectFrom('messages as m')
     .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
@@ -17,7 +17,7 @@ export async function deliverMessage(db: Kysely<Database>, messageId: string, op
     .select(['m.id', 'm.sender', 'm.body', 'm.author_name', 'm.created_at', 'c.external_id', 'c.id as conversation_id', 'p.slug', 'p.callback_url', 'p.signing_secret'])
     .where('m.id', '=', messageId)
     .executeTakeFirst();
-  if (!row) return 'gone';
+  if (!row) throw new NotVisibleYetError(`message ${messageId} is not visible (yet)`);
   if (!row.callback_url) return 'no-callback';
   const body = JSON.stringify({
     type: 'chat.message',

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { NotVisibleYetError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { lockConversation } from './chat-lock.ts';
 import { endChat } from './end-chat.ts';
@@ -11,7 +12,7 @@ import { endChat } from './end-chat.ts';
 export async function checkInactivity(db: Kysely<Database>, jobs: JobQueue, conversationId: string, now = new Date()): Promise<'ended' | 'rescheduled' | 'done'> {
   return db.transaction().execute(async (trx) => {
     const exists = await trx.selectFrom('conversations').select('id').where('id', '=', conversationId).executeTakeFirst();
-    if (!exists) return 'done';
+    if (!exists) throw new NotVisibleYetError(`conversation ${conversationId} is not visible (yet)`);
     const { conversation, property } = await lockConversation(trx, conversationId);
     if (conversation.ended_at || conversation.kind !== 'chat') return 'done';
     const lastActivity = Math.max(conversation.created_at.getTime(), conversation.last_message_at?.getTime() ?? 0);

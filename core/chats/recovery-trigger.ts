@@ -1,10 +1,11 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { NotVisibleYetError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { appendMessage } from '../messages/append-message.ts';
 import { lockConversation } from './chat-lock.ts';
 
-export type RecoveryOutcome = 'fired' | 'answered' | 'already-fired' | 'ended' | 'disabled' | 'gone';
+export type RecoveryOutcome = 'fired' | 'answered' | 'already-fired' | 'ended' | 'disabled';
 
 /**
  * Posts the property's chat-recovery message into a chat nobody has answered, and has it
@@ -15,7 +16,7 @@ export type RecoveryOutcome = 'fired' | 'answered' | 'already-fired' | 'ended' |
 export async function fireRecoveryTrigger(db: Kysely<Database>, jobs: JobQueue, conversationId: string): Promise<RecoveryOutcome> {
   return db.transaction().execute(async (trx) => {
     const exists = await trx.selectFrom('conversations').select('id').where('id', '=', conversationId).executeTakeFirst();
-    if (!exists) return 'gone';
+    if (!exists) throw new NotVisibleYetError(`conversation ${conversationId} is not visible (yet)`);
     const { conversation, property } = await lockConversation(trx, conversationId);
     if (conversation.trigger_fired_at) return 'already-fired';
     if (conversation.first_agent_reply_at) return 'answered';

@@ -38,6 +38,8 @@ export interface Config {
   };
   /** Cron pattern of the trash purge. */
   purgeCron: string;
+  /** How often stored work with no live job is queued again. */
+  reconcileEveryMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -67,6 +69,7 @@ export function parseConfig(env: Env): Config {
       lockDurationMs: intVariable(env, 'WORKER_LOCK_DURATION_MS', 30_000, 1000, 600_000),
       killAfterJob: nonEmpty(env, 'SWITCHBOARD_FAULT_KILL_AFTER'),
     },
+    reconcileEveryMs: intVariable(env, 'RECONCILE_EVERY_MS', 60_000, 1000, 3_600_000),
     purgeCron: pattern(env, 'PURGE_CRON', /^(\S+\s+){4,5}\S+$/, 'a cron pattern of 5 or 6 fields', '17 3 * * *'),
   };
 }

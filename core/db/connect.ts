@@ -7,7 +7,8 @@ import type { Database } from './schema.ts';
 
 /** Opens a pooled Kysely instance on one Postgres URL; the caller owns it and destroys it. */
 export function connectDatabase(url: string, options: { max?: number } = {}): Kysely<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  // A host that drops packets must fail a request in seconds (503), not hang it.
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: 5000 });
   // An idle client losing its connection (Postgres restart) must not crash the process;
   // the pool drops it and the next query reconnects.
   pool.on('error', () => {});

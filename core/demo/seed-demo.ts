@@ -72,6 +72,8 @@ export async function seedDemo(db: Kysely<Database>, now = new Date()): Promise<
       supportAddress: 'support@acme.example',
       inboundDomain: 'inbound.acme.example',
     });
+    // A short trigger delay, so that `switchboard demo` shows the trigger within seconds.
+    await trx.updateTable('properties').set({ trigger_delay_seconds: 15 }).where('id', '=', property.id).execute();
     const pid = property.id;
     const rnd = random(42);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;

@@ -16,6 +16,8 @@ export interface JobPayloads {
   'convert': { conversationId: string };
   /** Delete trashed items past their property's retention. */
   'trash-purge': Record<string, never>;
+  /** Queue again stored work that has no live job (e.g. after Redis lost data). */
+  'reconcile': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -28,6 +30,7 @@ export const jobQueues = {
   'deliver-message': 'chat-callbacks',
   'convert': 'conversions',
   'trash-purge': 'maintenance',
+  'reconcile': 'maintenance',
 } as const satisfies Record<JobName, string>;
 
 export type QueueName = (typeof jobQueues)[JobName];
@@ -50,4 +53,5 @@ export const jobRetries: Record<JobName, { attempts: number; backoffMs: number }
   'deliver-message': { attempts: 8, backoffMs: 2000 },
   'convert': { attempts: 10, backoffMs: 1000 },
   'trash-purge': { attempts: 3, backoffMs: 10_000 },
+  'reconcile': { attempts: 1, backoffMs: 1000 },
 };

@@ -8,4 +8,6 @@ import type { JobName, JobPayloads } from './job-catalog.ts';
 export interface JobQueue {
   add<N extends JobName>(name: N, data: JobPayloads[N], options?: { delayMs?: number; idSuffix?: string }): Promise<void>;
   remove(name: JobName, data: JobPayloads[JobName], options?: { idSuffix?: string }): Promise<void>;
+  /** Makes sure the job will run: adds it, retries it if it failed, re-adds it if it finished. */
+  requeue<N extends JobName>(name: N, data: JobPayloads[N]): Promise<void>;
 }

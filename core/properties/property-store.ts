@@ -46,7 +46,8 @@ export async function listProperties(db: Kysely<Database>): Promise<Property[]> 
 export async function findProperty(db: Kysely<Database>, ref: string): Promise<Property> {
   const value = ref.trim().toLowerCase();
   const query = db.selectFrom('properties').selectAll();
-  const found = /^\d+$/.test(value)
+  // Ids are bigint: longer digit strings are no id (and no slug: slugs are never all digits).
+  const found = /^\d{1,18}$/.test(value)
     ? await query.where('id', '=', value).executeTakeFirst()
     : await query.where('slug', '=', value).executeTakeFirst();
   if (!found) throw new NotFoundError(`no property "${ref}" (see: switchboard property list)`);

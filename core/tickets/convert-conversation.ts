@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { upsertContact } from '../contacts/contacts.ts';
 import { lockConversation } from '../chats/chat-lock.ts';
 import type { Database, Ticket } from '../db/schema.ts';
-import { InvalidStateError } from '../errors.ts';
+import { InvalidStateError, NotFoundError, NotVisibleYetError } from '../errors.ts';
 import { findItem } from '../inbox/find-item.ts';
 import { formatItemRef } from '../inbox/item-ref.ts';
 import { newMessageId, supportAddress } from '../mail/message-id.ts';
@@ -24,14 +24,23 @@ export interface Conversion {
  * and the visitor's acknowledgement with the transcript written to the outbox, all in one
  * transaction.
  */
-export async function convertConversation(db: Kysely<Database>, conversationId: string): Promise<Conversion> {
+export async function convertConversation(db: Kysely<Database>, conversationId: string, options: { automatic?: boolean } = {}): Promise<Conversion> {
   return db.transaction().execute(async (trx) => {
-    const { conversation, property } = await lockConversation(trx, conversationId);
+    const locked = await lockConversation(trx, conversationId).catch((error: unknown) => {
+      // The automatic job is queued in the transaction that makes the chat: it may look first.
+      if (options.automatic && error instanceof NotFoundError) throw new NotVisibleYetError(error.message);
+      throw error;
+    });
+    const { conversation, property } = locked;
     const ref = formatItemRef('conversation', conversation.id);
     const existing = await trx.selectFrom('tickets').selectAll().where('conversation_id', '=', conversation.id).executeTakeFirst();
     if (existing) return { ticket: existing, created: false };
     if (conversation.trashed_at) throw new InvalidStateError(`${ref} is in the trash; restore it before converting it`);
-    if (!conversation.visitor_email) throw new InvalidStateError(`${ref} has no visitor email, so it cannot become a ticket`);
+    if (!conversation.visitor_email) {
+      // Queued with the address that the queueing transaction writes: not committed yet.
+      if (options.automatic) throw new NotVisibleYetError(`${ref} has no visitor email yet`);
+      throw new InvalidStateError(`${ref} has no visitor email, so it cannot become a ticket`);
+    }
 
     const contact = await upsertContact(trx, property.id, { email: conversation.visitor_email, name: conversation.visitor_name });
     const messages = await trx

@@ -30,7 +30,7 @@ describe('Postgres unreachable', () => {
   it('→ 503 with a clear message and Retry-After; nothing is acknowledged', async () => {
     const db = connectDatabase(`postgres://switchboard:x@127.0.0.1:${await closedPort()}/nothing`, { max: 1 });
     const { logger, lines } = capturingLogger();
-    const jobs: JobQueue = { add: async () => expect.unreachable('nothing to enqueue'), remove: async () => {} };
+    const jobs: JobQueue = { add: async () => expect.unreachable('nothing to enqueue'), remove: async () => {}, requeue: async () => {} };
     const ingress = await startHttpIngress({ db, jobs, logger, host: '127.0.0.1', port: 0, maxBodyBytes: 65536 });
     try {
       const body = JSON.stringify(chatEvent('chat.started'));
@@ -68,6 +68,7 @@ describe('Redis down or slow', () => {
             ? Promise.reject(new Error("Stream isn't writeable and enableOfflineQueue options is false"))
             : new Promise<void>((resolve) => (release = resolve)),
       remove: async () => {},
+      requeue: async () => {},
     };
     h = await startHarness({ jobs, ingress: { logger, enqueueTimeoutMs: 300 } });
   });
@@ -117,6 +118,7 @@ describe('close()', () => {
         await gate;
       },
       remove: async () => {},
+      requeue: async () => {},
     };
     const h = await startHarness({ jobs, ingress: { enqueueTimeoutMs: 10_000 } });
     try {

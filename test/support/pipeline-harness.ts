@@ -58,6 +58,7 @@ export async function startPipeline(settings: PropertyUpdate = {}): Promise<Pipe
         concurrency: 4,
         lockDurationMs: 5000,
         purgeCron: options.purgeCron ?? '0 0 1 1 *',
+        reconcileEveryMs: 3_600_000,
       });
       workers.push(running);
       return running;

@@ -48,7 +48,7 @@ export async function handleEvents(ctx: IngressContext, req: IncomingMessage, ra
   // under a property whose secret never signed it.
   events.forEach((event, index) => {
     if (!namesProperty(event.property, property)) {
-      const path = events.length > 1 || 'events' in (body as object) ? `events[${index}].property` : 'property';
+      const path = 'events' in (body as object) ? `events[${index}].property` : 'property';
       throw new ValidationError(`${path}: all events of one request must name the same property ("${property.slug}")`);
     }
   });

@@ -8,6 +8,7 @@ import type { Database } from '../../core/db/schema.ts';
 import { purgeTrash } from '../../core/inbox/purge-trash.ts';
 import type { JobName, JobPayloads } from '../../core/jobs/job-catalog.ts';
 import type { JobQueue } from '../../core/jobs/job-queue.ts';
+import { reconcile } from '../../core/jobs/reconcile.ts';
 import { convertConversation } from '../../core/tickets/convert-conversation.ts';
 
 /** What processors get: the database and the job queue, built once by the worker's root. */
@@ -25,8 +26,9 @@ export const jobProcessors: { [N in JobName]: Processor<N> } = {
   'inactivity': (data, _job, { db, jobs }) => checkInactivity(db, jobs, data.conversationId),
   'deliver-message': (data, _job, { db }) => deliverMessage(db, data.messageId),
   'convert': async (data, _job, { db }) => {
-    const { ticket, created } = await convertConversation(db, data.conversationId);
+    const { ticket, created } = await convertConversation(db, data.conversationId, { automatic: true });
     return { ticket: `T${ticket.number}`, created };
   },
   'trash-purge': (_data, job, { db }) => purgeTrash(db, job.id ?? `purge-${job.timestamp}`),
+  'reconcile': (_data, _job, { db, jobs }) => reconcile(db, jobs),
 };

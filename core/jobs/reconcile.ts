@@ -1,0 +1,45 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { JobQueue } from './job-queue.ts';
+
+/** What a reconcile pass queued again. */
+export interface ReconcileResult {
+  chatEvents: number;
+  conversions: number;
+}
+
+const batch = 1000;
+
+/**
+ * Postgres is the source of truth and Redis only holds work in flight, so work can outlive
+ * its job: an event stored while Redis was down, a job lost with Redis's data, a job that
+ * failed for good. This pass finds stored work that should have been done by now and makes
+ * sure a job exists for it. Jobs are idempotent, so queueing one that is also running is safe.
+ */
+export async function reconcile(db: Kysely<Database>, jobs: JobQueue, options: { graceSeconds?: number } = {}): Promise<ReconcileResult> {
+  const grace = sql<Date>`now() - ${options.graceSeconds ?? 30} * interval '1 second'`;
+  const events = await db
+    .selectFrom('chat_events')
+    .select('id')
+    .where('processed_at', 'is', null)
+    .where('received_at', '<', grace)
+    .orderBy('id')
+    .limit(batch)
+    .execute();
+  for (const { id } of events) await jobs.requeue('chat-event', { eventRowId: id });
+
+  const conversions = await db
+    .selectFrom('conversations as c')
+    .innerJoin('properties as p', 'p.id', 'c.property_id')
+    .select('c.id')
+    .where('p.auto_convert', '=', true)
+    .where('c.visitor_email', 'is not', null)
+    .where('c.trashed_at', 'is', null)
+    .where('c.ended_at', '<', grace)
+    .where((eb) => eb.or([eb('c.missed', '=', true), eb('c.kind', '=', 'offline')]))
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('tickets as t').select('t.id').whereRef('t.conversation_id', '=', 'c.id'))))
+    .limit(batch)
+    .execute();
+  for (const { id } of conversions) await jobs.requeue('convert', { conversationId: id });
+  return { chatEvents: events.length, conversions: conversions.length };
+}
