@@ -5,11 +5,14 @@ import type { Database, Property } from '../core/db/schema.ts';
 import { SwitchboardError } from '../core/errors.ts';
 import { findProperty, listProperties } from '../core/properties/property-store.ts';
 import { readServicesState } from '../services/embedded-services.ts';
+import { BullJobQueue } from '../worker/bullmq-job-queue.ts';
+import { createRedis } from '../worker/redis-connection.ts';
 
 /** What every command gets: the parsed config and, on first use, the database. */
 export class CliContext {
   readonly config: Config;
   private database: Kysely<Database> | null = null;
+  private jobQueue: { queue: BullJobQueue; close(): Promise<void> } | null = null;
 
   constructor(
     readonly options: { property?: string; json?: boolean },
@@ -44,6 +47,16 @@ export class CliContext {
     return this.database;
   }
 
+  /** The job queue, for actions that queue work (a conversion's email, a reply), connected once. */
+  async jobs(): Promise<BullJobQueue> {
+    if (!this.jobQueue) {
+      const redis = createRedis(await this.redisUrl(), 'producer');
+      const queue = new BullJobQueue(redis, this.config.queuePrefix);
+      this.jobQueue = { queue, close: async () => (await queue.close(), redis.disconnect()) };
+    }
+    return this.jobQueue.queue;
+  }
+
   /** The property commands act on: --property, SWITCHBOARD_PROPERTY, or the only one there is. */
   async property(): Promise<Property> {
     const ref = this.options.property ?? this.config.defaultProperty;
@@ -60,6 +73,8 @@ export class CliContext {
   }
 
   async close(): Promise<void> {
+    await this.jobQueue?.close();
+    this.jobQueue = null;
     await this.database?.destroy();
     this.database = null;
   }

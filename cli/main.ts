@@ -5,6 +5,7 @@ import { registerDemo } from './commands/demo-command.ts';
 import { registerDirectory } from './commands/directory-command.ts';
 import { registerInbox } from './commands/inbox-command.ts';
 import { registerItemActions } from './commands/item-commands.ts';
+import { registerMail } from './commands/mail-commands.ts';
 import { registerMigrate } from './commands/migrate-command.ts';
 import { registerProcesses } from './commands/process-commands.ts';
 import { registerProperty } from './commands/property-command.ts';
@@ -34,6 +35,7 @@ registerInbox(program);
 registerItemActions(program);
 registerTrash(program);
 registerContact(program);
+registerMail(program);
 
 try {
   await program.parseAsync(process.argv);

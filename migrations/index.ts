@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as foundation from './2026-11-25T0001-foundation.ts';
 import * as chatPipeline from './2026-11-25T0002-chat-pipeline.ts';
 import * as inboxTuning from './2026-11-25T0003-inbox-tuning.ts';
+import * as email from './2026-11-25T0004-email.ts';
 
 /**
  * Every migration, by name, in order. Listed statically rather than read from the folder at
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-25T0001-foundation': foundation,
   '2026-11-25T0002-chat-pipeline': chatPipeline,
   '2026-11-25T0003-inbox-tuning': inboxTuning,
+  '2026-11-25T0004-email': email,
 };

@@ -3,6 +3,9 @@ import { connectDatabase } from '../core/db/connect.ts';
 import type { QueueName } from '../core/jobs/job-catalog.ts';
 import { BullJobQueue } from './bullmq-job-queue.ts';
 import { startHttpIngress } from './ingress/http-ingress.ts';
+import { startSmtpIngress } from './ingress/smtp-ingress.ts';
+import { MailTransports } from './mail-transports.ts';
+import { startSmtpSink } from './smtp-sink.ts';
 import { createLogger } from './logger.ts';
 import { createRedis } from './redis-connection.ts';
 import { startWorkers } from './start-workers.ts';
@@ -29,7 +32,22 @@ export async function runProcesses(config: Config, urls: { databaseUrl: string; 
   const stops: (() => Promise<void>)[] = [];
   try {
     if (roles.worker) {
+      let smtpUrl = config.mail.smtpUrl;
+      if (!smtpUrl) {
+        // No SMTP server configured: mail goes to .eml files under the data dir.
+        const sink = await startSmtpSink(config.mail.sinkDir);
+        smtpUrl = sink.url;
+        stops.push(() => sink.close());
+        logger.info({ dir: config.mail.sinkDir }, 'no SMTP_URL: outbound mail is kept as .eml files');
+      }
+      const transports = new MailTransports(smtpUrl);
+      stops.push(async () => transports.close());
       const workers = await startWorkers({
+        mail: {
+          transportFor: (property) => transports.forProperty(property),
+          inboundLimits: { maxAttachmentBytes: config.mail.maxAttachmentBytes },
+          ratePerMinute: config.mail.ratePerMinute,
+        },
         db,
         jobs,
         redisUrl: urls.redisUrl,
@@ -42,12 +60,16 @@ export async function runProcesses(config: Config, urls: { databaseUrl: string; 
         reconcileEveryMs: config.reconcileEveryMs,
         killAfterJob: config.worker.killAfterJob,
       });
-      stops.push(() => workers.close());
+      // Workers stop first (their active jobs may still send mail), then the transports and sink.
+      stops.unshift(() => workers.close());
     }
     if (roles.ingress) {
       const ingress = await startHttpIngress({ db, jobs, logger, ...config.ingress });
       logger.info({ port: ingress.port, host: config.ingress.host }, `ingress listening on http://${config.ingress.host}:${ingress.port}`);
       stops.unshift(() => ingress.close());
+      const smtp = await startSmtpIngress({ db, jobs, logger, host: config.mail.ingressHost, port: config.mail.ingressPort, maxMessageBytes: config.mail.maxMessageBytes });
+      logger.info({ port: smtp.port }, `SMTP ingress listening on ${config.mail.ingressHost}:${smtp.port}`);
+      stops.unshift(() => smtp.close());
     }
   } catch (error) {
     await Promise.allSettled(stops.map((stop) => stop()));

@@ -4,6 +4,7 @@ import type { Database } from '../core/db/schema.ts';
 import { queueNames, type QueueName } from '../core/jobs/job-catalog.ts';
 import { jobOptions, type BullJobQueue } from './bullmq-job-queue.ts';
 import type { Logger } from './logger.ts';
+import type { ProcessorDeps } from './processors/job-processors.ts';
 import { createRedis } from './redis-connection.ts';
 import { runJob } from './run-job.ts';
 
@@ -11,6 +12,7 @@ import { runJob } from './run-job.ts';
 export interface WorkerDeps {
   db: Kysely<Database>;
   jobs: BullJobQueue;
+  mail: Pick<ProcessorDeps, 'transportFor' | 'inboundLimits'> & { ratePerMinute: number };
   redisUrl: string;
   prefix: string;
   logger: Logger;
@@ -45,9 +47,10 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     await maintenance.upsertJobScheduler('reconcile', { every: deps.reconcileEveryMs }, { name: 'reconcile', data: {}, opts: jobOptions('reconcile') });
   }
   const connections = queues.map(() => createRedis(deps.redisUrl, 'worker'));
+  const processorDeps: ProcessorDeps = { db: deps.db, jobs: deps.jobs, transportFor: deps.mail.transportFor, inboundLimits: deps.mail.inboundLimits };
   const workers = queues.map(
     (name, i) =>
-      new Worker(name, (job) => runJob(job, { db: deps.db, jobs: deps.jobs }, { logger: deps.logger, killAfterJob: deps.killAfterJob ?? null }), {
+      new Worker(name, (job) => runJob(job, processorDeps, { logger: deps.logger, killAfterJob: deps.killAfterJob ?? null }), {
         connection: connections[i]!,
         prefix: deps.prefix,
         concurrency: deps.concurrency,
@@ -55,6 +58,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
         stalledInterval: deps.lockDurationMs,
         // A job may lose its worker (crash) a few times before it counts as failed.
         maxStalledCount: 3,
+        // Outbound mail is rate-limited (SMTP providers throttle; bursts look like spam).
+        ...(name === 'mail-outbound' ? { limiter: { max: deps.mail.ratePerMinute, duration: 60_000 } } : {}),
       }),
   );
   for (const worker of workers) {

@@ -40,7 +40,7 @@ export function registerItemActions(program: Command): void {
     .action(
       action(async (ctx, ref: string) => {
         const property = await ctx.property();
-        const { ticket, created } = await convertItem(await ctx.db(), property.id, ref);
+        const { ticket, created } = await convertItem(await ctx.db(), await ctx.jobs(), property.id, ref);
         const detail = await showItem(await ctx.db(), property.id, `T${ticket.number}`);
         ctx.print({ ...detail.item, created }, () => (created ? `${ref} became ticket T${ticket.number}; acknowledgement email queued to ${detail.item.contact.email}` : `${ref} was already converted: ticket T${ticket.number}`));
       }),

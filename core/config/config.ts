@@ -40,6 +40,20 @@ export interface Config {
   purgeCron: string;
   /** How often stored work with no live job is queued again. */
   reconcileEveryMs: number;
+  mail: {
+    /** Outbound SMTP server for properties without their own; null: the embedded sink. */
+    smtpUrl: string | null;
+    /** Where the embedded sink keeps sent mail as .eml files. */
+    sinkDir: string;
+    /** Outbound messages per minute per worker process (all properties). */
+    ratePerMinute: number;
+    /** The SMTP ingress: where it listens, and the largest message it takes (552 beyond). */
+    ingressHost: string;
+    ingressPort: number;
+    maxMessageBytes: number;
+    /** Attachments larger than this keep their metadata, not their content. */
+    maxAttachmentBytes: number;
+  };
 }
 
 type Env = Record<string, string | undefined>;
@@ -70,6 +84,15 @@ export function parseConfig(env: Env): Config {
       killAfterJob: nonEmpty(env, 'SWITCHBOARD_FAULT_KILL_AFTER'),
     },
     reconcileEveryMs: intVariable(env, 'RECONCILE_EVERY_MS', 60_000, 1000, 3_600_000),
+    mail: {
+      smtpUrl: optionalUrl(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+      sinkDir: path.resolve(projectRoot, nonEmpty(env, 'SWITCHBOARD_DATA_DIR') ?? '.data', 'mail'),
+      ratePerMinute: intVariable(env, 'MAIL_RATE_PER_MINUTE', 120, 1, 100_000),
+      ingressHost: nonEmpty(env, 'SMTP_INGRESS_HOST') ?? '127.0.0.1',
+      ingressPort: intVariable(env, 'SMTP_INGRESS_PORT', 2525, 0, 65535),
+      maxMessageBytes: intVariable(env, 'MAIL_MAX_MESSAGE_BYTES', 40 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      maxAttachmentBytes: intVariable(env, 'MAIL_MAX_ATTACHMENT_BYTES', 30 * 1024 * 1024, 0, 1024 * 1024 * 1024),
+    },
     purgeCron: pattern(env, 'PURGE_CRON', /^(\S+\s+){4,5}\S+$/, 'a cron pattern of 5 or 6 fields', '17 3 * * *'),
   };
 }

@@ -17,6 +17,8 @@ export interface Database {
   chat_events: ChatEventsTable;
   outbox_emails: OutboxEmailsTable;
   purge_runs: PurgeRunsTable;
+  inbound_emails: InboundEmailsTable;
+  email_attachments: EmailAttachmentsTable;
 }
 
 type NullableTimestamp = ColumnType<Date | null, Date | null | undefined, Date | null>;
@@ -46,6 +48,10 @@ export interface PropertiesTable {
   auto_convert: Generated<boolean>;
   /** Secret of the live-chat service's webhooks (X-Tawk-Signature); null: endpoint off. */
   tawk_webhook_secret: string | null;
+  /** SMTP server of this property's mail (smtp:// or smtps:// URL); null: the global one. */
+  smtp_url: string | null;
+  /** Mailbox polled for inbound mail (imap:// or imaps:// URL with credentials); null: none. */
+  imap_url: string | null;
 }
 
 export interface AgentsTable {
@@ -148,6 +154,8 @@ export interface MessagesTable {
   /** The message's id on its source (chat message id), unique per property when set. */
   external_id: string | null;
   created_at: Generated<Date>;
+  inbound_email_id: string | null;
+  outbox_email_id: string | null;
 }
 
 export interface ChatEventsTable {
@@ -166,7 +174,7 @@ export interface ChatEventsTable {
   error: string | null;
 }
 
-export type OutboxStatus = 'queued' | 'sent' | 'failed' | 'bounced';
+export type OutboxStatus = 'queued' | 'sent' | 'failed' | 'bounced' | 'suppressed';
 
 export interface OutboxEmailsTable {
   id: Generated<string>;
@@ -187,6 +195,10 @@ export interface OutboxEmailsTable {
   last_error: string | null;
   created_at: Generated<Date>;
   sent_at: NullableTimestamp;
+  /** The ticket's signed reply address, so the visitor's answer finds its way back. */
+  reply_to: string | null;
+  /** Sent by the system, not a person: rate-limited per recipient, marked Auto-Submitted. */
+  automatic: Generated<boolean>;
 }
 
 export interface PurgeRunsTable {
@@ -196,6 +208,39 @@ export interface PurgeRunsTable {
   finished_at: NullableTimestamp;
   conversations_removed: Generated<number>;
   tickets_removed: Generated<number>;
+}
+
+export type InboundStatus = 'received' | 'threaded' | 'bounce' | 'quarantined';
+
+export interface InboundEmailsTable {
+  id: Generated<string>;
+  property_id: string;
+  received_via: 'smtp' | 'imap' | 'cli';
+  raw: Buffer;
+  raw_size: number;
+  content_hash: string;
+  message_id: string | null;
+  envelope_from: string | null;
+  envelope_to: Generated<string[]>;
+  from_address: string | null;
+  subject: string | null;
+  status: Generated<InboundStatus>;
+  /** Why it was quarantined, or why it is automatic. */
+  reason: string | null;
+  automatic: Generated<boolean>;
+  ticket_id: string | null;
+  received_at: Generated<Date>;
+  processed_at: NullableTimestamp;
+}
+
+export interface EmailAttachmentsTable {
+  id: Generated<string>;
+  inbound_email_id: string;
+  filename: string | null;
+  content_type: string;
+  size: number;
+  content: Buffer | null;
+  skipped: Generated<boolean>;
 }
 
 export type Property = Selectable<PropertiesTable>;
@@ -212,4 +257,5 @@ export type NewTicket = Insertable<TicketsTable>;
 export type Message = Selectable<MessagesTable>;
 export type ChatEventRow = Selectable<ChatEventsTable>;
 export type OutboxEmail = Selectable<OutboxEmailsTable>;
+export type InboundEmail = Selectable<InboundEmailsTable>;
 export type NewMessage = Insertable<MessagesTable>;

@@ -18,6 +18,10 @@ export interface JobPayloads {
   'trash-purge': Record<string, never>;
   /** Queue again stored work that has no live job (e.g. after Redis lost data). */
   'reconcile': Record<string, never>;
+  /** Send one outbox email over SMTP. */
+  'send-email': { outboxId: string };
+  /** Parse, thread and file one stored inbound email. */
+  'inbound-email': { inboundEmailId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -31,17 +35,19 @@ export const jobQueues = {
   'convert': 'conversions',
   'trash-purge': 'maintenance',
   'reconcile': 'maintenance',
+  'send-email': 'mail-outbound',
+  'inbound-email': 'mail-inbound',
 } as const satisfies Record<JobName, string>;
 
 export type QueueName = (typeof jobQueues)[JobName];
 
 /** Every queue, in the order the dashboard lists them. */
-export const queueNames: QueueName[] = ['chat-events', 'chat-timers', 'conversions', 'chat-callbacks', 'maintenance'];
+export const queueNames: QueueName[] = ['chat-events', 'chat-timers', 'conversions', 'chat-callbacks', 'mail-outbound', 'mail-inbound', 'maintenance'];
 
 /** The deterministic id of a job. */
 export function jobId<N extends JobName>(name: N, data: JobPayloads[N], suffix?: string): string {
-  const key =
-    'eventRowId' in data ? data.eventRowId : 'conversationId' in data ? data.conversationId : 'messageId' in data ? data.messageId : 'scheduled';
+  // Every payload holds at most one id, which names the job's subject.
+  const key = Object.values(data as Record<string, string>)[0] ?? 'scheduled';
   return `${name}-${key}${suffix ? `-${suffix}` : ''}`;
 }
 
@@ -54,4 +60,7 @@ export const jobRetries: Record<JobName, { attempts: number; backoffMs: number }
   'convert': { attempts: 10, backoffMs: 1000 },
   'trash-purge': { attempts: 3, backoffMs: 10_000 },
   'reconcile': { attempts: 1, backoffMs: 1000 },
+  // SMTP outages last minutes: 12 attempts from 5 s doubling reach about 3 hours.
+  'send-email': { attempts: 12, backoffMs: 5000 },
+  'inbound-email': { attempts: 10, backoffMs: 1000 },
 };

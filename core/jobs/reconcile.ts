@@ -6,6 +6,8 @@ import type { JobQueue } from './job-queue.ts';
 export interface ReconcileResult {
   chatEvents: number;
   conversions: number;
+  inboundEmails: number;
+  outboxEmails: number;
 }
 
 const batch = 1000;
@@ -41,5 +43,13 @@ export async function reconcile(db: Kysely<Database>, jobs: JobQueue, options: {
     .limit(batch)
     .execute();
   for (const { id } of conversions) await jobs.requeue('convert', { conversationId: id });
-  return { chatEvents: events.length, conversions: conversions.length };
+
+  const inbound = await db.selectFrom('inbound_emails').select('id').where('processed_at', 'is', null).where('received_at', '<', grace).orderBy('id').limit(batch).execute();
+  for (const { id } of inbound) await jobs.requeue('inbound-email', { inboundEmailId: id });
+
+  // Queued mail whose job is gone. A job still waiting out its backoff is left alone (requeue
+  // only re-adds missing or finished jobs and retries failed ones).
+  const outbox = await db.selectFrom('outbox_emails').select('id').where('status', '=', 'queued').where('created_at', '<', grace).orderBy('id').limit(batch).execute();
+  for (const { id } of outbox) await jobs.requeue('send-email', { outboxId: id });
+  return { chatEvents: events.length, conversions: conversions.length, inboundEmails: inbound.length, outboxEmails: outbox.length };
 }

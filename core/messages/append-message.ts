@@ -14,6 +14,9 @@ export interface NewMessageInput {
   authorName?: string | null;
   externalId?: string | null;
   createdAt?: Date;
+  /** The email this message came in as, or goes out as. */
+  inboundEmailId?: string | null;
+  outboxEmailId?: string | null;
 }
 
 const previewLength = 140;
@@ -38,6 +41,8 @@ export async function appendMessage(db: Db, input: NewMessageInput): Promise<Mes
       author_name: input.authorName ?? null,
       external_id: input.externalId ?? null,
       created_at: at,
+      inbound_email_id: input.inboundEmailId ?? null,
+      outbox_email_id: input.outboxEmailId ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();

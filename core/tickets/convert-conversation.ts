@@ -5,7 +5,9 @@ import type { Database, Ticket } from '../db/schema.ts';
 import { InvalidStateError, NotFoundError, NotVisibleYetError } from '../errors.ts';
 import { findItem } from '../inbox/find-item.ts';
 import { formatItemRef } from '../inbox/item-ref.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
 import { newMessageId, supportAddress } from '../mail/message-id.ts';
+import { replyAddress } from '../mail/reply-address.ts';
 import { writeOutboxEmail } from '../mail/outbox.ts';
 import { ticketAcknowledgement } from '../mail/ticket-acknowledgement.ts';
 import { appendMessage } from '../messages/append-message.ts';
@@ -24,7 +26,7 @@ export interface Conversion {
  * and the visitor's acknowledgement with the transcript written to the outbox, all in one
  * transaction.
  */
-export async function convertConversation(db: Kysely<Database>, conversationId: string, options: { automatic?: boolean } = {}): Promise<Conversion> {
+export async function convertConversation(db: Kysely<Database>, jobs: JobQueue, conversationId: string, options: { automatic?: boolean } = {}): Promise<Conversion> {
   return db.transaction().execute(async (trx) => {
     const locked = await lockConversation(trx, conversationId).catch((error: unknown) => {
       // The automatic job is queued in the transaction that makes the chat: it may look first.
@@ -80,7 +82,7 @@ export async function convertConversation(db: Kysely<Database>, conversationId: 
       .where('id', '=', conversation.id)
       .execute();
     const ack = ticketAcknowledgement(property, ticket, contact.name, messages.map((m) => ({ sender: m.sender, author: m.author_name, body: m.body, createdAt: m.created_at })));
-    await writeOutboxEmail(trx, {
+    await writeOutboxEmail(trx, jobs, {
       propertyId: property.id,
       ticketId: ticket.id,
       kind: 'ticket_ack',
@@ -89,14 +91,16 @@ export async function convertConversation(db: Kysely<Database>, conversationId: 
       to: contact.email,
       subject: ack.subject,
       text: ack.text,
+      replyTo: replyAddress(property, ticket.number),
+      automatic: true,
     });
     return { ticket, created: true };
   });
 }
 
 /** Converts by public id within a property (the dashboard's and the CLI's action). */
-export async function convertItem(db: Kysely<Database>, propertyId: string, ref: string): Promise<Conversion> {
+export async function convertItem(db: Kysely<Database>, jobs: JobQueue, propertyId: string, ref: string): Promise<Conversion> {
   const item = await findItem(db, propertyId, ref);
   if (item.kind !== 'conversation') throw new InvalidStateError(`${item.ref} is already a ticket`);
-  return convertConversation(db, item.id);
+  return convertConversation(db, jobs, item.id);
 }

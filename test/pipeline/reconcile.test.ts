@@ -30,11 +30,11 @@ it('queues stored events that have no job, and their conversions follow', async 
   await sql`UPDATE chat_events SET received_at = now() - interval '5 minutes'`.execute(p.t.db);
   await p.startWorker();
 
-  expect(await reconcile(p.t.db, p.jobs)).toEqual({ chatEvents: 3, conversions: 0 });
+  expect(await reconcile(p.t.db, p.jobs)).toEqual({ chatEvents: 3, conversions: 0, inboundEmails: 0, outboxEmails: 0 });
   const ticket = await waitFor(() => p!.t.db.selectFrom('tickets').selectAll().executeTakeFirst(), 'the ticket');
   expect(ticket.subject).toBe('Missed chat from lost@example.com');
   // Nothing is left to do, and doing it again changes nothing.
-  expect(await reconcile(p.t.db, p.jobs)).toEqual({ chatEvents: 0, conversions: 0 });
+  expect(await reconcile(p.t.db, p.jobs)).toMatchObject({ chatEvents: 0, conversions: 0, inboundEmails: 0 });
 });
 
 it('converts a missed chat whose conversion job was wiped with Redis', async () => {
@@ -53,7 +53,7 @@ it('converts a missed chat whose conversion job was wiped with Redis', async () 
   // auto_convert was off, so no job exists: as if Redis had lost it. Turn it on and reconcile.
   await sql`UPDATE properties SET auto_convert = true`.execute(p.t.db);
   await sql`UPDATE conversations SET ended_at = now() - interval '5 minutes' WHERE id = ${conversation.id}`.execute(p.t.db);
-  expect(await reconcile(p.t.db, p.jobs)).toEqual({ chatEvents: 0, conversions: 1 });
+  expect(await reconcile(p.t.db, p.jobs)).toMatchObject({ chatEvents: 0, conversions: 1, inboundEmails: 0 });
   await waitFor(() => p!.t.db.selectFrom('tickets').selectAll().executeTakeFirst(), 'the ticket');
   expect(await p.t.db.selectFrom('outbox_emails').select('id').execute()).toHaveLength(1);
 });

@@ -9,8 +9,11 @@ import { updateProperty } from '../../core/properties/property-store.ts';
 import type { PropertyUpdate } from '../../core/db/schema.ts';
 import { BullJobQueue } from '../../worker/bullmq-job-queue.ts';
 import { startHttpIngress } from '../../worker/ingress/http-ingress.ts';
+import { MailTransports } from '../../worker/mail-transports.ts';
+import { startSmtpSink } from '../../worker/smtp-sink.ts';
 import { createRedis } from '../../worker/redis-connection.ts';
 import { startWorkers, type RunningWorkers } from '../../worker/start-workers.ts';
+import { queueNames } from '../../core/jobs/job-catalog.ts';
 import { makeProperty } from './inbox-fixture.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
@@ -21,8 +24,8 @@ export interface Pipeline {
   redisUrl: string;
   jobs: BullJobQueue;
   ingressUrl: string;
-  /** Starts an in-process worker set (all queues unless narrowed); closed with the pipeline. */
-  startWorker(options?: { purgeCron?: string }): Promise<RunningWorkers>;
+  /** Starts an in-process worker set; mail goes to `smtpUrl` (default: a sink under /tmp). Closed with the pipeline. */
+  startWorker(options?: { purgeCron?: string; smtpUrl?: string; ratePerMinute?: number }): Promise<RunningWorkers>;
   /** POSTs events to /v1/events, signed with the property's secret. */
   post(events: unknown): Promise<Response>;
   close(): Promise<void>;
@@ -41,6 +44,8 @@ export async function startPipeline(settings: PropertyUpdate = {}): Promise<Pipe
   const property = await updateProperty(t.db, created.id, { trigger_delay_seconds: 1, ...settings });
   const ingress = await startHttpIngress({ db: t.db, jobs, logger: silentLogger, host: '127.0.0.1', port: 0, maxBodyBytes: 256 * 1024 });
   const workers: RunningWorkers[] = [];
+  const sink = await startSmtpSink(`/tmp/switchboard-test-mail/${prefix}`);
+  const transports: MailTransports[] = [];
   return {
     t,
     property,
@@ -49,7 +54,10 @@ export async function startPipeline(settings: PropertyUpdate = {}): Promise<Pipe
     jobs,
     ingressUrl: `http://127.0.0.1:${ingress.port}`,
     async startWorker(options = {}) {
+      const mail = new MailTransports(options.smtpUrl ?? sink.url);
+      transports.push(mail);
       const running = await startWorkers({
+        mail: { transportFor: (property) => mail.forProperty(property), inboundLimits: { maxAttachmentBytes: 1024 * 1024 }, ratePerMinute: options.ratePerMinute ?? 6000 },
         db: t.db,
         jobs,
         redisUrl,
@@ -74,7 +82,9 @@ export async function startPipeline(settings: PropertyUpdate = {}): Promise<Pipe
     async close() {
       await ingress.close();
       await Promise.all(workers.map((w) => w.close()));
-      await Promise.all(['chat-events', 'chat-timers', 'conversions', 'chat-callbacks', 'maintenance'].map((q) => jobs.queue(q as never).obliterate({ force: true }).catch(() => {})));
+      for (const t of transports) t.close();
+      await sink.close();
+      await Promise.all(queueNames.map((q) => jobs.queue(q as never).obliterate({ force: true }).catch(() => {})));
       await jobs.close();
       producer.disconnect();
       await t.drop();

@@ -9,12 +9,16 @@ import { purgeTrash } from '../../core/inbox/purge-trash.ts';
 import type { JobName, JobPayloads } from '../../core/jobs/job-catalog.ts';
 import type { JobQueue } from '../../core/jobs/job-queue.ts';
 import { reconcile } from '../../core/jobs/reconcile.ts';
+import { ingestInboundEmail, type InboundLimits } from '../../core/mail/ingest-inbound-email.ts';
+import { sendOutboxEmail, type TransportFor } from '../../core/mail/send-outbox-email.ts';
 import { convertConversation } from '../../core/tickets/convert-conversation.ts';
 
-/** What processors get: the database and the job queue, built once by the worker's root. */
+/** What processors get: built once by the worker's composition root. */
 export interface ProcessorDeps {
   db: Kysely<Database>;
   jobs: JobQueue;
+  transportFor: TransportFor;
+  inboundLimits: InboundLimits;
 }
 
 type Processor<N extends JobName> = (data: JobPayloads[N], job: Job, deps: ProcessorDeps) => Promise<unknown>;
@@ -25,10 +29,12 @@ export const jobProcessors: { [N in JobName]: Processor<N> } = {
   'recovery': (data, _job, { db, jobs }) => fireRecoveryTrigger(db, jobs, data.conversationId),
   'inactivity': (data, _job, { db, jobs }) => checkInactivity(db, jobs, data.conversationId),
   'deliver-message': (data, _job, { db }) => deliverMessage(db, data.messageId),
-  'convert': async (data, _job, { db }) => {
-    const { ticket, created } = await convertConversation(db, data.conversationId, { automatic: true });
+  'convert': async (data, _job, { db, jobs }) => {
+    const { ticket, created } = await convertConversation(db, jobs, data.conversationId, { automatic: true });
     return { ticket: `T${ticket.number}`, created };
   },
   'trash-purge': (_data, job, { db }) => purgeTrash(db, job.id ?? `purge-${job.timestamp}`),
   'reconcile': (_data, _job, { db, jobs }) => reconcile(db, jobs),
+  'send-email': (data, _job, { db, transportFor }) => sendOutboxEmail(db, transportFor, data.outboxId),
+  'inbound-email': (data, _job, { db, jobs, inboundLimits }) => ingestInboundEmail(db, jobs, data.inboundEmailId, inboundLimits),
 };

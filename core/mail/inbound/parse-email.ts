@@ -1,0 +1,157 @@
+import { simpleParser, type AddressObject, type EmailAddress, type ParsedMail } from 'mailparser';
+import { contentHash } from './content-hash.ts';
+import { htmlToReadableText } from './html-to-readable-text.ts';
+import { MailParseError } from './mail-parse-error.ts';
+import { firstMessageId, messageIdsIn } from './message-ids.ts';
+import { parseHeaderFields, splitHeaderBlock } from './raw-mime.ts';
+import { trimReply } from './trim-reply.ts';
+
+/** An attachment as kept: content is null (and skipped true) when it was over the size limit. */
+export interface ParsedAttachment {
+  filename: string | null;
+  contentType: string;
+  size: number;
+  content: Buffer | null;
+  skipped: boolean;
+}
+
+/** What the rest of Switchboard needs from an inbound email: ids, addresses, texts, attachments. */
+export interface ParsedEmail {
+  /** Normalised `<id@domain>`; null when the message has none. */
+  messageId: string | null;
+  inReplyTo: string | null;
+  /** Normalised, oldest first as the sender wrote them. */
+  references: string[];
+  subject: string;
+  /** Address lower-cased; null when there is no usable From. */
+  from: { address: string; name: string | null } | null;
+  to: string[];
+  cc: string[];
+  replyTo: string | null;
+  date: Date | null;
+  /** The whole plain text, including quotes and signature (HTML converted when there is no text part). */
+  text: string;
+  /** The new text only, for display: quotes and signature trimmed by trimReply. */
+  visibleText: string;
+  /** Raw header values, unfolded, by lower-cased name; repeated fields joined with "\n". */
+  headers: Record<string, string>;
+  attachments: ParsedAttachment[];
+  /** sha256 hex of the raw bytes without trace headers: equal for one message delivered twice. */
+  contentHash: string;
+}
+
+/** Limits applied while parsing. */
+export interface ParseLimits {
+  /** Attachments larger than this keep their metadata but not their content. */
+  maxAttachmentBytes: number;
+}
+
+// Fields of which at least one appears in anything that was ever an email. Binary garbage or
+// a text file has none of them (with a colon, at the start of a line, before the first blank line).
+const ENVELOPE_FIELDS = new Set(['from', 'sender', 'to', 'cc', 'subject', 'date', 'message-id', 'mime-version', 'received', 'return-path', 'delivered-to']);
+
+/**
+ * Parses a raw email into a ParsedEmail. Throws only MailParseError, for input that is not an
+ * email (empty, no header block) or that the MIME parser rejects; a message that is merely
+ * broken (no Message-ID, no From, an unclosed multipart) parses with nulls and empty values.
+ */
+export async function parseEmail(raw: Buffer, limits: ParseLimits): Promise<ParsedEmail> {
+  assertLooksLikeEmail(raw);
+  let mail: ParsedMail;
+  try {
+    mail = await simpleParser(raw, {
+      // Converted below with our own rules (links, quotes, no wrapping).
+      skipHtmlToText: true,
+      skipTextToHtml: true,
+      skipTextLinks: true,
+      skipImageLinks: true,
+      keepCidLinks: true,
+      // Report parts are attachments, not text: detectBounce reads them from the raw message.
+      keepDeliveryStatus: true,
+      checksumAlgo: false,
+    });
+  } catch (error) {
+    throw new MailParseError(`the MIME parser rejected the message: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+
+  try {
+    return toParsedEmail(raw, mail, limits);
+  } catch (error) {
+    // Our own reading of a parsed message should not fail; if hostile input makes it, the
+    // caller still gets the one error it quarantines on.
+    throw new MailParseError(`the message could not be read: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+function toParsedEmail(raw: Buffer, mail: ParsedMail, limits: ParseLimits): ParsedEmail {
+  const headers = headerRecord(mail);
+  const text = plainText(mail);
+  return {
+    messageId: firstMessageId(headers['message-id']),
+    inReplyTo: firstMessageId(headers['in-reply-to']),
+    references: messageIdsIn(headers.references),
+    subject: mail.subject?.trim() ?? '',
+    from: firstAddress(mail.from),
+    to: addresses(mail.to),
+    cc: addresses(mail.cc),
+    replyTo: firstAddress(mail.replyTo)?.address ?? null,
+    date: mail.date && headers.date !== undefined && !Number.isNaN(mail.date.getTime()) ? mail.date : null,
+    text,
+    visibleText: trimReply(text),
+    headers,
+    attachments: mail.attachments.map((a) => {
+      const skipped = a.size > limits.maxAttachmentBytes;
+      return { filename: a.filename ?? null, contentType: a.contentType, size: a.size, content: skipped ? null : a.content, skipped };
+    }),
+    contentHash: contentHash(raw),
+  };
+}
+
+function assertLooksLikeEmail(raw: Buffer): void {
+  if (raw.length === 0 || raw.toString('latin1').trim() === '') throw new MailParseError('the message is empty');
+  const text = raw.toString('latin1').replace(/^From [^\n]*\n/, '');
+  const { head } = splitHeaderBlock(text.replace(/^(\r?\n)+/, ''));
+  if (head.includes('\u0000')) throw new MailParseError('the message has binary data where its header block should be');
+  const fields = parseHeaderFields(head);
+  const firstLine = head.split(/\r?\n/)[0] ?? '';
+  if (!/^[!-9;-~]+[ \t]*:/.test(firstLine) || !fields.some((f) => ENVELOPE_FIELDS.has(f.name))) {
+    throw new MailParseError('the message has no header block (no From, To, Subject, Date or Message-ID field)');
+  }
+}
+
+function headerRecord(mail: ParsedMail): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const { key, line } of mail.headerLines) {
+    if (!key) continue;
+    const colon = line.indexOf(':');
+    const value = line.slice(colon + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+    const name = key.toLowerCase();
+    record[name] = record[name] === undefined ? value : `${record[name]}\n${value}`;
+  }
+  return record;
+}
+
+function plainText(mail: ParsedMail): string {
+  const text = (mail.text ?? '').replace(/\r\n/g, '\n');
+  if (text.trim() !== '') return text.trim();
+  return typeof mail.html === 'string' ? htmlToReadableText(mail.html) : '';
+}
+
+function flatten(field: AddressObject | AddressObject[] | undefined): EmailAddress[] {
+  if (!field) return [];
+  const objects = Array.isArray(field) ? field : [field];
+  // Group syntax ("Team: a@x, b@y;") nests the members.
+  return objects.flatMap((o) => o.value).flatMap((a) => (a.group ? a.group : [a]));
+}
+
+function firstAddress(field: AddressObject | AddressObject[] | undefined): { address: string; name: string | null } | null {
+  const first = flatten(field).find((a) => a.address && a.address.includes('@'));
+  if (!first?.address) return null;
+  return { address: first.address.toLowerCase(), name: first.name.trim() || null };
+}
+
+function addresses(field: AddressObject | AddressObject[] | undefined): string[] {
+  return flatten(field)
+    .map((a) => a.address?.toLowerCase() ?? '')
+    .filter((a) => a.includes('@'));
+}

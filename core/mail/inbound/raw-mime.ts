@@ -1,0 +1,115 @@
+// A small reader for the raw MIME structure, used where mailparser's view is not enough:
+// the content hash needs the header block byte for byte, and bounce detection needs the
+// report parts (message/delivery-status, text/rfc822-headers) that mailparser files under
+// attachments, possibly dropped by the attachment size limit. Text is handled as latin1 so
+// every byte maps to one character and back; headers are ASCII by standard anyway.
+
+/** One header field: lower-cased name and unfolded value. */
+export interface HeaderField {
+  name: string;
+  value: string;
+}
+
+/** A MIME entity: its header fields and its body, still transfer-encoded. */
+export interface RawPart {
+  headers: HeaderField[];
+  body: string;
+}
+
+const FIELD_LINE = /^([!-9;-~]+)[ \t]*:(.*)$/;
+const MAX_DEPTH = 8;
+const MAX_PARTS = 200;
+
+/** Splits raw text at the first empty line into header block and body (either may be empty). */
+export function splitHeaderBlock(text: string): { head: string; body: string } {
+  const match = /\r?\n\r?\n/.exec(text);
+  if (!match) return { head: text, body: '' };
+  return { head: text.slice(0, match.index), body: text.slice(match.index + match[0].length) };
+}
+
+/** The header fields of a header block, unfolded, in order; lines that are not fields are skipped. */
+export function parseHeaderFields(head: string): HeaderField[] {
+  const fields: HeaderField[] = [];
+  for (const line of head.split(/\r?\n/)) {
+    const last = fields[fields.length - 1];
+    if (/^[ \t]/.test(line) && last) {
+      last.value = `${last.value} ${line.trim()}`.trim();
+      continue;
+    }
+    const match = FIELD_LINE.exec(line);
+    if (match) fields.push({ name: (match[1] ?? '').toLowerCase(), value: (match[2] ?? '').trim() });
+  }
+  return fields;
+}
+
+/** The first value of a header field, or null. */
+export function headerValue(headers: HeaderField[], name: string): string | null {
+  return headers.find((h) => h.name === name)?.value ?? null;
+}
+
+/** The media type (lower-cased) and parameters (names lower-cased, quotes removed) of a Content-Type. */
+export function parseContentType(value: string | null): { type: string; params: Record<string, string> } {
+  if (!value) return { type: 'text/plain', params: {} };
+  const [type = '', ...rest] = value.split(';');
+  const params: Record<string, string> = {};
+  for (const param of rest) {
+    const eq = param.indexOf('=');
+    if (eq < 0) continue;
+    const name = param.slice(0, eq).trim().toLowerCase();
+    params[name] = param.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+  }
+  return { type: type.trim().toLowerCase() || 'text/plain', params };
+}
+
+/**
+ * Every leaf part of a raw message, depth first. Descends into multipart/* only: an attached
+ * message/rfc822 is a leaf, so a forwarded bounce is not mistaken for one addressed to us.
+ * A missing closing boundary ends the last part at the end of the input.
+ */
+export function leafParts(raw: string): RawPart[] {
+  const parts: RawPart[] = [];
+  const walk = (text: string, depth: number): void => {
+    if (parts.length >= MAX_PARTS) return;
+    const { head, body } = splitHeaderBlock(text);
+    const headers = parseHeaderFields(head);
+    const { type, params } = parseContentType(headerValue(headers, 'content-type'));
+    const boundary = params.boundary;
+    if (!type.startsWith('multipart/') || !boundary || depth >= MAX_DEPTH) {
+      parts.push({ headers, body });
+      return;
+    }
+    for (const child of splitMultipart(body, boundary)) walk(child, depth + 1);
+  };
+  walk(raw, 0);
+  return parts;
+}
+
+function splitMultipart(body: string, boundary: string): string[] {
+  const children: string[] = [];
+  const delimiter = `--${boundary}`;
+  let current: string[] | null = null;
+  for (const line of body.split(/\r?\n/)) {
+    if (line.startsWith(delimiter)) {
+      const closing = line.slice(delimiter.length).startsWith('--');
+      if (current) children.push(current.join('\n'));
+      current = closing ? null : [];
+      if (closing) break;
+      continue;
+    }
+    current?.push(line);
+  }
+  if (current) children.push(current.join('\n'));
+  return children;
+}
+
+/** The body of a part with its Content-Transfer-Encoding undone, as latin1 text. */
+export function decodedBody(part: RawPart): string {
+  const encoding = (headerValue(part.headers, 'content-transfer-encoding') ?? '').toLowerCase();
+  if (encoding === 'base64') return Buffer.from(part.body.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64').toString('latin1');
+  if (encoding === 'quoted-printable') {
+    return part.body
+      .replace(/=\r?\n/g, '')
+      .replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  }
+  return part.body;
+}

@@ -1,0 +1,88 @@
+import type { AddressInfo } from 'node:net';
+import type { Kysely } from 'kysely';
+import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+import type { Database } from '../../core/db/schema.ts';
+import type { JobQueue } from '../../core/jobs/job-queue.ts';
+import { storeInboundEmail } from '../../core/mail/store-inbound-email.ts';
+import type { Logger } from '../logger.ts';
+
+/** What the SMTP ingress needs. */
+export interface SmtpIngressOptions {
+  db: Kysely<Database>;
+  jobs: JobQueue;
+  logger: Logger;
+  host: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  maxMessageBytes: number;
+}
+
+/** An SMTP reply with a status code, as smtp-server expects errors. */
+function smtpError(responseCode: number, message: string): Error {
+  return Object.assign(new Error(message), { responseCode });
+}
+
+/**
+ * Receives mail for the properties' inbound domains. A recipient in no property's domain is
+ * refused (550) at RCPT; a message over the size limit gets 552; a message is answered 250
+ * only after its raw bytes are stored in Postgres (451, try again later, if it cannot be).
+ */
+export async function startSmtpIngress(options: SmtpIngressOptions): Promise<{ port: number; close(): Promise<void> }> {
+  const { db, jobs, logger } = options;
+  const propertiesOf = new WeakMap<SMTPServerSession, Set<string>>();
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    size: options.maxMessageBytes,
+    logger: false,
+    banner: 'Switchboard',
+    onRcptTo(address, session, callback) {
+      const domain = address.address.split('@').pop()?.toLowerCase() ?? '';
+      db.selectFrom('properties')
+        .select('id')
+        .where('inbound_domain', '=', domain)
+        .executeTakeFirst()
+        .then((property) => {
+          if (!property) return callback(smtpError(550, `5.1.2 no mailbox here for domain ${domain}`));
+          const ids = propertiesOf.get(session) ?? new Set<string>();
+          ids.add(property.id);
+          propertiesOf.set(session, ids);
+          callback();
+        }, (error: unknown) => {
+          logger.warn({ err: error }, 'smtp: cannot look up the recipient domain');
+          callback(smtpError(451, '4.3.0 temporary failure, try again later'));
+        });
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
+          return callback(smtpError(552, `5.3.4 message exceeds the size limit of ${options.maxMessageBytes} bytes`));
+        }
+        const raw = Buffer.concat(chunks);
+        const properties = [...(propertiesOf.get(session) ?? [])];
+        const envelope = { via: 'smtp' as const, from: session.envelope.mailFrom ? session.envelope.mailFrom.address : null, to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()) };
+        Promise.all(properties.map((propertyId) => storeInboundEmail(db, jobs, raw, { ...envelope, propertyId }))).then(
+          (stored) => {
+            logger.info({ properties, inbound: stored.map((s) => s.id), bytes: raw.length }, 'smtp: message stored');
+            callback(null, `2.0.0 stored as ${stored.map((s) => s.id).join(',')}`);
+          },
+          (error: unknown) => {
+            logger.error({ err: error }, 'smtp: cannot store the message');
+            callback(smtpError(451, '4.3.0 cannot store the message now, try again later'));
+          },
+        );
+      });
+    },
+  });
+  server.on('error', (error) => logger.warn({ err: error }, 'smtp: connection error'));
+  await new Promise<void>((resolve, reject) => {
+    server.server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  return {
+    port: (server.server.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
