@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -115,9 +116,14 @@ describe('missed chats', () => {
     const tickets = await p.t.db.selectFrom('tickets').selectAll().where('conversation_id', '=', conv.id).execute();
     expect(tickets).toHaveLength(1);
     expect(conv.missed).toBe(true);
-    const outbox = await p.t.db.selectFrom('outbox_emails').selectAll().execute();
+    const outbox = await waitFor(async () => {
+      const rows = await p!.t.db.selectFrom('outbox_emails').selectAll().execute();
+      return rows.every((r) => r.status === 'sent') && rows;
+    }, 'the acknowledgement to be sent');
     expect(outbox).toHaveLength(1);
-    expect(outbox[0]).toMatchObject({ to_address: 'anna@example.com', kind: 'ticket_ack', status: 'queued', ticket_id: tickets[0]!.id });
+    expect(outbox[0]).toMatchObject({ to_address: 'anna@example.com', kind: 'ticket_ack', status: 'sent', ticket_id: tickets[0]!.id });
+    // Exactly one email reached the SMTP server (the harness's .eml sink).
+    expect(readdirSync(`/tmp/switchboard-test-mail/${p.prefix}`)).toHaveLength(1);
     expect(outbox[0]!.subject).toBe(`[#${tickets[0]!.number}] Missed chat from Anna Bianchi`);
     expect(outbox[0]!.text_body).toContain('Is anyone there?');
     expect(outbox[0]!.message_id).toMatch(/^<ticket-\d+\.[0-9a-f-]+@shop\.switchboard\.invalid>$/);
