@@ -17,7 +17,7 @@ export class MailTransports {
     const url = property.smtp_url ?? this.defaultUrl;
     let transport = this.byUrl.get(url);
     if (!transport) {
-      transport = nodemailer.createTransport({ url, pool: true, maxConnections: 5, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as never);
+      transport = nodemailer.createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as never);
       this.byUrl.set(url, transport);
     }
     return transport;

@@ -3,6 +3,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../core/db/schema.ts';
 import { queueNames, type QueueName } from '../core/jobs/job-catalog.ts';
 import { jobOptions, type BullJobQueue } from './bullmq-job-queue.ts';
+import type { ImapPollOptions } from './ingress/imap-poll.ts';
+import { syncImapSchedules } from './ingress/imap-schedules.ts';
 import type { Logger } from './logger.ts';
 import type { ProcessorDeps } from './processors/job-processors.ts';
 import { createRedis } from './redis-connection.ts';
@@ -23,6 +25,8 @@ export interface WorkerDeps {
   /** How often stored work without a live job is queued again. */
   reconcileEveryMs: number;
   killAfterJob?: string | null;
+  /** IMAP polling: how often each property's mailbox is polled (default 30 s) and the poll's limits. */
+  imap?: ImapPollOptions & { pollEveryMs?: number };
 }
 
 /** Running workers; `close` stops taking jobs and waits for the active ones to finish. */
@@ -33,7 +37,7 @@ export interface RunningWorkers {
 
 /**
  * Starts one BullMQ worker per queue (all of them unless `queues` narrows it) and makes sure
- * the trash purge's schedule exists. Any number of processes may do this against the same
+ * the trash purge's, reconcile's and the IMAP polls' schedules exist. Any number of processes may do this against the same
  * Redis and Postgres: BullMQ hands each job to one of them, and the schedule is an upsert.
  */
 export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
@@ -46,8 +50,23 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     await maintenance.upsertJobScheduler('trash-purge', { pattern: deps.purgeCron }, { name: 'trash-purge', data: {}, opts: jobOptions('trash-purge') });
     await maintenance.upsertJobScheduler('reconcile', { every: deps.reconcileEveryMs }, { name: 'reconcile', data: {}, opts: jobOptions('reconcile') });
   }
+  let imapSync: NodeJS.Timeout | null = null;
+  if (queues.includes('mail-inbound')) {
+    // One poll schedule per property with an imap_url. Re-synced while running, so that
+    // `property set imap-url=...` takes effect (or stops polling) without a restart.
+    const everyMs = deps.imap?.pollEveryMs ?? 30_000;
+    const inbound = deps.jobs.queue('mail-inbound');
+    const sync = () => syncImapSchedules(deps.db, inbound, everyMs);
+    const synced = await sync();
+    deps.logger.info({ ...synced, everyMs }, 'imap poll schedules synced');
+    imapSync = setInterval(() => {
+      sync().catch((err: unknown) => deps.logger.warn({ err }, 'imap poll schedule sync failed'));
+    }, Math.min(Math.max(everyMs, 5000), 60_000));
+    imapSync.unref();
+  }
   const connections = queues.map(() => createRedis(deps.redisUrl, 'worker'));
-  const processorDeps: ProcessorDeps = { db: deps.db, jobs: deps.jobs, transportFor: deps.mail.transportFor, inboundLimits: deps.mail.inboundLimits };
+  const { pollEveryMs: _pollEveryMs, ...imapLimits } = deps.imap ?? {};
+  const processorDeps: ProcessorDeps = { db: deps.db, jobs: deps.jobs, transportFor: deps.mail.transportFor, inboundLimits: deps.mail.inboundLimits, imap: imapLimits };
   const workers = queues.map(
     (name, i) =>
       new Worker(name, (job) => runJob(job, processorDeps, { logger: deps.logger, killAfterJob: deps.killAfterJob ?? null }), {
@@ -70,6 +89,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   return {
     workers,
     async close() {
+      if (imapSync) clearInterval(imapSync);
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
     },

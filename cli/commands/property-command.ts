@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Property } from '../../core/db/schema.ts';
+import { redactImapUrl } from '../../core/mail/imap-url.ts';
 import { parsePropertySettings, propertySettings } from '../../core/properties/property-settings.ts';
 import { createProperty, findProperty, listProperties, updateProperty } from '../../core/properties/property-store.ts';
 import { action } from '../action.ts';
@@ -20,6 +21,7 @@ function describe(p: Property): string {
     ['auto-convert', String(p.auto_convert)],
     ['callback-url', p.callback_url ?? '(unset)'],
     ['tawk-webhook-secret', p.tawk_webhook_secret ? '(set)' : '(unset)'],
+    ['imap-url', p.imap_url ? redactImapUrl(p.imap_url) : '(unset)'],
     ['trash-retention-days', String(p.trash_retention_days)],
     ['signing-secret', p.signing_secret],
   ]

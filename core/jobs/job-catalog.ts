@@ -22,6 +22,8 @@ export interface JobPayloads {
   'send-email': { outboxId: string };
   /** Parse, thread and file one stored inbound email. */
   'inbound-email': { inboundEmailId: string };
+  /** Fetch new mail from a property's IMAP mailbox, store it, then mark it taken on the server. */
+  'imap-poll': { propertyId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -37,6 +39,7 @@ export const jobQueues = {
   'reconcile': 'maintenance',
   'send-email': 'mail-outbound',
   'inbound-email': 'mail-inbound',
+  'imap-poll': 'mail-inbound',
 } as const satisfies Record<JobName, string>;
 
 export type QueueName = (typeof jobQueues)[JobName];
@@ -63,4 +66,6 @@ export const jobRetries: Record<JobName, { attempts: number; backoffMs: number }
   // SMTP outages last minutes: 12 attempts from 5 s doubling reach about 3 hours.
   'send-email': { attempts: 12, backoffMs: 5000 },
   'inbound-email': { attempts: 10, backoffMs: 1000 },
+  // Scheduled every few seconds: the next tick is the retry.
+  'imap-poll': { attempts: 1, backoffMs: 1000 },
 };

@@ -1,5 +1,6 @@
 import type { PropertyUpdate } from '../db/schema.ts';
 import { ValidationError } from '../errors.ts';
+import { parseImapUrl } from '../mail/imap-url.ts';
 import { newSigningSecret } from './property-store.ts';
 
 /** One settable property field: its name on the command line and how a string becomes a column value. */
@@ -44,6 +45,14 @@ export const propertySettings: Record<string, Setting> = {
   'auto-convert': { describe: 'missed chats and offline messages with an email become tickets (true/false)', apply: boolean('auto_convert') },
   'callback-url': { describe: 'URL the trigger messages are POSTed to, signed (empty to unset)', apply: nullableText('callback_url', /^https?:\/\/\S+$/) },
   'tawk-webhook-secret': { describe: "secret of the live-chat service's webhooks (empty to turn them off)", apply: nullableText('tawk_webhook_secret', /^\S{8,}$/) },
+  'imap-url': {
+    describe: 'mailbox polled for inbound mail, imap[s]://user:password@host:port/INBOX (empty to unset)',
+    apply(value, update) {
+      const v = value.trim();
+      if (v) parseImapUrl(v);
+      update.imap_url = v || null;
+    },
+  },
   'trash-retention-days': { describe: 'days an item stays in the trash before the purge', apply: integer('trash_retention_days', 1, 3650) },
   'signing-secret': {
     describe: '"rotate" to generate a new secret',

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contactHistory } from '../../core/contacts/contact-history.ts';
 import { closeItem } from '../../core/inbox/item-actions.ts';
 import { showItem } from '../../core/inbox/item-detail.ts';
-import { updateProperty } from '../../core/properties/property-store.ts';
 import { replyToTicket } from '../../core/tickets/reply-to-ticket.ts';
 import { startSmtpIngress } from '../../worker/ingress/smtp-ingress.ts';
 import { at, eventId, silentLogger, startPipeline, type Pipeline } from '../support/pipeline-harness.ts';

@@ -12,6 +12,7 @@ import { reconcile } from '../../core/jobs/reconcile.ts';
 import { ingestInboundEmail, type InboundLimits } from '../../core/mail/ingest-inbound-email.ts';
 import { sendOutboxEmail, type TransportFor } from '../../core/mail/send-outbox-email.ts';
 import { convertConversation } from '../../core/tickets/convert-conversation.ts';
+import { pollImapMailbox, type ImapPollOptions } from '../ingress/imap-poll.ts';
 
 /** What processors get: built once by the worker's composition root. */
 export interface ProcessorDeps {
@@ -19,6 +20,8 @@ export interface ProcessorDeps {
   jobs: JobQueue;
   transportFor: TransportFor;
   inboundLimits: InboundLimits;
+  /** Limits of IMAP polls (defaults in worker/ingress/imap-poll.ts). */
+  imap?: ImapPollOptions;
 }
 
 type Processor<N extends JobName> = (data: JobPayloads[N], job: Job, deps: ProcessorDeps) => Promise<unknown>;
@@ -37,4 +40,5 @@ export const jobProcessors: { [N in JobName]: Processor<N> } = {
   'reconcile': (_data, _job, { db, jobs }) => reconcile(db, jobs),
   'send-email': (data, _job, { db, transportFor }) => sendOutboxEmail(db, transportFor, data.outboxId),
   'inbound-email': (data, _job, { db, jobs, inboundLimits }) => ingestInboundEmail(db, jobs, data.inboundEmailId, inboundLimits),
+  'imap-poll': (data, _job, { db, jobs, imap }) => pollImapMailbox(db, jobs, data.propertyId, imap),
 };

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { splitHeaderBlock } from './raw-mime.ts';
 
 // Relays prepend trace fields (Received, Delivered-To, ...) and delivery agents rewrite line
 // endings, so the same message fetched over IMAP and received over SMTP differs in exactly
@@ -18,17 +17,39 @@ const TRACE_FIELDS = new Set([
   'arc-message-signature',
   'arc-authentication-results',
 ]);
+// The header block is looked for in this many leading bytes (mailparser's own header limit).
+const HEAD_LIMIT = 1024 * 1024;
+// The body is hashed in slices so a 25 MB attachment is never copied whole into a string.
+const BODY_SLICE = 1024 * 1024;
 
 /** sha256 (hex) of the raw message without its trace header fields, line endings as LF. */
 export function contentHash(raw: Buffer): string {
-  // latin1 maps each byte to one character and back, so non-UTF-8 bodies hash unchanged.
-  let text = raw.toString('latin1').replace(/\r\n/g, '\n');
+  const hash = createHash('sha256');
+  // latin1 maps each byte to one character and back, so string offsets are byte offsets and
+  // non-UTF-8 bytes hash unchanged.
+  const lead = raw.subarray(0, HEAD_LIMIT).toString('latin1');
   // An mbox envelope line ("From sender date") is added by the delivery agent, not the sender.
-  if (text.startsWith('From ')) text = text.slice(text.indexOf('\n') + 1);
-  const { head, body } = splitHeaderBlock(text);
+  const headStart = lead.startsWith('From ') ? lead.indexOf('\n') + 1 : 0;
+  const blank = /\r?\n\r?\n/.exec(lead.slice(headStart));
+  const headEnd = blank ? headStart + blank.index : raw.length <= HEAD_LIMIT ? raw.length : headStart;
+  const bodyStart = blank ? headEnd + blank[0].length : headEnd;
+
+  hash.update(Buffer.from(withoutTraceFields(lead.slice(headStart, headEnd)), 'latin1'));
+  hash.update('\n\n');
+  for (let from = bodyStart; from < raw.length; ) {
+    let to = Math.min(raw.length, from + BODY_SLICE);
+    // Never split a CRLF between two slices.
+    if (to < raw.length && raw[to - 1] === 0x0d) to--;
+    hash.update(Buffer.from(raw.subarray(from, to).toString('latin1').replace(/\r\n/g, '\n'), 'latin1'));
+    from = to;
+  }
+  return hash.digest('hex');
+}
+
+function withoutTraceFields(head: string): string {
   const kept: string[] = [];
   let skipping = false;
-  for (const line of head.split('\n')) {
+  for (const line of head.replace(/\r\n/g, '\n').split('\n')) {
     if (/^[ \t]/.test(line)) {
       if (!skipping) kept.push(line);
       continue;
@@ -37,6 +58,5 @@ export function contentHash(raw: Buffer): string {
     skipping = TRACE_FIELDS.has(name);
     if (!skipping) kept.push(line);
   }
-  const normalised = `${kept.join('\n')}\n\n${body}`;
-  return createHash('sha256').update(Buffer.from(normalised, 'latin1')).digest('hex');
+  return kept.join('\n');
 }

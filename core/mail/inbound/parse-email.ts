@@ -33,7 +33,7 @@ export interface ParsedEmail {
   text: string;
   /** The new text only, for display: quotes and signature trimmed by trimReply. */
   visibleText: string;
-  /** Raw header values, unfolded, by lower-cased name; repeated fields joined with "\n". */
+  /** Header values as sent (unfolded, encoded words not decoded) by lower-cased name; repeated fields joined with "\n". */
   headers: Record<string, string>;
   attachments: ParsedAttachment[];
   /** sha256 hex of the raw bytes without trace headers: equal for one message delivered twice. */
@@ -48,6 +48,7 @@ export interface ParseLimits {
 
 // Fields of which at least one appears in anything that was ever an email. Binary garbage or
 // a text file has none of them (with a colon, at the start of a line, before the first blank line).
+const HEAD_SCAN_BYTES = 1024 * 1024;
 const ENVELOPE_FIELDS = new Set(['from', 'sender', 'to', 'cc', 'subject', 'date', 'message-id', 'mime-version', 'received', 'return-path', 'delivered-to']);
 
 /**
@@ -108,9 +109,12 @@ function toParsedEmail(raw: Buffer, mail: ParsedMail, limits: ParseLimits): Pars
 }
 
 function assertLooksLikeEmail(raw: Buffer): void {
-  if (raw.length === 0 || raw.toString('latin1').trim() === '') throw new MailParseError('the message is empty');
-  const text = raw.toString('latin1').replace(/^From [^\n]*\n/, '');
-  const { head } = splitHeaderBlock(text.replace(/^(\r?\n)+/, ''));
+  // Only the start is read: the header block is at most mailparser's 1 MB limit anyway.
+  let start = 0;
+  while (start < raw.length && [0x20, 0x09, 0x0d, 0x0a].includes(raw[start] ?? 0)) start++;
+  if (start === raw.length) throw new MailParseError('the message is empty');
+  const text = raw.subarray(start, start + HEAD_SCAN_BYTES).toString('latin1').replace(/^From [^\n]*\n/, '');
+  const { head } = splitHeaderBlock(text);
   if (head.includes('\u0000')) throw new MailParseError('the message has binary data where its header block should be');
   const fields = parseHeaderFields(head);
   const firstLine = head.split(/\r?\n/)[0] ?? '';

@@ -1,0 +1,42 @@
+import type { Queue } from 'bullmq';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../core/db/schema.ts';
+import { jobOptions } from '../bullmq-job-queue.ts';
+
+const prefix = 'imap-poll-';
+
+/** The id of a property's IMAP poll schedule. */
+export function imapScheduleId(propertyId: string): string {
+  return `${prefix}${propertyId}`;
+}
+
+/**
+ * Makes the `imap-poll` job schedulers on the mail-inbound queue match the properties: one
+ * every `everyMs` per property with an imap_url, none for the others (a cleared imap-url stops
+ * its polls). Idempotent and safe from several processes at once: only missing or changed
+ * schedules are upserted, and removing one twice is harmless.
+ */
+export async function syncImapSchedules(db: Kysely<Database>, queue: Queue, everyMs: number): Promise<{ active: number; added: number; removed: number }> {
+  const wanted = await db.selectFrom('properties').select('id').where('imap_url', 'is not', null).where('imap_url', '!=', '').execute();
+  const wantedIds = new Set(wanted.map((p) => imapScheduleId(p.id)));
+  const existing = new Map<string, number | undefined>();
+  for (let start = 0; ; start += 1000) {
+    const page = await queue.getJobSchedulers(start, start + 999, true);
+    for (const s of page) if (s.key.startsWith(prefix)) existing.set(s.key, s.every);
+    if (page.length < 1000) break;
+  }
+  let added = 0;
+  let removed = 0;
+  for (const p of wanted) {
+    const id = imapScheduleId(p.id);
+    if (existing.get(id) === everyMs) continue;
+    await queue.upsertJobScheduler(id, { every: everyMs }, { name: 'imap-poll', data: { propertyId: p.id }, opts: jobOptions('imap-poll') });
+    added++;
+  }
+  for (const id of existing.keys()) {
+    if (wantedIds.has(id)) continue;
+    await queue.removeJobScheduler(id);
+    removed++;
+  }
+  return { active: wantedIds.size, added, removed };
+}
