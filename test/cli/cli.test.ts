@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { InboxItem } from '../../core/inbox/inbox-item.ts';
@@ -98,6 +99,31 @@ describe('switchboard CLI', () => {
     expect((await cli('-p', 'demo', 'inbox', 'list', '--from', 'yesterday')).stderr).toMatch(/--from "yesterday" is not a date/);
     expect((await cli('-p', 'demo', 'close', 'C0xyz')).stderr).toMatch(/is not an item id/);
     expect((await cli('-p', 'nope', 'inbox', 'list')).stderr).toMatch(/no property "nope"/);
+  });
+
+  it('converts, answers by email and replays mail', async () => {
+    const missed = await json<{ items: InboxItem[] }>('-p', 'demo', 'inbox', 'list', '--view', 'conversations', '--missed', '--status', 'open', '--limit', '50');
+    const withEmail = missed.items.find((i) => i.contact.email);
+    const withoutEmail = missed.items.find((i) => !i.contact.email);
+    const converted = await json<InboxItem & { created: boolean }>('-p', 'demo', 'convert', withEmail!.ref);
+    expect(converted).toMatchObject({ kind: 'ticket', created: true, contact: { email: withEmail!.contact.email } });
+    expect((await json<{ created: boolean; ref: string }>('-p', 'demo', 'convert', withEmail!.ref))).toMatchObject({ created: false, ref: converted.ref });
+    expect((await cli('-p', 'demo', 'convert', withoutEmail!.ref)).stderr).toMatch(/has no visitor email, so it cannot become a ticket/);
+
+    const sent = await json<{ to_address: string; subject: string; status: string }>('-p', 'demo', 'ticket', 'reply', converted.ref, '--body', 'Hello, we are on it.');
+    expect(sent).toMatchObject({ to_address: withEmail!.contact.email, status: 'queued' });
+    expect(sent.subject).toBe(`Re: [#${converted.ref.slice(1)}] ${converted.title}`);
+    expect((await cli('-p', 'demo', 'ticket', 'reply', converted.ref)).stderr).toMatch(/give exactly one of --body TEXT or --file FILE/);
+    expect((await cli('-p', 'demo', 'ticket', 'reply', withoutEmail!.ref, '--body', 'x')).stderr).toMatch(/is a conversation/);
+
+    const eml = ['From: Zoe <zoe@example.com>', 'To: support@inbound.acme.example', 'Subject: A question', 'Message-ID: <cli-ingest-1@example.com>', '', 'Do you sell gift cards?'].join('\r\n');
+    const file = `/tmp/switchboard-cli-test-${process.pid}.eml`;
+    writeFileSync(file, eml);
+    const stored = await json<{ id: string; duplicate: boolean }>('-p', 'demo', 'mail', 'ingest', file);
+    expect(stored.duplicate).toBe(false);
+    expect((await json<{ id: string; duplicate: boolean }>('-p', 'demo', 'mail', 'ingest', file))).toEqual({ id: stored.id, duplicate: true });
+    expect(await json<unknown[]>('-p', 'demo', 'mail', 'quarantine')).toEqual([]);
+    expect((await cli('-p', 'demo', 'mail', 'reprocess', '999999')).stderr).toMatch(/no inbound email 999999/);
   });
 
   it('says how to start the services when nothing is configured or running', async () => {
