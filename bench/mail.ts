@@ -1,0 +1,593 @@
+// Inbound mail throughput: raw emails stored, parsed, threaded and filed onto tickets through
+// the real functions (storeInboundEmail, then ingestInboundEmail as the inbound-email job
+// runs it) on real Postgres and BullMQ, beside bare mailparser `simpleParser` on the same raw
+// messages in the same run; then the peak memory of one email with a large attachment.
+// Run with `npm run bench:mail` (options: --count N, --attachment-mb N, --concurrency N[,N]
+// (concurrent figures at these levels, e.g. 4,16; 0 skips them), --profile N (emails in the phase-timing pass, 0 skips it),
+// --keep (keep the bench database for inspection)).
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { simpleParser } from 'mailparser';
+import pg from 'pg';
+import { parseConfig, readEnvironment } from '../core/config/config.ts';
+import { upsertContact } from '../core/contacts/contacts.ts';
+import { connectDatabase } from '../core/db/connect.ts';
+import { migrateToLatest } from '../core/db/migrate.ts';
+import type { Database, Property } from '../core/db/schema.ts';
+import { queueNames, type JobName, type JobPayloads } from '../core/jobs/job-catalog.ts';
+import type { JobQueue } from '../core/jobs/job-queue.ts';
+import { detectBounce } from '../core/mail/inbound/bounce.ts';
+import { parseEmail } from '../core/mail/inbound/parse-email.ts';
+import { ingestInboundEmail, type IngestOutcome } from '../core/mail/ingest-inbound-email.ts';
+import { supportAddress } from '../core/mail/message-id.ts';
+import { contentHash } from '../core/mail/inbound/content-hash.ts';
+import { firstMessageId } from '../core/mail/inbound/message-ids.ts';
+import { headerValue, parseHeaderFields, splitHeaderBlock } from '../core/mail/inbound/raw-mime.ts';
+import { replyAddress } from '../core/mail/reply-address.ts';
+import { storeInboundEmail } from '../core/mail/store-inbound-email.ts';
+import { createProperty } from '../core/properties/property-store.ts';
+import { replyToTicket } from '../core/tickets/reply-to-ticket.ts';
+import { createTicket } from '../core/tickets/ticket-store.ts';
+import { servicesUp } from '../services/embedded-services.ts';
+import { BullJobQueue } from '../worker/bullmq-job-queue.ts';
+import { createRedis } from '../worker/redis-connection.ts';
+import { databaseUrlFor } from './inbox-seed.ts';
+import { bigAttachmentEmail, buildCorpus, replyKinds, type CorpusEmail, type EmailKind, type ThreadTarget } from './mail-corpus.ts';
+
+const benchDatabase = 'switchboard_bench_mail';
+/** Throughput target: Switchboard's inbound path at least this share of bare simpleParser's. */
+const targetRatio = 0.5;
+const threadTargets = 50;
+const limits = { maxAttachmentBytes: 30 * 1024 * 1024 };
+/** The same options parseEmail hands simpleParser. */
+const parseEmailOptions = {
+  skipHtmlToText: true,
+  skipTextToHtml: true,
+  skipTextLinks: true,
+  skipImageLinks: true,
+  keepCidLinks: true,
+  keepDeliveryStatus: true,
+  checksumAlgo: false,
+} as const;
+
+const { values: args } = parseArgs({
+  options: {
+    count: { type: 'string', default: '2000' },
+    'attachment-mb': { type: 'string', default: '25' },
+    concurrency: { type: 'string', default: '4' },
+    profile: { type: 'string', default: '400' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const count = Number(args.count);
+const attachmentMb = Number(args['attachment-mb']);
+const concurrencyLevels = args.concurrency.split(',').map(Number).filter((n) => n > 0);
+const profileCount = Number(args.profile);
+
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+
+/** Timings of a run over a corpus. */
+interface Run {
+  emails: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p95: number;
+  /** Per-email milliseconds by kind. */
+  byKind: Map<EmailKind, number[]>;
+}
+
+async function main(): Promise<void> {
+  const config = parseConfig(readEnvironment());
+  const services =
+    config.databaseUrl && config.redisUrl ? null : await servicesUp({ dataDir: config.dataDir, log: (m) => console.log(`[services] ${m}`) });
+  const serverUrl = config.databaseUrl ?? services!.databaseUrl;
+  const redisUrl = config.redisUrl ?? services!.redisUrl;
+  const url = await freshDatabase(serverUrl);
+  const db = connectDatabase(url, { max: Math.max(10, ...concurrencyLevels.map((n) => n + 2)) });
+  const prefix = `bench-mail-${randomBytes(4).toString('hex')}`;
+  const redis = createRedis(redisUrl, 'producer');
+  const jobs = new BullJobQueue(redis, prefix);
+  try {
+    await migrateToLatest(db);
+    const property = await createProperty(db, { slug: 'bench-mail', name: 'Bench Shop', supportAddress: 'help@bench-shop.example', inboundDomain: 'in.bench-shop.example' });
+    const targets = await seedThreads(db, jobs, property);
+    const addresses = { support: supportAddress(property), supportName: property.name };
+    const settings = await sql<{ name: string; setting: string }>`
+      SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync', 'shared_buffers', 'server_version')`.execute(db);
+    const pgSettings = Object.fromEntries(settings.rows.map((r) => [r.name, r.setting]));
+
+    // Memory first, while the process has not yet peaked on anything else (getrusage's
+    // maxRSS is a lifetime high-water mark).
+    const memory = await measureBigAttachment(db, jobs, property);
+
+    const tag = randomBytes(3).toString('hex');
+    const corpusOptions = { seed: 42, targets, addresses };
+    const warmup = buildCorpus(Math.min(200, count), { ...corpusOptions, tag: `${tag}-w`, seed: 7 });
+    const corpus = buildCorpus(count, { ...corpusOptions, tag: `${tag}-s` });
+    const profileCorpus = profileCount > 0 ? buildCorpus(profileCount, { ...corpusOptions, tag: `${tag}-p`, seed: 43 }) : [];
+
+    console.log(`\nSwitchboard bench:mail — Postgres ${pgSettings.server_version} (fsync=${pgSettings.fsync}, synchronous_commit=${pgSettings.synchronous_commit}), BullMQ on Redis (prefix ${prefix})`);
+    console.log(describeCorpus(corpus, targets.length));
+
+    // Parsing alone, sequentially, each after a warm-up pass.
+    const parsers: [string, (raw: Buffer) => Promise<unknown>][] = [
+      ['simpleParser, default options  ← baseline', (raw) => simpleParser(raw)],
+      ["simpleParser, parseEmail's options", (raw) => simpleParser(raw, parseEmailOptions)],
+      ['parseEmail (Switchboard parse step)', (raw) => parseEmail(raw, limits)],
+    ];
+    const parseRuns: Run[] = [];
+    for (const [, parse] of parsers) {
+      await timeSequential(warmup, (e) => parse(e.raw));
+      parseRuns.push(await timeSequential(corpus, (e) => parse(e.raw)));
+    }
+    const baseline = parseRuns[0]!;
+
+    // The inbound path: store (dedupe, enqueue inbound-<id>), then ingest (parse, detect
+    // bounce/automatic, thread, file, acknowledge) — what the SMTP ingress and the job do.
+    let outcomes: Outcome[] = [];
+    const fileOne = async (email: CorpusEmail) => {
+      const stored = await storeInboundEmail(db, jobs, email.raw, { propertyId: property.id, via: 'smtp', from: email.envelopeFrom, to: [email.rcptTo] });
+      if (stored.duplicate) throw new Error('corpus message stored as a duplicate');
+      outcomes.push({ email, outcome: await ingestInboundEmail(db, jobs, stored.id, limits) });
+    };
+    await timeSequential(warmup, fileOne);
+    outcomes = [];
+    const sequential = await timeSequential(corpus, fileOne);
+    const checks = [{ name: 'sequential', outcomes }];
+    const concurrent: Concurrent[] = [];
+    for (const level of concurrencyLevels) {
+      outcomes = [];
+      // A corpus of the same shapes and sizes with Message-IDs of its own.
+      const waits = waitSampler(db);
+      const run = await timeConcurrent(buildCorpus(count, { ...corpusOptions, tag: `${tag}-c${level}` }), level, fileOne);
+      concurrent.push({ level, run, waits: await waits.stop() });
+      checks.push({ name: `concurrency ${level}`, outcomes });
+    }
+
+    printThroughput(parsers.map(([name]) => name), parseRuns, sequential, concurrent, baseline);
+    printByKind(corpus, baseline, sequential);
+    console.log('');
+    for (const check of checks) printOutcomes(check.name, check.outcomes, targets);
+    printMemory(memory);
+
+    if (profileCorpus.length > 0) {
+      const profile = await profilePhases(url, jobs, property, profileCorpus);
+      printProfile(profile, baseline);
+    }
+    const ratio = sequential.perSecond / baseline.perSecond;
+    console.log(
+      `\nverdict: sequential ${fmt(sequential.perSecond)} emails/s = ${ratio.toFixed(2)} × bare simpleParser (target ≥ ${targetRatio}) → ${ratio >= targetRatio ? 'MEETS' : 'MISSES'}` +
+        concurrent.map(({ level, run }) => `; concurrency ${level}: ${fmt(run.perSecond)}/s = ${(run.perSecond / baseline.perSecond).toFixed(2)} ×`).join('') +
+        `\n         (against simpleParser with parseEmail's own options, ${fmt(parseRuns[1]!.perSecond)}/s: sequential ${(sequential.perSecond / parseRuns[1]!.perSecond).toFixed(2)} ×)`,
+    );
+  } finally {
+    await Promise.all(queueNames.map((q) => jobs.queue(q).obliterate({ force: true }).catch(() => {})));
+    await jobs.close();
+    redis.disconnect();
+    await db.destroy();
+    if (!args.keep) await dropDatabase(serverUrl);
+  }
+}
+
+async function freshDatabase(serverUrl: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: databaseUrlFor(serverUrl, 'postgres') });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${benchDatabase} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${benchDatabase}`);
+  } finally {
+    await admin.end();
+  }
+  return databaseUrlFor(serverUrl, benchDatabase);
+}
+
+async function dropDatabase(serverUrl: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: databaseUrlFor(serverUrl, 'postgres') });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${benchDatabase} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Tickets with an agent's emailed reply (outbox row, Message-ID, signed Reply-To) for the corpus to answer. */
+async function seedThreads(db: Kysely<Database>, jobs: JobQueue, property: Property): Promise<ThreadTarget[]> {
+  const names = ['Maria Rossi', 'Jürgen Weiß', 'Chloé Dubois', 'Tom Jones', 'Yuki Tanaka', 'Inès García', 'Peter Novak', 'Sara Bianchi'];
+  const subjects = ['Parcel never arrived', 'Refund for order 48213', 'Wrong size delivered', 'Invoice address change', 'Charger missing from box', 'Login code not received'];
+  const targets: ThreadTarget[] = [];
+  for (let i = 0; i < threadTargets; i++) {
+    const name = names[i % names.length]!;
+    const email = `${name.split(' ')[0]!.normalize('NFD').replace(/[^a-z]/gi, '').toLowerCase()}.customer${i}@mail${i % 5}.example`;
+    const contact = await upsertContact(db, property.id, { email, name });
+    const subject = subjects[i % subjects.length]!;
+    const ticket = await createTicket(db, { propertyId: property.id, subject, contact });
+    const { outbox } = await replyToTicket(db, jobs, property.id, `T${ticket.number}`, {
+      body: `Hello ${name.split(' ')[0]},\n\nthank you for your patience. We have checked with the courier and a replacement is on its way; you should have it within three working days.\n\nPlease reply to this email if anything else is wrong.`,
+    });
+    targets.push({ ticketNumber: ticket.number, subject, contactEmail: email, contactName: name, outboxMessageId: outbox.message_id, replyAddress: replyAddress(property, ticket.number), agentText: outbox.text_body });
+  }
+  return targets;
+}
+
+async function timeSequential(emails: CorpusEmail[], call: (email: CorpusEmail) => Promise<unknown>): Promise<Run> {
+  const samples: number[] = [];
+  const byKind = new Map<EmailKind, number[]>();
+  const started = performance.now();
+  for (const email of emails) {
+    const t = performance.now();
+    await call(email);
+    const ms = performance.now() - t;
+    samples.push(ms);
+    push(byKind, email.kind, ms);
+  }
+  return summarise(samples, byKind, performance.now() - started);
+}
+
+async function timeConcurrent(emails: CorpusEmail[], workers: number, call: (email: CorpusEmail) => Promise<unknown>): Promise<Run> {
+  const samples: number[] = [];
+  const byKind = new Map<EmailKind, number[]>();
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (next < emails.length) {
+        const email = emails[next++]!;
+        const t = performance.now();
+        await call(email);
+        const ms = performance.now() - t;
+        samples.push(ms);
+        push(byKind, email.kind, ms);
+      }
+    }),
+  );
+  return summarise(samples, byKind, performance.now() - started);
+}
+
+function summarise(samples: number[], byKind: Map<EmailKind, number[]>, elapsedMs: number): Run {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { emails: samples.length, seconds: elapsedMs / 1000, perSecond: samples.length / (elapsedMs / 1000), p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), byKind };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? Number.NaN;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** A concurrent run, and what its Postgres sessions were waiting on. */
+interface Concurrent {
+  level: number;
+  run: Run;
+  waits: Waits;
+}
+
+interface Waits {
+  samples: number;
+  /** Active backends seen over all samples. */
+  active: number;
+  /** "wait event (statement)" → times seen. */
+  counts: Map<string, number>;
+}
+
+/** Samples what the bench database's active sessions are doing (or waiting on) every 20 ms. */
+function waitSampler(db: Kysely<Database>): { stop(): Promise<Waits> } {
+  const waits: Waits = { samples: 0, active: 0, counts: new Map() };
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const { rows } = await sql<{ wait: string | null; query: string }>`
+        SELECT CASE WHEN wait_event IS NULL THEN 'running' ELSE wait_event_type || ':' || wait_event END AS wait, query
+        FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()`.execute(db);
+      waits.samples++;
+      for (const r of rows) {
+        waits.active++;
+        const key = `${r.wait} (${statementLabel(r.query)})`;
+        waits.counts.set(key, (waits.counts.get(key) ?? 0) + 1);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return waits;
+    },
+  };
+}
+
+// --- memory -------------------------------------------------------------------------------
+
+interface MemoryPeaks {
+  rss: number;
+  heapUsed: number;
+  /** Buffers live outside the JS heap: external includes arrayBuffers. */
+  external: number;
+}
+
+interface MemoryResult {
+  rawBytes: number;
+  attachment: { size: number; stored: number | null; skipped: boolean } | null;
+  status: string;
+  phases: { name: string; ms: number; peak: MemoryPeaks }[];
+  /** getrusage high-water mark above the RSS before the first phase; null when the process had peaked higher before. */
+  maxRssAbove: number | null;
+}
+
+/** Samples process.memoryUsage() every 2 ms; peaks are relative to the values when it started. */
+function memorySampler(): { stop(): MemoryPeaks } {
+  const before = process.memoryUsage();
+  const peak = { ...before };
+  const sample = () => {
+    const m = process.memoryUsage();
+    peak.rss = Math.max(peak.rss, m.rss);
+    peak.heapUsed = Math.max(peak.heapUsed, m.heapUsed);
+    peak.external = Math.max(peak.external, m.external);
+  };
+  const timer = setInterval(sample, 2);
+  return {
+    stop() {
+      sample();
+      clearInterval(timer);
+      return { rss: peak.rss - before.rss, heapUsed: peak.heapUsed - before.heapUsed, external: peak.external - before.external };
+    },
+  };
+}
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+  }
+}
+
+async function measurePhase<T>(name: string, call: () => Promise<T>): Promise<{ value: T; phase: MemoryResult['phases'][number] }> {
+  await settle();
+  const sampler = memorySampler();
+  const started = performance.now();
+  const value = await call();
+  const ms = performance.now() - started;
+  return { value, phase: { name, ms, peak: sampler.stop() } };
+}
+
+async function measureBigAttachment(db: Kysely<Database>, jobs: JobQueue, property: Property): Promise<MemoryResult> {
+  const raw = bigAttachmentEmail(Math.round(attachmentMb * 1024 * 1024), supportAddress(property), `big-${randomBytes(4).toString('hex')}`);
+  // Warm the code paths on a small message so that module loading is not counted.
+  const small = bigAttachmentEmail(64 * 1024, supportAddress(property), `warm-${randomBytes(4).toString('hex')}`);
+  const warm = await storeInboundEmail(db, jobs, small, { propertyId: property.id, via: 'smtp' });
+  await ingestInboundEmail(db, jobs, warm.id, limits);
+  await simpleParser(small);
+
+  await settle();
+  const rssBefore = process.memoryUsage().rss;
+  const maxRssBefore = process.resourceUsage().maxRSS * 1024;
+  const store = await measurePhase('storeInboundEmail', () => storeInboundEmail(db, jobs, raw, { propertyId: property.id, via: 'smtp' }));
+  const ingest = await measurePhase('ingestInboundEmail', () => ingestInboundEmail(db, jobs, store.value.id, limits));
+  const maxRssAfter = process.resourceUsage().maxRSS * 1024;
+  const parse = await measurePhase('parseEmail alone', () => parseEmail(raw, limits));
+  const bare = await measurePhase('bare simpleParser', () => simpleParser(raw));
+  const attachment = await db
+    .selectFrom('email_attachments')
+    .select(['size', 'skipped', sql<number | null>`octet_length(content)`.as('stored')])
+    .where('inbound_email_id', '=', store.value.id)
+    .executeTakeFirst();
+  return {
+    rawBytes: raw.length,
+    attachment: attachment ? { size: attachment.size, stored: attachment.stored === null ? null : Number(attachment.stored), skipped: attachment.skipped } : null,
+    status: ingest.value.status,
+    phases: [store.phase, ingest.phase, parse.phase, bare.phase],
+    maxRssAbove: maxRssAfter > maxRssBefore ? maxRssAfter - rssBefore : null,
+  };
+}
+
+// --- phase profile --------------------------------------------------------------------------
+
+interface Profile {
+  emails: number;
+  storeMs: number;
+  ingestMs: number;
+  queries: Map<string, { phase: string; calls: number; ms: number }>;
+  jobs: Map<string, { calls: number; ms: number }>;
+  parseMs: number;
+  bounceMs: number;
+  storeCpuMs: number;
+}
+
+/** One more sequential pass with every SQL statement and job add timed, and the CPU steps timed alone. */
+async function profilePhases(url: string, realJobs: JobQueue, property: Property, emails: CorpusEmail[]): Promise<Profile> {
+  let phase = 'store';
+  const queries = new Map<string, { phase: string; calls: number; ms: number }>();
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2 }) }),
+    log: (event) => {
+      const key = `${phase}: ${statementLabel(event.query.sql)}`;
+      const entry = queries.get(key) ?? { phase, calls: 0, ms: 0 };
+      entry.calls++;
+      entry.ms += event.queryDurationMillis;
+      queries.set(key, entry);
+    },
+  });
+  const jobStats = new Map<string, { calls: number; ms: number }>();
+  const jobs: JobQueue = {
+    async add<N extends JobName>(name: N, data: JobPayloads[N], options?: { delayMs?: number; idSuffix?: string }) {
+      const t = performance.now();
+      try {
+        await realJobs.add(name, data, options);
+      } finally {
+        const entry = jobStats.get(`${phase}: add ${name}`) ?? { calls: 0, ms: 0 };
+        entry.calls++;
+        entry.ms += performance.now() - t;
+        jobStats.set(`${phase}: add ${name}`, entry);
+      }
+    },
+    remove: (name, data, options) => realJobs.remove(name, data, options),
+    requeue: (name, data) => realJobs.requeue(name, data),
+  };
+  let storeMs = 0;
+  let ingestMs = 0;
+  try {
+    for (const email of emails) {
+      phase = 'store';
+      let t = performance.now();
+      const stored = await storeInboundEmail(db, jobs, email.raw, { propertyId: property.id, via: 'smtp', from: email.envelopeFrom, to: [email.rcptTo] });
+      storeMs += performance.now() - t;
+      phase = 'ingest';
+      t = performance.now();
+      await ingestInboundEmail(db, jobs, stored.id, limits);
+      ingestMs += performance.now() - t;
+    }
+  } finally {
+    await db.destroy();
+  }
+  // The CPU steps of the same messages on their own (they run inside store and ingest above).
+  const cpu = async (fn: (raw: Buffer) => unknown) => {
+    for (const e of emails.slice(0, 50)) await fn(e.raw);
+    const t = performance.now();
+    for (const e of emails) await fn(e.raw);
+    return performance.now() - t;
+  };
+  const parseMs = await cpu((raw) => parseEmail(raw, limits));
+  const bounceMs = await cpu((raw) => detectBounce(raw));
+  // What storeInboundEmail computes before its insert: the Message-ID from the header block, the content hash.
+  const storeCpuMs = await cpu((raw) => [firstMessageId(headerValue(parseHeaderFields(splitHeaderBlock(raw.subarray(0, 256 * 1024).toString('latin1')).head), 'message-id')), contentHash(raw)]);
+  return { emails: emails.length, storeMs, ingestMs, queries, jobs: jobStats, parseMs, bounceMs, storeCpuMs };
+}
+
+function statementLabel(text: string): string {
+  const s = text.replace(/\s+/g, ' ').trim().toLowerCase();
+  if (/^(begin|commit|rollback)/.test(s)) return s.split(' ')[0]!;
+  if (s.includes('pg_advisory_xact_lock')) return 'select pg_advisory_xact_lock';
+  const table = (re: RegExp) => re.exec(s)?.[1] ?? '?';
+  if (s.startsWith('insert')) return `insert ${table(/^insert into "?(\w+)"?/)}${s.includes('on conflict') ? ' on conflict' : ''}`;
+  if (s.startsWith('update')) return `update ${table(/^update "?(\w+)"?/)}`;
+  if (s.startsWith('delete')) return `delete ${table(/^delete from "?(\w+)"?/)}`;
+  if (s.startsWith('select')) return `select ${table(/ from "?(\w+)"?/)}${s.includes('for update') ? ' for update' : ''}`;
+  return s.slice(0, 40);
+}
+
+// --- report --------------------------------------------------------------------------------
+
+interface Outcome {
+  email: CorpusEmail;
+  outcome: IngestOutcome;
+}
+
+function fmt(n: number, digits = 1): string {
+  return n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function mb(bytes: number): string {
+  return `${fmt(bytes / 1024 / 1024)} MB`;
+}
+
+function describeCorpus(corpus: CorpusEmail[], targets: number): string {
+  const kinds = new Map<EmailKind, number>();
+  for (const e of corpus) kinds.set(e.kind, (kinds.get(e.kind) ?? 0) + 1);
+  const bytes = corpus.reduce((a, e) => a + e.raw.length, 0);
+  const sizes = corpus.map((e) => e.raw.length).sort((a, b) => a - b);
+  const replies = corpus.filter((e) => replyKinds.has(e.kind)).length;
+  return (
+    `corpus: ${corpus.length} emails, ${mb(bytes)} (median ${fmt(percentile(sizes, 0.5) / 1024)} KB, max ${fmt(sizes[sizes.length - 1]! / 1024)} KB); ` +
+    `${replies} replies to ${targets} existing tickets, ${corpus.length - replies} new mail\n  ` +
+    [...kinds].map(([k, n]) => `${k} ${n}`).join(', ')
+  );
+}
+
+function printThroughput(names: string[], parseRuns: Run[], sequential: Run, concurrent: Concurrent[], baseline: Run): void {
+  const row = (name: string, run: Run, ratio: string) =>
+    console.log(`  ${name.padEnd(46)} ${fmt(run.perSecond).padStart(9)} ${fmt(run.p50, 2).padStart(8)} ${fmt(run.p95, 2).padStart(8)}  ${ratio}`);
+  console.log(`\nthroughput over the same ${sequential.emails} raw emails (per-email latency in ms)`);
+  console.log(`  ${''.padEnd(46)} ${'emails/s'.padStart(9)} ${'p50'.padStart(8)} ${'p95'.padStart(8)}  × baseline`);
+  console.log('  parse only, sequential:');
+  parseRuns.forEach((run, i) => row(`  ${names[i]}`, run, i === 0 ? '1.00' : (run.perSecond / baseline.perSecond).toFixed(2)));
+  console.log('  store + ingest (parse, thread, file) on Postgres + BullMQ:');
+  const verdict = (run: Run) => `${(run.perSecond / baseline.perSecond).toFixed(2)}  ${run.perSecond / baseline.perSecond >= targetRatio ? 'meets' : 'MISSES'} ≥ ${targetRatio}`;
+  row('  sequential', sequential, verdict(sequential));
+  for (const { level, run } of concurrent) row(`  concurrency ${level} (p50/p95 include lock waits)`, run, verdict(run));
+  for (const { level, waits } of concurrent) {
+    const top = [...waits.counts].sort((a, b) => b[1] - a[1]).slice(0, 5);
+    console.log(
+      `    concurrency ${level}: of ${waits.samples} samples of pg_stat_activity, active statements were ` +
+        (top.length ? top.map(([what, n]) => `${what} ${fmt((100 * n) / Math.max(1, waits.active), 0)}%`).join(', ') : 'none'),
+    );
+  }
+}
+
+function printByKind(corpus: CorpusEmail[], baseline: Run, sequential: Run): void {
+  console.log('\nby kind (p50 ms): kind, count, mean size, bare simpleParser, store+ingest');
+  for (const [kind, pipeline] of sequential.byKind) {
+    const parse = [...(baseline.byKind.get(kind) ?? [])].sort((a, b) => a - b);
+    const sizes = corpus.filter((e) => e.kind === kind).map((e) => e.raw.length);
+    const mean = sizes.reduce((a, b) => a + b, 0) / sizes.length;
+    console.log(
+      `  ${kind.padEnd(16)} ${String(pipeline.length).padStart(5)} ${`${fmt(mean / 1024)} KB`.padStart(9)} ${fmt(percentile(parse, 0.5), 2).padStart(8)} ${fmt(percentile([...pipeline].sort((a, b) => a - b), 0.5), 2).padStart(8)}`,
+    );
+  }
+}
+
+function printOutcomes(name: string, outcomes: Outcome[], targets: ThreadTarget[]): void {
+  const firstNew = Math.max(...targets.map((t) => t.ticketNumber)) + 1;
+  let threaded = 0;
+  let misfiled = 0;
+  let created = 0;
+  const statuses = new Map<string, number>();
+  for (const { email, outcome } of outcomes) {
+    statuses.set(outcome.status, (statuses.get(outcome.status) ?? 0) + 1);
+    if (email.expectedTicket !== null) {
+      if (outcome.ticket === email.expectedTicket) threaded++;
+      else misfiled++;
+    } else if (outcome.ticket !== null && outcome.ticket >= firstNew) created++;
+    else misfiled++;
+  }
+  console.log(
+    `outcomes, ${name}: ${[...statuses].map(([s, n]) => `${n} ${s}`).join(', ')}; ${threaded} replies landed on their ticket, ` +
+      `${created} new mails opened a new ticket, ${misfiled} filed elsewhere than expected`,
+  );
+}
+
+function printMemory(m: MemoryResult): void {
+  const att = m.attachment ? `attachment ${mb(m.attachment.size)}, ${m.attachment.skipped ? 'SKIPPED (over the limit)' : `kept (${mb(m.attachment.stored ?? 0)} in email_attachments)`}` : 'no attachment row';
+  console.log(`\npeak memory ingesting one email with a ${attachmentMb} MB attachment (raw ${mb(m.rawBytes)}, base64; ${m.status}; ${att})`);
+  console.log('  peaks above the values just before each step (sampled every 2 ms; the raw buffer itself is held before):');
+  console.log(`  ${'step'.padEnd(22)} ${'ms'.padStart(7)} ${'RSS'.padStart(10)} ${'JS heap'.padStart(10)} ${'external'.padStart(10)}`);
+  for (const p of m.phases) {
+    console.log(`  ${p.name.padEnd(22)} ${fmt(p.ms, 0).padStart(7)} ${mb(p.peak.rss).padStart(10)} ${mb(p.peak.heapUsed).padStart(10)} ${mb(p.peak.external).padStart(10)}`);
+  }
+  console.log(
+    `  RSS high-water mark (getrusage) during store + ingest: ${m.maxRssAbove === null ? 'not above the earlier peak' : `${mb(m.maxRssAbove)} above the RSS before`}`,
+  );
+}
+
+function printProfile(p: Profile, baseline: Run): void {
+  const per = (ms: number) => `${fmt(ms / p.emails, 3)} ms`;
+  const total = p.storeMs + p.ingestMs;
+  const sqlMs = [...p.queries.values()].reduce((a, q) => a + q.ms, 0);
+  const sqlCalls = [...p.queries.values()].reduce((a, q) => a + q.calls, 0);
+  const jobMs = [...p.jobs.values()].reduce((a, j) => a + j.ms, 0);
+  const jobCalls = [...p.jobs.values()].reduce((a, j) => a + j.calls, 0);
+  const cpuMs = p.parseMs + p.bounceMs + p.storeCpuMs;
+  console.log(`\nwhere the time goes (separate instrumented sequential pass, ${p.emails} emails; per email):`);
+  console.log(`  total store + ingest          ${per(total)}   (store ${per(p.storeMs)}, ingest ${per(p.ingestMs)}); bare simpleParser ${fmt(1000 / baseline.perSecond, 3)} ms`);
+  console.log(`  SQL round trips               ${per(sqlMs)}   ${fmt(sqlCalls / p.emails)} statements/email, ${fmt(sqlMs / sqlCalls, 3)} ms each`);
+  console.log(`  BullMQ job adds (Redis)       ${per(jobMs)}   ${fmt(jobCalls / p.emails, 2)} adds/email, ${fmt(jobMs / Math.max(1, jobCalls), 3)} ms each`);
+  console.log(`  parseEmail (CPU, measured alone)   ${per(p.parseMs)}`);
+  console.log(`  detectBounce (CPU, alone)     ${per(p.bounceMs)}`);
+  console.log(`  Message-ID + contentHash (store CPU) ${per(p.storeCpuMs)}`);
+  console.log(`  rest (Kysely, pg, other JS)   ${per(Math.max(0, total - sqlMs - jobMs - cpuMs))}`);
+  console.log('  statements (calls/email, ms/email):');
+  const rows = [...p.queries].sort((a, b) => b[1].ms - a[1].ms);
+  for (const [key, q] of rows) console.log(`    ${key.padEnd(48)} ${fmt(q.calls / p.emails, 2).padStart(6)} ${fmt(q.ms / p.emails, 3).padStart(8)}`);
+  for (const [key, j] of p.jobs) console.log(`    ${key.padEnd(48)} ${fmt(j.calls / p.emails, 2).padStart(6)} ${fmt(j.ms / p.emails, 3).padStart(8)}`);
+}
+
+await main();
