@@ -20,7 +20,8 @@ const json = async <T>(...args: string[]): Promise<T> => {
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  env = { DATABASE_URL: t.url, REDIS_URL: inject('redisUrl') };
+  // Its own queue prefix: jobs named after this database's row ids must not reach other workers.
+  env = { DATABASE_URL: t.url, REDIS_URL: inject('redisUrl'), SWITCHBOARD_QUEUE_PREFIX: `cli-test-${t.name}` };
 });
 afterAll(async () => {
   await t?.drop();
