@@ -48,6 +48,7 @@ export async function runProcesses(config: Config, urls: { databaseUrl: string; 
           inboundLimits: { maxAttachmentBytes: config.mail.maxAttachmentBytes },
           ratePerMinute: config.mail.ratePerMinute,
         },
+        imap: { pollEveryMs: config.mail.imapPollMs, maxMessageBytes: config.mail.maxMessageBytes },
         db,
         jobs,
         redisUrl: urls.redisUrl,

@@ -56,17 +56,19 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     // `property set imap-url=...` takes effect (or stops polling) without a restart.
     const everyMs = deps.imap?.pollEveryMs ?? 30_000;
     const inbound = deps.jobs.queue('mail-inbound');
-    const sync = () => syncImapSchedules(deps.db, inbound, everyMs);
-    const synced = await sync();
-    deps.logger.info({ ...synced, everyMs }, 'imap poll schedules synced');
-    imapSync = setInterval(() => {
-      sync().catch((err: unknown) => deps.logger.warn({ err }, 'imap poll schedule sync failed'));
-    }, Math.min(Math.max(everyMs, 5000), 60_000));
+    const sync = () =>
+      syncImapSchedules(deps.db, inbound, everyMs).then(
+        (synced) => {
+          if (synced.added || synced.removed) deps.logger.info({ ...synced, everyMs }, 'imap poll schedules synced');
+        },
+        (err: unknown) => deps.logger.warn({ err }, 'imap poll schedule sync failed; retrying'),
+      );
+    await sync();
+    imapSync = setInterval(() => void sync(), Math.min(Math.max(everyMs, 5000), 60_000));
     imapSync.unref();
   }
   const connections = queues.map(() => createRedis(deps.redisUrl, 'worker'));
-  const { pollEveryMs: _pollEveryMs, ...imapLimits } = deps.imap ?? {};
-  const processorDeps: ProcessorDeps = { db: deps.db, jobs: deps.jobs, transportFor: deps.mail.transportFor, inboundLimits: deps.mail.inboundLimits, imap: imapLimits };
+  const processorDeps: ProcessorDeps = { db: deps.db, jobs: deps.jobs, transportFor: deps.mail.transportFor, inboundLimits: deps.mail.inboundLimits, imap: deps.imap };
   const workers = queues.map(
     (name, i) =>
       new Worker(name, (job) => runJob(job, processorDeps, { logger: deps.logger, killAfterJob: deps.killAfterJob ?? null }), {

@@ -6,6 +6,11 @@ import { createProperty, findProperty, listProperties, updateProperty } from '..
 import { action } from '../action.ts';
 import { formatTable } from '../format-table.ts';
 
+/** A property as printed in JSON: the mailbox password never leaves the database. */
+function shown(p: Property): Property {
+  return { ...p, imap_url: p.imap_url ? redactImapUrl(p.imap_url) : null };
+}
+
 function describe(p: Property): string {
   return [
     ['id', p.id],
@@ -42,7 +47,7 @@ export function registerProperty(program: Command): void {
     .action(
       action(async (ctx, slug: string, opts: { name?: string; supportAddress?: string; inboundDomain?: string }) => {
         const created = await createProperty(await ctx.db(), { slug, name: opts.name, supportAddress: opts.supportAddress, inboundDomain: opts.inboundDomain });
-        ctx.print(created, () => describe(created));
+        ctx.print(shown(created), () => describe(created));
       }),
     );
   property
@@ -51,7 +56,7 @@ export function registerProperty(program: Command): void {
     .action(
       action(async (ctx) => {
         const all = await listProperties(await ctx.db());
-        ctx.print(all, () => (all.length ? formatTable(['ID', 'SLUG', 'NAME', 'SUPPORT ADDRESS', 'INBOUND DOMAIN'], all.map((p) => [p.id, p.slug, p.name, p.support_address ?? '', p.inbound_domain ?? ''])) : 'no properties yet'));
+        ctx.print(all.map(shown), () => (all.length ? formatTable(['ID', 'SLUG', 'NAME', 'SUPPORT ADDRESS', 'INBOUND DOMAIN'], all.map((p) => [p.id, p.slug, p.name, p.support_address ?? '', p.inbound_domain ?? ''])) : 'no properties yet'));
       }),
     );
   property
@@ -61,7 +66,7 @@ export function registerProperty(program: Command): void {
     .action(
       action(async (ctx, ref?: string) => {
         const found = ref ? await findProperty(await ctx.db(), ref) : await ctx.property();
-        ctx.print(found, () => describe(found));
+        ctx.print(shown(found), () => describe(found));
       }),
     );
   property
@@ -74,7 +79,7 @@ export function registerProperty(program: Command): void {
         const db = await ctx.db();
         const target = await findProperty(db, ref);
         const updated = await updateProperty(db, target.id, parsePropertySettings(pairs));
-        ctx.print(updated, () => describe(updated));
+        ctx.print(shown(updated), () => describe(updated));
       }),
     );
 }

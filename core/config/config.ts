@@ -53,6 +53,8 @@ export interface Config {
     maxMessageBytes: number;
     /** Attachments larger than this keep their metadata, not their content. */
     maxAttachmentBytes: number;
+    /** How often properties' IMAP mailboxes are polled. */
+    imapPollMs: number;
   };
 }
 
@@ -92,6 +94,7 @@ export function parseConfig(env: Env): Config {
       ingressPort: intVariable(env, 'SMTP_INGRESS_PORT', 2525, 0, 65535),
       maxMessageBytes: intVariable(env, 'MAIL_MAX_MESSAGE_BYTES', 40 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
       maxAttachmentBytes: intVariable(env, 'MAIL_MAX_ATTACHMENT_BYTES', 30 * 1024 * 1024, 0, 1024 * 1024 * 1024),
+      imapPollMs: intVariable(env, 'IMAP_POLL_MS', 30_000, 1000, 3_600_000),
     },
     purgeCron: pattern(env, 'PURGE_CRON', /^(\S+\s+){4,5}\S+$/, 'a cron pattern of 5 or 6 fields', '17 3 * * *'),
   };
