@@ -3,6 +3,7 @@ import * as foundation from './2026-11-25T0001-foundation.ts';
 import * as chatPipeline from './2026-11-25T0002-chat-pipeline.ts';
 import * as inboxTuning from './2026-11-25T0003-inbox-tuning.ts';
 import * as email from './2026-11-25T0004-email.ts';
+import * as ticketNumberSequence from './2026-11-25T0005-ticket-number-sequence.ts';
 
 /**
  * Every migration, by name, in order. Listed statically rather than read from the folder at
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-25T0002-chat-pipeline': chatPipeline,
   '2026-11-25T0003-inbox-tuning': inboxTuning,
   '2026-11-25T0004-email': email,
+  '2026-11-25T0005-ticket-number-sequence': ticketNumberSequence,
 };

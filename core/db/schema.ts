@@ -38,7 +38,6 @@ export interface PropertiesTable {
   trigger_message: Generated<string>;
   trigger_sender_name: Generated<string>;
   trash_retention_days: Generated<number>;
-  next_ticket_number: Generated<number>;
   created_at: Generated<Date>;
   /** Where trigger messages are POSTed for the chat side to show; null: not delivered. */
   callback_url: string | null;
@@ -124,8 +123,8 @@ export interface ConversationsTable {
 export interface TicketsTable {
   id: Generated<string>;
   property_id: string;
-  /** Per-property number, shown to people as T<number> and in mail subjects as [#<number>]. */
-  number: number;
+  /** Shown to people as T<number> and in mail subjects as [#<number>]; from one sequence, so unique per property. */
+  number: Generated<number>;
   status: Generated<TicketStatus>;
   subject: string;
   contact_id: string;

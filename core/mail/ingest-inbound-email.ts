@@ -53,6 +53,9 @@ export async function ingestInboundEmail(db: Kysely<Database>, jobs: JobQueue, i
   }
   const bounce = detectBounce(row.raw);
   return db.transaction().execute(async (trx) => {
+    // The raw message is durable already, and a filing lost in a crash is redone from it
+    // (reconcile), so this commit need not wait for the disk.
+    await sql`SET LOCAL synchronous_commit = off`.execute(trx);
     const locked = await trx.selectFrom('inbound_emails').select(['processed_at', 'status', 'reason']).where('id', '=', row.id).forUpdate().executeTakeFirstOrThrow();
     if (locked.processed_at) return { status: locked.status, ticket: null, note: locked.reason };
     const property = await trx.selectFrom('properties').selectAll().where('id', '=', row.property_id).executeTakeFirstOrThrow();

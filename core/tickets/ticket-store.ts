@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database, Ticket } from '../db/schema.ts';
 import { searchVector } from '../inbox/search-text.ts';
 
@@ -18,23 +18,13 @@ export interface NewTicketInput {
   createdAt?: Date;
 }
 
-/**
- * Inserts a ticket with the property's next number. Taking the number locks the property's
- * row until the caller's transaction ends, which keeps numbers gap-free and unique.
- */
+/** Inserts a ticket; its number comes from the ticket_numbers sequence (no lock to wait for). */
 export async function createTicket(db: Db, input: NewTicketInput): Promise<Ticket> {
   const at = input.createdAt ?? new Date();
-  const { number } = await db
-    .updateTable('properties')
-    .set({ next_ticket_number: sql`next_ticket_number + 1` })
-    .where('id', '=', input.propertyId)
-    .returning(sql<number>`next_ticket_number - 1`.as('number'))
-    .executeTakeFirstOrThrow();
   return db
     .insertInto('tickets')
     .values({
       property_id: input.propertyId,
-      number,
       subject: input.subject,
       status: input.status,
       contact_id: input.contact.id,
