@@ -192,6 +192,17 @@ describe('SMTP outages and refusals', () => {
     }
   });
 
+  it('a 4xx answer is transient: the email is retried and sent once', { timeout: 60_000 }, async () => {
+    smtp.respondWith = 451;
+    const contact = await upsertContact(p.t.db, p.property.id, { email: 'greylisted@example.com', name: null });
+    const t = await createTicket(p.t.db, { propertyId: p.property.id, subject: 'Greylisting', contact });
+    const { outbox } = await replyToTicket(p.t.db, p.jobs, p.property.id, `T${t.number}`, { body: 'Greylisted at first.' });
+    await waitFor(async () => (await p.t.db.selectFrom('outbox_emails').select('last_error').where('id', '=', outbox.id).executeTakeFirstOrThrow()).last_error?.includes('451'), 'the 451');
+    smtp.respondWith = 'accept';
+    await waitFor(async () => (await p.t.db.selectFrom('outbox_emails').select('status').where('id', '=', outbox.id).executeTakeFirstOrThrow()).status === 'sent', 'the retry', 50_000, 200);
+    expect(smtp.messages.filter((m) => m.raw.toString().includes(outbox.message_id))).toHaveLength(1);
+  });
+
   it("a 5xx refusal fails the row with the server's reason, not retried", async () => {
     smtp.respondWith = 550;
     const contact = await upsertContact(p.t.db, p.property.id, { email: 'refused@example.com', name: null });
