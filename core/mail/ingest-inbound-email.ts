@@ -5,15 +5,13 @@ import { NotVisibleYetError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { appendMessage } from '../messages/append-message.ts';
 import { createTicket } from '../tickets/ticket-store.ts';
-import { ticketSubject } from '../tickets/reply-to-ticket.ts';
 import { findThread } from './find-thread.ts';
 import { classifyAutomatic } from './inbound/auto-reply.ts';
 import { detectBounce } from './inbound/bounce.ts';
 import { MailParseError } from './inbound/mail-parse-error.ts';
 import { parseEmail, type ParsedEmail } from './inbound/parse-email.ts';
-import { mailDomain, newMessageId, supportAddress } from './message-id.ts';
-import { writeOutboxEmail } from './outbox.ts';
-import { replyAddress } from './reply-address.ts';
+import { mailDomain } from './message-id.ts';
+import { queueTicketAcknowledgement } from './ticket-acknowledgement.ts';
 
 /** Limits of inbound processing. */
 export interface InboundLimits {
@@ -145,19 +143,8 @@ async function fileMail(
       .execute();
   }
   if (isNew && !verdict.automatic) {
-    await writeOutboxEmail(trx, jobs, {
-      propertyId: property.id,
-      ticketId: ticket.id,
-      kind: 'ticket_ack',
-      messageId: newMessageId(property, `ticket-${ticket.number}`),
-      from: supportAddress(property),
-      to: from.address,
-      subject: ticketSubject(ticket.number, ticket.subject, true),
-      text: `Hello${from.name ? ` ${from.name}` : ''},\n\nwe received your email and opened ticket #${ticket.number}; we will answer as soon as possible. To add anything, just reply to this email.\n\n${property.name}`,
-      inReplyTo: mail.messageId,
-      references: mail.messageId ? [...mail.references, mail.messageId] : mail.references,
-      replyTo: replyAddress(property, ticket.number),
-      automatic: true,
+    await queueTicketAcknowledgement(trx, jobs, property, ticket, { email: contact.email, name: from.name ?? contact.name }, {
+      email: { messageId: mail.messageId, references: mail.references },
     });
   }
   const note = [verdict.automatic ? `automatic: ${verdict.reason}` : null, ...notes].filter(Boolean).join('; ') || null;

@@ -6,10 +6,7 @@ import { InvalidStateError, NotFoundError, NotVisibleYetError } from '../errors.
 import { findItem } from '../inbox/find-item.ts';
 import { formatItemRef } from '../inbox/item-ref.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
-import { newMessageId, supportAddress } from '../mail/message-id.ts';
-import { replyAddress } from '../mail/reply-address.ts';
-import { writeOutboxEmail } from '../mail/outbox.ts';
-import { ticketAcknowledgement } from '../mail/ticket-acknowledgement.ts';
+import { queueTicketAcknowledgement } from '../mail/ticket-acknowledgement.ts';
 import { appendMessage } from '../messages/append-message.ts';
 import { createTicket } from './ticket-store.ts';
 
@@ -81,18 +78,8 @@ export async function convertConversation(db: Kysely<Database>, jobs: JobQueue, 
       .set({ status: 'closed', status_changed_at: sql`now()`, updated_at: sql`now()`, contact_id: contact.id })
       .where('id', '=', conversation.id)
       .execute();
-    const ack = ticketAcknowledgement(property, ticket, contact.name, messages.map((m) => ({ sender: m.sender, author: m.author_name, body: m.body, createdAt: m.created_at })));
-    await writeOutboxEmail(trx, jobs, {
-      propertyId: property.id,
-      ticketId: ticket.id,
-      kind: 'ticket_ack',
-      messageId: newMessageId(property, `ticket-${ticket.number}`),
-      from: supportAddress(property),
-      to: contact.email,
-      subject: ack.subject,
-      text: ack.text,
-      replyTo: replyAddress(property, ticket.number),
-      automatic: true,
+    await queueTicketAcknowledgement(trx, jobs, property, ticket, contact, {
+      transcript: messages.map((m) => ({ sender: m.sender, author: m.author_name, body: m.body, createdAt: m.created_at })),
     });
     return { ticket, created: true };
   });

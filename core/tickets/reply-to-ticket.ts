@@ -9,12 +9,7 @@ import { writeOutboxEmail } from '../mail/outbox.ts';
 import { replyAddress } from '../mail/reply-address.ts';
 import { threadReferences } from '../mail/thread-references.ts';
 import { appendMessage } from '../messages/append-message.ts';
-
-/** The subject of mail on a ticket: its tag, then its subject, once. */
-export function ticketSubject(number: number, subject: string, reply: boolean): string {
-  const bare = subject.replace(/^\s*((re|aw|sv|fw|fwd|r|rif|tr)\s*:\s*)+/i, '').replace(`[#${number}]`, '').trim();
-  return `${reply ? 'Re: ' : ''}[#${number}] ${bare}`;
-}
+import { ticketSubject } from './ticket-subject.ts';
 
 /**
  * An agent's email reply on a ticket: the message and its outbox row are written in one
