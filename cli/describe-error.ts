@@ -9,6 +9,9 @@ export function describeError(error: unknown): string {
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === '57P03') {
     return `cannot reach the database or Redis (${message}); is it running? (npx switchboard services up)`;
   }
+  if (code === 'EADDRINUSE') {
+    return `${message}: another program uses that port; choose others with INGRESS_PORT and SMTP_INGRESS_PORT`;
+  }
   if (sqlState(error) === '42P01') return `the database schema is missing (${message}): run npx switchboard migrate`;
   return message;
 }
