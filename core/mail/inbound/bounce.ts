@@ -29,14 +29,18 @@ const ORIGINAL_PARTS = new Set(['message/rfc822', 'text/rfc822-headers', 'messag
 
 /** Detects a delivery failure report in a raw message and extracts what the outbox needs. */
 export function detectBounce(raw: Buffer): BounceReport {
-  const text = raw.toString('latin1');
-  const top = parseHeaderFields(splitHeaderBlock(text).head);
+  // Most mail is no report: decide from the top headers before reading (and copying) a body
+  // that may be tens of megabytes.
+  const top = parseHeaderFields(splitHeaderBlock(raw.subarray(0, 256 * 1024).toString('latin1')).head);
   const { type, params } = parseContentType(headerValue(top, 'content-type'));
+  const isReport = type === 'multipart/report' && (params['report-type'] ?? '').toLowerCase() === 'delivery-status';
+  const header = top.filter((h) => h.name === 'x-failed-recipients').map((h) => h.value);
+  if (!isReport && header.length === 0) return { bounced: false, failedRecipients: [], originalMessageId: null, reason: null };
+  const text = raw.toString('latin1');
   const parts = type.startsWith('multipart/') ? leafParts(text) : [];
 
   const failed: string[] = [];
   let reason: string | null = null;
-  const isReport = type === 'multipart/report' && (params['report-type'] ?? '').toLowerCase() === 'delivery-status';
   const statusPart = isReport ? parts.find((p) => STATUS_PARTS.has(partType(p))) : undefined;
   if (statusPart) {
     for (const recipient of recipientFields(decodedBody(statusPart))) {
@@ -48,7 +52,6 @@ export function detectBounce(raw: Buffer): BounceReport {
       reason ??= diagnostic(headerValue(recipient, 'diagnostic-code')) ?? (status ? `Status: ${status}` : null);
     }
   }
-  const header = top.filter((h) => h.name === 'x-failed-recipients').map((h) => h.value);
   for (const value of header) failed.push(...value.split(',').map((a) => addressOf(a)).filter((a): a is string => a !== null));
   if (header.length > 0) reason ??= `X-Failed-Recipients: ${header.join(', ')}`;
 
