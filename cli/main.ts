@@ -12,6 +12,7 @@ import { registerProperty } from './commands/property-command.ts';
 import { registerServices } from './commands/services-command.ts';
 import { registerSetup } from './commands/setup-commands.ts';
 import { registerTrash } from './commands/trash-command.ts';
+import { registerTui } from './commands/tui-command.ts';
 import { describeError } from './describe-error.ts';
 
 // The CLI's composition root: one command per file under commands/, each a thin layer that
@@ -36,6 +37,7 @@ registerItemActions(program);
 registerTrash(program);
 registerContact(program);
 registerMail(program);
+registerTui(program);
 
 try {
   await program.parseAsync(process.argv);

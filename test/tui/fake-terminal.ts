@@ -1,0 +1,23 @@
+import { PassThrough, Writable } from 'node:stream';
+import type blessed from 'blessed';
+
+/** A terminal for a headless blessed screen: keys are written to `input`, output is discarded. */
+export interface FakeTerminal {
+  input: PassThrough & { isTTY: boolean; setRawMode(mode: boolean): void };
+  output: Writable & { isTTY: boolean; columns: number; rows: number };
+  /** Types keys: characters as they are, or escape sequences ('\r' enter, '\x1b' esc). */
+  press(keys: string): void;
+}
+
+/** Fake TTY streams of `columns` × `rows`. */
+export function fakeTerminal(columns = 100, rows = 30): FakeTerminal {
+  const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => {} });
+  const output = Object.assign(new Writable({ write: (_chunk, _encoding, done) => done() }), { isTTY: true, columns, rows });
+  return { input, output, press: (keys) => void input.write(keys) };
+}
+
+/** The screen's text as rendered, one string per row. */
+export function screenText(screen: blessed.Widgets.Screen): string {
+  const lines = (screen as unknown as { lines: [unknown, string][][] }).lines;
+  return lines.map((row) => row.map((cell) => cell[1]).join('').trimEnd()).join('\n');
+}

@@ -1,0 +1,171 @@
+import blessed from 'blessed';
+import type { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
+import type { Database } from '../core/db/schema.ts';
+import { checkHealth, type ConnectionHealth } from './data/connection-health.ts';
+import { inboxLoader, type UnassignedCount } from './data/inbox-loader.ts';
+import { queueStatsLoader, type QueueStats } from './data/queue-stats.ts';
+import { createDashboardView } from './screens/dashboard-view.ts';
+import { handleKey } from './state/dashboard-keys.ts';
+import { initialDashboardState, type DashboardState, type Effect } from './state/dashboard-state.ts';
+import { toInboxQuery } from './state/inbox-filters.ts';
+import { currentCursor, detailFailed, detailLoaded, pageFailed, pageLoaded, withPageSize, type InboxState } from './state/inbox-state.ts';
+
+/** What the dashboard needs: connections owned by the caller, the property, and the terminal. */
+export interface DashboardOptions {
+  db: Kysely<Database>;
+  /** A Redis connection for queue statistics (fail-fast: no offline queue). */
+  redis: Redis;
+  queuePrefix: string;
+  property: { id: string; slug: string; name: string };
+  /** The terminal; process.stdin/stdout by default, fake TTY streams in tests. */
+  input?: NodeJS.ReadableStream;
+  output?: NodeJS.WritableStream;
+  terminal?: string;
+  refreshMs?: number;
+}
+
+/** A running dashboard. */
+export interface Dashboard {
+  screen: blessed.Widgets.Screen;
+  /** Resolves once the user has quit and the terminal is restored. */
+  closed: Promise<void>;
+  /** The current view model (for tests). */
+  state(): DashboardState;
+  /** Runs one refresh now (skipped if one is running); resolves when it has rendered. */
+  refresh(): Promise<void>;
+  /** Quits as `q` does. */
+  quit(): Promise<void>;
+}
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Starts the dashboard on a blessed screen. Keys change the pure view model at once and start
+ * loads without waiting for them; a timer refreshes everything every `refreshMs` (a refresh
+ * that is still running when the next one is due is skipped). Each change updates the widgets'
+ * content and renders once, so blessed redraws only the cells that changed: no flicker.
+ */
+export function startDashboard(options: DashboardOptions): Dashboard {
+  const screen = blessed.screen({
+    input: options.input as NodeJS.ReadStream | undefined,
+    output: options.output as NodeJS.WriteStream | undefined,
+    terminal: options.terminal,
+    smartCSR: true,
+    fullUnicode: true,
+    warnings: false,
+    title: `Switchboard · ${options.property.slug}`,
+  });
+  const view = createDashboardView(screen);
+  const inbox = inboxLoader(options.db, options.property.id);
+  const queues = queueStatsLoader(options.redis, options.queuePrefix);
+
+  let state = initialDashboardState(view.listHeight());
+  let queueStats: QueueStats[] | null = null;
+  let queuesError: string | null = null;
+  let unassigned: UnassignedCount | null = null;
+  let health: ConnectionHealth | null = null;
+  let running: Promise<void> | null = null;
+  let closing: Promise<void> | null = null;
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
+
+  function render(): void {
+    if (closing) return;
+    view.update({ state, property: options.property.slug, queues: queueStats, queuesError, unassigned, health });
+    screen.render();
+  }
+
+  const setInbox = (change: (inbox: InboxState) => InboxState) => {
+    state = { ...state, inbox: change(state.inbox) };
+  };
+
+  /** Loads the page the state asks for now; applied only if nothing newer was asked since. */
+  async function loadPage(): Promise<void> {
+    const { loadSeq, filters, pageSize } = state.inbox;
+    try {
+      const page = await inbox.page(toInboxQuery(filters, currentCursor(state.inbox), pageSize));
+      setInbox((s) => pageLoaded(s, loadSeq, page));
+    } catch (error) {
+      setInbox((s) => pageFailed(s, loadSeq, message(error)));
+    }
+  }
+
+  async function loadDetail(ref: string): Promise<void> {
+    try {
+      const detail = await inbox.detail(ref);
+      setInbox((s) => detailLoaded(s, ref, detail));
+    } catch (error) {
+      setInbox((s) => detailFailed(s, ref, message(error)));
+    }
+  }
+
+  function run(effect: Effect): void {
+    if (effect.type === 'quit') void quit();
+    else if (effect.type === 'load') void loadPage().then(render);
+    else void loadDetail(effect.ref).then(render);
+  }
+
+  /** Everything at once: health, the page shown, the open item, the count and the queues. */
+  function refresh(): Promise<void> {
+    if (closing) return Promise.resolve();
+    running ??= (async () => {
+      const open = state.inbox.mode === 'detail' ? state.inbox.detail?.ref : undefined;
+      const [h] = await Promise.all([
+        checkHealth(options.db, options.redis),
+        loadPage(),
+        open ? loadDetail(open) : undefined,
+        inbox.openUnassigned().then(
+          (count) => void (unassigned = count),
+          () => {},
+        ),
+        queues.load().then(
+          (stats) => {
+            queueStats = stats;
+            queuesError = null;
+          },
+          (error: unknown) => void (queuesError = message(error)),
+        ),
+      ]);
+      health = h;
+      render();
+    })().finally(() => (running = null));
+    return running;
+  }
+
+  /** Restores the terminal first, then waits for loads in flight and closes the queue objects. */
+  function quit(): Promise<void> {
+    closing ??= (async () => {
+      clearInterval(timer);
+      screen.destroy();
+      await running?.catch(() => {});
+      await queues.close();
+      resolveClosed();
+    })();
+    return closing;
+  }
+
+  screen.on('keypress', (ch: string | undefined, key: blessed.Widgets.Events.IKeyEventArg | undefined) => {
+    if (closing) return;
+    // A printable character is the key itself ('O', '/', ' '); anything else goes by name.
+    const printable = ch !== undefined && [...ch].length === 1 && ch >= ' ' && ch !== '\x7f' && !key?.ctrl && !key?.meta;
+    const name = printable ? ch : key?.full;
+    if (!name) return;
+    const result = handleKey(state, name);
+    state = result.state;
+    result.effects.forEach(run);
+    render();
+  });
+  screen.on('resize', () => {
+    const before = state.inbox.loadSeq;
+    setInbox((s) => withPageSize(s, view.listHeight()));
+    if (state.inbox.loadSeq !== before) void loadPage().then(render);
+    render();
+  });
+
+  const timer = setInterval(() => void refresh(), options.refreshMs ?? 2000);
+  render();
+  void refresh();
+
+  return { screen, closed, state: () => state, refresh, quit };
+}

@@ -1,0 +1,24 @@
+import { sql, type Kysely } from 'kysely';
+import type { Redis } from 'ioredis';
+import type { Database } from '../../core/db/schema.ts';
+import { withTimeout } from './with-timeout.ts';
+
+/** The state of a connection as the status bar shows it. */
+export type ConnectionState = 'up' | 'down';
+
+/** Postgres and Redis, each up or down. */
+export interface ConnectionHealth {
+  postgres: ConnectionState;
+  redis: ConnectionState;
+}
+
+/** Probes both connections (`select 1`, `PING`) within `timeoutMs`; never throws. */
+export async function checkHealth(db: Kysely<Database>, redis: Redis, timeoutMs = 1500): Promise<ConnectionHealth> {
+  const probe = (work: () => Promise<unknown>, what: string): Promise<ConnectionState> =>
+    withTimeout(Promise.resolve().then(work), timeoutMs, what).then(
+      () => 'up' as const,
+      () => 'down' as const,
+    );
+  const [postgres, redisState] = await Promise.all([probe(() => sql`select 1`.execute(db), 'Postgres'), probe(() => redis.ping(), 'Redis')]);
+  return { postgres, redis: redisState };
+}

@@ -1,0 +1,42 @@
+import { priorityNames } from '../../core/inbox/inbox-item.ts';
+import type { ItemDetail } from '../../core/inbox/item-detail.ts';
+import type { MessageSender } from '../../core/db/schema.ts';
+import { shortTime, wrap } from './text-fit.ts';
+
+/** How a line of the detail is shown: the screen maps each kind to a colour. */
+export type LineKind = 'heading' | 'meta' | MessageSender | 'body';
+
+export interface DetailLine {
+  kind: LineKind;
+  text: string;
+}
+
+/** The mark before each message: trigger and system messages stand out even without colour. */
+const senderMarks: Record<MessageSender, string> = {
+  visitor: '<  visitor',
+  agent: '>  agent',
+  trigger: '** TRIGGER',
+  system: '## SYSTEM',
+};
+
+/** An item's header and its transcript or email thread, wrapped to `width`. */
+export function formatDetail(detail: ItemDetail, width: number): DetailLine[] {
+  const i = detail.item;
+  const lines: DetailLine[] = [];
+  const add = (kind: LineKind, text: string, indent = '') => {
+    for (const l of wrap(text, width - indent.length)) lines.push({ kind, text: indent + l });
+  };
+  add('heading', `${i.ref}  ${i.title}`);
+  add('meta', `${i.channel ?? 'ticket'} · ${i.status}${i.missed ? ' (missed)' : ''}${i.trashedAt ? ' · in the trash' : ''} · priority ${priorityNames[i.priority] ?? i.priority} · agent ${i.agent?.name ?? '-'} · department ${i.department?.name ?? '-'}${i.tags.length ? ` · tags ${i.tags.join(', ')}` : ''}`);
+  const contact = [i.contact.name, i.contact.email && `<${i.contact.email}>`].filter(Boolean).join(' ');
+  add('meta', `contact ${contact || '-'} · created ${shortTime(i.createdAt)} · updated ${shortTime(i.updatedAt)}`);
+  if (detail.linked) add('meta', i.kind === 'conversation' ? `became ticket ${detail.linked}` : `from conversation ${detail.linked}`);
+  lines.push({ kind: 'body', text: '' });
+  for (const m of detail.messages) {
+    add(m.sender, `${senderMarks[m.sender]}${m.author ? ` (${m.author})` : ''}  ${shortTime(m.createdAt)}`);
+    add('body', m.body, '   ');
+    lines.push({ kind: 'body', text: '' });
+  }
+  if (detail.messages.length === 0) add('meta', '(no messages)');
+  return lines;
+}
