@@ -2,14 +2,18 @@ import blessed from 'blessed';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { Database } from '../core/db/schema.ts';
+import type { JobQueue } from '../core/jobs/job-queue.ts';
 import { checkHealth, type ConnectionHealth } from './data/connection-health.ts';
 import { inboxLoader, type UnassignedCount } from './data/inbox-loader.ts';
+import { itemActionsRunner } from './data/item-actions-runner.ts';
 import { queueStatsLoader, type QueueStats } from './data/queue-stats.ts';
 import { createDashboardView } from './screens/dashboard-view.ts';
 import { handleKey } from './state/dashboard-keys.ts';
-import { initialDashboardState, type DashboardState, type Effect } from './state/dashboard-state.ts';
+import { initialDashboardState, type DashboardState, type Effect, type KeyResult } from './state/dashboard-state.ts';
 import { toInboxQuery } from './state/inbox-filters.ts';
-import { currentCursor, detailFailed, detailLoaded, pageFailed, pageLoaded, withPageSize, type InboxState } from './state/inbox-state.ts';
+import { currentCursor, detailFailed, detailLoaded, historyFailed, historyLoaded, pageFailed, pageLoaded, withPageSize, type InboxState } from './state/inbox-state.ts';
+import { actionDone, actionFailed, replyFailed, replySent } from './state/item-keys.ts';
+import { trashFailed, trashLoaded } from './state/trash-state.ts';
 
 /** What the dashboard needs: connections owned by the caller, the property, and the terminal. */
 export interface DashboardOptions {
@@ -23,6 +27,11 @@ export interface DashboardOptions {
   output?: NodeJS.WritableStream;
   terminal?: string;
   refreshMs?: number;
+  /**
+   * Where actions queue their emails (convert to ticket, reply by email); owned by the caller.
+   * Without it those two actions report that they cannot run; everything else works.
+   */
+  jobs?: JobQueue;
 }
 
 /** A running dashboard. */
@@ -56,7 +65,8 @@ export function startDashboard(options: DashboardOptions): Dashboard {
     warnings: false,
     title: `Switchboard · ${options.property.slug}`,
   });
-  const view = createDashboardView(screen);
+  const view = createDashboardView(screen, (key) => dispatch(key));
+  const actions = itemActionsRunner(options.db, options.jobs, options.property.id);
   const inbox = inboxLoader(options.db, options.property.id);
   const queues = queueStatsLoader(options.redis, options.queuePrefix);
 
@@ -100,10 +110,74 @@ export function startDashboard(options: DashboardOptions): Dashboard {
     }
   }
 
+  async function loadTrash(): Promise<void> {
+    const seq = state.trash.loadSeq;
+    try {
+      const items = await actions.trash();
+      state = { ...state, trash: trashLoaded(state.trash, seq, items) };
+    } catch (error) {
+      state = { ...state, trash: trashFailed(state.trash, seq, message(error)) };
+    }
+  }
+
+  async function loadHistory(email: string): Promise<void> {
+    try {
+      const items = await actions.history(email);
+      setInbox((s) => historyLoaded(s, email, items));
+    } catch (error) {
+      setInbox((s) => historyFailed(s, email, message(error)));
+    }
+  }
+
+  /** Applies a key's (or a finished action's) outcome: the new state, its effects, one render. */
+  function apply(result: KeyResult): void {
+    if (closing) return;
+    state = result.state;
+    result.effects.forEach(run);
+    render();
+  }
+
+  /** Runs one effect; what it loads or changes is applied when it settles, never thrown. */
   function run(effect: Effect): void {
-    if (effect.type === 'quit') void quit();
-    else if (effect.type === 'load') void loadPage().then(render);
-    else void loadDetail(effect.ref).then(render);
+    switch (effect.type) {
+      case 'quit':
+        void quit();
+        return;
+      case 'load':
+        void loadPage().then(render);
+        return;
+      case 'open':
+        void loadDetail(effect.ref).then(render);
+        return;
+      case 'act':
+        void actions.run(effect.action).then(
+          () => apply(actionDone(state, effect.action)),
+          (error: unknown) => apply({ state: actionFailed(state, message(error)), effects: [] }),
+        );
+        return;
+      case 'edit':
+        view.openEditor(effect.ref);
+        return;
+      case 'closeEditor':
+        view.closeEditor();
+        return;
+      case 'reply':
+        void actions.reply(effect.ref, view.editorText()).then(
+          ({ to }) => apply(replySent(state, effect.ref, to)),
+          (error: unknown) => apply({ state: replyFailed(state, message(error)), effects: [] }),
+        );
+        return;
+      case 'loadTrash':
+        void loadTrash().then(render);
+        return;
+      case 'history':
+        void loadHistory(effect.email).then(render);
+    }
+  }
+
+  function dispatch(key: string): void {
+    if (closing) return;
+    apply(handleKey(state, key));
   }
 
   /** Everything at once: health, the page shown, the open item, the count and the queues. */
@@ -115,6 +189,7 @@ export function startDashboard(options: DashboardOptions): Dashboard {
         checkHealth(options.db, options.redis),
         loadPage(),
         open ? loadDetail(open) : undefined,
+        state.tab === 'trash' ? loadTrash() : undefined,
         inbox.openUnassigned().then(
           (count) => void (unassigned = count),
           () => {},
@@ -151,10 +226,7 @@ export function startDashboard(options: DashboardOptions): Dashboard {
     const printable = ch !== undefined && [...ch].length === 1 && ch >= ' ' && ch !== '\x7f' && !key?.ctrl && !key?.meta;
     const name = printable ? ch : key?.full;
     if (!name) return;
-    const result = handleKey(state, name);
-    state = result.state;
-    result.effects.forEach(run);
-    render();
+    dispatch(name);
   });
   screen.on('resize', () => {
     const before = state.inbox.loadSeq;

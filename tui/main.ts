@@ -1,6 +1,9 @@
 import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { Database } from '../core/db/schema.ts';
+import type { JobQueue } from '../core/jobs/job-queue.ts';
+import { BullJobQueue } from '../worker/bullmq-job-queue.ts';
+import { createRedis } from '../worker/redis-connection.ts';
 import { startDashboard } from './dashboard.ts';
 
 /** What `switchboard tui` passes in: the database (owned by the caller) and where Redis is. */
@@ -11,11 +14,16 @@ export interface TuiOptions {
   property: { id: string; slug: string; name: string };
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WritableStream;
+  terminal?: string;
+  refreshMs?: number;
+  /** A job queue of the caller's; by default one is opened on `redisUrl` and closed on quit. */
+  jobs?: JobQueue;
 }
 
 /**
- * The dashboard's composition root: opens its Redis connection for queue statistics, runs the
- * dashboard and resolves once the user has quit and the terminal is restored.
+ * The dashboard's composition root: opens its Redis connection for queue statistics and a
+ * producer connection with the job queue that actions (convert, reply) queue emails on, runs
+ * the dashboard and resolves once the user has quit and the terminal is restored.
  */
 export async function runTui(options: TuiOptions): Promise<void> {
   // Fail fast while Redis is away (no offline queue, one retry): the status bar shows it down
@@ -26,10 +34,16 @@ export async function runTui(options: TuiOptions): Promise<void> {
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   });
   redis.on('error', () => {});
+  // Importing worker/ here is the composition root's privilege: BullJobQueue is the BullMQ
+  // side of core's JobQueue port, and a producer connection fails fast instead of hanging.
+  const producer = options.jobs ? null : createRedis(options.redisUrl, 'producer');
+  const ownQueue = producer ? new BullJobQueue(producer, options.queuePrefix) : null;
   try {
-    const dashboard = startDashboard({ ...options, redis });
+    const dashboard = startDashboard({ ...options, redis, jobs: options.jobs ?? ownQueue! });
     await dashboard.closed;
   } finally {
+    await ownQueue?.close().catch(() => {});
+    producer?.disconnect();
     redis.disconnect();
   }
 }

@@ -12,7 +12,8 @@ export function registerTui(program: Command): void {
       action(async (ctx) => {
         if (!process.stdin.isTTY || !process.stdout.isTTY) throw new SwitchboardError('not_a_terminal', 'the dashboard needs a terminal: run `switchboard tui` in one');
         const property = await ctx.property();
-        await runTui({ db: await ctx.db(), redisUrl: await ctx.redisUrl(), queuePrefix: ctx.config.queuePrefix, property });
+        // The context's job queue (closed with the context) is where convert and reply queue mail.
+        await runTui({ db: await ctx.db(), redisUrl: await ctx.redisUrl(), queuePrefix: ctx.config.queuePrefix, property, jobs: await ctx.jobs() });
       }),
     );
 }

@@ -3,6 +3,7 @@ import type { ConnectionHealth } from '../data/connection-health.ts';
 import type { UnassignedCount } from '../data/inbox-loader.ts';
 import type { QueueStats } from '../data/queue-stats.ts';
 import { tabs, type DashboardState } from '../state/dashboard-state.ts';
+import { createDialogWidgets } from './dialog-widgets.ts';
 import { helpLines } from './help-text.ts';
 import { formatInboxTable } from './inbox-table.ts';
 import { formatDetail, type LineKind } from './item-transcript.ts';
@@ -25,9 +26,15 @@ export interface DashboardView {
   update(data: ViewData): void;
   /** How many inbox rows fit on the screen now. */
   listHeight(): number;
+  /** Shows the reply editor, empty, and starts reading keys into it. */
+  openEditor(ref: string): void;
+  /** Stops reading and hides the editor. */
+  closeEditor(): void;
+  /** The editor's text. */
+  editorText(): string;
 }
 
-const tabTitles: Record<DashboardState['tab'], string> = { inbox: 'Inbox', queues: 'Queues' };
+const tabTitles: Record<DashboardState['tab'], string> = { inbox: 'Inbox', queues: 'Queues', trash: 'Trash' };
 const lineColours: Record<LineKind, string | null> = {
   heading: 'white-fg}{bold',
   meta: 'gray-fg',
@@ -42,19 +49,22 @@ const esc = (text: string) => blessed.escape(text);
 
 /**
  * Builds the widgets: a header line with the tabs, a body (the inbox list with its column
- * header, an item's detail, or the queues table), a status bar and a help overlay. Content
+ * header, an item's detail, a contact's history, the queues table or the trash), a status bar
+ * (or the message of the last action), a help overlay and the dialogs. Content
  * is plain text fitted to the width by the pure formatters; blessed tags add only colour.
  */
-export function createDashboardView(screen: blessed.Widgets.Screen): DashboardView {
+export function createDashboardView(screen: blessed.Widgets.Screen, onEditorKey: (key: string) => void = () => {}): DashboardView {
   const header = blessed.box({ parent: screen, top: 0, left: 0, width: '100%', height: 1, tags: true, style: { bg: 'blue', fg: 'white' } });
-  const body = blessed.box({ parent: screen, top: 1, left: 0, width: '100%', height: '100%-2', tags: true });
+  // Lines are fitted to the width before they get here; blessed's own wrapping would also
+  // break a line that ends in a colour reset (it counts the escape codes), so it is off.
+  const body = blessed.box({ parent: screen, top: 1, left: 0, width: '100%', height: '100%-2', tags: true, wrap: false });
   const status = blessed.box({ parent: screen, bottom: 0, left: 0, width: '100%', height: 1, tags: true, style: { bg: 'black', fg: 'white' } });
   const help = blessed.box({
     parent: screen,
     top: 'center',
     left: 'center',
     width: 72,
-    height: helpLines().length + 2,
+    height: 10,
     border: { type: 'line' },
     label: ' Keys (any key closes) ',
     padding: { left: 1, right: 1 },
@@ -62,7 +72,7 @@ export function createDashboardView(screen: blessed.Widgets.Screen): DashboardVi
     hidden: true,
     style: { border: { fg: 'cyan' } },
   });
-  help.setContent(helpLines().join('\n'));
+  const dialogs = createDialogWidgets(screen, onEditorKey);
 
   const width = () => Number(screen.width);
   const bodyHeight = () => Math.max(1, Number(screen.height) - 2);
@@ -88,6 +98,33 @@ export function createDashboardView(screen: blessed.Widgets.Screen): DashboardVi
     return lines;
   }
 
+  /** A list of items with its selection: the trash tab and a contact's history. */
+  function itemList(items: DashboardState['inbox']['items'], selected: number, sort: 'created' | 'updated'): string[] {
+    const table = formatInboxTable(items, width(), sort);
+    const lines = [`{bold}${esc(table.header)}{/bold}`];
+    const room = Math.max(1, bodyHeight() - 2);
+    const first = Math.max(0, Math.min(selected - room + 1, items.length - room));
+    table.rows.slice(first, first + room).forEach((row, n) => lines.push(n + first === selected ? `{black-fg}{cyan-bg}${esc(row)}{/}` : esc(row)));
+    return lines;
+  }
+
+  function historyLines(data: ViewData): string[] {
+    const h = data.state.inbox.history!;
+    const count = h.loaded ? `${h.items.length} item${h.items.length === 1 ? '' : 's'}, oldest first` : 'loading…';
+    const title = `{bold}${esc(fit(`History of ${h.email}  ${count}  (enter opens · esc back)`, width()))}{/bold}`;
+    if (h.error) return [title, `{red-fg}${esc(h.error)}{/}`];
+    return [title, ...itemList(h.items, h.selected, 'created')];
+  }
+
+  function trashLines(data: ViewData): string[] {
+    const t = data.state.trash;
+    const count = t.loadedSeq === 0 ? 'loading…' : `${t.items.length} item${t.items.length === 1 ? '' : 's'}, last trashed first`;
+    const title = `{bold}${esc(fit(`Trash  ${count}  (R restores · D deletes permanently)`, width()))}{/bold}`;
+    if (t.error) return [title, `{red-fg}${esc(t.error)}{/}`];
+    if (t.loadedSeq > 0 && t.items.length === 0) return [title, '', 'the trash is empty'];
+    return [title, ...itemList(t.items, t.selected, 'updated')];
+  }
+
   function queueLines(data: ViewData): string[] {
     if (!data.queues) return [data.queuesError ? `{red-fg}${esc(data.queuesError)}{/}` : 'loading…'];
     const lines = formatQueuesTable(data.queues, width()).map(esc);
@@ -98,25 +135,42 @@ export function createDashboardView(screen: blessed.Widgets.Screen): DashboardVi
 
   return {
     listHeight: () => Math.max(1, bodyHeight() - 1),
+    openEditor: (ref) => dialogs.openEditor(ref),
+    closeEditor: () => dialogs.closeEditor(),
+    editorText: () => dialogs.editorText(),
     update(data) {
       const { state } = data;
       const tabText = tabs.map((t, n) => (t === state.tab ? `{black-fg}{white-bg} ${n + 1} ${tabTitles[t]} {/}` : ` ${n + 1} ${tabTitles[t]} `)).join(' ');
       header.setContent(`{bold} Switchboard{/bold}  ${tabText}`);
-      body.setContent((state.tab === 'inbox' ? inboxLines(data) : queueLines(data)).join('\n'));
+      const lines = state.tab === 'trash' ? trashLines(data) : state.tab === 'queues' ? queueLines(data) : state.inbox.mode === 'history' && state.inbox.history ? historyLines(data) : inboxLines(data);
+      body.setContent(lines.join('\n'));
       const inbox = state.inbox;
-      if (state.tab === 'inbox' && inbox.mode === 'search') {
+      const p = statusParts({ property: data.property, inbox, unassigned: data.unassigned, health: data.health });
+      const conn = (text: string) => (text.endsWith('down') ? `{white-fg}{red-bg} ${esc(text)} {/}` : text.endsWith('up') ? `{green-fg}${esc(text)}{/}` : esc(text));
+      const connections = `${conn(p.postgres)} ${conn(p.redis)}`;
+      const connectionsWidth = p.postgres.length + p.redis.length + 5;
+      if (state.message) {
+        // A message takes the line but the connection states, which stay in sight.
+        const text = esc(fit(state.message.text, Math.max(0, width() - connectionsWidth - 3)));
+        status.setContent(`${state.message.kind === 'error' ? `{white-fg}{red-bg}${text}{/}` : `{black-fg}{yellow-bg}${text}{/}`} │ ${connections}`);
+      } else if (state.tab === 'inbox' && inbox.mode === 'search') {
         status.setContent(esc(fit(`/${inbox.searchDraft}_   (enter search · esc cancel)`, width())));
       } else {
-        const p = statusParts({ property: data.property, inbox, unassigned: data.unassigned, health: data.health });
-        const state = (text: string) => (text.endsWith('down') ? `{white-fg}{red-bg} ${esc(text)} {/}` : text.endsWith('up') ? `{green-fg}${esc(text)}{/}` : esc(text));
         const right = ` │ ${p.unassigned} │ `;
         const room = width() - right.length - p.postgres.length - p.redis.length - ' │ ? help'.length - 3;
-        status.setContent(`${esc(fit(p.left, Math.max(0, room)))}${esc(right)}${state(p.postgres)} ${state(p.redis)} │ ? help`);
+        status.setContent(`${esc(fit(p.left, Math.max(0, room)))}${esc(right)}${connections} │ ? help`);
       }
-      // The overlay never outgrows the screen (at 80×24 its last lines are cut).
-      help.height = Math.min(helpLines().length + 2, Number(screen.height) - 1);
+      // The help never outgrows the screen: two columns where they fit (all of it at 80×24),
+      // and it scrolls when it is still too long.
+      help.width = Math.min(100, width() - 2);
+      const helpText = helpLines(Number(help.width) - 4);
+      help.height = Math.min(helpText.length + 2, Number(screen.height) - 1);
+      const helpRoom = Number(help.height) - 2;
+      const helpFrom = Math.min(state.helpScroll, Math.max(0, helpText.length - helpRoom));
+      help.setContent(helpText.slice(helpFrom, helpFrom + helpRoom).join('\n'));
       if (state.help) help.show();
       else help.hide();
+      dialogs.update(state.overlay, width());
     },
   };
 }

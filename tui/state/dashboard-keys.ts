@@ -1,6 +1,11 @@
 import { agentFilters, cycle, sorts, statuses, views } from './inbox-filters.ts';
 import type { DashboardState, Effect, KeyResult } from './dashboard-state.ts';
 import { withFilters, type InboxState } from './inbox-state.ts';
+import { startAction } from './item-action.ts';
+import { itemKey } from './item-keys.ts';
+import { keyMapLineCount } from './key-map.ts';
+import { openConfirm, overlayKey } from './overlay.ts';
+import { reloadTrash } from './trash-state.ts';
 
 // Keys arrive as strings: a printable character as itself ('j', 'O', '/', ' '), anything else
 // by blessed's full name ('enter', 'escape', 'tab', 'up', 'pagedown', 'backspace', 'C-c').
@@ -10,19 +15,71 @@ const none = (state: DashboardState): KeyResult => ({ state, effects: [] });
 /** The dashboard's key handler: pure, it returns the next state and the effects to run. */
 export function handleKey(state: DashboardState, key: string): KeyResult {
   if (key === 'C-c') return { state, effects: [{ type: 'quit' }] };
+  // A dialog takes every key until it is answered.
+  if (state.overlay) return overlayKey(state, key);
+  // A message is for one look: the next key clears it.
+  if (state.message) state = { ...state, message: null };
   if (state.tab === 'inbox' && state.inbox.mode === 'search') return inboxResult(state, searchKey(state.inbox, key));
-  if (state.help) return key === 'q' ? { state, effects: [{ type: 'quit' }] } : none({ ...state, help: false });
+  if (state.help) return helpKey(state, key);
   switch (key) {
     case 'q':
       return { state, effects: [{ type: 'quit' }] };
     case '?':
-      return none({ ...state, help: true });
+      return none({ ...state, help: true, helpScroll: 0 });
     case '1':
       return none({ ...state, tab: 'inbox' });
     case '2':
       return none({ ...state, tab: 'queues' });
+    case '3':
+      // The trash is read when its tab is shown, and again by every refresh while it is.
+      return { state: { ...state, tab: 'trash', trash: reloadTrash(state.trash) }, effects: [{ type: 'loadTrash' }] };
   }
-  if (state.tab === 'inbox') return inboxResult(state, state.inbox.mode === 'detail' ? detailKey(state.inbox, key) : listKey(state.inbox, key));
+  if (state.tab === 'inbox') {
+    const inbox = state.inbox;
+    const target = inbox.mode === 'detail' ? inbox.detail?.data?.item : inbox.mode === 'history' ? inbox.history?.items[inbox.history.selected] : inbox.items[inbox.selected];
+    const acted = target ? itemKey(state, target, key) : null;
+    if (acted) return acted;
+    if (inbox.mode === 'detail') return inboxResult(state, detailKey(inbox, key));
+    if (inbox.mode === 'history') return inboxResult(state, historyKey(inbox, key));
+    return inboxResult(state, listKey(inbox, key));
+  }
+  if (state.tab === 'trash') return trashKey(state, key);
+  return none(state);
+}
+
+/** While the help is up: the arrows and page keys scroll it, any other key closes it. */
+function helpKey(state: DashboardState, key: string): KeyResult {
+  const by = key === 'down' ? 1 : key === 'up' ? -1 : key === 'pagedown' ? 10 : key === 'pageup' ? -10 : 0;
+  if (by === 0) return key === 'q' ? { state, effects: [{ type: 'quit' }] } : none({ ...state, help: false, helpScroll: 0 });
+  return none({ ...state, helpScroll: Math.max(0, Math.min(keyMapLineCount(), state.helpScroll + by)) });
+}
+
+/** The trash tab: move, restore (R), delete permanently (D, asks first). */
+function trashKey(state: DashboardState, key: string): KeyResult {
+  const t = state.trash;
+  const last = Math.max(0, t.items.length - 1);
+  const move = (selected: number) => none({ ...state, trash: { ...t, selected } });
+  const item = t.items[t.selected];
+  switch (key) {
+    case 'j':
+    case 'down':
+      return move(Math.min(last, t.selected + 1));
+    case 'k':
+    case 'up':
+      return move(Math.max(0, t.selected - 1));
+    case 'g':
+    case 'home':
+      return move(0);
+    case 'G':
+    case 'end':
+      return move(last);
+    case 'R':
+      if (!item) return none(state);
+      return startAction(state, { kind: 'restore', ref: item.ref });
+    case 'D':
+      if (!item) return none(state);
+      return openConfirm(state, { kind: 'delete', ref: item.ref }, `Delete ${item.ref} and all its messages permanently? This cannot be undone.`);
+  }
   return none(state);
 }
 
@@ -76,7 +133,7 @@ function listKey(s: InboxState, key: string): InboxResult {
     case 'enter': {
       const item = s.items[s.selected];
       if (!item) return same(s);
-      return { inbox: { ...s, mode: 'detail', detail: { ref: item.ref, data: null, error: null, scroll: 0 } }, effects: [{ type: 'open', ref: item.ref }] };
+      return { inbox: { ...s, mode: 'detail', detail: { ref: item.ref, data: null, error: null, scroll: 0, from: 'list' } }, effects: [{ type: 'open', ref: item.ref }] };
     }
   }
   return same(s);
@@ -118,10 +175,41 @@ function detailKey(s: InboxState, key: string): InboxResult {
     case 'pageup':
       return scroll(-10);
     case 'escape':
-    case 'h':
     case 'left':
     case 'backspace':
-      return same({ ...s, mode: 'list', detail: null });
+      return same({ ...s, mode: detail.from, detail: null });
+  }
+  return same(s);
+}
+
+/** A contact's history: move, open an item (esc comes back here), esc back to the list. */
+function historyKey(s: InboxState, key: string): InboxResult {
+  const h = s.history;
+  if (!h) return same({ ...s, mode: 'list' });
+  const last = Math.max(0, h.items.length - 1);
+  const move = (selected: number) => same({ ...s, history: { ...h, selected } });
+  switch (key) {
+    case 'j':
+    case 'down':
+      return move(Math.min(last, h.selected + 1));
+    case 'k':
+    case 'up':
+      return move(Math.max(0, h.selected - 1));
+    case 'g':
+    case 'home':
+      return move(0);
+    case 'G':
+    case 'end':
+      return move(last);
+    case 'enter': {
+      const item = h.items[h.selected];
+      if (!item) return same(s);
+      return { inbox: { ...s, mode: 'detail', detail: { ref: item.ref, data: null, error: null, scroll: 0, from: 'history' } }, effects: [{ type: 'open', ref: item.ref }] };
+    }
+    case 'escape':
+    case 'left':
+    case 'backspace':
+      return same({ ...s, mode: 'list', history: null });
   }
   return same(s);
 }

@@ -1,14 +1,30 @@
+import type { ItemAction } from './item-action.ts';
 import { initialInboxState, type InboxState } from './inbox-state.ts';
+import type { Overlay } from './overlay.ts';
+import { initialTrashState, type TrashState } from './trash-state.ts';
 
 /** The tabs of the header. */
-export type Tab = 'inbox' | 'queues';
-export const tabs: readonly Tab[] = ['inbox', 'queues'];
+export type Tab = 'inbox' | 'queues' | 'trash';
+export const tabs: readonly Tab[] = ['inbox', 'queues', 'trash'];
 
-/** The whole dashboard's view model: which tab, whether help is up, and the inbox. */
+/** A line for the message bar: the outcome of an action, or what is running. */
+export interface StatusMessage {
+  text: string;
+  kind: 'info' | 'error';
+}
+
+/** The whole dashboard's view model: which tab, help, the inbox, the trash, a dialog and a message. */
 export interface DashboardState {
   tab: Tab;
   help: boolean;
+  /** The help overlay's first line shown (it scrolls when it does not fit). */
+  helpScroll: number;
   inbox: InboxState;
+  trash: TrashState;
+  /** A prompt, a confirmation or the reply editor, on top of everything; it takes the keys. */
+  overlay: Overlay | null;
+  /** Cleared by the next key. */
+  message: StatusMessage | null;
 }
 
 /** Something a key asks the screen to do; the key handler itself never does I/O. */
@@ -17,6 +33,18 @@ export type Effect =
   | { type: 'load' }
   /** Load the detail of an item. */
   | { type: 'open'; ref: string }
+  /** Run an action on an item through core, then reload what is shown. */
+  | { type: 'act'; action: ItemAction }
+  /** Open the reply editor (a blessed textarea) for a ticket. */
+  | { type: 'edit'; ref: string }
+  /** Send the editor's text as the reply to `ref`. */
+  | { type: 'reply'; ref: string }
+  /** Close the reply editor, dropping its text. */
+  | { type: 'closeEditor' }
+  /** Load the trash list (under `state.trash.loadSeq`). */
+  | { type: 'loadTrash' }
+  /** Load the contact history of `email`. */
+  | { type: 'history'; email: string }
   /** Leave the dashboard. */
   | { type: 'quit' };
 
@@ -28,5 +56,5 @@ export interface KeyResult {
 
 /** The first state of the dashboard. */
 export function initialDashboardState(pageSize = 20): DashboardState {
-  return { tab: 'inbox', help: false, inbox: initialInboxState(pageSize) };
+  return { tab: 'inbox', help: false, helpScroll: 0, inbox: initialInboxState(pageSize), trash: initialTrashState(), overlay: null, message: null };
 }

@@ -23,10 +23,22 @@ export interface InboxState {
   /** loadSeq of the last page applied; loading while it lags behind. */
   loadedSeq: number;
   error: string | null;
-  mode: 'list' | 'search' | 'detail';
+  mode: 'list' | 'search' | 'detail' | 'history';
   /** The text being typed after `/`. */
   searchDraft: string;
-  detail: { ref: string; data: ItemDetail | null; error: string | null; scroll: number } | null;
+  /** The open item; `from` is where esc goes back to. */
+  detail: { ref: string; data: ItemDetail | null; error: string | null; scroll: number; from: 'list' | 'history' } | null;
+  /** A contact's conversations and tickets (`h`), kept while an item opened from it is shown. */
+  history: ContactHistoryState | null;
+}
+
+/** The contact history list: every item of one contact, oldest first. */
+export interface ContactHistoryState {
+  email: string;
+  items: InboxItem[];
+  selected: number;
+  loaded: boolean;
+  error: string | null;
 }
 
 /** The first state: default filters, nothing loaded yet (the caller issues the first load). */
@@ -44,6 +56,7 @@ export function initialInboxState(pageSize = 20, filters: InboxFilters = default
     mode: 'list',
     searchDraft: '',
     detail: null,
+    history: null,
   };
 }
 
@@ -104,4 +117,22 @@ export function detailLoaded(state: InboxState, ref: string, data: ItemDetail): 
 export function detailFailed(state: InboxState, ref: string, message: string): InboxState {
   if (state.detail?.ref !== ref) return state;
   return { ...state, detail: { ...state.detail, error: message } };
+}
+
+/** Asks for the page shown again (after an action changed it). */
+export function reloadPage(state: InboxState): InboxState {
+  return { ...state, loadSeq: state.loadSeq + 1 };
+}
+
+/** Applies a loaded contact history if it is still the one shown. */
+export function historyLoaded(state: InboxState, email: string, items: InboxItem[]): InboxState {
+  if (state.history?.email !== email) return state;
+  const selected = Math.max(0, Math.min(state.history.selected, items.length - 1));
+  return { ...state, history: { ...state.history, items, selected, loaded: true, error: null } };
+}
+
+/** Records a failed contact history load if it is still the one shown. */
+export function historyFailed(state: InboxState, email: string, message: string): InboxState {
+  if (state.history?.email !== email) return state;
+  return { ...state, history: { ...state.history, loaded: true, error: message } };
 }

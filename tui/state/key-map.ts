@@ -3,33 +3,62 @@ export const keyMap: { section: string; keys: [string, string][] }[] = [
   {
     section: 'Everywhere',
     keys: [
-      ['1 / 2', 'Inbox / Queues tab'],
-      ['?', 'this help (any key closes it)'],
-      ['q, C-c', 'quit'],
+      ['1 2 3', 'Inbox / Queues / Trash'],
+      ['?', 'help (up down scroll it)'],
+      ['q C-c', 'quit'],
     ],
   },
   {
     section: 'Inbox list',
     keys: [
-      ['j k, down up', 'move the selection'],
-      ['g / G', 'first / last row of the page'],
-      ['n p, pgdn pgup', 'next / previous page'],
-      ['tab', 'view: both, conversations, tickets'],
-      ['s', 'status: all, open, pending, closed'],
-      ['a', 'agent: any, unassigned, assigned'],
-      ['o', 'sort: created, updated, status changed, priority'],
-      ['O', 'flip the order (newest or oldest first)'],
-      ['/', 'search (enter applies, esc cancels)'],
-      ['esc', 'clear the search'],
+      ['j k', 'move (or the arrows)'],
+      ['g G', 'first / last row'],
+      ['n p', 'next / previous page'],
+      ['tab', 'both, chats, tickets'],
+      ['s', 'cycle the status filter'],
+      ['a', 'cycle the agent filter'],
+      ['o O', 'sort / flip the order'],
+      ['/ esc', 'search / clear the search'],
       ['enter', 'open the item'],
     ],
   },
   {
     section: 'Item',
     keys: [
-      ['j k, down up', 'scroll'],
-      ['pgdn pgup', 'scroll a page'],
-      ['esc, h, left', 'back to the list'],
+      ['j k', 'scroll (pgdn pgup a page)'],
+      ['esc', 'back (to list or history)'],
+    ],
+  },
+  {
+    section: 'Actions (list, item, history)',
+    keys: [
+      ['c', 'close / reopen'],
+      ['A', 'assign (empty unassigns)'],
+      ['t T', 'add / remove a tag'],
+      ['P', 'next priority'],
+      ['C', 'convert to a ticket'],
+      ['d', 'move to the trash (asks)'],
+      ['r', 'reply by email (tickets)'],
+      ['h', "the contact's history"],
+    ],
+  },
+  {
+    section: 'Trash',
+    keys: [
+      ['R', 'restore'],
+      ['D', 'delete for good (asks)'],
+    ],
+  },
+  {
+    section: 'Dialogs',
+    keys: [
+      ['y / n', 'confirm / cancel'],
+      ['C-s', 'send a reply (esc drops)'],
     ],
   },
 ];
+
+/** How many lines the key map takes in one column (sections, keys and the blank lines between). */
+export function keyMapLineCount(): number {
+  return keyMap.reduce((n, s) => n + s.keys.length + 1, 0) + keyMap.length - 1;
+}

@@ -1,0 +1,101 @@
+import blessed from 'blessed';
+import type { Overlay } from '../state/overlay.ts';
+import { fit } from './text-fit.ts';
+
+/** Keys the reply editor passes on while it holds the keyboard (blessed's full key names). */
+export const editorKeys = ['C-s', 'escape', 'C-c'];
+
+/** The prompt / confirmation box and the reply editor. */
+export interface DialogWidgets {
+  /** Shows the dialog the state asks for (the editor is opened and closed by effects). */
+  update(overlay: Overlay | null, screenWidth: number): void;
+  /** Shows the reply editor, empty, and starts reading keys into it. */
+  openEditor(ref: string): void;
+  /** Stops reading and hides the editor. */
+  closeEditor(): void;
+  editorText(): string;
+}
+
+const esc = (text: string) => blessed.escape(text);
+
+/**
+ * Builds the dialogs. The editor is a blessed textarea: while it reads, blessed gives it every
+ * key and the screen none, so the keys that send or leave (`editorKeys`) are passed on to
+ * `onEditorKey`, after the textarea has handled them itself (esc ends its reading first).
+ */
+export function createDialogWidgets(screen: blessed.Widgets.Screen, onEditorKey: (key: string) => void): DialogWidgets {
+  const dialog = blessed.box({
+    parent: screen,
+    top: 'center',
+    left: 'center',
+    width: 70,
+    height: 5,
+    border: { type: 'line' },
+    padding: { left: 1, right: 1 },
+    tags: true,
+    hidden: true,
+    style: { border: { fg: 'yellow' } },
+  });
+  const editor = blessed.textarea({
+    parent: screen,
+    top: 'center',
+    left: 'center',
+    width: '90%',
+    height: '70%',
+    border: { type: 'line' },
+    label: ' Reply ',
+    inputOnFocus: false,
+    // keys: true would open $EDITOR on C-e, outside the dashboard's control.
+    keys: false,
+    hidden: true,
+    style: { border: { fg: 'green' } },
+  });
+  const reading = () => (editor as unknown as { _reading?: boolean })._reading === true;
+  editor.on('keypress', (_ch: unknown, key: blessed.Widgets.Events.IKeyEventArg | undefined) => {
+    const name = key?.full;
+    if (name && editorKeys.includes(name) && reading()) process.nextTick(() => onEditorKey(name));
+  });
+  function stopReading(): void {
+    if (!reading()) return;
+    editor.cancel();
+    // cancel() is a no-op in the tick the reading started; end it directly then.
+    (editor as unknown as { _done?: (err: string) => void })._done?.('stop');
+  }
+
+  return {
+    openEditor(ref) {
+      stopReading();
+      editor.clearValue();
+      editor.setLabel(` Reply to ${ref} `);
+      editor.show();
+      editor.readInput();
+    },
+    closeEditor() {
+      stopReading();
+      editor.clearValue();
+      editor.hide();
+    },
+    editorText: () => editor.getValue(),
+    update(overlay, screenWidth) {
+      if (overlay?.type === 'editor') {
+        editor.setLabel(` Reply to ${overlay.ref} by email · C-s sends · esc cancels${overlay.sending ? ' · sending…' : ''} `);
+        // Back to typing after a refused send (esc during the send ended the reading).
+        if (!overlay.sending && !reading() && !editor.hidden) editor.readInput();
+      }
+      if (overlay?.type !== 'prompt' && overlay?.type !== 'confirm') {
+        dialog.hide();
+        return;
+      }
+      dialog.width = Math.min(76, screenWidth - 2);
+      const inner = Number(dialog.width) - 4;
+      if (overlay.type === 'prompt') {
+        dialog.setLabel(` ${overlay.purpose} `);
+        dialog.setContent(`${esc(fit(overlay.label, inner))}\n{bold}> ${esc(overlay.draft)}_{/bold}\n{gray-fg}enter applies · esc cancels{/}`);
+      } else {
+        dialog.setLabel(overlay.action.kind === 'delete' ? ' delete permanently ' : ' confirm ');
+        dialog.setContent(`${esc(fit(overlay.question, inner))}\n\n{bold}y{/bold} yes · {bold}n{/bold} no`);
+      }
+      dialog.show();
+    },
+  };
+}

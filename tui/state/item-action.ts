@@ -1,0 +1,57 @@
+import type { PriorityName } from '../../core/inbox/inbox-item.ts';
+import type { DashboardState, KeyResult } from './dashboard-state.ts';
+
+/** An action on one item that the dashboard runs through core (see tui/data/run-item-action.ts). */
+export type ItemAction =
+  | { kind: 'close' | 'reopen' | 'convert' | 'trash' | 'restore' | 'delete'; ref: string }
+  | { kind: 'assign'; ref: string; agent: string | null }
+  | { kind: 'tag' | 'untag'; ref: string; tag: string }
+  | { kind: 'priority'; ref: string; priority: PriorityName };
+
+/** What the message bar says while the action runs: "closing C12…". */
+export function actionRunning(action: ItemAction): string {
+  const what: Record<ItemAction['kind'], string> = {
+    close: 'closing',
+    reopen: 'reopening',
+    convert: 'converting',
+    trash: 'moving to the trash',
+    restore: 'restoring',
+    delete: 'deleting permanently',
+    assign: action.kind === 'assign' && action.agent === null ? 'unassigning' : 'assigning',
+    tag: 'tagging',
+    untag: 'untagging',
+    priority: 'setting the priority of',
+  };
+  return `${what[action.kind]} ${action.ref}…`;
+}
+
+/** What the message bar says once the action is done. */
+export function actionDoneText(action: ItemAction): string {
+  switch (action.kind) {
+    case 'close':
+      return `${action.ref} closed`;
+    case 'reopen':
+      return `${action.ref} reopened`;
+    case 'convert':
+      return `${action.ref} converted to a ticket`;
+    case 'trash':
+      return `${action.ref} moved to the trash (tab 3 restores it)`;
+    case 'restore':
+      return `${action.ref} restored`;
+    case 'delete':
+      return `${action.ref} deleted permanently`;
+    case 'assign':
+      return action.agent === null ? `${action.ref} unassigned` : `${action.ref} assigned to ${action.agent}`;
+    case 'tag':
+      return `${action.ref} tagged ${action.tag}`;
+    case 'untag':
+      return `${action.ref} untagged ${action.tag}`;
+    case 'priority':
+      return `${action.ref} priority ${action.priority}`;
+  }
+}
+
+/** Starts an action: the message bar says what runs, the effect runs it. */
+export function startAction(state: DashboardState, action: ItemAction): KeyResult {
+  return { state: { ...state, message: { text: actionRunning(action), kind: 'info' } }, effects: [{ type: 'act', action }] };
+}

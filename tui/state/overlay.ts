@@ -1,0 +1,68 @@
+import type { DashboardState, KeyResult } from './dashboard-state.ts';
+import { startAction, type ItemAction } from './item-action.ts';
+
+/** What a one-line prompt asks for. */
+export type PromptPurpose = 'assign' | 'tag' | 'untag';
+
+/** A dialog on top of the dashboard; while one is up it takes every key. */
+export type Overlay =
+  /** One line of text: an agent to assign (empty unassigns), a tag to add or remove. */
+  | { type: 'prompt'; purpose: PromptPurpose; ref: string; label: string; draft: string }
+  /** A y/n question before a destructive action. */
+  | { type: 'confirm'; action: ItemAction; question: string }
+  /** The reply editor: a blessed textarea holds the text; `sending` while the reply is on its way. */
+  | { type: 'editor'; ref: string; sending: boolean };
+
+const promptLabels: Record<PromptPurpose, (ref: string) => string> = {
+  assign: (ref) => `Assign ${ref} to (agent email or name; empty unassigns)`,
+  tag: (ref) => `Add a tag to ${ref}`,
+  untag: (ref) => `Remove a tag from ${ref}`,
+};
+
+/** Opens a prompt for `ref`. */
+export function openPrompt(state: DashboardState, purpose: PromptPurpose, ref: string): KeyResult {
+  return { state: { ...state, overlay: { type: 'prompt', purpose, ref, label: promptLabels[purpose](ref), draft: '' } }, effects: [] };
+}
+
+/** Asks before `action`. */
+export function openConfirm(state: DashboardState, action: ItemAction, question: string): KeyResult {
+  return { state: { ...state, overlay: { type: 'confirm', action, question } }, effects: [] };
+}
+
+const isPrintable = (key: string) => [...key].length === 1 && key >= ' ' && key !== '\x7f';
+
+/** The keys of the dialog that is up (the caller checked that `state.overlay` is set). */
+export function overlayKey(state: DashboardState, key: string): KeyResult {
+  const overlay = state.overlay!;
+  const close = (message: DashboardState['message'] = null): KeyResult => ({ state: { ...state, overlay: null, message }, effects: [] });
+  if (overlay.type === 'confirm') {
+    if (key === 'y' || key === 'Y') return startAction({ ...state, overlay: null }, overlay.action);
+    if (key === 'n' || key === 'N' || key === 'escape' || key === 'q') return close({ text: 'nothing changed', kind: 'info' });
+    return { state, effects: [] };
+  }
+  if (overlay.type === 'editor') {
+    // The textarea takes the text; only sending and leaving reach here.
+    if (key === 'C-s' && !overlay.sending) {
+      return { state: { ...state, overlay: { ...overlay, sending: true }, message: { text: `sending the reply to ${overlay.ref}…`, kind: 'info' } }, effects: [{ type: 'reply', ref: overlay.ref }] };
+    }
+    if (key === 'escape' && !overlay.sending) return { state: { ...state, overlay: null, message: { text: 'reply discarded', kind: 'info' } }, effects: [{ type: 'closeEditor' }] };
+    return { state, effects: [] };
+  }
+  switch (key) {
+    case 'escape':
+      return close();
+    case 'enter': {
+      const value = overlay.draft.trim();
+      const back = { ...state, overlay: null };
+      if (overlay.purpose === 'assign') return startAction(back, { kind: 'assign', ref: overlay.ref, agent: value || null });
+      if (!value) return close();
+      return startAction(back, { kind: overlay.purpose, ref: overlay.ref, tag: value });
+    }
+    case 'backspace':
+      return { state: { ...state, overlay: { ...overlay, draft: overlay.draft.slice(0, -1) } }, effects: [] };
+    case 'C-u':
+      return { state: { ...state, overlay: { ...overlay, draft: '' } }, effects: [] };
+  }
+  if (isPrintable(key)) return { state: { ...state, overlay: { ...overlay, draft: overlay.draft + key } }, effects: [] };
+  return { state, effects: [] };
+}
