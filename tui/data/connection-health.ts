@@ -19,6 +19,13 @@ export async function checkHealth(db: Kysely<Database>, redis: Redis, timeoutMs 
       () => 'up' as const,
       () => 'down' as const,
     );
-  const [postgres, redisState] = await Promise.all([probe(() => sql`select 1`.execute(db), 'Postgres'), probe(() => redis.ping(), 'Redis')]);
+  // A connection still being made (the dashboard's first refresh) is waited for, not called
+  // down; one that is reconnecting after a loss is down until it is back.
+  const connected = () =>
+    ['connecting', 'connect', 'wait'].includes(redis.status) ? new Promise<void>((resolve) => redis.once('ready', () => resolve())) : Promise.resolve();
+  const [postgres, redisState] = await Promise.all([
+    probe(() => sql`select 1`.execute(db), 'Postgres'),
+    probe(() => connected().then(() => redis.ping()), 'Redis'),
+  ]);
   return { postgres, redis: redisState };
 }
