@@ -16,6 +16,10 @@ export interface ProcessRoles {
   worker: boolean;
   queues?: QueueName[];
   concurrency?: number;
+  /** Log to this file instead of stderr (when a dashboard owns the terminal). */
+  logFile?: string;
+  /** Started once everything runs; shut down when it settles, as on SIGTERM (e.g. a dashboard that quits). */
+  until?: () => Promise<unknown>;
 }
 
 /**
@@ -25,7 +29,7 @@ export interface ProcessRoles {
  * active jobs finish, then connections close). Resolves when the process has shut down.
  */
 export async function runProcesses(config: Config, urls: { databaseUrl: string; redisUrl: string }, roles: ProcessRoles): Promise<void> {
-  const logger = createLogger(config.logLevel, roles.worker && roles.ingress ? 'switchboard' : roles.worker ? 'worker' : 'ingress');
+  const logger = createLogger(config.logLevel, roles.worker && roles.ingress ? 'switchboard' : roles.worker ? 'worker' : 'ingress', roles.logFile);
   const db = connectDatabase(urls.databaseUrl, { max: 20 });
   const producer = createRedis(urls.redisUrl, 'producer');
   const jobs = new BullJobQueue(producer, config.queuePrefix);
@@ -90,6 +94,13 @@ export async function runProcesses(config: Config, urls: { databaseUrl: string; 
     const onInt = () => shutdown('SIGINT');
     process.on('SIGTERM', onTerm);
     process.on('SIGINT', onInt);
+    roles.until?.().then(
+      () => shutdown('dashboard closed'),
+      (error: unknown) => {
+        logger.error({ err: error }, 'the dashboard failed');
+        shutdown('dashboard failed');
+      },
+    );
   });
   for (const stop of stops) await stop();
   await jobs.close();

@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { migrateToLatest } from '../../core/db/migrate.ts';
 import { seedDemo } from '../../core/demo/seed-demo.ts';
 import { listInbox } from '../../core/inbox/list-inbox.ts';
+import path from 'node:path';
 import { servicesUp } from '../../services/embedded-services.ts';
+import { runTui } from '../../tui/main.ts';
 import { runProcesses } from '../../worker/main.ts';
 import { action } from '../action.ts';
 import type { CliContext } from '../cli-context.ts';
@@ -28,8 +30,9 @@ export function registerSetup(program: Command): void {
     .command('start')
     .description('start Switchboard: embedded services when no URLs are set, migrations, demo data on a new install, then the ingress and the workers')
     .option('--no-demo', 'do not load the demo property into an empty install')
+    .option('--no-tui', 'do not open the dashboard, even in a terminal')
     .action(
-      action(async (ctx, opts: { demo: boolean }) => {
+      action(async (ctx, opts: { demo: boolean; tui: boolean }) => {
         if (!ctx.config.databaseUrl || !ctx.config.redisUrl) {
           log('starting the embedded Postgres and Redis under .data/ ...');
           const state = await servicesUp({ dataDir: ctx.config.dataDir, log });
@@ -44,6 +47,16 @@ export function registerSetup(program: Command): void {
           const open = await listInbox(db, property.id, { status: 'open', agent: 'unassigned', limit: 500 });
           log(`property "${property.slug}": ${open.items.length}${open.nextCursor ? '+' : ''} open unassigned items`);
         }
+        const urls = { databaseUrl: await ctx.databaseUrl(), redisUrl: await ctx.redisUrl() };
+        if (opts.tui && property && process.stdin.isTTY && process.stdout.isTTY && !process.env.CI) {
+          // The dashboard owns the terminal: logs go to a file, and quitting it stops everything.
+          const logFile = path.join(ctx.config.dataDir, 'switchboard.log');
+          const tuiOptions = { db: await ctx.db(), redisUrl: urls.redisUrl, queuePrefix: ctx.config.queuePrefix, property, jobs: await ctx.jobs() };
+          log(`starting the ingress and workers (logs: ${logFile}), then the dashboard; q in it stops everything`);
+          await runProcesses(ctx.config, urls, { ingress: true, worker: true, logFile, until: () => runTui(tuiOptions) });
+          log(`Switchboard stopped (logs: ${logFile}).`);
+          return;
+        }
         log(
           [
             `Switchboard is running: ingress on http://${ctx.config.ingress.host}:${ctx.config.ingress.port}, workers on every queue (ctrl-c stops).`,
@@ -54,7 +67,7 @@ export function registerSetup(program: Command): void {
             '  npx switchboard --help',
           ].join('\n'),
         );
-        await runProcesses(ctx.config, { databaseUrl: await ctx.databaseUrl(), redisUrl: await ctx.redisUrl() }, { ingress: true, worker: true });
+        await runProcesses(ctx.config, urls, { ingress: true, worker: true });
       }),
     );
 }
