@@ -2,17 +2,21 @@ import blessed from 'blessed';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { Database } from '../core/db/schema.ts';
+import type { QueueName } from '../core/jobs/job-catalog.ts';
 import type { JobQueue } from '../core/jobs/job-queue.ts';
 import { checkHealth, type ConnectionHealth } from './data/connection-health.ts';
 import { inboxLoader, type UnassignedCount } from './data/inbox-loader.ts';
 import { itemActionsRunner } from './data/item-actions-runner.ts';
-import { queueStatsLoader, type QueueStats } from './data/queue-stats.ts';
+import { queueJobs } from './data/queue-jobs.ts';
+import { queueStatsLoader } from './data/queue-stats.ts';
 import { createDashboardView } from './screens/dashboard-view.ts';
 import { handleKey } from './state/dashboard-keys.ts';
 import { initialDashboardState, type DashboardState, type Effect, type KeyResult } from './state/dashboard-state.ts';
 import { toInboxQuery } from './state/inbox-filters.ts';
 import { currentCursor, detailFailed, detailLoaded, historyFailed, historyLoaded, pageFailed, pageLoaded, withPageSize, type InboxState } from './state/inbox-state.ts';
 import { actionDone, actionFailed, replyFailed, replySent } from './state/item-keys.ts';
+import { queueActionDone } from './state/queue-action.ts';
+import { jobFailed, jobLoaded, jobsFailed, jobsLoaded, jobsRange, statsFailed, statsLoaded, withJobsPageSize, type QueuesState } from './state/queues-state.ts';
 import { trashFailed, trashLoaded } from './state/trash-state.ts';
 
 /** What the dashboard needs: connections owned by the caller, the property, and the terminal. */
@@ -69,10 +73,9 @@ export function startDashboard(options: DashboardOptions): Dashboard {
   const actions = itemActionsRunner(options.db, options.jobs, options.property.id);
   const inbox = inboxLoader(options.db, options.property.id);
   const queues = queueStatsLoader(options.redis, options.queuePrefix);
+  const jobs = queueJobs((name) => queues.queue(name));
 
   let state = initialDashboardState(view.listHeight());
-  let queueStats: QueueStats[] | null = null;
-  let queuesError: string | null = null;
   let unassigned: UnassignedCount | null = null;
   let health: ConnectionHealth | null = null;
   let running: Promise<void> | null = null;
@@ -82,7 +85,7 @@ export function startDashboard(options: DashboardOptions): Dashboard {
 
   function render(): void {
     if (closing) return;
-    view.update({ state, property: options.property.slug, queues: queueStats, queuesError, unassigned, health });
+    view.update({ state, property: options.property.slug, unassigned, health });
     screen.render();
   }
 
@@ -117,6 +120,41 @@ export function startDashboard(options: DashboardOptions): Dashboard {
       state = { ...state, trash: trashLoaded(state.trash, seq, items) };
     } catch (error) {
       state = { ...state, trash: trashFailed(state.trash, seq, message(error)) };
+    }
+  }
+
+  const setQueues = (change: (queues: QueuesState) => QueuesState) => {
+    state = { ...state, queues: change(state.queues) };
+  };
+
+  async function loadQueues(): Promise<void> {
+    try {
+      const stats = await queues.load();
+      setQueues((q) => statsLoaded(q, stats));
+    } catch (error) {
+      setQueues((q) => statsFailed(q, message(error)));
+    }
+  }
+
+  /** Loads the job list the state asks for now; applied only if nothing newer was asked since. */
+  async function loadJobs(): Promise<void> {
+    const q = state.queues;
+    if (q.mode === 'table' || !q.queue) return;
+    const { start, end } = jobsRange(q);
+    try {
+      const rows = await jobs.list(q.queue, q.jobState, start, end);
+      setQueues((s) => jobsLoaded(s, q.loadSeq, rows));
+    } catch (error) {
+      setQueues((s) => jobsFailed(s, q.loadSeq, message(error)));
+    }
+  }
+
+  async function loadJob(queue: QueueName, id: string): Promise<void> {
+    try {
+      const detail = await jobs.job(queue, id);
+      setQueues((q) => (q.queue === queue ? jobLoaded(q, id, detail) : q));
+    } catch (error) {
+      setQueues((q) => (q.queue === queue ? jobFailed(q, id, message(error)) : q));
     }
   }
 
@@ -172,6 +210,21 @@ export function startDashboard(options: DashboardOptions): Dashboard {
         return;
       case 'history':
         void loadHistory(effect.email).then(render);
+        return;
+      case 'loadQueues':
+        void loadQueues().then(render);
+        return;
+      case 'loadJobs':
+        void loadJobs().then(render);
+        return;
+      case 'loadJob':
+        void loadJob(effect.queue, effect.id).then(render);
+        return;
+      case 'queueAct':
+        void jobs.run(effect.action).then(
+          (removed) => apply(queueActionDone(state, effect.action, removed)),
+          (error: unknown) => apply({ state: actionFailed(state, message(error)), effects: [] }),
+        );
     }
   }
 
@@ -180,11 +233,13 @@ export function startDashboard(options: DashboardOptions): Dashboard {
     apply(handleKey(state, key));
   }
 
-  /** Everything at once: health, the page shown, the open item, the count and the queues. */
+  /** Everything at once: health, the page shown, the open item, the count, the queues and the jobs shown. */
   function refresh(): Promise<void> {
     if (closing) return Promise.resolve();
     running ??= (async () => {
       const open = state.inbox.mode === 'detail' ? state.inbox.detail?.ref : undefined;
+      const q = state.queues;
+      const job = q.mode === 'job' && q.queue && q.detail ? { queue: q.queue, id: q.detail.id } : undefined;
       const [h] = await Promise.all([
         checkHealth(options.db, options.redis),
         loadPage(),
@@ -194,13 +249,9 @@ export function startDashboard(options: DashboardOptions): Dashboard {
           (count) => void (unassigned = count),
           () => {},
         ),
-        queues.load().then(
-          (stats) => {
-            queueStats = stats;
-            queuesError = null;
-          },
-          (error: unknown) => void (queuesError = message(error)),
-        ),
+        loadQueues(),
+        state.tab === 'queues' && q.mode !== 'table' ? loadJobs() : undefined,
+        job ? loadJob(job.queue, job.id) : undefined,
       ]);
       health = h;
       render();
@@ -232,6 +283,9 @@ export function startDashboard(options: DashboardOptions): Dashboard {
     const before = state.inbox.loadSeq;
     setInbox((s) => withPageSize(s, view.listHeight()));
     if (state.inbox.loadSeq !== before) void loadPage().then(render);
+    const jobsBefore = state.queues.loadSeq;
+    setQueues((q) => withJobsPageSize(q, view.listHeight() - 1));
+    if (state.queues.loadSeq !== jobsBefore) void loadJobs().then(render);
     render();
   });
 

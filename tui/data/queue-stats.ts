@@ -1,50 +1,61 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { queueNames, type QueueName } from '../../core/jobs/job-catalog.ts';
+import { lastHourThroughput } from '../state/queue-throughput.ts';
+import { jobStates, type JobState, type QueueStats } from '../state/queues-state.ts';
 import { withTimeout } from './with-timeout.ts';
 
-/** The job states the queues table shows, in its column order. */
-export const jobStates = ['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed'] as const;
-export type JobState = (typeof jobStates)[number];
+export { jobStates, type JobState, type QueueStats };
 
-/** One queue's counts by state and whether it is paused. */
-export interface QueueStats {
-  name: QueueName;
-  counts: Record<JobState, number>;
-  paused: boolean;
-}
-
-/** Reads the counts of every queue of the catalog. */
+/** Reads the table of every queue of the catalog; holds the BullMQ queue objects. */
 export interface QueueStatsLoader {
   load(): Promise<QueueStats[]>;
+  /** The BullMQ queue of `name` (for job lists and actions, tui/data/queue-jobs.ts). */
+  queue(name: QueueName): Queue;
   close(): Promise<void>;
 }
 
 /**
  * Queue statistics over a shared Redis connection (not closed here: it belongs to the caller).
  * Each read is bounded by `timeoutMs`, so a lost Redis fails the refresh instead of hanging it.
+ * The workers count (CLIENT LIST, which some hosted Redis refuse) and the metrics are
+ * optional: their failure shows as '-', not as a failed table.
  */
 export function queueStatsLoader(connection: Redis, prefix: string, timeoutMs = 2000): QueueStatsLoader {
-  const queues = queueNames.map((name) => {
-    const queue = new Queue(name, { connection, prefix });
-    // Errors surface through the reads that fail; an unhandled 'error' event would crash.
-    queue.on('error', () => {});
-    return { name, queue };
-  });
+  const queues = new Map(
+    queueNames.map((name) => {
+      const queue = new Queue(name, { connection, prefix });
+      // Errors surface through the reads that fail; an unhandled 'error' event would crash.
+      queue.on('error', () => {});
+      return [name, queue] as const;
+    }),
+  );
   return {
     load: () =>
       withTimeout(
         Promise.all(
-          queues.map(async ({ name, queue }) => {
-            const [counts, paused] = await Promise.all([queue.getJobCounts(...jobStates), queue.isPaused()]);
-            return { name, counts: Object.fromEntries(jobStates.map((s) => [s, counts[s] ?? 0])) as Record<JobState, number>, paused };
+          [...queues].map(async ([name, queue]): Promise<QueueStats> => {
+            const [counts, paused, workers, metrics] = await Promise.all([
+              queue.getJobCounts(...jobStates),
+              queue.isPaused(),
+              queue.getWorkersCount().catch(() => null),
+              queue.getMetrics('completed', 0, 59).catch(() => null),
+            ]);
+            return {
+              name,
+              counts: Object.fromEntries(jobStates.map((s) => [s, counts[s] ?? 0])) as Record<JobState, number>,
+              paused,
+              workers,
+              throughput: metrics ? lastHourThroughput(metrics, Date.now()) : null,
+            };
           }),
         ),
         timeoutMs,
         'Redis',
       ),
+    queue: (name) => queues.get(name)!,
     async close() {
-      await Promise.all(queues.map(({ queue }) => queue.close().catch(() => {})));
+      await Promise.all([...queues.values()].map((queue) => queue.close().catch(() => {})));
     },
   };
 }

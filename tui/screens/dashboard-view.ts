@@ -1,12 +1,12 @@
 import blessed from 'blessed';
 import type { ConnectionHealth } from '../data/connection-health.ts';
 import type { UnassignedCount } from '../data/inbox-loader.ts';
-import type { QueueStats } from '../data/queue-stats.ts';
 import { tabs, type DashboardState } from '../state/dashboard-state.ts';
 import { createDialogWidgets } from './dialog-widgets.ts';
 import { helpLines } from './help-text.ts';
 import { formatInboxTable } from './inbox-table.ts';
 import { formatDetail, type LineKind } from './item-transcript.ts';
+import { formatJobDetail, formatJobList, type JobLineKind } from './job-list.ts';
 import { formatQueuesTable } from './queues-table.ts';
 import { statusParts } from './status-line.ts';
 import { fit } from './text-fit.ts';
@@ -15,8 +15,6 @@ import { fit } from './text-fit.ts';
 export interface ViewData {
   state: DashboardState;
   property: string;
-  queues: QueueStats[] | null;
-  queuesError: string | null;
   unassigned: UnassignedCount | null;
   health: ConnectionHealth | null;
 }
@@ -45,7 +43,10 @@ const lineColours: Record<LineKind, string | null> = {
   body: null,
 };
 
+const jobLineColours: Record<JobLineKind, string | null> = { heading: 'white-fg}{bold', meta: 'gray-fg', error: 'red-fg', body: null };
+
 const esc = (text: string) => blessed.escape(text);
+const selectedRow = (row: string) => `{black-fg}{cyan-bg}${esc(row)}{/}`;
 
 /**
  * Builds the widgets: a header line with the tabs, a body (the inbox list with its column
@@ -126,11 +127,44 @@ export function createDashboardView(screen: blessed.Widgets.Screen, onEditorKey:
   }
 
   function queueLines(data: ViewData): string[] {
-    if (!data.queues) return [data.queuesError ? `{red-fg}${esc(data.queuesError)}{/}` : 'loading…'];
-    const lines = formatQueuesTable(data.queues, width()).map(esc);
-    lines[0] = `{bold}${lines[0]}{/bold}`;
-    if (data.queuesError) lines.push('', `{red-fg}${esc(data.queuesError)} (counts above are the last known){/}`);
+    const q = data.state.queues;
+    if (q.mode === 'jobs') return jobListLines(data);
+    if (q.mode === 'job') return jobDetailLines(data);
+    if (!q.stats) return [q.statsError ? `{red-fg}${esc(q.statsError)}{/}` : 'loading…'];
+    const [header, ...rows] = formatQueuesTable(q.stats, width());
+    const lines = [`{bold}${esc(header!)}{/bold}`, ...rows.map((row, n) => (n === q.selected ? selectedRow(row) : esc(row)))];
+    lines.push('', `{gray-fg}${esc(fit('enter lists the jobs · P pause/resume · R retry all failed · X F clean completed/failed', width()))}{/}`);
+    if (q.stats.every((s) => s.throughput === null)) lines.push(`{gray-fg}${esc(fit('LAST HOUR "-": no BullMQ metrics (the workers run without metrics.maxDataPoints)', width()))}{/}`);
+    if (q.statsError) lines.push('', `{red-fg}${esc(q.statsError)} (counts above are the last known){/}`);
     return lines;
+  }
+
+  function jobListLines(data: ViewData): string[] {
+    const q = data.state.queues;
+    const from = q.page * q.pageSize;
+    const range = q.jobs.length ? `${from + 1}-${from + q.jobs.length}${q.hasMore ? '+' : ''}` : '';
+    const loading = q.loadedSeq !== q.loadSeq ? ' …' : '';
+    const title = `{bold}${esc(fit(`${q.queue} · ${q.jobState} ${range}${loading}  (s state · n p page · enter opens · esc back)`, width()))}{/bold}`;
+    const table = formatJobList(q.jobs, q.jobState, width());
+    const lines = [title, `{bold}${esc(table.header)}{/bold}`];
+    table.rows.forEach((row, n) => lines.push(n === q.jobSelected ? selectedRow(row) : esc(row)));
+    if (q.jobs.length === 0) lines.push(q.loadedSeq !== q.loadSeq ? 'loading…' : `no ${q.jobState} jobs`);
+    if (q.error) lines.push(`{red-fg}${esc(q.error)}{/}`);
+    return lines;
+  }
+
+  function jobDetailLines(data: ViewData): string[] {
+    const q = data.state.queues;
+    const d = q.detail!;
+    if (!d.data) return [d.error ? `{red-fg}${esc(d.error)}{/}` : `loading job ${d.id}…`];
+    const lines = formatJobDetail(q.queue ?? '', d.data, width() - 1);
+    const scroll = Math.min(d.scroll, Math.max(0, lines.length - bodyHeight()));
+    const shown = lines.slice(scroll, scroll + bodyHeight()).map((l) => {
+      const colour = jobLineColours[l.kind];
+      return colour ? `{${colour}}${esc(l.text)}{/}` : esc(l.text);
+    });
+    if (d.error) shown[shown.length - 1] = `{red-fg}${esc(fit(d.error, width()))}{/}`;
+    return shown;
   }
 
   return {

@@ -5,6 +5,7 @@ import { startAction } from './item-action.ts';
 import { itemKey } from './item-keys.ts';
 import { keyMapLineCount } from './key-map.ts';
 import { openConfirm, overlayKey } from './overlay.ts';
+import { queuesKey } from './queue-keys.ts';
 import { reloadTrash } from './trash-state.ts';
 
 // Keys arrive as strings: a printable character as itself ('j', 'O', '/', ' '), anything else
@@ -44,7 +45,7 @@ export function handleKey(state: DashboardState, key: string): KeyResult {
     return inboxResult(state, listKey(inbox, key));
   }
   if (state.tab === 'trash') return trashKey(state, key);
-  return none(state);
+  return queuesKey(state, key);
 }
 
 /** While the help is up: the arrows and page keys scroll it, any other key closes it. */

@@ -1,6 +1,9 @@
 import type { ItemAction } from './item-action.ts';
 import { initialInboxState, type InboxState } from './inbox-state.ts';
 import type { Overlay } from './overlay.ts';
+import type { QueueName } from '../../core/jobs/job-catalog.ts';
+import type { QueueAction } from './queue-action.ts';
+import { initialQueuesState, type QueuesState } from './queues-state.ts';
 import { initialTrashState, type TrashState } from './trash-state.ts';
 
 /** The tabs of the header. */
@@ -13,7 +16,7 @@ export interface StatusMessage {
   kind: 'info' | 'error';
 }
 
-/** The whole dashboard's view model: which tab, help, the inbox, the trash, a dialog and a message. */
+/** The whole dashboard's view model: which tab, help, the inbox, the trash, the queues, a dialog and a message. */
 export interface DashboardState {
   tab: Tab;
   help: boolean;
@@ -21,6 +24,8 @@ export interface DashboardState {
   helpScroll: number;
   inbox: InboxState;
   trash: TrashState;
+  /** The Queues tab: the table, a queue's jobs, a job. */
+  queues: QueuesState;
   /** A prompt, a confirmation or the reply editor, on top of everything; it takes the keys. */
   overlay: Overlay | null;
   /** Cleared by the next key. */
@@ -45,6 +50,14 @@ export type Effect =
   | { type: 'loadTrash' }
   /** Load the contact history of `email`. */
   | { type: 'history'; email: string }
+  /** Read the queues table now (after a queue action). */
+  | { type: 'loadQueues' }
+  /** Load the job list the state describes (under `state.queues.loadSeq`). */
+  | { type: 'loadJobs' }
+  /** Load one job's detail. */
+  | { type: 'loadJob'; queue: QueueName; id: string }
+  /** Run an action on a queue or a job through BullMQ, then reload what is shown. */
+  | { type: 'queueAct'; action: QueueAction }
   /** Leave the dashboard. */
   | { type: 'quit' };
 
@@ -56,5 +69,5 @@ export interface KeyResult {
 
 /** The first state of the dashboard. */
 export function initialDashboardState(pageSize = 20): DashboardState {
-  return { tab: 'inbox', help: false, helpScroll: 0, inbox: initialInboxState(pageSize), trash: initialTrashState(), overlay: null, message: null };
+  return { tab: 'inbox', help: false, helpScroll: 0, inbox: initialInboxState(pageSize), trash: initialTrashState(), queues: initialQueuesState(pageSize - 1), overlay: null, message: null };
 }

@@ -19,14 +19,14 @@ export const keyMap: { section: string; keys: [string, string][] }[] = [
       ['a', 'cycle the agent filter'],
       ['o O', 'sort / flip the order'],
       ['/ esc', 'search / clear the search'],
-      ['enter', 'open the item'],
+      ['enter', 'open the item (esc back)'],
     ],
   },
   {
-    section: 'Item',
+    section: 'Dialogs',
     keys: [
-      ['j k', 'scroll (pgdn pgup a page)'],
-      ['esc', 'back (to list or history)'],
+      ['y / n', 'confirm / cancel'],
+      ['C-s', 'send a reply (esc drops)'],
     ],
   },
   {
@@ -50,10 +50,14 @@ export const keyMap: { section: string; keys: [string, string][] }[] = [
     ],
   },
   {
-    section: 'Dialogs',
+    section: 'Queues (actions ask first)',
     keys: [
-      ['y / n', 'confirm / cancel'],
-      ['C-s', 'send a reply (esc drops)'],
+      ['enter', 'jobs of a queue / a job'],
+      ['s n p', 'job state / next, prev page'],
+      ['r R', 'retry job / all failed'],
+      ['d u', 'remove / promote a job'],
+      ['P', 'pause / resume the queue'],
+      ['X F', 'clean completed / failed'],
     ],
   },
 ];

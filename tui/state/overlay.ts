@@ -1,5 +1,6 @@
 import type { DashboardState, KeyResult } from './dashboard-state.ts';
 import { startAction, type ItemAction } from './item-action.ts';
+import { isQueueAction, startQueueAction, type QueueAction } from './queue-action.ts';
 
 /** What a one-line prompt asks for. */
 export type PromptPurpose = 'assign' | 'tag' | 'untag';
@@ -8,8 +9,8 @@ export type PromptPurpose = 'assign' | 'tag' | 'untag';
 export type Overlay =
   /** One line of text: an agent to assign (empty unassigns), a tag to add or remove. */
   | { type: 'prompt'; purpose: PromptPurpose; ref: string; label: string; draft: string }
-  /** A y/n question before a destructive action. */
-  | { type: 'confirm'; action: ItemAction; question: string }
+  /** A y/n question before a destructive action on an item or a queue. */
+  | { type: 'confirm'; action: ItemAction | QueueAction; question: string }
   /** The reply editor: a blessed textarea holds the text; `sending` while the reply is on its way. */
   | { type: 'editor'; ref: string; sending: boolean };
 
@@ -36,7 +37,10 @@ export function overlayKey(state: DashboardState, key: string): KeyResult {
   const overlay = state.overlay!;
   const close = (message: DashboardState['message'] = null): KeyResult => ({ state: { ...state, overlay: null, message }, effects: [] });
   if (overlay.type === 'confirm') {
-    if (key === 'y' || key === 'Y') return startAction({ ...state, overlay: null }, overlay.action);
+    if (key === 'y' || key === 'Y') {
+      const back = { ...state, overlay: null };
+      return isQueueAction(overlay.action) ? startQueueAction(back, overlay.action) : startAction(back, overlay.action);
+    }
     if (key === 'n' || key === 'N' || key === 'escape' || key === 'q') return close({ text: 'nothing changed', kind: 'info' });
     return { state, effects: [] };
   }
