@@ -1,4 +1,4 @@
-import { Worker } from 'bullmq';
+import { MetricsTime, Worker } from 'bullmq';
 import type { Kysely } from 'kysely';
 import type { Database } from '../core/db/schema.ts';
 import { queueNames, type QueueName } from '../core/jobs/job-catalog.ts';
@@ -79,6 +79,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
         stalledInterval: deps.lockDurationMs,
         // A job may lose its worker (crash) a few times before it counts as failed.
         maxStalledCount: 3,
+        // Per-minute completed/failed counts for a week: the dashboard's throughput sparkline.
+        metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
         // Outbound mail is rate-limited (SMTP providers throttle; bursts look like spam).
         ...(name === 'mail-outbound' ? { limiter: { max: deps.mail.ratePerMinute, duration: 60_000 } } : {}),
       }),
