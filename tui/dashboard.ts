@@ -10,7 +10,13 @@ import { itemActionsRunner } from './data/item-actions-runner.ts';
 import { queueJobs } from './data/queue-jobs.ts';
 import { queueStatsLoader } from './data/queue-stats.ts';
 import { createDashboardView } from './screens/dashboard-view.ts';
+import { listProperties } from '../core/properties/property-store.ts';
+import { resolveAgent } from '../core/directory/agents.ts';
+import { resolveLabel } from '../core/directory/labels.ts';
 import { handleKey } from './state/dashboard-keys.ts';
+import { filterLookupFailed, filterResolved } from './state/filter-prompt.ts';
+import { clickRow, wheel } from './state/mouse.ts';
+import { propertiesFailed, propertiesLoaded, propertySwitched, type PropertyChoice } from './state/property-switcher.ts';
 import { initialDashboardState, type DashboardState, type Effect, type KeyResult } from './state/dashboard-state.ts';
 import { toInboxQuery } from './state/inbox-filters.ts';
 import { currentCursor, detailFailed, detailLoaded, historyFailed, historyLoaded, pageFailed, pageLoaded, withPageSize, type InboxState } from './state/inbox-state.ts';
@@ -69,9 +75,20 @@ export function startDashboard(options: DashboardOptions): Dashboard {
     warnings: false,
     title: `Switchboard · ${options.property.slug}`,
   });
-  const view = createDashboardView(screen, (key) => dispatch(key));
-  const actions = itemActionsRunner(options.db, options.jobs, options.property.id);
-  const inbox = inboxLoader(options.db, options.property.id);
+  // Mouse: a click selects a row (a second click opens it), the wheel scrolls; keys are unchanged.
+  screen.enableMouse();
+  const view = createDashboardView(
+    screen,
+    (key) => dispatch(key),
+    (event) => {
+      if (closing) return;
+      apply(event.type === 'click' ? clickRow(state, event.row, view.bodyHeight()) : wheel(state, event.down));
+    },
+  );
+  /** The property shown; the switcher (C-p) changes it, and the loaders with it. */
+  let property = { id: options.property.id, slug: options.property.slug, name: options.property.name };
+  let actions = itemActionsRunner(options.db, options.jobs, property.id);
+  let inbox = inboxLoader(options.db, property.id);
   const queues = queueStatsLoader(options.redis, options.queuePrefix);
   const jobs = queueJobs((name) => queues.queue(name));
 
@@ -85,7 +102,7 @@ export function startDashboard(options: DashboardOptions): Dashboard {
 
   function render(): void {
     if (closing) return;
-    view.update({ state, property: options.property.slug, unassigned, health });
+    view.update({ state, property: property.slug, unassigned, health });
     screen.render();
   }
 
@@ -220,12 +237,53 @@ export function startDashboard(options: DashboardOptions): Dashboard {
       case 'loadJob':
         void loadJob(effect.queue, effect.id).then(render);
         return;
+      case 'resolveFilter': {
+        const propertyId = property.id;
+        const lookup =
+          effect.field === 'agent'
+            ? resolveAgent(options.db, propertyId, effect.value).then((a) => ({ id: a.id, name: a.name }))
+            : resolveLabel(options.db, effect.field === 'department' ? 'departments' : 'tags', propertyId, effect.value).then((l) => ({ id: l.id, name: l.name }));
+        void lookup.then(
+          (ref) => {
+            if (property.id === propertyId) apply(filterResolved(state, effect.field, ref));
+          },
+          (error: unknown) => apply({ state: filterLookupFailed(state, message(error)), effects: [] }),
+        );
+        return;
+      }
+      case 'loadProperties':
+        void listProperties(options.db).then(
+          (rows) => apply({ state: propertiesLoaded(state, rows.map((p) => ({ id: p.id, slug: p.slug, name: p.name })), property.id), effects: [] }),
+          (error: unknown) => apply({ state: propertiesFailed(state, message(error)), effects: [] }),
+        );
+        return;
+      case 'switchProperty':
+        switchTo(effect.property);
+        return;
       case 'queueAct':
         void jobs.run(effect.action).then(
           (removed) => apply(queueActionDone(state, effect.action, removed)),
           (error: unknown) => apply({ state: actionFailed(state, message(error)), effects: [] }),
         );
     }
+  }
+
+  /** Shows another property: new loaders, the count and the trash read again, the inbox from its first page. */
+  function switchTo(next: PropertyChoice): void {
+    property = { ...next };
+    inbox = inboxLoader(options.db, property.id);
+    actions = itemActionsRunner(options.db, options.jobs, property.id);
+    unassigned = null;
+    screen.title = `Switchboard · ${property.slug}`;
+    const loader = inbox;
+    void loader.openUnassigned().then(
+      (count) => {
+        if (inbox === loader) unassigned = count;
+        render();
+      },
+      () => {},
+    );
+    apply(propertySwitched(state, property));
   }
 
   function dispatch(key: string): void {
@@ -245,8 +303,11 @@ export function startDashboard(options: DashboardOptions): Dashboard {
         loadPage(),
         open ? loadDetail(open) : undefined,
         state.tab === 'trash' ? loadTrash() : undefined,
-        inbox.openUnassigned().then(
-          (count) => void (unassigned = count),
+        ((loader) =>
+          loader.openUnassigned().then((count) => {
+            if (inbox === loader) unassigned = count;
+          }))(inbox).then(
+          () => {},
           () => {},
         ),
         loadQueues(),

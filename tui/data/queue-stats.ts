@@ -22,40 +22,56 @@ export interface QueueStatsLoader {
  * optional: their failure shows as '-', not as a failed table.
  */
 export function queueStatsLoader(connection: Redis, prefix: string, timeoutMs = 2000): QueueStatsLoader {
-  const queues = new Map(
-    queueNames.map((name) => {
-      const queue = new Queue(name, { connection, prefix });
-      // Errors surface through the reads that fail; an unhandled 'error' event would crash.
-      queue.on('error', () => {});
-      return [name, queue] as const;
-    }),
-  );
+  const build = () =>
+    new Map(
+      queueNames.map((name) => {
+        const queue = new Queue(name, { connection, prefix });
+        // Errors surface through the reads that fail; an unhandled 'error' event would crash.
+        queue.on('error', () => {});
+        return [name, queue] as const;
+      }),
+    );
+  let queues = build();
+  /** A read failed: the queue objects may hold a connection that ended, so they are rebuilt once Redis is ready again. */
+  let broken = false;
+  const retired: Promise<unknown>[] = [];
+  function current(): Map<QueueName, Queue> {
+    if (broken && connection.status === 'ready') {
+      // Queue.close() leaves a shared connection open: it belongs to the caller.
+      retired.push(...[...queues.values()].map((queue) => queue.close().catch(() => {})));
+      queues = build();
+      broken = false;
+    }
+    return queues;
+  }
+  async function read(): Promise<QueueStats[]> {
+    return Promise.all(
+      [...current()].map(async ([name, queue]): Promise<QueueStats> => {
+        const [counts, paused, workers, metrics] = await Promise.all([
+          queue.getJobCounts(...jobStates),
+          queue.isPaused(),
+          queue.getWorkersCount().catch(() => null),
+          queue.getMetrics('completed', 0, 59).catch(() => null),
+        ]);
+        return {
+          name,
+          counts: Object.fromEntries(jobStates.map((s) => [s, counts[s] ?? 0])) as Record<JobState, number>,
+          paused,
+          workers,
+          throughput: metrics ? lastHourThroughput(metrics, Date.now()) : null,
+        };
+      }),
+    );
+  }
   return {
     load: () =>
-      withTimeout(
-        Promise.all(
-          [...queues].map(async ([name, queue]): Promise<QueueStats> => {
-            const [counts, paused, workers, metrics] = await Promise.all([
-              queue.getJobCounts(...jobStates),
-              queue.isPaused(),
-              queue.getWorkersCount().catch(() => null),
-              queue.getMetrics('completed', 0, 59).catch(() => null),
-            ]);
-            return {
-              name,
-              counts: Object.fromEntries(jobStates.map((s) => [s, counts[s] ?? 0])) as Record<JobState, number>,
-              paused,
-              workers,
-              throughput: metrics ? lastHourThroughput(metrics, Date.now()) : null,
-            };
-          }),
-        ),
-        timeoutMs,
-        'Redis',
-      ),
-    queue: (name) => queues.get(name)!,
+      withTimeout(read(), timeoutMs, 'Redis').catch((error: unknown) => {
+        broken = true;
+        throw error;
+      }),
+    queue: (name) => current().get(name)!,
     async close() {
-      await Promise.all([...queues.values()].map((queue) => queue.close().catch(() => {})));
+      await Promise.all([...retired, ...[...queues.values()].map((queue) => queue.close().catch(() => {}))]);
     },
   };
 }

@@ -8,6 +8,7 @@ import { formatInboxTable } from './inbox-table.ts';
 import { formatDetail, type LineKind } from './item-transcript.ts';
 import { formatJobDetail, formatJobList, type JobLineKind } from './job-list.ts';
 import { formatQueuesTable } from './queues-table.ts';
+import { listWindowFirst } from '../state/mouse.ts';
 import { statusParts } from './status-line.ts';
 import { fit } from './text-fit.ts';
 
@@ -24,6 +25,8 @@ export interface DashboardView {
   update(data: ViewData): void;
   /** How many inbox rows fit on the screen now. */
   listHeight(): number;
+  /** How many lines the body has. */
+  bodyHeight(): number;
   /** Shows the reply editor, empty, and starts reading keys into it. */
   openEditor(ref: string): void;
   /** Stops reading and hides the editor. */
@@ -40,6 +43,7 @@ const lineColours: Record<LineKind, string | null> = {
   agent: 'green-fg',
   trigger: 'black-fg}{yellow-bg',
   system: 'black-fg}{magenta-bg',
+  quote: 'gray-fg',
   body: null,
 };
 
@@ -54,11 +58,17 @@ const selectedRow = (row: string) => `{black-fg}{cyan-bg}${esc(row)}{/}`;
  * (or the message of the last action), a help overlay and the dialogs. Content
  * is plain text fitted to the width by the pure formatters; blessed tags add only colour.
  */
-export function createDashboardView(screen: blessed.Widgets.Screen, onEditorKey: (key: string) => void = () => {}): DashboardView {
+/** What the mouse did on the body: a click on one of its lines (0 = the first), or the wheel. */
+export type BodyMouse = { type: 'click'; row: number } | { type: 'wheel'; down: boolean };
+
+export function createDashboardView(screen: blessed.Widgets.Screen, onEditorKey: (key: string) => void = () => {}, onMouse: (event: BodyMouse) => void = () => {}): DashboardView {
   const header = blessed.box({ parent: screen, top: 0, left: 0, width: '100%', height: 1, tags: true, style: { bg: 'blue', fg: 'white' } });
   // Lines are fitted to the width before they get here; blessed's own wrapping would also
   // break a line that ends in a colour reset (it counts the escape codes), so it is off.
-  const body = blessed.box({ parent: screen, top: 1, left: 0, width: '100%', height: '100%-2', tags: true, wrap: false });
+  const body = blessed.box({ parent: screen, top: 1, left: 0, width: '100%', height: '100%-2', tags: true, wrap: false, clickable: true });
+  body.on('click', (data: { y: number }) => onMouse({ type: 'click', row: data.y - Number(body.atop) }));
+  body.on('wheeldown', () => onMouse({ type: 'wheel', down: true }));
+  body.on('wheelup', () => onMouse({ type: 'wheel', down: false }));
   const status = blessed.box({ parent: screen, bottom: 0, left: 0, width: '100%', height: 1, tags: true, style: { bg: 'black', fg: 'white' } });
   const help = blessed.box({
     parent: screen,
@@ -84,7 +94,7 @@ export function createDashboardView(screen: blessed.Widgets.Screen, onEditorKey:
     if (inbox.mode === 'detail' && inbox.detail) {
       const d = inbox.detail;
       if (!d.data) return [d.error ? `{red-fg}${esc(d.error)}{/}` : `loading ${d.ref}…`];
-      const lines = formatDetail(d.data, w - 1);
+      const lines = formatDetail(d.data, w - 1, d.showQuoted ?? false);
       const scroll = Math.min(d.scroll, Math.max(0, lines.length - bodyHeight()));
       return lines.slice(scroll, scroll + bodyHeight()).map((l) => {
         const colour = lineColours[l.kind];
@@ -104,7 +114,7 @@ export function createDashboardView(screen: blessed.Widgets.Screen, onEditorKey:
     const table = formatInboxTable(items, width(), sort);
     const lines = [`{bold}${esc(table.header)}{/bold}`];
     const room = Math.max(1, bodyHeight() - 2);
-    const first = Math.max(0, Math.min(selected - room + 1, items.length - room));
+    const first = listWindowFirst(selected, items.length, room);
     table.rows.slice(first, first + room).forEach((row, n) => lines.push(n + first === selected ? `{black-fg}{cyan-bg}${esc(row)}{/}` : esc(row)));
     return lines;
   }
@@ -169,17 +179,18 @@ export function createDashboardView(screen: blessed.Widgets.Screen, onEditorKey:
 
   return {
     listHeight: () => Math.max(1, bodyHeight() - 1),
+    bodyHeight,
     openEditor: (ref) => dialogs.openEditor(ref),
     closeEditor: () => dialogs.closeEditor(),
     editorText: () => dialogs.editorText(),
     update(data) {
       const { state } = data;
       const tabText = tabs.map((t, n) => (t === state.tab ? `{black-fg}{white-bg} ${n + 1} ${tabTitles[t]} {/}` : ` ${n + 1} ${tabTitles[t]} `)).join(' ');
-      header.setContent(`{bold} Switchboard{/bold}  ${tabText}`);
+      header.setContent(`{bold} Switchboard{/bold}  ${tabText}  ${esc(fit(`${data.property} (C-p switch)`, Math.max(0, width() - 40)).trimEnd())}`);
       const lines = state.tab === 'trash' ? trashLines(data) : state.tab === 'queues' ? queueLines(data) : state.inbox.mode === 'history' && state.inbox.history ? historyLines(data) : inboxLines(data);
       body.setContent(lines.join('\n'));
       const inbox = state.inbox;
-      const p = statusParts({ property: data.property, inbox, unassigned: data.unassigned, health: data.health });
+      const p = statusParts({ property: data.property, inbox, unassigned: data.unassigned, health: data.health, queues: state.tab === 'queues' ? state.queues : undefined });
       const conn = (text: string) => (text.endsWith('down') ? `{white-fg}{red-bg} ${esc(text)} {/}` : text.endsWith('up') ? `{green-fg}${esc(text)}{/}` : esc(text));
       const connections = `${conn(p.postgres)} ${conn(p.redis)}`;
       const connectionsWidth = p.postgres.length + p.redis.length + 5;
@@ -192,7 +203,8 @@ export function createDashboardView(screen: blessed.Widgets.Screen, onEditorKey:
       } else {
         const right = ` │ ${p.unassigned} │ `;
         const room = width() - right.length - p.postgres.length - p.redis.length - ' │ ? help'.length - 3;
-        status.setContent(`${esc(fit(p.left, Math.max(0, room)))}${esc(right)}${connections} │ ? help`);
+        const left = [...p.left].length <= room ? p.left : p.short;
+        status.setContent(`${esc(fit(left, Math.max(0, room)))}${esc(right)}${connections} │ ? help`);
       }
       // The help never outgrows the screen: two columns where they fit (all of it at 80×24),
       // and it scrolls when it is still too long.
@@ -204,7 +216,7 @@ export function createDashboardView(screen: blessed.Widgets.Screen, onEditorKey:
       help.setContent(helpText.slice(helpFrom, helpFrom + helpRoom).join('\n'));
       if (state.help) help.show();
       else help.hide();
-      dialogs.update(state.overlay, width());
+      dialogs.update(state.overlay, width(), Number(screen.height));
     },
   };
 }

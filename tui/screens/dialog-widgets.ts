@@ -1,5 +1,7 @@
 import blessed from 'blessed';
 import type { Overlay } from '../state/overlay.ts';
+import { filterLabels } from '../state/filter-prompt.ts';
+import { filterFields } from '../state/inbox-filters.ts';
 import { fit } from './text-fit.ts';
 
 /** Keys the reply editor passes on while it holds the keyboard (blessed's full key names). */
@@ -8,7 +10,7 @@ export const editorKeys = ['C-s', 'escape', 'C-c'];
 /** The prompt / confirmation box and the reply editor. */
 export interface DialogWidgets {
   /** Shows the dialog the state asks for (the editor is opened and closed by effects). */
-  update(overlay: Overlay | null, screenWidth: number): void;
+  update(overlay: Overlay | null, screenWidth: number, screenHeight?: number): void;
   /** Shows the reply editor, empty, and starts reading keys into it. */
   openEditor(ref: string): void;
   /** Stops reading and hides the editor. */
@@ -76,19 +78,40 @@ export function createDialogWidgets(screen: blessed.Widgets.Screen, onEditorKey:
       editor.hide();
     },
     editorText: () => editor.getValue(),
-    update(overlay, screenWidth) {
+    update(overlay, screenWidth, screenHeight = 24) {
       if (overlay?.type === 'editor') {
         editor.setLabel(` Reply to ${overlay.ref} by email · C-s sends · esc cancels${overlay.sending ? ' · sending…' : ''} `);
         // Back to typing after a refused send (esc during the send ended the reading).
         if (!overlay.sending && !reading() && !editor.hidden) editor.readInput();
       }
-      if (overlay?.type !== 'prompt' && overlay?.type !== 'confirm') {
+      if (overlay?.type !== 'prompt' && overlay?.type !== 'confirm' && overlay?.type !== 'filter' && overlay?.type !== 'properties') {
         dialog.hide();
         return;
       }
       dialog.width = Math.min(76, screenWidth - 2);
+      dialog.height = 5;
       const inner = Number(dialog.width) - 4;
-      if (overlay.type === 'prompt') {
+      if (overlay.type === 'filter') {
+        const fields = filterFields.map((f) => (f === overlay.field ? `{black-fg}{white-bg}${f}{/}` : f)).join(' ');
+        dialog.height = 7;
+        dialog.setLabel(' filter the inbox ');
+        dialog.setContent(`${fields}\n${esc(fit(filterLabels[overlay.field], inner))}\n{bold}> ${esc(overlay.draft)}_{/bold}\n\n{gray-fg}${esc(fit('tab next field · enter applies · esc cancels', inner))}{/}`);
+      } else if (overlay.type === 'properties') {
+        const room = Math.max(1, Math.min(15, screenHeight - 6));
+        const items = overlay.items ?? [];
+        const first = Math.max(0, Math.min(overlay.selected - room + 1, items.length - room));
+        const rows = overlay.error
+          ? [`{red-fg}${esc(fit(overlay.error, inner))}{/}`]
+          : overlay.items === null
+            ? ['loading…']
+            : items.slice(first, first + room).map((p, n) => {
+                const line = esc(fit(`${p.slug}  ${p.name}`, inner));
+                return n + first === overlay.selected ? `{black-fg}{cyan-bg}${line}{/}` : line;
+              });
+        dialog.height = rows.length + 4;
+        dialog.setLabel(' switch property ');
+        dialog.setContent(`${rows.join('\n')}\n{gray-fg}${esc(fit('j k move · enter switches · esc cancels', inner))}{/}`);
+      } else if (overlay.type === 'prompt') {
         dialog.setLabel(` ${overlay.purpose} `);
         dialog.setContent(`${esc(fit(overlay.label, inner))}\n{bold}> ${esc(overlay.draft)}_{/bold}\n{gray-fg}enter applies · esc cancels{/}`);
       } else {

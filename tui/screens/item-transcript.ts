@@ -1,10 +1,11 @@
 import { priorityNames } from '../../core/inbox/inbox-item.ts';
 import type { ItemDetail } from '../../core/inbox/item-detail.ts';
 import type { MessageSender } from '../../core/db/schema.ts';
+import { foldQuoted } from '../state/quoted-text.ts';
 import { shortTime, wrap } from './text-fit.ts';
 
 /** How a line of the detail is shown: the screen maps each kind to a colour. */
-export type LineKind = 'heading' | 'meta' | MessageSender | 'body';
+export type LineKind = 'heading' | 'meta' | MessageSender | 'body' | 'quote';
 
 export interface DetailLine {
   kind: LineKind;
@@ -19,8 +20,11 @@ const senderMarks: Record<MessageSender, string> = {
   system: '## SYSTEM',
 };
 
-/** An item's header and its transcript or email thread, wrapped to `width`. */
-export function formatDetail(detail: ItemDetail, width: number): DetailLine[] {
+/**
+ * An item's header and its transcript or email thread, wrapped to `width`. In a ticket's
+ * thread the quoted parts of each email are folded to one marker line unless `showQuoted`.
+ */
+export function formatDetail(detail: ItemDetail, width: number, showQuoted = false): DetailLine[] {
   const i = detail.item;
   const lines: DetailLine[] = [];
   const add = (kind: LineKind, text: string, indent = '') => {
@@ -34,7 +38,10 @@ export function formatDetail(detail: ItemDetail, width: number): DetailLine[] {
   lines.push({ kind: 'body', text: '' });
   for (const m of detail.messages) {
     add(m.sender, `${senderMarks[m.sender]}${m.author ? ` (${m.author})` : ''}  ${shortTime(m.createdAt)}`);
-    add('body', m.body, '   ');
+    if (i.kind === 'ticket') {
+      const { text } = foldQuoted(m.body, showQuoted);
+      for (const para of text.split('\n')) add(/^\[… \d+ quoted lines?, z to show\]$/.test(para) ? 'quote' : 'body', para, '   ');
+    } else add('body', m.body, '   ');
     lines.push({ kind: 'body', text: '' });
   }
   if (detail.messages.length === 0) add('meta', '(no messages)');

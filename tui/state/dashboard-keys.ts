@@ -1,10 +1,12 @@
-import { agentFilters, cycle, sorts, statuses, views } from './inbox-filters.ts';
+import { agentFilters, clearExtraFilters, cycle, hasExtraFilters, sorts, statuses, views } from './inbox-filters.ts';
 import type { DashboardState, Effect, KeyResult } from './dashboard-state.ts';
 import { withFilters, type InboxState } from './inbox-state.ts';
 import { startAction } from './item-action.ts';
 import { itemKey } from './item-keys.ts';
 import { keyMapLineCount } from './key-map.ts';
 import { openConfirm, overlayKey } from './overlay.ts';
+import { openFilterPrompt } from './filter-prompt.ts';
+import { openPropertySwitcher } from './property-switcher.ts';
 import { queuesKey } from './queue-keys.ts';
 import { reloadTrash } from './trash-state.ts';
 
@@ -31,6 +33,8 @@ export function handleKey(state: DashboardState, key: string): KeyResult {
       return none({ ...state, tab: 'inbox' });
     case '2':
       return none({ ...state, tab: 'queues' });
+    case 'C-p':
+      return openPropertySwitcher(state);
     case '3':
       // The trash is read when its tab is shown, and again by every refresh while it is.
       return { state: { ...state, tab: 'trash', trash: reloadTrash(state.trash) }, effects: [{ type: 'loadTrash' }] };
@@ -42,6 +46,11 @@ export function handleKey(state: DashboardState, key: string): KeyResult {
     if (acted) return acted;
     if (inbox.mode === 'detail') return inboxResult(state, detailKey(inbox, key));
     if (inbox.mode === 'history') return inboxResult(state, historyKey(inbox, key));
+    if (key === 'f') return openFilterPrompt(state);
+    if (key === 'F') {
+      if (!hasExtraFilters(inbox.filters)) return none({ ...state, message: { text: 'no agent, department, tag, date or missed filter to clear', kind: 'info' } });
+      return { state: { ...state, inbox: withFilters(inbox, clearExtraFilters(inbox.filters)), message: { text: 'agent, department, tag, date and missed filters cleared', kind: 'info' } }, effects: [{ type: 'load' }] };
+    }
     return inboxResult(state, listKey(inbox, key));
   }
   if (state.tab === 'trash') return trashKey(state, key);
@@ -122,7 +131,10 @@ function listKey(s: InboxState, key: string): InboxResult {
     case 's':
       return load(withFilters(s, { ...f, status: cycle(statuses, f.status) }));
     case 'a':
-      return load(withFilters(s, { ...f, agent: cycle(agentFilters, f.agent) }));
+      // From one agent (set with f), back to any.
+      return load(withFilters(s, { ...f, agent: typeof f.agent === 'string' ? cycle(agentFilters, f.agent) : 'any' }));
+    case 'm':
+      return load(withFilters(s, { ...f, missed: !f.missed }));
     case 'o':
       return load(withFilters(s, { ...f, sort: cycle(sorts, f.sort) }));
     case 'O':
@@ -175,6 +187,8 @@ function detailKey(s: InboxState, key: string): InboxResult {
       return scroll(10);
     case 'pageup':
       return scroll(-10);
+    case 'z':
+      return same({ ...s, detail: { ...detail, showQuoted: !detail.showQuoted } });
     case 'escape':
     case 'left':
     case 'backspace':

@@ -1,6 +1,7 @@
 import type { ItemAction } from './item-action.ts';
 import { initialInboxState, type InboxState } from './inbox-state.ts';
 import type { Overlay } from './overlay.ts';
+import type { PropertyChoice } from './property-switcher.ts';
 import type { QueueName } from '../../core/jobs/job-catalog.ts';
 import type { QueueAction } from './queue-action.ts';
 import { initialQueuesState, type QueuesState } from './queues-state.ts';
@@ -58,6 +59,12 @@ export type Effect =
   | { type: 'loadJob'; queue: QueueName; id: string }
   /** Run an action on a queue or a job through BullMQ, then reload what is shown. */
   | { type: 'queueAct'; action: QueueAction }
+  /** Look up an agent, department or tag typed into the filter prompt, then filter by it. */
+  | { type: 'resolveFilter'; field: 'agent' | 'department' | 'tag'; value: string }
+  /** Read the properties for the switcher. */
+  | { type: 'loadProperties' }
+  /** Show `property` instead of the one shown. */
+  | { type: 'switchProperty'; property: PropertyChoice }
   /** Leave the dashboard. */
   | { type: 'quit' };
 

@@ -4,22 +4,24 @@ export const keyMap: { section: string; keys: [string, string][] }[] = [
     section: 'Everywhere',
     keys: [
       ['1 2 3', 'Inbox / Queues / Trash'],
-      ['?', 'help (up down scroll it)'],
+      ['? C-p', 'help (scrolls) / property'],
       ['q C-c', 'quit'],
     ],
   },
   {
     section: 'Inbox list',
     keys: [
-      ['j k', 'move (or the arrows)'],
+      ['j k', 'move (or wheel, click)'],
       ['g G', 'first / last row'],
       ['n p', 'next / previous page'],
       ['tab', 'both, chats, tickets'],
       ['s', 'cycle the status filter'],
-      ['a', 'cycle the agent filter'],
+      ['a m', 'agent filter / missed only'],
+      ['f F', 'filter prompt / clear it'],
       ['o O', 'sort / flip the order'],
       ['/ esc', 'search / clear the search'],
       ['enter', 'open the item (esc back)'],
+      ['z', 'quoted email: show / fold'],
     ],
   },
   {

@@ -1,5 +1,7 @@
 import type { DashboardState, KeyResult } from './dashboard-state.ts';
 import { startAction, type ItemAction } from './item-action.ts';
+import { filterPromptKey, type FilterOverlay } from './filter-prompt.ts';
+import { propertiesKey, type PropertiesOverlay } from './property-switcher.ts';
 import { isQueueAction, startQueueAction, type QueueAction } from './queue-action.ts';
 
 /** What a one-line prompt asks for. */
@@ -12,7 +14,11 @@ export type Overlay =
   /** A y/n question before a destructive action on an item or a queue. */
   | { type: 'confirm'; action: ItemAction | QueueAction; question: string }
   /** The reply editor: a blessed textarea holds the text; `sending` while the reply is on its way. */
-  | { type: 'editor'; ref: string; sending: boolean };
+  | { type: 'editor'; ref: string; sending: boolean }
+  /** The inbox filter prompt (`f`). */
+  | FilterOverlay
+  /** The property switcher (`C-p`). */
+  | PropertiesOverlay;
 
 const promptLabels: Record<PromptPurpose, (ref: string) => string> = {
   assign: (ref) => `Assign ${ref} to (agent email or name; empty unassigns)`,
@@ -35,6 +41,8 @@ const isPrintable = (key: string) => [...key].length === 1 && key >= ' ' && key 
 /** The keys of the dialog that is up (the caller checked that `state.overlay` is set). */
 export function overlayKey(state: DashboardState, key: string): KeyResult {
   const overlay = state.overlay!;
+  if (overlay.type === 'filter') return filterPromptKey(state, overlay, key);
+  if (overlay.type === 'properties') return propertiesKey(state, overlay, key);
   const close = (message: DashboardState['message'] = null): KeyResult => ({ state: { ...state, overlay: null, message }, effects: [] });
   if (overlay.type === 'confirm') {
     if (key === 'y' || key === 'Y') {
