@@ -9,6 +9,7 @@ import { openFilterPrompt } from './filter-prompt.ts';
 import { openPropertySwitcher } from './property-switcher.ts';
 import { queuesKey } from './queue-keys.ts';
 import { reloadTrash } from './trash-state.ts';
+import { listMove } from './list-navigation.ts';
 
 // Keys arrive as strings: a printable character as itself ('j', 'O', '/', ' '), anything else
 // by blessed's full name ('enter', 'escape', 'tab', 'up', 'pagedown', 'backspace', 'C-c').
@@ -70,19 +71,9 @@ function trashKey(state: DashboardState, key: string): KeyResult {
   const last = Math.max(0, t.items.length - 1);
   const move = (selected: number) => none({ ...state, trash: { ...t, selected } });
   const item = t.items[t.selected];
+  const to = listMove(key, t.selected, last);
+  if (to !== null) return move(to);
   switch (key) {
-    case 'j':
-    case 'down':
-      return move(Math.min(last, t.selected + 1));
-    case 'k':
-    case 'up':
-      return move(Math.max(0, t.selected - 1));
-    case 'g':
-    case 'home':
-      return move(0);
-    case 'G':
-    case 'end':
-      return move(last);
     case 'R':
       if (!item) return none(state);
       return startAction(state, { kind: 'restore', ref: item.ref });
@@ -105,19 +96,9 @@ const same = (inbox: InboxState): InboxResult => ({ inbox, effects: [] });
 function listKey(s: InboxState, key: string): InboxResult {
   const f = s.filters;
   const last = Math.max(0, s.items.length - 1);
+  const to = listMove(key, s.selected, last);
+  if (to !== null) return same({ ...s, selected: to });
   switch (key) {
-    case 'j':
-    case 'down':
-      return same({ ...s, selected: Math.min(last, s.selected + 1) });
-    case 'k':
-    case 'up':
-      return same({ ...s, selected: Math.max(0, s.selected - 1) });
-    case 'g':
-    case 'home':
-      return same({ ...s, selected: 0 });
-    case 'G':
-    case 'end':
-      return same({ ...s, selected: last });
     case 'n':
     case 'pagedown':
       if (!s.nextCursor) return same(s);
@@ -203,19 +184,9 @@ function historyKey(s: InboxState, key: string): InboxResult {
   if (!h) return same({ ...s, mode: 'list' });
   const last = Math.max(0, h.items.length - 1);
   const move = (selected: number) => same({ ...s, history: { ...h, selected } });
+  const to = listMove(key, h.selected, last);
+  if (to !== null) return move(to);
   switch (key) {
-    case 'j':
-    case 'down':
-      return move(Math.min(last, h.selected + 1));
-    case 'k':
-    case 'up':
-      return move(Math.max(0, h.selected - 1));
-    case 'g':
-    case 'home':
-      return move(0);
-    case 'G':
-    case 'end':
-      return move(last);
     case 'enter': {
       const item = h.items[h.selected];
       if (!item) return same(s);

@@ -2,6 +2,7 @@ import type { DashboardState, Effect, KeyResult } from './dashboard-state.ts';
 import { withoutPropertyFilters } from './inbox-filters.ts';
 import { initialInboxState } from './inbox-state.ts';
 import { initialTrashState, reloadTrash } from './trash-state.ts';
+import { listMove } from './list-navigation.ts';
 
 /** A property as the switcher lists it. */
 export interface PropertyChoice {
@@ -39,19 +40,9 @@ export function propertiesFailed(state: DashboardState, message: string): Dashbo
 export function propertiesKey(state: DashboardState, overlay: PropertiesOverlay, key: string): KeyResult {
   const last = Math.max(0, (overlay.items?.length ?? 0) - 1);
   const move = (selected: number): KeyResult => ({ state: { ...state, overlay: { ...overlay, selected } }, effects: [] });
+  const to = listMove(key, overlay.selected, last);
+  if (to !== null) return move(to);
   switch (key) {
-    case 'j':
-    case 'down':
-      return move(Math.min(last, overlay.selected + 1));
-    case 'k':
-    case 'up':
-      return move(Math.max(0, overlay.selected - 1));
-    case 'g':
-    case 'home':
-      return move(0);
-    case 'G':
-    case 'end':
-      return move(last);
     case 'escape':
     case 'q':
       return { state: { ...state, overlay: null }, effects: [] };

@@ -3,6 +3,7 @@ import type { DashboardState, KeyResult } from './dashboard-state.ts';
 import { cycle } from './inbox-filters.ts';
 import { confirmQueueAction, type QueueAction } from './queue-action.ts';
 import { listStates, reloadJobs, selectedQueue, targetQueue, type QueuesState } from './queues-state.ts';
+import { listMove } from './list-navigation.ts';
 
 const none = (state: DashboardState): KeyResult => ({ state, effects: [] });
 
@@ -64,19 +65,9 @@ function tableKey(state: DashboardState, key: string): KeyResult {
   const q = state.queues;
   const last = queueNames.length - 1;
   const move = (selected: number) => none(withQueues(state, { ...q, selected }));
+  const to = listMove(key, q.selected, last);
+  if (to !== null) return move(to);
   switch (key) {
-    case 'j':
-    case 'down':
-      return move(Math.min(last, q.selected + 1));
-    case 'k':
-    case 'up':
-      return move(Math.max(0, q.selected - 1));
-    case 'g':
-    case 'home':
-      return move(0);
-    case 'G':
-    case 'end':
-      return move(last);
     case 'enter':
     case 'right': {
       const opened = reloadJobs({ ...q, mode: 'jobs', queue: selectedQueue(q), jobState: 'failed', page: 0, jobs: [], hasMore: false, jobSelected: 0, error: null, detail: null });
@@ -96,19 +87,9 @@ function jobsKey(state: DashboardState, key: string): KeyResult {
     const acted = jobActionKey(state, key, job.id, q.jobState);
     if (acted) return acted;
   }
+  const to = listMove(key, q.jobSelected, last);
+  if (to !== null) return move(to);
   switch (key) {
-    case 'j':
-    case 'down':
-      return move(Math.min(last, q.jobSelected + 1));
-    case 'k':
-    case 'up':
-      return move(Math.max(0, q.jobSelected - 1));
-    case 'g':
-    case 'home':
-      return move(0);
-    case 'G':
-    case 'end':
-      return move(last);
     case 's':
       return load({ ...q, jobState: cycle(listStates, q.jobState), page: 0, jobs: [], hasMore: false, jobSelected: 0 });
     case 'n':
