@@ -8,6 +8,7 @@ import { MailTransports } from './mail-transports.ts';
 import { startSmtpSink } from './smtp-sink.ts';
 import { createLogger } from './logger.ts';
 import { createRedis } from './redis-connection.ts';
+import { assertNoEviction } from './redis-policy.ts';
 import { startWorkers } from './start-workers.ts';
 
 /** Which long-running parts this process runs. */
@@ -35,6 +36,7 @@ export async function runProcesses(config: Config, urls: { databaseUrl: string; 
   const jobs = new BullJobQueue(producer, config.queuePrefix);
   const stops: (() => Promise<void>)[] = [];
   try {
+    await assertNoEviction(producer, logger);
     if (roles.worker) {
       let smtpUrl = config.mail.smtpUrl;
       if (!smtpUrl) {
