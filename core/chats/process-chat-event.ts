@@ -31,7 +31,11 @@ export async function processChatEvent(db: Kysely<Database>, jobs: JobQueue, eve
     const property = await trx.selectFrom('properties').selectAll().where('id', '=', head.property_id).executeTakeFirstOrThrow();
     for (const row of rows) {
       // The payload passed this schema at the ingress; parsing again restores its types (dates).
-      await applyChatEvent({ trx, property, jobs, now }, chatEventSchema.parse(row.payload));
+      const event = chatEventSchema.parse(row.payload);
+      // A sender's clock may run ahead (the signature window allows minutes): nothing we store
+      // happens in the future, or a later action's now() would precede the item's creation.
+      if (event.at > now) event.at = now;
+      await applyChatEvent({ trx, property, jobs, now }, event);
     }
     await trx
       .updateTable('chat_events')

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../core/chats/event-signature.ts';
+import { closeItem } from '../../core/inbox/item-actions.ts';
 import { updateProperty } from '../../core/properties/property-store.ts';
 import { at, eventId, startPipeline, type Pipeline } from '../support/pipeline-harness.ts';
 import { sleep, waitFor } from '../support/wait-for.ts';
@@ -99,6 +100,19 @@ describe('chat-recovery trigger', () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe('clocks', () => {
+  it('an event stamped in the future (a fast clock) is stored at the time it is applied, so actions on it work', async () => {
+    p = await startPipeline({ trigger_enabled: false });
+    await p.startWorker();
+    const ahead = new Date(Date.now() + 4 * 60_000).toISOString();
+    await p.post({ ...started('chat-fast'), at: ahead });
+    const conv = await waitFor(() => conversation(p!, 'chat-fast'), 'the conversation');
+    expect(conv.created_at.getTime()).toBeLessThanOrEqual(Date.now());
+    await closeItem(p.t.db, p.property.id, `C${conv.id}`);
+    expect((await conversation(p, 'chat-fast'))?.status).toBe('closed');
   });
 });
 
