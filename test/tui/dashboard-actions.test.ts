@@ -8,7 +8,7 @@ import { BullJobQueue } from '../../worker/bullmq-job-queue.ts';
 import { createRedis } from '../../worker/redis-connection.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { fakeTerminal, screenText, type FakeTerminal } from './fake-terminal.ts';
+import { fakeTerminal, screenShows, screenText, type FakeTerminal } from './fake-terminal.ts';
 
 // Item actions, the trash tab and the reply editor on the real screen over fake TTY streams,
 // against the demo inbox in a real Postgres and a job queue on a real Redis (own prefix).
@@ -36,12 +36,6 @@ afterAll(async () => {
 function start(term: FakeTerminal): Dashboard {
   return startDashboard({ db: t.db, redis, queuePrefix: prefix, property, jobs, input: term.input, output: term.output, terminal: 'xterm-256color', refreshMs: 60_000 });
 }
-
-const screenShows = (d: Dashboard, what: string, check: (text: string) => boolean) =>
-  waitFor(async () => {
-    const text = screenText(d.screen);
-    return check(text) ? text : undefined;
-  }, what, 5000, 20);
 
 /** The refs of the list's rows as rendered (the status bar, last, may start with a ref too). */
 const rowRefs = (text: string) => text.split('\n').slice(0, -1).filter((l) => /^[CT]\d+ /.test(l)).map((l) => l.split(' ')[0]);

@@ -1,46 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { InboxItem } from '../../core/inbox/inbox-item.ts';
-import { handleKey } from '../../tui/state/dashboard-keys.ts';
 import { initialDashboardState, type DashboardState } from '../../tui/state/dashboard-state.ts';
 import { toInboxQuery } from '../../tui/state/inbox-filters.ts';
 import { currentCursor, isLoading, pageLoaded, pageNumber, withPageSize } from '../../tui/state/inbox-state.ts';
+import { inboxItem, press } from './state-fixtures.ts';
 
 // The dashboard's key handling, pure: no terminal, no database.
 
-function item(ref: string): InboxItem {
-  const at = new Date('2026-01-01T00:00:00Z');
-  return {
-    ref,
-    kind: ref.startsWith('C') ? 'conversation' : 'ticket',
-    id: ref.slice(1),
-    channel: ref.startsWith('C') ? 'chat' : null,
-    ticketNumber: ref.startsWith('T') ? Number(ref.slice(1)) : null,
-    status: 'open',
-    missed: false,
-    priority: 1,
-    title: `item ${ref}`,
-    agent: null,
-    department: null,
-    tags: [],
-    contact: { id: null, email: null, name: null },
-    createdAt: at,
-    updatedAt: at,
-    statusChangedAt: at,
-    lastMessageAt: null,
-    trashedAt: null,
-  };
-}
-
-/** Presses keys in order; returns the final state and every effect. */
-function press(state: DashboardState, ...keys: string[]) {
-  const effects = [];
-  for (const key of keys) {
-    const result = handleKey(state, key);
-    state = result.state;
-    effects.push(...result.effects);
-  }
-  return { state, effects };
-}
+const item = (ref: string) => inboxItem(ref, { contact: { id: null, email: null, name: null } });
 
 /** A state showing `refs` as its first page, with a next page when `next` is given. */
 function loaded(refs: string[], next: string | null = null): DashboardState {

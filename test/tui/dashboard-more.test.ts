@@ -6,7 +6,7 @@ import { createProperty } from '../../core/properties/property-store.ts';
 import { startDashboard, type Dashboard } from '../../tui/dashboard.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { fakeTerminal, screenText, type FakeTerminal } from './fake-terminal.ts';
+import { fakeTerminal, screenShows, screenText, type FakeTerminal } from './fake-terminal.ts';
 
 // Filters by name, the property switcher, the mouse and Redis recovery on the real screen over
 // fake TTY streams, against the demo inbox in a real Postgres and a real Redis.
@@ -29,15 +29,6 @@ afterAll(async () => {
 function start(term: FakeTerminal, connection: Redis = redis): Dashboard {
   return startDashboard({ db: t.db, redis: connection, queuePrefix: `tui-more-${t.name}`, property, input: term.input, output: term.output, terminal: 'xterm-256color', refreshMs: 60_000 });
 }
-
-/** Waits for the screen to pass `check`; a timeout shows the screen as it was. */
-const screenShows = (d: Dashboard, what: string, check: (text: string) => boolean) =>
-  waitFor(async () => {
-    const text = screenText(d.screen);
-    return check(text) ? text : undefined;
-  }, what, 5000, 20).catch((error: unknown) => {
-    throw new Error(`${String(error)}\n${screenText(d.screen)}`);
-  });
 
 const settled = (d: Dashboard) => d.state().inbox.loadedSeq === d.state().inbox.loadSeq;
 const statusBar = (text: string) => text.split('\n').at(-1) ?? '';

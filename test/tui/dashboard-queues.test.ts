@@ -7,7 +7,7 @@ import { queueNames, type QueueName } from '../../core/jobs/job-catalog.ts';
 import { startDashboard, type Dashboard } from '../../tui/dashboard.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { fakeTerminal, screenText, type FakeTerminal } from './fake-terminal.ts';
+import { fakeTerminal, screenShows, screenText, type FakeTerminal } from './fake-terminal.ts';
 
 // The Queues tab on the real screen over fake TTY streams: real BullMQ queues and a real
 // worker on their own prefix in a real Redis, the demo property in a real Postgres.
@@ -45,12 +45,6 @@ afterAll(async () => {
 function start(term: FakeTerminal): Dashboard {
   return startDashboard({ db: t.db, redis, queuePrefix: prefix, property, input: term.input, output: term.output, terminal: 'xterm-256color', refreshMs: 60_000 });
 }
-
-const screenShows = (d: Dashboard, what: string, check: (text: string) => boolean) =>
-  waitFor(async () => {
-    const text = screenText(d.screen);
-    return check(text) ? text : undefined;
-  }, what, 5000, 20);
 
 /** Moves the table's selection to `name` (from the top). */
 const down = (name: QueueName) => 'j'.repeat(queueNames.indexOf(name));

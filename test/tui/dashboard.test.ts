@@ -5,7 +5,7 @@ import { seedDemo } from '../../core/demo/seed-demo.ts';
 import { startDashboard, type Dashboard } from '../../tui/dashboard.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { fakeTerminal, screenText, type FakeTerminal } from './fake-terminal.ts';
+import { fakeTerminal, screenShows, type FakeTerminal } from './fake-terminal.ts';
 
 // The real blessed screen over fake TTY streams, on the demo inbox in a real Postgres and
 // queue counts from a real Redis.
@@ -39,12 +39,6 @@ function start(term: FakeTerminal): Dashboard {
 }
 
 /** Waits until the rendered screen satisfies `check`; returns its text. */
-const screenShows = (d: Dashboard, what: string, check: (text: string) => boolean) =>
-  waitFor(async () => {
-    const text = screenText(d.screen);
-    return check(text) ? text : undefined;
-  }, what, 5000, 20);
-
 /** The distinct STATUS cells of the list's rows, e.g. "closed" or "closed,open". */
 function statusesShown(text: string): string {
   const rows = text.split('\n').filter((l) => /^[CT]\d+ /.test(l));

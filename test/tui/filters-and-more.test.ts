@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { InboxItem } from '../../core/inbox/inbox-item.ts';
 import type { ItemDetail } from '../../core/inbox/item-detail.ts';
 import { queueNames } from '../../core/jobs/job-catalog.ts';
 import { formatDetail } from '../../tui/screens/item-transcript.ts';
 import { statusParts } from '../../tui/screens/status-line.ts';
-import { handleKey } from '../../tui/state/dashboard-keys.ts';
 import { initialDashboardState, type DashboardState } from '../../tui/state/dashboard-state.ts';
 import { filterLookupFailed, filterResolved } from '../../tui/state/filter-prompt.ts';
 import { applyFilterValue, defaultFilters, describeFilters, parseDay, shortFilters, toInboxQuery, type InboxFilters } from '../../tui/state/inbox-filters.ts';
@@ -13,44 +11,12 @@ import { clickRow, wheel } from '../../tui/state/mouse.ts';
 import { propertiesLoaded, propertySwitched } from '../../tui/state/property-switcher.ts';
 import { foldQuoted, splitQuoted } from '../../tui/state/quoted-text.ts';
 import { describeQueues, statsLoaded, type QueueStats } from '../../tui/state/queues-state.ts';
+import { inboxItem, press } from './state-fixtures.ts';
 
 // The rest of the inbox filters, the property switcher, folded quotes, the mouse and the
 // Queues tab's status bar, as pure logic.
 
-function item(ref: string, over: Partial<InboxItem> = {}): InboxItem {
-  const at = new Date('2026-01-01T00:00:00Z');
-  return {
-    ref,
-    kind: ref.startsWith('C') ? 'conversation' : 'ticket',
-    id: ref.slice(1),
-    channel: ref.startsWith('C') ? 'chat' : null,
-    ticketNumber: ref.startsWith('T') ? Number(ref.slice(1)) : null,
-    status: 'open',
-    missed: false,
-    priority: 1,
-    title: `item ${ref}`,
-    agent: null,
-    department: null,
-    tags: [],
-    contact: { id: '1', email: 'ann@example.com', name: 'Ann' },
-    createdAt: at,
-    updatedAt: at,
-    statusChangedAt: at,
-    lastMessageAt: null,
-    trashedAt: null,
-    ...over,
-  };
-}
-
-function press(state: DashboardState, ...keys: string[]) {
-  const effects = [];
-  for (const key of keys) {
-    const result = handleKey(state, key);
-    state = result.state;
-    effects.push(...result.effects);
-  }
-  return { state, effects };
-}
+const item = inboxItem;
 
 function loaded(refs: string[]): DashboardState {
   const s = initialDashboardState();

@@ -1,48 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { InboxItem } from '../../core/inbox/inbox-item.ts';
-import { handleKey } from '../../tui/state/dashboard-keys.ts';
 import { initialDashboardState, type DashboardState } from '../../tui/state/dashboard-state.ts';
 import { pageLoaded } from '../../tui/state/inbox-state.ts';
 import { actionDone, actionFailed, replyFailed, replySent } from '../../tui/state/item-keys.ts';
 import { trashLoaded } from '../../tui/state/trash-state.ts';
 import { helpLines } from '../../tui/screens/help-text.ts';
+import { inboxItem, press } from './state-fixtures.ts';
 
 // Item actions, dialogs, the trash tab and the contact history, as pure key handling.
 
-function item(ref: string, over: Partial<InboxItem> = {}): InboxItem {
-  const at = new Date('2026-01-01T00:00:00Z');
-  return {
-    ref,
-    kind: ref.startsWith('C') ? 'conversation' : 'ticket',
-    id: ref.slice(1),
-    channel: ref.startsWith('C') ? 'chat' : null,
-    ticketNumber: ref.startsWith('T') ? Number(ref.slice(1)) : null,
-    status: 'open',
-    missed: false,
-    priority: 1,
-    title: `item ${ref}`,
-    agent: null,
-    department: null,
-    tags: [],
-    contact: { id: '1', email: 'ann@example.com', name: 'Ann' },
-    createdAt: at,
-    updatedAt: at,
-    statusChangedAt: at,
-    lastMessageAt: null,
-    trashedAt: null,
-    ...over,
-  };
-}
-
-function press(state: DashboardState, ...keys: string[]) {
-  const effects = [];
-  for (const key of keys) {
-    const result = handleKey(state, key);
-    state = result.state;
-    effects.push(...result.effects);
-  }
-  return { state, effects };
-}
+const item = inboxItem;
 
 function loaded(items: InboxItem[]): DashboardState {
   const s = initialDashboardState();

@@ -9,7 +9,7 @@ import { openFilterPrompt } from './filter-prompt.ts';
 import { openPropertySwitcher } from './property-switcher.ts';
 import { queuesKey } from './queue-keys.ts';
 import { reloadTrash } from './trash-state.ts';
-import { listMove } from './list-navigation.ts';
+import { listMove, scrollStep } from './list-navigation.ts';
 
 // Keys arrive as strings: a printable character as itself ('j', 'O', '/', ' '), anything else
 // by blessed's full name ('enter', 'escape', 'tab', 'up', 'pagedown', 'backspace', 'C-c').
@@ -156,18 +156,9 @@ function detailKey(s: InboxState, key: string): InboxResult {
   const detail = s.detail;
   if (!detail) return same({ ...s, mode: 'list' });
   const scroll = (by: number) => same({ ...s, detail: { ...detail, scroll: Math.max(0, detail.scroll + by) } });
+  const step = scrollStep(key);
+  if (step !== null) return scroll(step);
   switch (key) {
-    case 'j':
-    case 'down':
-      return scroll(1);
-    case 'k':
-    case 'up':
-      return scroll(-1);
-    case 'pagedown':
-    case ' ':
-      return scroll(10);
-    case 'pageup':
-      return scroll(-10);
     case 'z':
       return same({ ...s, detail: { ...detail, showQuoted: !detail.showQuoted } });
     case 'escape':

@@ -19,3 +19,21 @@ export function listMove(key: string, selected: number, last: number): number | 
   }
   return null;
 }
+
+/** The lines a scrolling key moves a text view by (j/k and arrows one, page keys and space ten), or null. */
+export function scrollStep(key: string): number | null {
+  switch (key) {
+    case 'j':
+    case 'down':
+      return 1;
+    case 'k':
+    case 'up':
+      return -1;
+    case 'pagedown':
+    case ' ':
+      return 10;
+    case 'pageup':
+      return -10;
+  }
+  return null;
+}

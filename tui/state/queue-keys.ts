@@ -3,7 +3,7 @@ import type { DashboardState, KeyResult } from './dashboard-state.ts';
 import { cycle } from './inbox-filters.ts';
 import { confirmQueueAction, type QueueAction } from './queue-action.ts';
 import { listStates, reloadJobs, selectedQueue, targetQueue, type QueuesState } from './queues-state.ts';
-import { listMove } from './list-navigation.ts';
+import { listMove, scrollStep } from './list-navigation.ts';
 
 const none = (state: DashboardState): KeyResult => ({ state, effects: [] });
 
@@ -117,18 +117,9 @@ function jobKey(state: DashboardState, key: string): KeyResult {
   const acted = jobActionKey(state, key, detail.id, detail.data?.state ?? q.jobState);
   if (acted) return acted;
   const scroll = (by: number) => none(withQueues(state, { ...q, detail: { ...detail, scroll: Math.max(0, detail.scroll + by) } }));
+  const step = scrollStep(key);
+  if (step !== null) return scroll(step);
   switch (key) {
-    case 'j':
-    case 'down':
-      return scroll(1);
-    case 'k':
-    case 'up':
-      return scroll(-1);
-    case 'pagedown':
-    case ' ':
-      return scroll(10);
-    case 'pageup':
-      return scroll(-10);
     case 'escape':
     case 'left':
     case 'backspace':
