@@ -35,6 +35,9 @@ export interface Config {
     lockDurationMs: number;
     /** Fault injection for the crash tests: the process kills itself (SIGKILL) right after this job's work is committed. */
     killAfterJob: string | null;
+    /** Where a worker-only process serves /metrics, /healthz and /readyz (0 picks a free port). */
+    metricsHost: string;
+    metricsPort: number;
   };
   /** Cron pattern of the trash purge. */
   purgeCron: string;
@@ -84,6 +87,8 @@ export function parseConfig(env: Env): Config {
       concurrency: intVariable(env, 'WORKER_CONCURRENCY', 8, 1, 1000),
       lockDurationMs: intVariable(env, 'WORKER_LOCK_DURATION_MS', 30_000, 1000, 600_000),
       killAfterJob: nonEmpty(env, 'SWITCHBOARD_FAULT_KILL_AFTER'),
+      metricsHost: nonEmpty(env, 'METRICS_HOST') ?? '127.0.0.1',
+      metricsPort: intVariable(env, 'METRICS_PORT', 9464, 0, 65535),
     },
     reconcileEveryMs: intVariable(env, 'RECONCILE_EVERY_MS', 60_000, 1000, 3_600_000),
     mail: {
