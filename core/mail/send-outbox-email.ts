@@ -22,20 +22,47 @@ function isPermanentSmtpError(error: unknown): { reason: string } | null {
   return null;
 }
 
+/** How long, after the SMTP server accepted a message, marking it sent keeps being retried (Postgres restarting). */
+const markSentPatienceMs = 120_000;
+
 /**
- * Sends one queued outbox email and marks it sent. A row that is no longer queued (sent,
- * failed, suppressed, bounced) is left alone, so a redelivered job sends nothing. A permanent
- * SMTP refusal (5xx) marks the row failed with the server's reason; other failures (4xx,
- * connection, timeout) are recorded and thrown to be retried with backoff.
+ * Sends one queued outbox email and marks it sent, at most once. A row that is no longer
+ * queued (sent, failed, suppressed, bounced) is left alone, so a redelivered job sends
+ * nothing. A permanent SMTP refusal (5xx) marks the row failed with the server's reason;
+ * other failures (4xx, connection, timeout) are recorded and thrown to be retried with backoff.
+ *
+ * SMTP cannot take part in a transaction, so "sent" and "marked sent" can never be one step.
+ * The gap between them is where a crash sends an email twice, and it is made as small as it
+ * can be: the row is locked and already updated to 'sent' in an open transaction before the
+ * SMTP conversation starts, so the server's 250 is followed by nothing but the COMMIT (bytes
+ * already on their way when a kill -9 lands). The lock also keeps a second job for the same
+ * row waiting instead of sending in parallel. If the COMMIT itself fails (Postgres restarting),
+ * marking the row sent is retried until Postgres is back, rather than sending it again.
  */
 export async function sendOutboxEmail(db: Kysely<Database>, transportFor: TransportFor, outboxId: string): Promise<OutboxStatus> {
-  const row = await db.selectFrom('outbox_emails').selectAll().where('id', '=', outboxId).executeTakeFirst();
-  if (!row) throw new NotVisibleYetError(`outbox email ${outboxId} is not visible (yet)`);
-  if (row.status !== 'queued') return row.status;
-  const property = await db.selectFrom('properties').selectAll().where('id', '=', row.property_id).executeTakeFirstOrThrow();
+  const trx = await db.startTransaction().execute();
+  let sent = false;
   try {
+    const row = await trx.selectFrom('outbox_emails').selectAll().where('id', '=', outboxId).forUpdate().executeTakeFirst();
+    if (!row) throw new NotVisibleYetError(`outbox email ${outboxId} is not visible (yet)`);
+    if (row.status !== 'queued') {
+      await trx.rollback().execute();
+      return row.status;
+    }
+    const property = await trx.selectFrom('properties').selectAll().where('id', '=', row.property_id).executeTakeFirstOrThrow();
+    await trx
+      .updateTable('outbox_emails')
+      .set({ status: 'sent', sent_at: sql`now()`, attempts: sql`attempts + 1`, last_error: null })
+      .where('id', '=', outboxId)
+      .execute();
     await transportFor(property).sendMail(composeEmail(property, row));
+    sent = true;
+    await trx.commit().execute();
+    return 'sent';
   } catch (error) {
+    if (!trx.isCommitted && !trx.isRolledBack) await trx.rollback().execute().catch(() => {});
+    if (sent) return markSentAfterAll(db, outboxId, error);
+    if (error instanceof NotVisibleYetError) throw error;
     const permanent = isPermanentSmtpError(error);
     const reason = permanent?.reason ?? (error instanceof Error ? error.message : String(error));
     await db
@@ -47,11 +74,25 @@ export async function sendOutboxEmail(db: Kysely<Database>, transportFor: Transp
     if (permanent) throw new DeliveryRefusedError(`SMTP refused outbox email ${outboxId}: ${reason}`);
     throw error;
   }
-  await db
-    .updateTable('outbox_emails')
-    .set({ status: 'sent', sent_at: sql`now()`, attempts: sql`attempts + 1`, last_error: null })
-    .where('id', '=', outboxId)
-    .where('status', '=', 'queued')
-    .execute();
-  return 'sent';
+}
+
+/** The server took the message but the COMMIT did not land: keep trying to record it, never resend. */
+async function markSentAfterAll(db: Kysely<Database>, outboxId: string, cause: unknown): Promise<OutboxStatus> {
+  const deadline = Date.now() + markSentPatienceMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db
+        .updateTable('outbox_emails')
+        .set({ status: 'sent', sent_at: sql`now()`, attempts: sql`attempts + 1`, last_error: null })
+        .where('id', '=', outboxId)
+        .where('status', '=', 'queued')
+        .execute();
+      return 'sent';
+    } catch (error) {
+      if (Date.now() > deadline) {
+        throw new Error(`outbox email ${outboxId} was accepted by the SMTP server but could not be marked sent (${String(cause)}; last: ${String(error)})`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(250 * attempt, 2000)));
+    }
+  }
 }
