@@ -6,7 +6,12 @@ import type { JobQueue } from '../jobs/job-queue.ts';
  * start + delay, and the first inactivity check at start + timeout. Both re-check the chat
  * when they run, so scheduling them again is harmless.
  */
-export async function scheduleChatTimers(jobs: JobQueue, property: Property, conversation: Conversation, now: Date): Promise<void> {
+export async function scheduleChatTimers(
+  jobs: JobQueue,
+  property: Pick<Property, 'trigger_enabled' | 'trigger_delay_seconds' | 'inactivity_timeout_seconds'>,
+  conversation: Pick<Conversation, 'id' | 'created_at' | 'first_agent_reply_at' | 'trigger_fired_at'>,
+  now: Date,
+): Promise<void> {
   const data = { conversationId: conversation.id };
   const started = conversation.created_at.getTime();
   if (property.trigger_enabled && !conversation.first_agent_reply_at && !conversation.trigger_fired_at) {

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { scheduleChatTimers } from '../chats/chat-timers.ts';
 import type { JobQueue } from './job-queue.ts';
 
 /** What a reconcile pass queued again. */
@@ -8,6 +9,8 @@ export interface ReconcileResult {
   conversions: number;
   inboundEmails: number;
   outboxEmails: number;
+  /** Chats still going whose timers (recovery trigger, inactivity) were scheduled again. */
+  chatTimers: number;
 }
 
 const batch = 1000;
@@ -51,5 +54,23 @@ export async function reconcile(db: Kysely<Database>, jobs: JobQueue, options: {
   // only re-adds missing or finished jobs and retries failed ones).
   const outbox = await db.selectFrom('outbox_emails').select('id').where('status', '=', 'queued').where('created_at', '<', grace).orderBy('id').limit(batch).execute();
   for (const { id } of outbox) await jobs.requeue('send-email', { outboxId: id });
-  return { chatEvents: events.length, conversions: conversions.length, inboundEmails: inbound.length, outboxEmails: outbox.length };
+
+  // Chats still going: their timers are delayed jobs, which a Redis that lost its data lost
+  // too. Scheduling them again is harmless (same job ids; each timer re-checks the chat), and
+  // live chats are few, so all of them are covered without tracking which timers exist.
+  const open = await db
+    .selectFrom('conversations as c')
+    .innerJoin('properties as p', 'p.id', 'c.property_id')
+    .selectAll('c')
+    .select(['p.trigger_enabled', 'p.trigger_delay_seconds', 'p.inactivity_timeout_seconds'])
+    .where('c.kind', '=', 'chat')
+    .where('c.ended_at', 'is', null)
+    .where('c.trashed_at', 'is', null)
+    .where('c.created_at', '<', grace)
+    .orderBy('c.id')
+    .limit(batch)
+    .execute();
+  const now = new Date();
+  for (const c of open) await scheduleChatTimers(jobs, c, c, now);
+  return { chatEvents: events.length, conversions: conversions.length, inboundEmails: inbound.length, outboxEmails: outbox.length, chatTimers: open.length };
 }

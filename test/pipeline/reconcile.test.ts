@@ -30,7 +30,7 @@ it('queues stored events that have no job, and their conversions follow', async 
   await sql`UPDATE chat_events SET received_at = now() - interval '5 minutes'`.execute(p.t.db);
   await p.startWorker();
 
-  expect(await reconcile(p.t.db, p.jobs)).toEqual({ chatEvents: 3, conversions: 0, inboundEmails: 0, outboxEmails: 0 });
+  expect(await reconcile(p.t.db, p.jobs)).toEqual({ chatEvents: 3, conversions: 0, inboundEmails: 0, outboxEmails: 0, chatTimers: 0 });
   const ticket = await waitFor(() => p!.t.db.selectFrom('tickets').selectAll().executeTakeFirst(), 'the ticket');
   expect(ticket.subject).toBe('Missed chat from lost@example.com');
   // Nothing is left to do, and doing it again changes nothing.
@@ -56,4 +56,26 @@ it('converts a missed chat whose conversion job was wiped with Redis', async () 
   expect(await reconcile(p.t.db, p.jobs)).toMatchObject({ chatEvents: 0, conversions: 1, inboundEmails: 0 });
   await waitFor(() => p!.t.db.selectFrom('tickets').selectAll().executeTakeFirst(), 'the ticket');
   expect(await p.t.db.selectFrom('outbox_emails').select('id').execute()).toHaveLength(1);
+});
+
+it('fires the recovery trigger of a live chat whose timer was wiped with Redis', async () => {
+  p = await startPipeline({ trigger_delay_seconds: 2 });
+  await p.startWorker();
+  await p.post({
+    events: [
+      { id: eventId(), type: 'chat.started', property: 'shop', at: at(), chat: { id: 'live' }, visitor: { id: 'v' } },
+      { id: eventId(), type: 'chat.message', property: 'shop', at: at(), chat: { id: 'live' }, message: { id: 'm', sender: 'visitor', text: 'anyone?' } },
+    ],
+  });
+  await waitFor(async () => (await p!.t.db.selectFrom('chat_events').select('id').where('processed_at', 'is', null).execute()).length === 0 || undefined, 'the events processed');
+  // Redis loses its data: the delayed trigger job is gone.
+  await p.jobs.queue('chat-timers').obliterate({ force: true });
+  await sql`UPDATE conversations SET created_at = now() - interval '5 minutes'`.execute(p.t.db);
+  expect(await reconcile(p.t.db, p.jobs)).toMatchObject({ chatTimers: 1 });
+  const trigger = await waitFor(() => p!.t.db.selectFrom('messages').selectAll().where('sender', '=', 'trigger').executeTakeFirst(), 'the trigger message');
+  expect(trigger.body).toBeTruthy();
+  // Scheduled again later, the fired trigger stays single.
+  await reconcile(p.t.db, p.jobs);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  expect(await p.t.db.selectFrom('messages').select('id').where('sender', '=', 'trigger').execute()).toHaveLength(1);
 });
