@@ -11,7 +11,8 @@ export type RecoveryOutcome = 'fired' | 'answered' | 'already-fired' | 'ended' |
  * Posts the property's chat-recovery message into a chat nobody has answered, and has it
  * delivered to the chat side. Runs under the conversation's lock and re-checks everything
  * there, so it fires at most once per chat and never after an agent's message was stored,
- * whatever order the jobs and events race in.
+ * whatever order the jobs and events race in. Events of the chat that are stored but not yet
+ * applied (a backlog after an outage) may hold the agent's answer: the decision waits for them.
  */
 export async function fireRecoveryTrigger(db: Kysely<Database>, jobs: JobQueue, conversationId: string): Promise<RecoveryOutcome> {
   return db.transaction().execute(async (trx) => {
@@ -22,6 +23,19 @@ export async function fireRecoveryTrigger(db: Kysely<Database>, jobs: JobQueue, 
     if (conversation.first_agent_reply_at) return 'answered';
     if (conversation.ended_at || conversation.trashed_at) return 'ended';
     if (!property.trigger_enabled) return 'disabled';
+    if (conversation.external_id) {
+      const deadline = new Date(conversation.created_at.getTime() + property.trigger_delay_seconds * 1000);
+      const pending = await trx
+        .selectFrom('chat_events')
+        .select('id')
+        .where('property_id', '=', property.id)
+        .where('chat_id', '=', conversation.external_id)
+        .where('processed_at', 'is', null)
+        .where('error', 'is', null)
+        .where('occurred_at', '<=', deadline)
+        .executeTakeFirst();
+      if (pending) throw new NotVisibleYetError(`chat ${conversation.external_id} has events not yet applied: the trigger decides after them`);
+    }
     await trx.updateTable('conversations').set({ trigger_fired_at: sql`now()` }).where('id', '=', conversationId).execute();
     const message = await appendMessage(trx, {
       propertyId: property.id,
