@@ -69,6 +69,11 @@ export async function writeOutboxEmail(trx: Transaction<Database>, jobs: JobQueu
     .onConflict((oc) => oc.column('ticket_id').where('kind', '=', 'ticket_ack').doNothing())
     .returningAll()
     .executeTakeFirst();
-  if (row && row.status === 'queued') await jobs.add('send-email', { outboxId: row.id });
+  if (row && row.status === 'queued') {
+    await jobs.add('send-email', { outboxId: row.id }).catch(() => {
+      // The row is what matters: with Redis away, an agent's reply is still saved, and
+      // reconcile queues the sending of queued rows that have no job.
+    });
+  }
   return row ?? null;
 }
