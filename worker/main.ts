@@ -7,6 +7,11 @@ import { startSmtpIngress } from './ingress/smtp-ingress.ts';
 import { MailTransports } from './mail-transports.ts';
 import { startSmtpSink } from './smtp-sink.ts';
 import { createLogger } from './logger.ts';
+import { createMetrics } from './metrics/metrics.ts';
+import { registerQueueDepth } from './metrics/queue-depth.ts';
+import type { OpsEndpoints } from './ops-endpoints.ts';
+import { startOpsServer } from './ops-server.ts';
+import { checkReadiness } from './readiness.ts';
 import { createRedis } from './redis-connection.ts';
 import { assertNoEviction } from './redis-policy.ts';
 import { startWorkers } from './start-workers.ts';
@@ -25,18 +30,38 @@ export interface ProcessRoles {
 
 /**
  * The composition root of Switchboard's long-running processes: builds the database pool,
- * the Redis connections, the job queue and the logger once, starts the ingress and/or the
- * workers on them, and shuts down gracefully on SIGTERM/SIGINT (the ingress stops accepting,
- * active jobs finish, then connections close). Resolves when the process has shut down.
+ * the Redis connections, the job queue, the logger and the metrics once, starts the ingress
+ * and/or the workers on them, and shuts down gracefully on SIGTERM/SIGINT (the ingress stops
+ * accepting, active jobs finish, then connections close). GET /metrics, /healthz and /readyz
+ * are served on the ingress's port, or by a worker-only process on METRICS_HOST:METRICS_PORT.
+ * Resolves when the process has shut down.
  */
 export async function runProcesses(config: Config, urls: { databaseUrl: string; redisUrl: string }, roles: ProcessRoles): Promise<void> {
   const logger = createLogger(config.logLevel, roles.worker && roles.ingress ? 'switchboard' : roles.worker ? 'worker' : 'ingress', roles.logFile);
   const db = connectDatabase(urls.databaseUrl, { max: 20 });
   const producer = createRedis(urls.redisUrl, 'producer');
   const jobs = new BullJobQueue(producer, config.queuePrefix);
+  const metrics = createMetrics();
+  registerQueueDepth(metrics.registry, (name) => jobs.queue(name));
+  const ops: OpsEndpoints = { registry: metrics.registry, readiness: () => checkReadiness({ db, redis: producer }) };
   const stops: (() => Promise<void>)[] = [];
   try {
     await assertNoEviction(producer, logger);
+    if (!roles.ingress) {
+      const { metricsHost: host, metricsPort: port } = config.worker;
+      const server = await startOpsServer({ host, port, ops, logger }).catch((error: unknown) => {
+        // Several workers on one host is a documented way to scale: the second one on the
+        // default port still works its queues, only unobserved, and says so loudly.
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+        logger.error({ port, host }, `METRICS_PORT ${port} is in use (another worker on this host?): this worker serves no /metrics, /healthz or /readyz; give each process its own METRICS_PORT, or 0 for a free one`);
+        return null;
+      });
+      if (server) {
+        // Probes keep answering while the workers drain: it closes after them.
+        stops.push(() => server.close());
+        logger.info({ port: server.port, host }, `metrics, healthz and readyz on http://${host}:${server.port}`);
+      }
+    }
     if (roles.worker) {
       let smtpUrl = config.mail.smtpUrl;
       if (!smtpUrl) {
@@ -66,15 +91,16 @@ export async function runProcesses(config: Config, urls: { databaseUrl: string; 
         purgeCron: config.purgeCron,
         reconcileEveryMs: config.reconcileEveryMs,
         killAfterJob: config.worker.killAfterJob,
+        metrics,
       });
       // Workers stop first (their active jobs may still send mail), then the transports and sink.
       stops.unshift(() => workers.close());
     }
     if (roles.ingress) {
-      const ingress = await startHttpIngress({ db, jobs, logger, ...config.ingress });
+      const ingress = await startHttpIngress({ db, jobs, logger, metrics, ops, ...config.ingress });
       logger.info({ port: ingress.port, host: config.ingress.host }, `ingress listening on http://${config.ingress.host}:${ingress.port}`);
       stops.unshift(() => ingress.close());
-      const smtp = await startSmtpIngress({ db, jobs, logger, host: config.mail.ingressHost, port: config.mail.ingressPort, maxMessageBytes: config.mail.maxMessageBytes });
+      const smtp = await startSmtpIngress({ db, jobs, logger, metrics, host: config.mail.ingressHost, port: config.mail.ingressPort, maxMessageBytes: config.mail.maxMessageBytes });
       logger.info({ port: smtp.port }, `SMTP ingress listening on ${config.mail.ingressHost}:${smtp.port}`);
       stops.unshift(() => smtp.close());
     }

@@ -6,6 +6,7 @@ import { jobOptions, type BullJobQueue } from './bullmq-job-queue.ts';
 import type { ImapPollOptions } from './ingress/imap-poll.ts';
 import { syncImapSchedules } from './ingress/imap-schedules.ts';
 import type { Logger } from './logger.ts';
+import type { SwitchboardMetrics } from './metrics/metrics.ts';
 import type { ProcessorDeps } from './processors/job-processors.ts';
 import { createRedis } from './redis-connection.ts';
 import { runJob } from './run-job.ts';
@@ -27,6 +28,8 @@ export interface WorkerDeps {
   killAfterJob?: string | null;
   /** IMAP polling: how often each property's mailbox is polled (default 30 s) and the poll's limits. */
   imap?: ImapPollOptions & { pollEveryMs?: number };
+  /** The process's metrics; jobs are not counted without them. */
+  metrics?: SwitchboardMetrics;
 }
 
 /** Running workers; `close` stops taking jobs and waits for the active ones to finish. */
@@ -71,7 +74,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   const processorDeps: ProcessorDeps = { db: deps.db, jobs: deps.jobs, transportFor: deps.mail.transportFor, inboundLimits: deps.mail.inboundLimits, imap: deps.imap };
   const workers = queues.map(
     (name, i) =>
-      new Worker(name, (job) => runJob(job, processorDeps, { logger: deps.logger, killAfterJob: deps.killAfterJob ?? null }), {
+      new Worker(name, (job) => runJob(job, processorDeps, { logger: deps.logger, killAfterJob: deps.killAfterJob ?? null, metrics: deps.metrics }), {
         connection: connections[i]!,
         prefix: deps.prefix,
         concurrency: deps.concurrency,

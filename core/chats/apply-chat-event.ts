@@ -8,7 +8,7 @@ import type { JobQueue } from '../jobs/job-queue.ts';
 import { appendMessage } from '../messages/append-message.ts';
 import type { ChatEvent } from './chat-event.ts';
 import { scheduleChatTimers } from './chat-timers.ts';
-import { endChat } from './end-chat.ts';
+import { endChat, triggerPending } from './end-chat.ts';
 import { findOrCreateChatAgent } from './chat-agent.ts';
 import { emailInText } from './visitor-email.ts';
 
@@ -22,12 +22,20 @@ export interface ApplyContext {
   now: Date;
 }
 
+/** What applying an event did that the worker counts. */
+export interface AppliedEvent {
+  /** The event (an agent's first answer, or the end of the chat) made a due recovery trigger pointless. */
+  triggerCancelled: boolean;
+}
+
+const nothingCancelled: AppliedEvent = { triggerCancelled: false };
+
 /**
  * Applies one chat event to the inbox, inside the caller's transaction (which also marks the
  * event processed). Events of a chat may arrive in any order: a message or an end before the
  * start still finds (or makes) its conversation.
  */
-export async function applyChatEvent(ctx: ApplyContext, event: ChatEvent): Promise<void> {
+export async function applyChatEvent(ctx: ApplyContext, event: ChatEvent): Promise<AppliedEvent> {
   switch (event.type) {
     case 'chat.started': {
       const conversation = await chatConversation(ctx, event.chat.id, event.at);
@@ -49,7 +57,7 @@ export async function applyChatEvent(ctx: ApplyContext, event: ChatEvent): Promi
         })
         .where('id', '=', conversation.id)
         .execute();
-      return;
+      return nothingCancelled;
     }
     case 'chat.message': {
       const conversation = await chatConversation(ctx, event.chat.id, event.at);
@@ -66,6 +74,7 @@ export async function applyChatEvent(ctx: ApplyContext, event: ChatEvent): Promi
         createdAt: event.at,
       });
       if (message.sender === 'agent') {
+        const triggerCancelled = triggerPending(ctx.property, conversation);
         await ctx.trx
           .updateTable('conversations')
           .set({ first_agent_reply_at: sql`coalesce(first_agent_reply_at, ${event.at}::timestamptz)`, agent_id: sql`coalesce(agent_id, ${agent?.id ?? null}::bigint)` })
@@ -73,22 +82,22 @@ export async function applyChatEvent(ctx: ApplyContext, event: ChatEvent): Promi
           .execute();
         // The trigger is pointless now; if it is already running, it re-checks and stands down.
         await ctx.jobs.remove('recovery', { conversationId: conversation.id });
+        return { triggerCancelled };
       } else if (message.sender === 'visitor' && !conversation.visitor_email) {
         const email = emailInText(message.text);
         if (email) await setVisitorEmail(ctx, conversation, email);
       }
-      return;
+      return nothingCancelled;
     }
     case 'chat.assigned': {
       const conversation = await chatConversation(ctx, event.chat.id, event.at);
       const agent = await findOrCreateChatAgent(ctx.trx, ctx.property.id, event.agent);
       await ctx.trx.updateTable('conversations').set({ agent_id: agent.id, updated_at: sql`now()` }).where('id', '=', conversation.id).execute();
-      return;
+      return nothingCancelled;
     }
     case 'chat.ended': {
       const conversation = await chatConversation(ctx, event.chat.id, event.at);
-      await endChat(ctx.trx, ctx.jobs, ctx.property, conversation, event.at);
-      return;
+      return { triggerCancelled: await endChat(ctx.trx, ctx.jobs, ctx.property, conversation, event.at) };
     }
     case 'offline.submitted': {
       const email = event.visitor.email.toLowerCase();
@@ -113,7 +122,7 @@ export async function applyChatEvent(ctx: ApplyContext, event: ChatEvent): Promi
       });
       await ctx.trx.updateTable('conversations').set({ ended_at: event.at }).where('id', '=', conversation.id).execute();
       if (ctx.property.auto_convert) await ctx.jobs.add('convert', { conversationId: conversation.id });
-      return;
+      return nothingCancelled;
     }
   }
 }

@@ -6,6 +6,8 @@ import type { JobQueue } from '../jobs/job-queue.ts';
  * Ends a chat (the visitor left, an agent closed it, or it went silent). Idempotent: a chat
  * ends once. With no agent message it is missed: it stays open, and becomes a ticket when the
  * visitor left an email and the property converts automatically. An answered chat is closed.
+ * Resolves true when this cancelled a recovery trigger that was still due (nobody answered,
+ * nothing fired), so the worker can count cancellations without knowing chat rules.
  */
 export async function endChat(
   trx: Transaction<Database>,
@@ -13,8 +15,8 @@ export async function endChat(
   property: Property,
   conversation: Conversation,
   at: Date,
-): Promise<void> {
-  if (conversation.ended_at) return;
+): Promise<boolean> {
+  if (conversation.ended_at) return false;
   const answered = conversation.first_agent_reply_at !== null;
   await trx
     .updateTable('conversations')
@@ -28,4 +30,11 @@ export async function endChat(
   const data = { conversationId: conversation.id };
   await jobs.remove('recovery', data);
   if (!answered && conversation.visitor_email && property.auto_convert) await jobs.add('convert', data);
+  // An answered chat's trigger was cancelled by the answer, and counted then.
+  return !answered && triggerPending(property, conversation);
+}
+
+/** True while a chat's recovery trigger may still fire: on, not fired, unanswered, not ended. */
+export function triggerPending(property: Pick<Property, 'trigger_enabled'>, conversation: Pick<Conversation, 'trigger_fired_at' | 'first_agent_reply_at' | 'ended_at' | 'trashed_at'>): boolean {
+  return property.trigger_enabled && !conversation.trigger_fired_at && !conversation.first_agent_reply_at && !conversation.ended_at && !conversation.trashed_at;
 }

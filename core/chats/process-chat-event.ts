@@ -12,10 +12,10 @@ import { lockChat } from './chat-lock.ts';
  * on events of one chat serialise on the chat's lock; whoever comes second finds its event
  * done. A crash before commit leaves everything to the retry: effects happen once.
  */
-export async function processChatEvent(db: Kysely<Database>, jobs: JobQueue, eventRowId: string, now = new Date()): Promise<{ applied: number }> {
+export async function processChatEvent(db: Kysely<Database>, jobs: JobQueue, eventRowId: string, now = new Date()): Promise<{ applied: number; triggersCancelled: number }> {
   const head = await db.selectFrom('chat_events').select(['property_id', 'chat_id', 'processed_at']).where('id', '=', eventRowId).executeTakeFirst();
   if (!head) throw new NotFoundError(`no stored chat event ${eventRowId}`);
-  if (head.processed_at) return { applied: 0 };
+  if (head.processed_at) return { applied: 0, triggersCancelled: 0 };
   return db.transaction().execute(async (trx) => {
     await lockChat(trx, head.property_id, head.chat_id ?? `event/${eventRowId}`);
     let pending = trx
@@ -27,21 +27,22 @@ export async function processChatEvent(db: Kysely<Database>, jobs: JobQueue, eve
       .orderBy('id');
     pending = head.chat_id === null ? pending.where('id', '=', eventRowId) : pending.where('chat_id', '=', head.chat_id);
     const rows = await pending.forUpdate().execute();
-    if (rows.length === 0) return { applied: 0 };
+    if (rows.length === 0) return { applied: 0, triggersCancelled: 0 };
     const property = await trx.selectFrom('properties').selectAll().where('id', '=', head.property_id).executeTakeFirstOrThrow();
+    let triggersCancelled = 0;
     for (const row of rows) {
       // The payload passed this schema at the ingress; parsing again restores its types (dates).
       const event = chatEventSchema.parse(row.payload);
       // A sender's clock may run ahead (the signature window allows minutes): nothing we store
       // happens in the future, or a later action's now() would precede the item's creation.
       if (event.at > now) event.at = now;
-      await applyChatEvent({ trx, property, jobs, now }, event);
+      if ((await applyChatEvent({ trx, property, jobs, now }, event)).triggerCancelled) triggersCancelled++;
     }
     await trx
       .updateTable('chat_events')
       .set({ processed_at: sql`now()` })
       .where('id', 'in', rows.map((r) => r.id))
       .execute();
-    return { applied: rows.length };
+    return { applied: rows.length, triggersCancelled };
   });
 }

@@ -21,6 +21,8 @@ export interface InboundLimits {
 /** What became of an inbound email. */
 export interface IngestOutcome {
   status: InboundEmail['status'];
+  /** False when an earlier run had filed it already: this one changed nothing. */
+  filed: boolean;
   ticket: number | null;
   note: string | null;
 }
@@ -40,7 +42,7 @@ export interface IngestOutcome {
 export async function ingestInboundEmail(db: Kysely<Database>, jobs: JobQueue, inboundEmailId: string, limits: InboundLimits): Promise<IngestOutcome> {
   const row = await db.selectFrom('inbound_emails').selectAll().where('id', '=', inboundEmailId).executeTakeFirst();
   if (!row) throw new NotVisibleYetError(`inbound email ${inboundEmailId} is not visible (yet)`);
-  if (row.processed_at) return { status: row.status, ticket: null, note: row.reason };
+  if (row.processed_at) return { status: row.status, filed: false, ticket: null, note: row.reason };
   let mail: ParsedEmail | null = null;
   let parseFailure: string | null = null;
   try {
@@ -55,7 +57,7 @@ export async function ingestInboundEmail(db: Kysely<Database>, jobs: JobQueue, i
     // (reconcile), so this commit need not wait for the disk.
     await sql`SET LOCAL synchronous_commit = off`.execute(trx);
     const locked = await trx.selectFrom('inbound_emails').select(['processed_at', 'status', 'reason']).where('id', '=', row.id).forUpdate().executeTakeFirstOrThrow();
-    if (locked.processed_at) return { status: locked.status, ticket: null, note: locked.reason };
+    if (locked.processed_at) return { status: locked.status, filed: false, ticket: null, note: locked.reason };
     const property = await trx.selectFrom('properties').selectAll().where('id', '=', row.property_id).executeTakeFirstOrThrow();
     if (bounce.bounced) return fileBounce(trx, property, row, bounce);
     if (!mail) return quarantine(trx, row.id, `unparseable: ${parseFailure}`);
@@ -66,7 +68,7 @@ export async function ingestInboundEmail(db: Kysely<Database>, jobs: JobQueue, i
 
 async function quarantine(trx: Transaction<Database>, id: string, reason: string): Promise<IngestOutcome> {
   await trx.updateTable('inbound_emails').set({ status: 'quarantined', reason, processed_at: sql`now()` }).where('id', '=', id).execute();
-  return { status: 'quarantined', ticket: null, note: reason };
+  return { status: 'quarantined', filed: true, ticket: null, note: reason };
 }
 
 async function fileBounce(trx: Transaction<Database>, property: Property, row: InboundEmail, bounce: ReturnType<typeof detectBounce>): Promise<IngestOutcome> {
@@ -94,7 +96,7 @@ async function fileBounce(trx: Transaction<Database>, property: Property, row: I
     .where('id', '=', row.id)
     .execute();
   const number = ticketId ? (await trx.selectFrom('tickets').select('number').where('id', '=', ticketId).executeTakeFirst())?.number ?? null : null;
-  return { status: 'bounce', ticket: number, note: reason };
+  return { status: 'bounce', filed: true, ticket: number, note: reason };
 }
 
 async function fileMail(
@@ -153,5 +155,5 @@ async function fileMail(
     .set({ status: 'threaded', ticket_id: ticket.id, automatic: verdict.automatic, reason: note, from_address: from.address, subject: mail.subject, processed_at: sql`now()` })
     .where('id', '=', row.id)
     .execute();
-  return { status: 'threaded', ticket: ticket.number, note };
+  return { status: 'threaded', filed: true, ticket: ticket.number, note };
 }

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { SendMailOptions } from 'nodemailer';
-import type { Database, OutboxStatus, Property } from '../db/schema.ts';
+import type { Database, OutboxEmailsTable, OutboxStatus, Property } from '../db/schema.ts';
 import { DeliveryRefusedError, NotVisibleYetError } from '../errors.ts';
 import { composeEmail } from './compose-email.ts';
 
@@ -22,6 +22,23 @@ function isPermanentSmtpError(error: unknown): { reason: string } | null {
   return null;
 }
 
+/** What became of an outbox email: `sent` is true only when this call sent it. */
+export interface SendOutcome {
+  status: OutboxStatus;
+  kind: OutboxEmailsTable['kind'];
+  sent: boolean;
+}
+
+// The kind of the email each failed send was for, keyed by the error thrown, so that a caller
+// counting failures per kind needs neither another query nor an error type of ours wrapped
+// around the transport's (which would change what is retried and logged).
+const failedKinds = new WeakMap<object, OutboxEmailsTable['kind']>();
+
+/** The kind of email a send that threw `error` was attempting, if the error came from one. */
+export function failedSendKind(error: unknown): OutboxEmailsTable['kind'] | undefined {
+  return typeof error === 'object' && error !== null ? failedKinds.get(error) : undefined;
+}
+
 /** How long, after the SMTP server accepted a message, marking it sent keeps being retried (Postgres restarting). */
 const markSentPatienceMs = 120_000;
 
@@ -39,15 +56,17 @@ const markSentPatienceMs = 120_000;
  * row waiting instead of sending in parallel. If the COMMIT itself fails (Postgres restarting),
  * marking the row sent is retried until Postgres is back, rather than sending it again.
  */
-export async function sendOutboxEmail(db: Kysely<Database>, transportFor: TransportFor, outboxId: string): Promise<OutboxStatus> {
+export async function sendOutboxEmail(db: Kysely<Database>, transportFor: TransportFor, outboxId: string): Promise<SendOutcome> {
   const trx = await db.startTransaction().execute();
   let sent = false;
+  let kind: OutboxEmailsTable['kind'] | undefined;
   try {
     const row = await trx.selectFrom('outbox_emails').selectAll().where('id', '=', outboxId).forUpdate().executeTakeFirst();
     if (!row) throw new NotVisibleYetError(`outbox email ${outboxId} is not visible (yet)`);
+    kind = row.kind;
     if (row.status !== 'queued') {
       await trx.rollback().execute();
-      return row.status;
+      return { status: row.status, kind, sent: false };
     }
     const property = await trx.selectFrom('properties').selectAll().where('id', '=', row.property_id).executeTakeFirstOrThrow();
     await trx
@@ -58,10 +77,10 @@ export async function sendOutboxEmail(db: Kysely<Database>, transportFor: Transp
     await transportFor(property).sendMail(composeEmail(property, row));
     sent = true;
     await trx.commit().execute();
-    return 'sent';
+    return { status: 'sent', kind, sent: true };
   } catch (error) {
     if (!trx.isCommitted && !trx.isRolledBack) await trx.rollback().execute().catch(() => {});
-    if (sent) return markSentAfterAll(db, outboxId, error);
+    if (sent) return { status: await markSentAfterAll(db, outboxId, error), kind: kind!, sent: true };
     if (error instanceof NotVisibleYetError) throw error;
     const permanent = isPermanentSmtpError(error);
     const reason = permanent?.reason ?? (error instanceof Error ? error.message : String(error));
@@ -71,8 +90,9 @@ export async function sendOutboxEmail(db: Kysely<Database>, transportFor: Transp
       .where('id', '=', outboxId)
       .where('status', '=', 'queued')
       .execute();
-    if (permanent) throw new DeliveryRefusedError(`SMTP refused outbox email ${outboxId}: ${reason}`);
-    throw error;
+    const thrown = permanent ? new DeliveryRefusedError(`SMTP refused outbox email ${outboxId}: ${reason}`) : error;
+    if (kind && typeof thrown === 'object' && thrown !== null) failedKinds.set(thrown, kind);
+    throw thrown;
   }
 }
 

@@ -18,6 +18,8 @@ export interface AcceptedEvents {
  */
 export async function acceptEvents(ctx: IngressContext, property: Property, events: ChatEvent[], source: 'api' | 'tawk'): Promise<AcceptedEvents> {
   const stored = await storeChatEvents(ctx.db, property.id, events, source);
+  ctx.metrics?.chatEventsReceived.inc({ source, outcome: 'stored' }, stored.newRowIds.length);
+  ctx.metrics?.chatEventsReceived.inc({ source, outcome: 'duplicate' }, stored.duplicates);
   await enqueueWithin(ctx, property.id, stored.newRowIds);
   ctx.logger.debug({ propertyId: property.id, source, accepted: stored.newRowIds.length, duplicates: stored.duplicates }, 'chat events stored');
   return { accepted: stored.newRowIds.length, duplicates: stored.duplicates };

@@ -7,6 +7,7 @@ import { acceptEvents, type AcceptedEvents } from './accept-events.ts';
 import { headerValue } from './header-value.ts';
 import type { IngressContext } from './ingress-context.ts';
 import { lookupProperty } from './lookup-property.ts';
+import type { RequestFacts } from './match-route.ts';
 import { parseJsonBody } from './parse-json-body.ts';
 
 // POST /v1/events: one event or {"events": [...]}, signed with the property's secret.
@@ -39,9 +40,10 @@ function namesProperty(ref: string, property: Property): boolean {
 }
 
 /** Handles a signed POST /v1/events whose raw body has been read; resolves after storing. */
-export async function handleEvents(ctx: IngressContext, req: IncomingMessage, rawBody: Buffer): Promise<AcceptedEvents> {
+export async function handleEvents(ctx: IngressContext, req: IncomingMessage, rawBody: Buffer, facts: RequestFacts = {}): Promise<AcceptedEvents> {
   const body = parseJsonBody(rawBody);
   const property = await lookupProperty(ctx.db, firstPropertyRef(body));
+  facts.propertyId = property.id;
   verifySignature(headerValue(req, 'x-switchboard-signature'), rawBody, property.signing_secret, ctx.now());
   const events = parseChatEvents(body);
   // The signature vouches for one property only: an event naming another would be stored

@@ -4,11 +4,13 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../core/db/schema.ts';
 import type { JobQueue } from '../../core/jobs/job-queue.ts';
 import type { Logger } from '../logger.ts';
+import type { SwitchboardMetrics } from '../metrics/metrics.ts';
+import type { OpsEndpoints } from '../ops-endpoints.ts';
 import { toHttpError } from './http-error.ts';
 import type { IngressContext } from './ingress-context.ts';
-import { matchRoute, type Route } from './match-route.ts';
+import { matchRoute, type RequestFacts, type Route } from './match-route.ts';
 import { readBody } from './read-body.ts';
-import { sendError, sendJson } from './respond.ts';
+import { sendAnswer, sendError } from './respond.ts';
 
 /** What the HTTP ingress needs: built once by the composition root. */
 export interface HttpIngressOptions {
@@ -22,6 +24,10 @@ export interface HttpIngressOptions {
   now?: () => Date;
   /** How long a request waits for its jobs to be enqueued before answering 202 anyway. */
   enqueueTimeoutMs?: number;
+  /** The process's metrics: requests, chat events (none counted without). */
+  metrics?: SwitchboardMetrics;
+  /** Serves GET /metrics and /readyz from these (GET /healthz is always served). */
+  ops?: OpsEndpoints;
 }
 
 /** A running ingress. */
@@ -32,8 +38,9 @@ export interface HttpIngress {
 }
 
 /**
- * Starts the HTTP ingress (POST /v1/events, POST /v1/webhooks/tawk/:property) on plain
- * node:http: every answer is JSON, every success is a 202 given only after Postgres stored it.
+ * Starts the HTTP ingress (POST /v1/events, POST /v1/webhooks/tawk/:property, and GET
+ * /healthz, /readyz, /metrics) on plain node:http: a write's success is a 202 given only
+ * after Postgres stored it; every answer but the metrics text is JSON.
  */
 export async function startHttpIngress(options: HttpIngressOptions): Promise<HttpIngress> {
   const ctx: IngressContext = {
@@ -43,6 +50,8 @@ export async function startHttpIngress(options: HttpIngressOptions): Promise<Htt
     maxBodyBytes: options.maxBodyBytes,
     now: options.now ?? (() => new Date()),
     enqueueTimeoutMs: options.enqueueTimeoutMs ?? 2000,
+    metrics: options.metrics,
+    ops: options.ops,
   };
   let closing = false;
   // A request has its whole body well within this; a slow-drip client does not hold a socket forever.
@@ -73,18 +82,23 @@ export async function startHttpIngress(options: HttpIngressOptions): Promise<Htt
 async function handleRequest(ctx: IngressContext, req: IncomingMessage, res: ServerResponse, isClosing: () => boolean): Promise<void> {
   const started = performance.now();
   let route: Route | undefined;
+  const facts: RequestFacts = {};
+  const logFields = (status: number) => ({ method: req.method, path: req.url, route: route?.name, propertyId: facts.propertyId, status, ms: Math.round(performance.now() - started) });
   try {
-    route = matchRoute(req.method, req.url);
+    route = matchRoute(req.method, req.url, ctx.ops);
     const rawBody = await readBody(req, ctx.maxBodyBytes);
-    const result = await route.handle(ctx, req, rawBody);
-    sendJson(res, 202, result, isClosing() ? { Connection: 'close' } : {});
+    const answer = await route.handle(ctx, req, rawBody, facts);
+    sendAnswer(res, answer, isClosing() ? { Connection: 'close' } : {});
+    ctx.metrics?.httpRequests.inc({ route: route.name, status: String(answer.status) });
+    ctx.logger[route.ops ? 'debug' : 'info'](logFields(answer.status), 'request answered');
   } catch (error) {
     const answer = toHttpError(error);
     // A body left unread (404, 405, 413) must not be parsed as the next request on this
     // connection: Node discards the rest, and the connection ends after this answer.
     const close = isClosing() || !req.complete;
     sendError(res, answer, close ? { Connection: 'close' } : {});
-    const fields = { method: req.method, path: req.url, route: route?.name, status: answer.status, code: answer.code, ms: Math.round(performance.now() - started) };
+    ctx.metrics?.httpRequests.inc({ route: route?.name ?? 'unknown', status: String(answer.status) });
+    const fields = { ...logFields(answer.status), code: answer.code };
     if (answer.status >= 500) ctx.logger.error({ ...fields, err: error }, `request failed: ${answer.message}`);
     else ctx.logger.info(fields, `request refused: ${answer.message}`);
   }

@@ -1,29 +1,41 @@
 import type { IncomingMessage } from 'node:http';
+import { answerOps, jsonAnswer, opsPaths, type Answer, type OpsEndpoints } from '../ops-endpoints.ts';
 import { handleEvents } from './events-route.ts';
 import { HttpError } from './http-error.ts';
 import type { IngressContext } from './ingress-context.ts';
 import { handleTawkWebhook } from './tawk-webhook-route.ts';
 
-/** A matched endpoint: a name for logs and the handler that resolves to the 202 body. */
+/** What a route learned about a request that its log line should carry. */
+export interface RequestFacts {
+  propertyId?: string;
+}
+
+/** A matched endpoint: a name for logs and metrics, and the handler that makes the whole answer. */
 export interface Route {
   name: string;
-  handle(ctx: IngressContext, req: IncomingMessage, rawBody: Buffer): Promise<unknown>;
+  /** An operational endpoint (scraped and probed every few seconds): logged at debug level. */
+  ops?: boolean;
+  handle(ctx: IngressContext, req: IncomingMessage, rawBody: Buffer, facts: RequestFacts): Promise<Answer>;
 }
 
 const tawkPrefix = '/v1/webhooks/tawk/';
 
-function postOnly(method: string | undefined, route: Route): Route {
-  if (method !== 'POST') throw new HttpError(405, 'method_not_allowed', `${method ?? '?'} is not allowed here; use POST`, { Allow: 'POST' });
+function only(allowed: 'GET' | 'POST', method: string | undefined, route: Route): Route {
+  if (method !== allowed) throw new HttpError(405, 'method_not_allowed', `${method ?? '?'} is not allowed here; use ${allowed}`, { Allow: allowed });
   return route;
 }
 
+/** The 202 of the write endpoints: the body is what was stored. */
+const accepted = (result: unknown): Answer => jsonAnswer(202, result);
+
 /**
  * The endpoint of a request line, before its body is read: a 404 for an unknown path, a 405
- * (with Allow) for a known path and another method. The query string is ignored.
+ * (with Allow) for a known path and another method. The query string is ignored. /healthz is
+ * always served; /metrics and /readyz when the process gave the ingress its `ops`.
  */
-export function matchRoute(method: string | undefined, url: string | undefined): Route {
+export function matchRoute(method: string | undefined, url: string | undefined, ops?: OpsEndpoints): Route {
   const path = new URL(url ?? '/', 'http://ingress').pathname;
-  if (path === '/v1/events') return postOnly(method, { name: 'events', handle: handleEvents });
+  if (path === '/v1/events') return only('POST', method, { name: 'events', handle: async (ctx, req, rawBody, facts) => accepted(await handleEvents(ctx, req, rawBody, facts)) });
   if (path.startsWith(tawkPrefix) && path.length > tawkPrefix.length && !path.slice(tawkPrefix.length).includes('/')) {
     let ref: string;
     try {
@@ -31,7 +43,10 @@ export function matchRoute(method: string | undefined, url: string | undefined):
     } catch {
       throw new HttpError(404, 'not_found', `no endpoint ${path}`);
     }
-    return postOnly(method, { name: 'tawk-webhook', handle: (ctx, req, rawBody) => handleTawkWebhook(ctx, req, rawBody, ref) });
+    return only('POST', method, { name: 'tawk-webhook', handle: async (ctx, req, rawBody, facts) => accepted(await handleTawkWebhook(ctx, req, rawBody, ref, facts)) });
   }
+  const opsRoute = opsPaths[path as keyof typeof opsPaths];
+  if (opsRoute === 'healthz' && !ops) return only('GET', method, { name: opsRoute, ops: true, handle: async () => jsonAnswer(200, { status: 'ok' }) });
+  if (opsRoute && ops) return only('GET', method, { name: opsRoute, ops: true, handle: () => answerOps(opsRoute, ops) });
   throw new HttpError(404, 'not_found', `no endpoint ${path} (POST /v1/events, POST /v1/webhooks/tawk/<property>)`);
 }

@@ -1,5 +1,18 @@
 import type { ServerResponse } from 'node:http';
+import type { Answer } from '../ops-endpoints.ts';
 import type { HttpError } from './http-error.ts';
+
+/** Writes a complete answer a route made: status, content type and body in one go. */
+export function sendAnswer(res: ServerResponse, answer: Answer, headers: Record<string, string> = {}): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(answer.status, {
+    'Content-Type': answer.contentType,
+    'Content-Length': String(Buffer.byteLength(answer.body)),
+    'Cache-Control': 'no-store',
+    ...headers,
+  });
+  res.end(answer.body);
+}
 
 /** Writes a complete JSON answer: status, headers and body in one go. */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

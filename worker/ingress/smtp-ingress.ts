@@ -5,6 +5,7 @@ import type { Database } from '../../core/db/schema.ts';
 import type { JobQueue } from '../../core/jobs/job-queue.ts';
 import { storeInboundEmail } from '../../core/mail/store-inbound-email.ts';
 import type { Logger } from '../logger.ts';
+import type { SwitchboardMetrics } from '../metrics/metrics.ts';
 
 /** What the SMTP ingress needs. */
 export interface SmtpIngressOptions {
@@ -15,6 +16,8 @@ export interface SmtpIngressOptions {
   /** 0 picks a free port (tests). */
   port: number;
   maxMessageBytes: number;
+  /** Mail taken and refused is counted only when given. */
+  metrics?: SwitchboardMetrics;
 }
 
 /** An SMTP reply with a status code, as smtp-server expects errors. */
@@ -28,7 +31,8 @@ function smtpError(responseCode: number, message: string): Error {
  * only after its raw bytes are stored in Postgres (451, try again later, if it cannot be).
  */
 export async function startSmtpIngress(options: SmtpIngressOptions): Promise<{ port: number; close(): Promise<void> }> {
-  const { db, jobs, logger } = options;
+  const { db, jobs, logger, metrics } = options;
+  const refused = (reason: 'unknown_domain' | 'too_big' | 'lookup_failed' | 'storage_down') => metrics?.emailsRefused.inc({ reason });
   const propertiesOf = new WeakMap<SMTPServerSession, Set<string>>();
   const server = new SMTPServer({
     authOptional: true,
@@ -43,13 +47,17 @@ export async function startSmtpIngress(options: SmtpIngressOptions): Promise<{ p
         .where('inbound_domain', '=', domain)
         .executeTakeFirst()
         .then((property) => {
-          if (!property) return callback(smtpError(550, `5.1.2 no mailbox here for domain ${domain}`));
+          if (!property) {
+            refused('unknown_domain');
+            return callback(smtpError(550, `5.1.2 no mailbox here for domain ${domain}`));
+          }
           const ids = propertiesOf.get(session) ?? new Set<string>();
           ids.add(property.id);
           propertiesOf.set(session, ids);
           callback();
         }, (error: unknown) => {
           logger.warn({ err: error }, 'smtp: cannot look up the recipient domain');
+          refused('lookup_failed');
           callback(smtpError(451, '4.3.0 temporary failure, try again later'));
         });
     },
@@ -58,6 +66,7 @@ export async function startSmtpIngress(options: SmtpIngressOptions): Promise<{ p
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
+          refused('too_big');
           return callback(smtpError(552, `5.3.4 message exceeds the size limit of ${options.maxMessageBytes} bytes`));
         }
         const raw = Buffer.concat(chunks);
@@ -65,11 +74,13 @@ export async function startSmtpIngress(options: SmtpIngressOptions): Promise<{ p
         const envelope = { via: 'smtp' as const, from: session.envelope.mailFrom ? session.envelope.mailFrom.address : null, to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()) };
         Promise.all(properties.map((propertyId) => storeInboundEmail(db, jobs, raw, { ...envelope, propertyId }))).then(
           (stored) => {
+            for (const s of stored) metrics?.emailsReceived.inc({ via: 'smtp', outcome: s.duplicate ? 'duplicate' : 'stored' });
             logger.info({ properties, inbound: stored.map((s) => s.id), bytes: raw.length }, 'smtp: message stored');
             callback(null, `2.0.0 stored as ${stored.map((s) => s.id).join(',')}`);
           },
           (error: unknown) => {
             logger.error({ err: error }, 'smtp: cannot store the message');
+            refused('storage_down');
             callback(smtpError(451, '4.3.0 cannot store the message now, try again later'));
           },
         );

@@ -5,6 +5,7 @@ import { headerValue } from './header-value.ts';
 import { HttpError } from './http-error.ts';
 import type { IngressContext } from './ingress-context.ts';
 import { lookupProperty } from './lookup-property.ts';
+import type { RequestFacts } from './match-route.ts';
 import { parseJsonBody } from './parse-json-body.ts';
 import { parseTawkWebhook, tawkToChatEvents } from './tawk-mapping.ts';
 
@@ -15,8 +16,9 @@ import { parseTawkWebhook, tawkToChatEvents } from './tawk-mapping.ts';
 export type TawkWebhookResult = AcceptedEvents & { ignored?: string };
 
 /** Handles one webhook delivery whose raw body has been read; resolves after storing. */
-export async function handleTawkWebhook(ctx: IngressContext, req: IncomingMessage, rawBody: Buffer, propertyRef: string): Promise<TawkWebhookResult> {
+export async function handleTawkWebhook(ctx: IngressContext, req: IncomingMessage, rawBody: Buffer, propertyRef: string, facts: RequestFacts = {}): Promise<TawkWebhookResult> {
   const property = await lookupProperty(ctx.db, propertyRef);
+  facts.propertyId = property.id;
   if (!property.tawk_webhook_secret) {
     throw new HttpError(404, 'webhooks_disabled', `webhooks not enabled for this property (set its tawk-webhook-secret to turn them on)`);
   }
