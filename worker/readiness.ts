@@ -15,10 +15,18 @@ export interface Readiness {
   checks: { postgres: CheckResult; redis: CheckResult; migrations: CheckResult };
 }
 
+/** The Redis connection as readiness uses it (an ioredis client or cluster). */
+export interface PingableRedis {
+  status: string;
+  ping(): Promise<unknown>;
+  once(event: 'ready', listener: () => void): unknown;
+  off(event: 'ready', listener: () => void): unknown;
+}
+
 /** What readiness probes: the process's own pool and Redis connection. */
 export interface ReadinessDeps {
   db: Kysely<Database>;
-  redis: { ping(): Promise<unknown> };
+  redis: PingableRedis;
   /** Budget of each check (default 1 s): a probe must answer before the orchestrator's timeout. */
   timeoutMs?: number;
 }
@@ -33,6 +41,27 @@ async function check(run: () => Promise<void>, timeoutMs: number, what: string):
 }
 
 /**
+ * PINGs Redis, first waiting (within `ms`) for a connection that is still (re)connecting: a
+ * producer connection refuses commands until it is ready rather than queueing them, and a
+ * connection about to be ready is not a reason to leave the rotation.
+ */
+async function ping(redis: PingableRedis, ms: number): Promise<void> {
+  if (redis.status !== 'ready') {
+    let onReady: () => void = () => {};
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve, reject) => {
+      onReady = resolve;
+      redis.once('ready', onReady);
+      timer = setTimeout(() => reject(new Error(`Redis is not connected (${redis.status})`)), ms);
+    }).finally(() => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+    });
+  }
+  await redis.ping();
+}
+
+/**
  * Checks, at once and each within its budget, that Postgres answers a query, Redis answers
  * PING, and every migration this code knows has been applied (a process of newer code than
  * its schema would fail on its first query of a new column, so it is not ready).
@@ -41,7 +70,7 @@ export async function checkReadiness(deps: ReadinessDeps): Promise<Readiness> {
   const timeoutMs = deps.timeoutMs ?? 1000;
   const [postgres, redis, migrations] = await Promise.all([
     check(async () => void (await sql`select 1`.execute(deps.db)), timeoutMs, 'Postgres'),
-    check(async () => void (await deps.redis.ping()), timeoutMs, 'Redis'),
+    check(() => ping(deps.redis, timeoutMs), timeoutMs, 'Redis'),
     check(
       async () => {
         const pending = (await migrationStatus(deps.db)).filter((m) => !m.executedAt).map((m) => m.name);

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Socket } from 'node:net';
 import nodemailer from 'nodemailer';
-import { afterEach, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { afterEach, expect, inject, it } from 'vitest';
 import { signBody } from '../../core/chats/event-signature.ts';
 import type { Property, PropertyUpdate } from '../../core/db/schema.ts';
 import { queueNames } from '../../core/jobs/job-catalog.ts';
