@@ -1,5 +1,5 @@
 import blessed from 'blessed';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { Database } from '../core/db/schema.ts';
 import type { QueueName } from '../core/jobs/job-catalog.ts';
@@ -29,7 +29,7 @@ import { trashFailed, trashLoaded } from './state/trash-state.ts';
 export interface DashboardOptions {
   db: Kysely<Database>;
   /** A Redis connection for queue statistics (fail-fast: no offline queue). */
-  redis: Redis;
+  redis: Redis | Cluster;
   queuePrefix: string;
   property: { id: string; slug: string; name: string };
   /** The terminal; process.stdin/stdout by default, fake TTY streams in tests. */

@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { Database } from '../core/db/schema.ts';
 import type { JobQueue } from '../core/jobs/job-queue.ts';
@@ -28,12 +27,7 @@ export interface TuiOptions {
 export async function runTui(options: TuiOptions): Promise<void> {
   // Fail fast while Redis is away (no offline queue, one retry): the status bar shows it down
   // and the next refresh after it is back shows it up, as the client reconnects by itself.
-  const redis = new Redis(options.redisUrl, {
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-  });
-  redis.on('error', () => {});
+  const redis = createRedis(options.redisUrl, 'dashboard');
   // Importing worker/ here is the composition root's privilege: BullJobQueue is the BullMQ
   // side of core's JobQueue port, and a producer connection fails fast instead of hanging.
   const producer = options.jobs ? null : createRedis(options.redisUrl, 'producer');

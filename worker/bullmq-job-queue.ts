@@ -1,7 +1,8 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { assertClusterPrefix } from '../core/config/redis-hash-tag.ts';
 import { jobId, jobQueues, jobRetries, type JobName, type JobPayloads, type QueueName } from '../core/jobs/job-catalog.ts';
 import type { JobQueue } from '../core/jobs/job-queue.ts';
+import type { RedisConnection } from './redis-connection.ts';
 
 /** Bounded retention: enough history for the dashboard, never unbounded growth in Redis. */
 const retention = {
@@ -15,14 +16,20 @@ export function jobOptions(name: JobName): JobsOptions {
   return { attempts, backoff: { type: 'exponential', delay: backoffMs, jitter: 0.5 }, ...retention };
 }
 
-/** The catalog's queues on BullMQ: one Queue object per queue, sharing one connection. */
+/**
+ * The catalog's queues on BullMQ: one Queue object per queue, sharing one connection. On a
+ * Redis Cluster the prefix must carry a hash tag (core/config/redis-hash-tag.ts); the config
+ * checks it at start-up, and this refuses it for any other caller too.
+ */
 export class BullJobQueue implements JobQueue {
   private readonly queues = new Map<QueueName, Queue>();
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: RedisConnection,
     private readonly prefix: string,
-  ) {}
+  ) {
+    if (connection.isCluster) assertClusterPrefix(prefix);
+  }
 
   /** The BullMQ queue of a catalog queue name, created once. */
   queue(name: QueueName): Queue {

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
 import { ConfigError } from '../errors.ts';
+import { assertClusterPrefix } from './redis-hash-tag.ts';
+import { checkRedisUrl, isClusterUrl } from './redis-url.ts';
 
 /** The project's root folder: `.data/` and `.env` live here by default, wherever the command runs. */
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -13,14 +15,14 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 export interface Config {
   /** Postgres URL; null means the embedded default under `dataDir`. */
   databaseUrl: string | null;
-  /** Redis URL; null means the embedded default under `dataDir`. */
+  /** Redis URL (`redis-cluster://host:port,...` for a Redis Cluster, core/config/redis-url.ts); null means the embedded default under `dataDir`. */
   redisUrl: string | null;
   /** Where the embedded services keep their data and their state file. */
   dataDir: string;
   /** The property (slug or id) commands act on when none is given. */
   defaultProperty: string | null;
   logLevel: LogLevel;
-  /** Prefix of every BullMQ key in Redis. */
+  /** Prefix of every BullMQ key in Redis; on a cluster it holds a hash tag (`{switchboard}`). */
   queuePrefix: string;
   ingress: {
     host: string;
@@ -71,13 +73,14 @@ export function readEnvironment(env: Env = process.env, envFile = path.join(proj
 
 /** Parses the environment into a Config; a bad value throws a ConfigError naming the variable. */
 export function parseConfig(env: Env): Config {
+  const redisUrl = redisUrlVariable(env, 'REDIS_URL');
   return {
     databaseUrl: optionalUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
-    redisUrl: optionalUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    redisUrl,
     dataDir: path.resolve(projectRoot, nonEmpty(env, 'SWITCHBOARD_DATA_DIR') ?? '.data'),
     defaultProperty: nonEmpty(env, 'SWITCHBOARD_PROPERTY'),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
-    queuePrefix: pattern(env, 'SWITCHBOARD_QUEUE_PREFIX', /^[A-Za-z0-9_{}-]{1,64}$/, 'letters, digits, "_", "-" and {} (hash tags)', 'switchboard'),
+    queuePrefix: queuePrefix(env, redisUrl !== null && isClusterUrl(redisUrl)),
     ingress: {
       host: nonEmpty(env, 'INGRESS_HOST') ?? '127.0.0.1',
       port: intVariable(env, 'INGRESS_PORT', 8080, 0, 65535),
@@ -115,6 +118,24 @@ function pattern(env: Env, name: string, re: RegExp, what: string, fallback: str
   if (value === null) return fallback;
   if (!re.test(value)) throw new ConfigError(`${name} must be ${what}, got "${value}"`);
   return value;
+}
+
+function redisUrlVariable(env: Env, name: string): string | null {
+  const value = nonEmpty(env, name);
+  if (value !== null) checkRedisUrl(value, name);
+  return value;
+}
+
+/**
+ * SWITCHBOARD_QUEUE_PREFIX. On a Redis Cluster the default is `{switchboard}`, a hash tag (see
+ * core/config/redis-hash-tag.ts); a prefix the operator chose without one is refused, never
+ * rewritten, so that the keys in Redis are always the configured ones.
+ */
+function queuePrefix(env: Env, cluster: boolean): string {
+  const name = 'SWITCHBOARD_QUEUE_PREFIX';
+  const prefix = pattern(env, name, /^[A-Za-z0-9_{}-]{1,64}$/, 'letters, digits, "_", "-" and {} (hash tags)', cluster ? '{switchboard}' : 'switchboard');
+  if (cluster) assertClusterPrefix(prefix, `${name} (REDIS_URL is a Redis Cluster):`);
+  return prefix;
 }
 
 function optionalUrl(env: Env, name: string, protocols: string[]): string | null {

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Redis } from 'ioredis';
 import type { Property } from '../../core/db/schema.ts';
 import { seedDemo } from '../../core/demo/seed-demo.ts';
 import { closeItem } from '../../core/inbox/item-actions.ts';
 import { startDashboard, type Dashboard } from '../../tui/dashboard.ts';
 import { BullJobQueue } from '../../worker/bullmq-job-queue.ts';
-import { createRedis } from '../../worker/redis-connection.ts';
+import { createRedis, type RedisConnection } from '../../worker/redis-connection.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { fakeTerminal, screenShows, screenText, type FakeTerminal } from './fake-terminal.ts';
@@ -14,7 +13,7 @@ import { fakeTerminal, screenShows, screenText, type FakeTerminal } from './fake
 // against the demo inbox in a real Postgres and a job queue on a real Redis (own prefix).
 
 let t: TestDatabase;
-let redis: Redis;
+let redis: RedisConnection;
 let jobs: BullJobQueue;
 let property: Property;
 let prefix: string;

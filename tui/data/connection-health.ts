@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Database } from '../../core/db/schema.ts';
 import { withTimeout } from './with-timeout.ts';
 
@@ -13,7 +13,7 @@ export interface ConnectionHealth {
 }
 
 /** Probes both connections (`select 1`, `PING`) within `timeoutMs`; never throws. */
-export async function checkHealth(db: Kysely<Database>, redis: Redis, timeoutMs = 1500): Promise<ConnectionHealth> {
+export async function checkHealth(db: Kysely<Database>, redis: Redis | Cluster, timeoutMs = 1500): Promise<ConnectionHealth> {
   const probe = (work: () => Promise<unknown>, what: string): Promise<ConnectionState> =>
     withTimeout(Promise.resolve().then(work), timeoutMs, what).then(
       () => 'up' as const,

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { queueNames, type QueueName } from '../../core/jobs/job-catalog.ts';
 import { lastHourThroughput } from '../state/queue-throughput.ts';
 import { jobStates, type JobState, type QueueStats } from '../state/queues-state.ts';
@@ -21,7 +21,7 @@ export interface QueueStatsLoader {
  * The workers count (CLIENT LIST, which some hosted Redis refuse) and the metrics are
  * optional: their failure shows as '-', not as a failed table.
  */
-export function queueStatsLoader(connection: Redis, prefix: string, timeoutMs = 2000): QueueStatsLoader {
+export function queueStatsLoader(connection: Redis | Cluster, prefix: string, timeoutMs = 2000): QueueStatsLoader {
   const build = () =>
     new Map(
       queueNames.map((name) => {
