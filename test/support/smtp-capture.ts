@@ -31,6 +31,8 @@ export async function startSmtpCapture(port = 0): Promise<SmtpCapture> {
       });
     },
   });
+  // A client that dies mid-conversation (a killed worker) resets its socket: not our failure.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const actual = (server.server.address() as AddressInfo).port;
   return Object.assign(capture, {

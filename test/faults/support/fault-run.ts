@@ -1,0 +1,161 @@
+// One run of the mixed load against real Switchboard processes (one ingress, N workers) on
+// the fault suite's own Postgres and Redis, with a fault injected while the load runs; it
+// ends when everything promised is done (or a deadline passes) and returns the tally.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseConfig, readEnvironment } from '../../../core/config/config.ts';
+import { connectDatabase } from '../../../core/db/connect.ts';
+import { migrateToLatest } from '../../../core/db/migrate.ts';
+import { firstMessageId } from '../../../core/mail/inbound/message-ids.ts';
+import { createProperty, updateProperty } from '../../../core/properties/property-store.ts';
+import { pickFreePort } from '../../../services/loopback-port.ts';
+import { BullJobQueue } from '../../../worker/bullmq-job-queue.ts';
+import { createRedis } from '../../../worker/redis-connection.ts';
+import { startSmtpCapture, type SmtpCapture } from '../../support/smtp-capture.ts';
+import type { FaultServices } from './fault-services.ts';
+import { driveLoad, planLoad, type Acknowledged, type LoadSize } from './mixed-load.ts';
+import { spawnSwitchboard, type SwitchboardProcess } from './switchboard-process.ts';
+import { formatTally, takeTally, type Tally } from './tally.ts';
+
+/** What a fault can reach while the load runs. */
+export interface FaultContext {
+  services: FaultServices;
+  workers: () => SwitchboardProcess[];
+  /** SIGKILLs a worker (the oldest alive) and starts a new one in its place. */
+  killWorker(): Promise<void>;
+  stopSmtp(): Promise<void>;
+  startSmtp(): Promise<void>;
+  log(message: string): void;
+}
+
+export interface RunOptions {
+  name: string;
+  size: LoadSize;
+  workers: number;
+  /** The fault, started with the load; the run waits for it to finish too. */
+  fault?: (ctx: FaultContext) => Promise<void>;
+  /** How long after the load everything may take to be done. */
+  settleMs: number;
+}
+
+export interface RunResult {
+  tally: Tally;
+  ack: Acknowledged;
+  /** From the first request to everything done. */
+  seconds: number;
+  /** From the first request to the load acknowledged. */
+  loadSeconds: number;
+  summary: string;
+}
+
+const triggerDelaySeconds = 1;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function runWithFault(services: FaultServices, options: RunOptions): Promise<RunResult> {
+  const logDir = join(parseConfig(readEnvironment()).dataDir, 'faults', 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const logFile = join(logDir, `${options.name}.log`);
+  const log = (message: string) => console.log(`[${options.name}] ${message}`);
+  const databaseUrl = await services.createDatabase(`fault_${options.name.replace(/\W/g, '_')}`);
+  const db = connectDatabase(databaseUrl, { max: 8 });
+  const prefix = `fault-${randomBytes(3).toString('hex')}`;
+  const producer = createRedis(services.redisUrl, 'producer');
+  const jobs = new BullJobQueue(producer, prefix);
+  const processes: SwitchboardProcess[] = [];
+  let smtp: SmtpCapture | null = null;
+  const received: string[] = [];
+  try {
+    await migrateToLatest(db);
+    const created = await createProperty(db, { slug: 'faults', name: 'Fault Shop', supportAddress: 'help@fault-shop.example', inboundDomain: 'in.fault-shop.example' });
+    const property = await updateProperty(db, created.id, { trigger_delay_seconds: triggerDelaySeconds });
+
+    const smtpPort = await pickFreePort();
+    const collect = (capture: SmtpCapture) => {
+      const push = capture.messages.push.bind(capture.messages);
+      capture.messages.push = (...items) => {
+        for (const m of items) received.push(firstMessageId(/^message-id:\s*(.+)$/im.exec(m.raw.toString('latin1'))?.[1] ?? '') ?? '(none)');
+        return push(...items);
+      };
+      return capture;
+    };
+    smtp = collect(await startSmtpCapture(smtpPort));
+    const httpPort = await pickFreePort();
+    const smtpIngressPort = await pickFreePort();
+    const env = {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: services.redisUrl,
+      SWITCHBOARD_QUEUE_PREFIX: prefix,
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      MAIL_RATE_PER_MINUTE: '100000',
+      WORKER_LOCK_DURATION_MS: '5000',
+      RECONCILE_EVERY_MS: '2000',
+      METRICS_PORT: '0',
+      INGRESS_PORT: String(httpPort),
+      SMTP_INGRESS_PORT: String(smtpIngressPort),
+    };
+    const ingress = spawnSwitchboard('ingress', ['ingress'], env, logFile, 'SMTP ingress listening');
+    processes.push(ingress);
+    let workerCount = 0;
+    const startWorker = () => {
+      const worker = spawnSwitchboard(`worker-${++workerCount}`, ['worker', '--concurrency', '4'], env, logFile, 'workers started');
+      processes.push(worker);
+      return worker;
+    };
+    for (let i = 0; i < options.workers; i++) startWorker();
+    await Promise.all(processes.map((p) => p.ready));
+    const alive = () => processes.filter((p) => p.name.startsWith('worker') && p.child.exitCode === null && p.child.signalCode === null);
+
+    const plan = await planLoad(db, property, options.size, triggerDelaySeconds * 1000);
+    log(`load: ${plan.chats.length} chats (${plan.chats.length * 5} events), ${plan.emails.length} emails, ${plan.replies.length} agent replies; ${options.workers} worker processes`);
+    const ctx: FaultContext = {
+      services,
+      workers: alive,
+      async killWorker() {
+        const victim = alive()[0];
+        if (!victim) return;
+        log(`kill -9 ${victim.name} (pid ${victim.child.pid})`);
+        await victim.kill('SIGKILL');
+        await startWorker().ready;
+      },
+      async stopSmtp() {
+        log('SMTP server stops');
+        await smtp!.close();
+      },
+      async startSmtp() {
+        smtp = collect(await startSmtpCapture(smtpPort));
+        log('SMTP server is back');
+      },
+      log,
+    };
+    const started = performance.now();
+    const load = driveLoad(plan, { ingressUrl: `http://127.0.0.1:${httpPort}`, smtpPort: smtpIngressPort, db, jobs, property }, Date.now() + options.settleMs);
+    const fault = options.fault?.(ctx) ?? Promise.resolve();
+    const [loaded, faulted] = await Promise.allSettled([load, fault]);
+    if (faulted.status === 'rejected') throw faulted.reason;
+    if (loaded.status === 'rejected') throw loaded.reason;
+    const ack = loaded.value;
+    const loadSeconds = (performance.now() - started) / 1000;
+    log(`load acknowledged in ${loadSeconds.toFixed(1)} s`);
+
+    // Done means nothing promised is missing; then a little longer, for late duplicates.
+    const deadline = Date.now() + options.settleMs;
+    let tally = await takeTally(db, property.id, plan, ack, received);
+    while (tally.totalLost > 0 && Date.now() < deadline) {
+      await sleep(1000);
+      tally = await takeTally(db, property.id, plan, ack, received);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    await sleep(3000);
+    tally = await takeTally(db, property.id, plan, ack, received);
+    const summary = formatTally(options.name, tally, ack, seconds);
+    console.log(summary);
+    return { tally, ack, seconds, loadSeconds, summary };
+  } finally {
+    await Promise.all(processes.map((p) => p.kill('SIGTERM')));
+    await smtp?.close().catch(() => {});
+    await jobs.close().catch(() => {});
+    producer.disconnect();
+    await db.destroy();
+  }
+}

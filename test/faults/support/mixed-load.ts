@@ -1,0 +1,241 @@
+// The fault suite's fixed mixed load (also bench/scale's): chats over HTTP, mail over SMTP and
+// agents' replies through the core action, each sent the way a real client would — retried
+// until Switchboard says yes (202, 250, a committed reply) — and recorded once it did, so the
+// tally can tell what was promised from what was done.
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import nodemailer from 'nodemailer';
+import { signBody } from '../../../core/chats/event-signature.ts';
+import { upsertContact } from '../../../core/contacts/contacts.ts';
+import type { Database, Property } from '../../../core/db/schema.ts';
+import type { JobQueue } from '../../../core/jobs/job-queue.ts';
+import { replyAddress } from '../../../core/mail/reply-address.ts';
+import { replyToTicket } from '../../../core/tickets/reply-to-ticket.ts';
+import { createTicket } from '../../../core/tickets/ticket-store.ts';
+
+/** How big the load is; the defaults are the issue's: 2,000 chat events, 2,000 emails, 500 replies. */
+export interface LoadSize {
+  /** Chats of five events each. */
+  chats: number;
+  newEmails: number;
+  emailReplies: number;
+  agentReplies: number;
+  /** Tickets seeded before the load, that replies (both ways) go to. */
+  seededTickets: number;
+}
+
+export const issueLoad: LoadSize = { chats: 400, newEmails: 1400, emailReplies: 600, agentReplies: 500, seededTickets: 100 };
+
+/** The three kinds of chat, in a fixed mix: 40% answered, 40% missed with an email, 20% missed without. */
+export type ChatKind = 'answered' | 'missed-email' | 'missed-anonymous';
+
+export interface PlannedChat {
+  id: string;
+  kind: ChatKind;
+  events: { id: string; type: string; body: Record<string, unknown>; afterMs: number }[];
+}
+
+export interface PlannedEmail {
+  /** With its angle brackets, as stored. */
+  messageId: string;
+  from: string;
+  rcptTo: string;
+  raw: string;
+  /** The seeded ticket a reply belongs on; null for new mail (a ticket of its own). */
+  ticketNumber: number | null;
+}
+
+export interface PlannedReply {
+  ticketNumber: number;
+  body: string;
+}
+
+export interface LoadPlan {
+  run: string;
+  chats: PlannedChat[];
+  emails: PlannedEmail[];
+  replies: PlannedReply[];
+  seeded: { number: number; contactEmail: string }[];
+  /** Seconds a missed chat stays open before it ends: past the trigger's delay. */
+  missedChatOpenMs: number;
+}
+
+/** What Switchboard acknowledged: only these are promised. */
+export interface Acknowledged {
+  events: Set<string>;
+  emails: Set<string>;
+  replies: Set<string>;
+  /** Attempts that failed and were retried (outages seen by clients). */
+  retries: { http: number; smtp: number; reply: number };
+}
+
+const chatKinds: ChatKind[] = ['answered', 'answered', 'missed-email', 'missed-email', 'missed-anonymous'];
+
+/** Seeds the tickets replies go to, and plans the load for them. */
+export async function planLoad(db: Kysely<Database>, property: Property, size: LoadSize, triggerDelayMs: number): Promise<LoadPlan> {
+  const run = randomBytes(3).toString('hex');
+  const seeded: LoadPlan['seeded'] = [];
+  for (let i = 0; i < size.seededTickets; i++) {
+    const contactEmail = `customer${i}.${run}@mail.example`;
+    const contact = await upsertContact(db, property.id, { email: contactEmail, name: `Customer ${i}` });
+    const ticket = await createTicket(db, { propertyId: property.id, subject: `Order ${1000 + i} question`, contact });
+    seeded.push({ number: ticket.number, contactEmail });
+  }
+  const at = () => new Date().toISOString();
+  const missedChatOpenMs = triggerDelayMs + 2000;
+  const chats: PlannedChat[] = [];
+  for (let i = 0; i < size.chats; i++) {
+    const kind = chatKinds[i % chatKinds.length]!;
+    const id = `chat-${run}-${i}`;
+    const ev = (n: number, type: string, extra: Record<string, unknown>, afterMs = 0) => ({
+      id: `${id}-e${n}`,
+      type,
+      afterMs,
+      body: { id: `${id}-e${n}`, type, property: property.slug, get at() { return at(); }, chat: { id }, ...extra },
+    });
+    const visitor = (n: number, text: string) => ev(n, 'chat.message', { message: { id: `${id}-m${n}`, sender: 'visitor', text } });
+    const started = ev(0, 'chat.started', {
+      visitor: { id: `visitor-${run}-${i}`, name: `Visitor ${i}` },
+      ...(kind === 'missed-email' ? { prechat: { name: `Visitor ${i}`, email: `visitor${i}.${run}@chat.example` } } : {}),
+    });
+    chats.push({
+      id,
+      kind,
+      events:
+        kind === 'answered'
+          ? [
+              started,
+              visitor(1, 'Hello, is my order shipped?'),
+              ev(2, 'chat.message', { message: { id: `${id}-m2`, sender: 'agent', agent: { id: 'agent-1', name: 'Anna' }, text: 'Hi! Let me check.' } }),
+              visitor(3, 'Thanks!'),
+              ev(4, 'chat.ended', { reason: 'agent_closed' }),
+            ]
+          : [started, visitor(1, 'Hello?'), visitor(2, 'Anyone there?'), visitor(3, 'I need help with a refund'), ev(4, 'chat.ended', { reason: 'visitor_left' }, missedChatOpenMs)],
+    });
+  }
+  const emails: PlannedEmail[] = [];
+  const domain = property.inbound_domain!;
+  const mail = (messageId: string, from: string, to: string, subject: string, text: string) =>
+    [
+      `From: ${from}`,
+      `To: ${to}`,
+      `Subject: ${subject}`,
+      `Message-ID: ${messageId}`,
+      `Date: ${new Date().toUTCString()}`,
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      text,
+      '',
+    ].join('\r\n');
+  for (let i = 0; i < size.newEmails; i++) {
+    const messageId = `<new-${run}-${i}@client.example>`;
+    const from = `sender${i}.${run}@client.example`;
+    emails.push({ messageId, from, rcptTo: `help@${domain}`, raw: mail(messageId, `Sender ${i} <${from}>`, `help@${domain}`, `Question ${i} about my order`, `Hello,\r\nwhere is order ${5000 + i}?\r\nThanks`), ticketNumber: null });
+  }
+  for (let i = 0; i < size.emailReplies; i++) {
+    const target = seeded[i % seeded.length]!;
+    const messageId = `<reply-${run}-${i}@mail.example>`;
+    const to = replyAddress(property, target.number);
+    emails.push({ messageId, from: target.contactEmail, rcptTo: to, raw: mail(messageId, target.contactEmail, to, `Re: [#${target.number}] Order question`, `Reply ${i}: any news?\r\n\r\n> earlier text`), ticketNumber: target.number });
+  }
+  // Interleave new mail and replies so that both run through the whole load.
+  emails.sort((a, b) => hash(a.messageId) - hash(b.messageId));
+  const replies = Array.from({ length: size.agentReplies }, (_, i) => ({ ticketNumber: seeded[i % seeded.length]!.number, body: `Agent reply ${i} of run ${run}: your parcel is on its way.` }));
+  return { run, chats, emails, replies, seeded, missedChatOpenMs };
+}
+
+function hash(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/** Where the load goes. */
+export interface LoadTargets {
+  ingressUrl: string;
+  smtpPort: number;
+  db: Kysely<Database>;
+  jobs: JobQueue;
+  property: Property;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs `task` over `items` with at most `limit` at once. */
+async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await task(items[next++]!);
+  }));
+}
+
+/** Sends the whole plan, retrying each item until it is acknowledged or `deadline` passes. */
+export async function driveLoad(plan: LoadPlan, targets: LoadTargets, deadline: number): Promise<Acknowledged> {
+  const ack: Acknowledged = { events: new Set(), emails: new Set(), replies: new Set(), retries: { http: 0, smtp: 0, reply: 0 } };
+  const keepTrying = async (what: string, attempt: () => Promise<boolean>, onRetry: () => void) => {
+    for (let n = 0; ; n++) {
+      if (await attempt().catch(() => false)) return;
+      if (Date.now() > deadline) throw new Error(`${what} was never acknowledged`);
+      onRetry();
+      await sleep(Math.min(100 * 2 ** n, 2000));
+    }
+  };
+  const postEvent = async (event: PlannedChat['events'][number]) => {
+    await keepTrying(`chat event ${event.id}`, async () => {
+      const body = JSON.stringify(event.body);
+      const res = await fetch(`${targets.ingressUrl}/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-switchboard-signature': signBody(targets.property.signing_secret, body) },
+        body,
+        signal: AbortSignal.timeout(10_000),
+      });
+      await res.arrayBuffer();
+      if (res.status >= 400 && res.status < 500) throw new Error(`chat event ${event.id} refused with ${res.status}`);
+      return res.status === 202;
+    }, () => ack.retries.http++);
+    ack.events.add(event.id);
+  };
+  const chats = pool(plan.chats, 64, async (chat) => {
+    for (const event of chat.events) {
+      if (event.afterMs) await sleep(event.afterMs);
+      await postEvent(event);
+    }
+  });
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: targets.smtpPort, secure: false, ignoreTLS: true, connectionTimeout: 5000, socketTimeout: 15_000 } as never);
+  const emails = pool(plan.emails, 4, async (email) => {
+    await keepTrying(`email ${email.messageId}`, async () => {
+      try {
+        await transport.sendMail({ envelope: { from: email.from, to: [email.rcptTo] }, raw: email.raw });
+        return true;
+      } catch (error) {
+        const code = (error as { responseCode?: number }).responseCode;
+        if (code && code >= 500) throw new Error(`email ${email.messageId} refused: ${String(error)}`);
+        return false;
+      }
+    }, () => ack.retries.smtp++);
+    ack.emails.add(email.messageId);
+  });
+  const replies = pool(plan.replies, 4, async (reply) => {
+    await keepTrying(`reply ${reply.body}`, async () => {
+      try {
+        await replyToTicket(targets.db, targets.jobs, targets.property.id, `T${reply.ticketNumber}`, { body: reply.body });
+        return true;
+      } catch {
+        // An agent whose reply errored looks at the ticket before sending it again: if the
+        // commit went through and only its answer was lost, the reply is there.
+        const saved = await targets.db.selectFrom('messages').select('id').where('property_id', '=', targets.property.id).where('sender', '=', 'agent').where('body', '=', reply.body).executeTakeFirst();
+        return saved !== undefined;
+      }
+    }, () => ack.retries.reply++);
+    ack.replies.add(reply.body);
+  });
+  try {
+    const results = await Promise.allSettled([chats, emails, replies]);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+  } finally {
+    transport.close();
+  }
+  return ack;
+}
