@@ -1,5 +1,6 @@
 import { firstMessageId } from './message-ids.ts';
 import { decodedBody, headerValue, leafParts, parseContentType, parseHeaderFields, splitHeaderBlock, type RawPart } from './raw-mime.ts';
+import { storableText } from './storable-text.ts';
 
 // Bounce detection reads the raw message rather than mailparser's result: mailparser files the
 // report parts under attachments (where the size limit may drop them) and parses an attached
@@ -55,9 +56,10 @@ export function detectBounce(raw: Buffer): BounceReport {
   for (const value of header) failed.push(...value.split(',').map((a) => addressOf(a)).filter((a): a is string => a !== null));
   if (header.length > 0) reason ??= `X-Failed-Recipients: ${header.join(', ')}`;
 
-  const failedRecipients = [...new Set(failed)];
+  // The report is read from raw bytes, where a NUL may sit anywhere; these strings are stored.
+  const failedRecipients = [...new Set(failed.map(storableText))];
   const bounced = failedRecipients.length > 0 || (statusPart !== undefined && reason !== null);
-  return { bounced, failedRecipients, originalMessageId: bounced ? originalMessageId(text, parts) : null, reason: bounced ? reason : null };
+  return { bounced, failedRecipients, originalMessageId: bounced ? originalMessageId(text, parts) : null, reason: bounced && reason !== null ? storableText(reason) : null };
 }
 
 function partType(part: RawPart): string {

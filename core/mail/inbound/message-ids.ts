@@ -4,15 +4,24 @@
 
 const BRACKETED = /<([^<>\s]+)>/g;
 
+/** Control characters (NUL above all, which Postgres text cannot hold) are never part of an id: an "id" with one is not an id. */
+function withoutControls(id: string): boolean {
+  for (let i = 0; i < id.length; i++) {
+    const code = id.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return false;
+  }
+  return true;
+}
+
 /** Every Message-ID in a header value, in order, with angle brackets; bare ids are wrapped. */
 export function messageIdsIn(value: string | null | undefined): string[] {
   if (!value) return [];
-  const ids = [...value.matchAll(BRACKETED)].map((m) => m[1] ?? '').filter((id) => id.includes('@'));
+  const ids = [...value.matchAll(BRACKETED)].map((m) => m[1] ?? '').filter((id) => id.includes('@') && withoutControls(id));
   if (ids.length > 0) return ids.map((id) => `<${id}>`);
   // No brackets at all: whitespace-separated bare ids (seen from old or broken mailers).
   return value
     .split(/[\s,]+/)
-    .filter((token) => /^[^\s<>()"]+@[^\s<>()"]+$/.test(token))
+    .filter((token) => /^[^\s<>()"]+@[^\s<>()"]+$/.test(token) && withoutControls(token))
     .map((token) => `<${token}>`);
 }
 

@@ -1,9 +1,11 @@
 import { simpleParser, type AddressObject, type EmailAddress, type ParsedMail } from 'mailparser';
+import { normalizeEmail } from '../../contacts/contacts.ts';
 import { contentHash } from './content-hash.ts';
 import { htmlToReadableText } from './html-to-readable-text.ts';
 import { MailParseError } from './mail-parse-error.ts';
 import { firstMessageId, messageIdsIn } from './message-ids.ts';
 import { parseHeaderFields, splitHeaderBlock } from './raw-mime.ts';
+import { storableText } from './storable-text.ts';
 import { trimReply } from './trim-reply.ts';
 
 /** An attachment as kept: content is null (and skipped true) when it was over the size limit. */
@@ -91,7 +93,7 @@ function toParsedEmail(raw: Buffer, mail: ParsedMail, limits: ParseLimits): Pars
     messageId: firstMessageId(headers['message-id']),
     inReplyTo: firstMessageId(headers['in-reply-to']),
     references: messageIdsIn(headers.references),
-    subject: mail.subject?.trim() ?? '',
+    subject: storableText(mail.subject ?? '').trim(),
     from: firstAddress(mail.from),
     to: addresses(mail.to),
     cc: addresses(mail.cc),
@@ -102,7 +104,8 @@ function toParsedEmail(raw: Buffer, mail: ParsedMail, limits: ParseLimits): Pars
     headers,
     attachments: mail.attachments.map((a) => {
       const skipped = a.size > limits.maxAttachmentBytes;
-      return { filename: a.filename ?? null, contentType: a.contentType, size: a.size, content: skipped ? null : a.content, skipped };
+      const filename = a.filename === undefined ? null : storableText(a.filename);
+      return { filename, contentType: storableText(a.contentType), size: a.size, content: skipped ? null : a.content, skipped };
     }),
     contentHash: contentHash(raw),
   };
@@ -129,16 +132,16 @@ function headerRecord(mail: ParsedMail): Record<string, string> {
     if (!key) continue;
     const colon = line.indexOf(':');
     const value = line.slice(colon + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
-    const name = key.toLowerCase();
-    record[name] = record[name] === undefined ? value : `${record[name]}\n${value}`;
+    const name = storableText(key.toLowerCase());
+    record[name] = record[name] === undefined ? storableText(value) : `${record[name]}\n${storableText(value)}`;
   }
   return record;
 }
 
 function plainText(mail: ParsedMail): string {
-  const text = (mail.text ?? '').replace(/\r\n/g, '\n');
+  const text = storableText(mail.text ?? '').replace(/\r\n/g, '\n');
   if (text.trim() !== '') return text.trim();
-  return typeof mail.html === 'string' ? htmlToReadableText(mail.html) : '';
+  return typeof mail.html === 'string' ? htmlToReadableText(storableText(mail.html)) : '';
 }
 
 function flatten(field: AddressObject | AddressObject[] | undefined): EmailAddress[] {
@@ -148,14 +151,31 @@ function flatten(field: AddressObject | AddressObject[] | undefined): EmailAddre
   return objects.flatMap((o) => o.value).flatMap((a) => (a.group ? a.group : [a]));
 }
 
+// RFC 5321 caps a path at 256 octets with its brackets; a longer "address" cannot be answered,
+// and would not fit the contacts' unique index either.
+const MAX_ADDRESS_LENGTH = 254;
+
+/** The address as contacts store it, or null when it is not one (garbage, "@", a byte flipped into U+FFFD). */
+function usableAddress(address: string | undefined): string | null {
+  const value = storableText(address ?? '').trim();
+  if (value.length === 0 || value.length > MAX_ADDRESS_LENGTH) return null;
+  try {
+    return normalizeEmail(value);
+  } catch {
+    return null;
+  }
+}
+
 function firstAddress(field: AddressObject | AddressObject[] | undefined): { address: string; name: string | null } | null {
-  const first = flatten(field).find((a) => a.address && a.address.includes('@'));
-  if (!first?.address) return null;
-  return { address: first.address.toLowerCase(), name: first.name.trim() || null };
+  for (const a of flatten(field)) {
+    const address = usableAddress(a.address);
+    if (address) return { address, name: storableText(a.name).trim() || null };
+  }
+  return null;
 }
 
 function addresses(field: AddressObject | AddressObject[] | undefined): string[] {
   return flatten(field)
-    .map((a) => a.address?.toLowerCase() ?? '')
+    .map((a) => storableText(a.address?.toLowerCase() ?? ''))
     .filter((a) => a.includes('@'));
 }
