@@ -65,6 +65,35 @@ function firstIssue(error: z.ZodError, prefix: string): string {
   return `${path || 'body'}: ${issue.message}`;
 }
 
+// Postgres stores an event as jsonb and its ids as text: neither takes a NUL character, and
+// jsonb refuses half a surrogate pair ("\ud800" alone). Such a string is the sender's mistake
+// (a 400 naming the field), not a failure to store (a 500 the sender would retry forever).
+const UNPAIRED_SURROGATE = /\p{Surrogate}/u;
+
+function isStorable(text: string): boolean {
+  return !text.includes('\u0000') && !UNPAIRED_SURROGATE.test(text);
+}
+
+/** The path of the first string or key in a validated event that Postgres cannot store, or null. */
+function unstorablePath(value: unknown, path: (string | number)[]): (string | number)[] | null {
+  if (typeof value === 'string') return isStorable(value) ? null : path;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = unstorablePath(value[i], [...path, i]);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    for (const [key, child] of Object.entries(value)) {
+      if (!isStorable(key)) return [...path, key];
+      const found = unstorablePath(child, [...path, key]);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
 /**
  * Validates a parsed request body: one event or {"events": [...]}. Throws a ValidationError
  * naming the first bad field (e.g. `events[2].message.sender: ...`).
@@ -78,6 +107,8 @@ export function parseChatEvents(body: unknown): ChatEvent[] {
   return (batch ?? [body]).map((raw, index) => {
     const parsed = chatEventSchema.safeParse(raw);
     if (!parsed.success) throw new ValidationError(firstIssue(parsed.error, batch ? `events.${index}` : ''));
+    const bad = unstorablePath(parsed.data, batch ? [`events[${index}]`] : []);
+    if (bad) throw new ValidationError(`${bad.map(String).join('.') || 'body'}: must not contain NUL characters or unpaired UTF-16 surrogates`);
     return parsed.data;
   });
 }

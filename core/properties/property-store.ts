@@ -47,9 +47,13 @@ export async function findProperty(db: Kysely<Database>, ref: string): Promise<P
   const value = ref.trim().toLowerCase();
   const query = db.selectFrom('properties').selectAll();
   // Ids are bigint: longer digit strings are no id (and no slug: slugs are never all digits).
+  // Anything that is not slug-shaped names nothing either, and is not sent to Postgres: a NUL
+  // in it (from a request body or a URL's %00) would fail the query instead of finding nothing.
   const found = /^\d{1,18}$/.test(value)
     ? await query.where('id', '=', value).executeTakeFirst()
-    : await query.where('slug', '=', value).executeTakeFirst();
+    : /^[a-z0-9][a-z0-9-]{0,62}$/.test(value)
+      ? await query.where('slug', '=', value).executeTakeFirst()
+      : undefined;
   if (!found) throw new NotFoundError(`no property "${ref}" (see: switchboard property list)`);
   return found;
 }
