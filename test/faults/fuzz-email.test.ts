@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import nodemailer from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Property } from '../../core/db/schema.ts';
+import { queueNames } from '../../core/jobs/job-catalog.ts';
+import { ingestInboundEmail } from '../../core/mail/ingest-inbound-email.ts';
+import { storeInboundEmail } from '../../core/mail/store-inbound-email.ts';
+import { updateProperty } from '../../core/properties/property-store.ts';
+import { BullJobQueue } from '../../worker/bullmq-job-queue.ts';
+import { startSmtpIngress } from '../../worker/ingress/smtp-ingress.ts';
+import { createRedis } from '../../worker/redis-connection.ts';
+import { makeProperty } from '../support/inbox-fixture.ts';
+import { silentLogger } from '../support/pipeline-harness.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { emlCase, loadBaseEmails, type EmlCase, type MutationContext } from './support/eml-mutations.ts';
+import { FuzzTally, runPool, withinMs } from './support/fuzz-tally.ts';
+import { fuzzSettings } from './support/seeded-random.ts';
+
+// Fuzzing the inbound mail path: mutated copies of real emails (truncated, broken MIME,
+// bogus charsets, huge headers, deep nesting, garbage, NUL bytes, ...) go through what the
+// SMTP ingress and the IMAP poll do (storeInboundEmail) and then what the inbound-email job
+// does (ingestInboundEmail), on a real database and a real BullMQ queue. Every case must end
+// stored and filed: threaded, a bounce, or quarantined with a reason, within a time limit.
+// One case in SMTP_EVERY goes through the real SMTP ingress instead, where a message over
+// the size limit is refused with 552 (handled: the sender is told clearly, nothing stored).
+
+const { seed, cases } = fuzzSettings(10_000);
+const CASE_MS = Number(process.env.FUZZ_CASE_MS ?? 20_000);
+const SMTP_EVERY = 25;
+// Small enough that the huge cases sent over SMTP meet the size limit.
+const SMTP_MAX_BYTES = 400_000;
+const LANES = 4;
+const limits = { maxAttachmentBytes: 256 * 1024 };
+const FILED = new Set(['threaded', 'bounce', 'quarantined']);
+
+let t: TestDatabase;
+let property: Property;
+let jobs: BullJobQueue;
+let redis: ReturnType<typeof createRedis>;
+let smtp: { port: number; close(): Promise<void> };
+let transport: ReturnType<typeof nodemailer.createTransport>;
+let thread: MutationContext['thread'];
+const prefix = `fuzz-${randomBytes(5).toString('hex')}`;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  property = await updateProperty(t.db, (await makeProperty(t.db, 'fuzz')).id, { inbound_domain: 'in.fuzz.example', support_address: 'help@fuzz.example', name: 'Fuzz' });
+  redis = createRedis(inject('redisUrl'), 'producer');
+  jobs = new BullJobQueue(redis, prefix);
+  smtp = await startSmtpIngress({ db: t.db, jobs, logger: silentLogger, host: '127.0.0.1', port: 0, maxMessageBytes: SMTP_MAX_BYTES });
+  transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true, pool: true, maxConnections: 2, maxMessages: 100 });
+  // A ticket for mutated replies to thread onto (its acknowledgement is what they answer).
+  const first = await storeInboundEmail(
+    t.db,
+    jobs,
+    Buffer.from('From: Thread Owner <owner@example.com>\r\nTo: help@in.fuzz.example\r\nSubject: Where is my parcel?\r\nMessage-ID: <thread-start@example.com>\r\n\r\nHello.\r\n'),
+    { propertyId: property.id, via: 'imap' },
+  );
+  await ingestInboundEmail(t.db, jobs, first.id, limits);
+  const ack = await t.db.selectFrom('outbox_emails').select('message_id').where('kind', '=', 'ticket_ack').executeTakeFirstOrThrow();
+  thread = { messageId: ack.message_id, contact: 'owner@example.com' };
+});
+
+afterAll(async () => {
+  transport?.close();
+  await smtp?.close();
+  if (jobs) {
+    await Promise.all(queueNames.map((q) => jobs.queue(q as never).obliterate({ force: true }).catch(() => {})));
+    await jobs.close();
+  }
+  redis?.disconnect();
+  await t?.drop();
+});
+
+/** The SMTP ingress's answer, as nodemailer reports it: the stored row id, or a refusal. */
+async function sendOverSmtp(c: EmlCase): Promise<{ id: string } | { refused: number; message: string }> {
+  try {
+    const info = await transport.sendMail({ envelope: { from: 'fuzzer@sender.example', to: ['help@in.fuzz.example'] }, raw: c.raw });
+    const id = /stored as (\d+)/.exec(info.response)?.[1];
+    if (!id) throw new Error(`250 without a stored id: ${info.response}`);
+    return { id };
+  } catch (error) {
+    const code = (error as { responseCode?: number }).responseCode;
+    if (typeof code === 'number') return { refused: code, message: (error as Error).message };
+    throw error;
+  }
+}
+
+/** One case through store and filing; resolves with its outcome, throws what is wrong. */
+async function runCase(c: EmlCase): Promise<string> {
+  let id: string;
+  let duplicate: boolean;
+  if (c.index % SMTP_EVERY === 0) {
+    const answer = await sendOverSmtp(c);
+    if ('refused' in answer) {
+      // Only the size limit may refuse a message; the sender gets a permanent, clear answer.
+      // (The client sends CRLF line endings: a message with bare LFs grows on the way.)
+      const wireBytes = Buffer.byteLength(c.raw.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1');
+      if (answer.refused === 552 && wireBytes > SMTP_MAX_BYTES * 0.9) return 'smtp:refused-552-size';
+      throw new Error(`SMTP refused with ${answer.refused}: ${answer.message}`);
+    }
+    id = answer.id;
+    const row = await t.db.selectFrom('inbound_emails').select('processed_at').where('id', '=', id).executeTakeFirstOrThrow();
+    duplicate = row.processed_at !== null;
+  } else {
+    const stored = await storeInboundEmail(t.db, jobs, c.raw, { propertyId: property.id, via: 'imap', to: ['help@in.fuzz.example'] });
+    id = stored.id;
+    duplicate = stored.duplicate;
+  }
+  await ingestInboundEmail(t.db, jobs, id, limits);
+  const row = await t.db.selectFrom('inbound_emails').select(['status', 'reason', 'processed_at']).where('id', '=', id).executeTakeFirstOrThrow();
+  if (!row.processed_at || !FILED.has(row.status)) throw new Error(`row ${id} ended ${row.status}, processed_at ${String(row.processed_at)}`);
+  if (row.status === 'quarantined' && !row.reason?.trim()) throw new Error(`row ${id} quarantined without a reason`);
+  const via = c.index % SMTP_EVERY === 0 ? 'smtp:' : '';
+  return `${via}${duplicate ? 'deduped' : row.status}`;
+}
+
+describe('fuzzing the inbound email path', () => {
+  it(`stores and files ${cases} mutated emails, or quarantines them with a reason`, async () => {
+    const bases = loadBaseEmails();
+    const tally = new FuzzTally();
+    const started = performance.now();
+    const indexes = function* () {
+      for (let i = 0; i < cases; i++) yield i;
+    };
+    await runPool(indexes(), LANES, async (index) => {
+      const c = emlCase(bases, seed, index, thread);
+      const begun = performance.now();
+      try {
+        const outcome = await withinMs(runCase(c), CASE_MS, c.name);
+        tally.add({ name: `${c.name} [${c.raw.length} B]`, kind: c.kind, outcome, ms: performance.now() - begun });
+      } catch (error) {
+        tally.add({ name: `${c.name} [${c.raw.length} B]`, kind: c.kind, outcome: 'FAILED', ms: performance.now() - begun, failure: error instanceof Error ? error.message.slice(0, 400) : String(error) });
+      }
+    });
+    const wall = performance.now() - started;
+
+    const rows = await t.db
+      .selectFrom('inbound_emails')
+      .select((eb) => ['status', eb.fn.countAll<string>().as('n')])
+      .groupBy('status')
+      .execute();
+    // Reasons carry details (sizes, addresses): grouped by their start.
+    const reasons = await sql<{ reason: string; n: string }>`
+      SELECT left(reason, 60) AS reason, count(*) AS n FROM inbound_emails WHERE status = 'quarantined' GROUP BY 1 ORDER BY 2 DESC LIMIT 12`
+      .execute(t.db)
+      .then((r) => r.rows);
+    const unprocessed = await t.db.selectFrom('inbound_emails').select('id').where('processed_at', 'is', null).execute();
+    console.log(
+      tally.summary('email fuzz', seed, wall, [
+        `stored rows by status: ${rows.map((r) => `${r.status} ${r.n}`).join(', ')}`,
+        'quarantine reasons (first 60 chars):',
+        ...reasons.map((r) => `  ${String(r.n).padStart(6)}  ${r.reason}`),
+      ]),
+    );
+
+    expect(tally.results.length).toBe(cases);
+    expect(tally.failures.map((f) => `${f.name}: ${f.failure}`)).toEqual([]);
+    expect(unprocessed.map((r) => r.id)).toEqual([]);
+    const quarantinedWithoutReason = await t.db.selectFrom('inbound_emails').select('id').where('status', '=', 'quarantined').where((eb) => eb.or([eb('reason', 'is', null), eb('reason', '=', '')])).execute();
+    expect(quarantinedWithoutReason).toEqual([]);
+  });
+});
