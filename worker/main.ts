@@ -90,6 +90,7 @@ export async function runProcesses(config: Config, urls: { databaseUrl: string; 
         lockDurationMs: config.worker.lockDurationMs,
         purgeCron: config.purgeCron,
         reconcileEveryMs: config.reconcileEveryMs,
+        reconcileGraceSeconds: config.reconcileGraceSeconds,
         killAfterJob: config.worker.killAfterJob,
         metrics,
       });

@@ -23,8 +23,9 @@ export interface WorkerDeps {
   concurrency: number;
   lockDurationMs: number;
   purgeCron: string;
-  /** How often stored work without a live job is queued again. */
+  /** How often stored work without a live job is queued again, and how old it must be to count as lost. */
   reconcileEveryMs: number;
+  reconcileGraceSeconds?: number;
   killAfterJob?: string | null;
   /** IMAP polling: how often each property's mailbox is polled (default 30 s) and the poll's limits. */
   imap?: ImapPollOptions & { pollEveryMs?: number };
@@ -48,10 +49,20 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   for (const name of queues) {
     if (!queueNames.includes(name)) throw new Error(`unknown queue "${name}": use ${queueNames.join(', ')}`);
   }
+  let maintenanceSync: NodeJS.Timeout | null = null;
   if (queues.includes('maintenance')) {
     const maintenance = deps.jobs.queue('maintenance');
-    await maintenance.upsertJobScheduler('trash-purge', { pattern: deps.purgeCron }, { name: 'trash-purge', data: {}, opts: jobOptions('trash-purge') });
-    await maintenance.upsertJobScheduler('reconcile', { every: deps.reconcileEveryMs }, { name: 'reconcile', data: {}, opts: jobOptions('reconcile') });
+    const upsert = async () => {
+      await maintenance.upsertJobScheduler('trash-purge', { pattern: deps.purgeCron }, { name: 'trash-purge', data: {}, opts: jobOptions('trash-purge') });
+      await maintenance.upsertJobScheduler('reconcile', { every: deps.reconcileEveryMs }, { name: 'reconcile', data: {}, opts: jobOptions('reconcile') });
+    };
+    await upsert();
+    // The schedules live in Redis: a Redis that lost its data (FLUSHALL, a new empty node)
+    // would otherwise never reconcile again until a worker restarts. Upserting is idempotent.
+    maintenanceSync = setInterval(() => {
+      upsert().catch((err: unknown) => deps.logger.warn({ err }, 'maintenance schedule upsert failed; retrying'));
+    }, Math.min(Math.max(deps.reconcileEveryMs, 5000), 60_000));
+    maintenanceSync.unref();
   }
   let imapSync: NodeJS.Timeout | null = null;
   if (queues.includes('mail-inbound')) {
@@ -71,7 +82,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     imapSync.unref();
   }
   const connections = queues.map(() => createRedis(deps.redisUrl, 'worker'));
-  const processorDeps: ProcessorDeps = { db: deps.db, jobs: deps.jobs, transportFor: deps.mail.transportFor, inboundLimits: deps.mail.inboundLimits, imap: deps.imap };
+  const processorDeps: ProcessorDeps = { db: deps.db, jobs: deps.jobs, transportFor: deps.mail.transportFor, inboundLimits: deps.mail.inboundLimits, imap: deps.imap, reconcileGraceSeconds: deps.reconcileGraceSeconds };
   const workers = queues.map(
     (name, i) =>
       new Worker(name, (job) => runJob(job, processorDeps, { logger: deps.logger, killAfterJob: deps.killAfterJob ?? null, metrics: deps.metrics }), {
@@ -97,6 +108,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     workers,
     async close() {
       if (imapSync) clearInterval(imapSync);
+      if (maintenanceSync) clearInterval(maintenanceSync);
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
     },

@@ -45,6 +45,8 @@ export interface Config {
   purgeCron: string;
   /** How often stored work with no live job is queued again. */
   reconcileEveryMs: number;
+  /** How old stored work must be before reconcile counts its job as lost (younger work may still be on its way). */
+  reconcileGraceSeconds: number;
   mail: {
     /** Outbound SMTP server for properties without their own; null: the embedded sink. */
     smtpUrl: string | null;
@@ -94,6 +96,7 @@ export function parseConfig(env: Env): Config {
       metricsPort: intVariable(env, 'METRICS_PORT', 9464, 0, 65535),
     },
     reconcileEveryMs: intVariable(env, 'RECONCILE_EVERY_MS', 60_000, 1000, 3_600_000),
+    reconcileGraceSeconds: intVariable(env, 'RECONCILE_GRACE_SECONDS', 30, 1, 86_400),
     mail: {
       smtpUrl: optionalUrl(env, 'SMTP_URL', ['smtp:', 'smtps:']),
       sinkDir: path.resolve(projectRoot, nonEmpty(env, 'SWITCHBOARD_DATA_DIR') ?? '.data', 'mail'),

@@ -22,6 +22,8 @@ export interface ProcessorDeps {
   inboundLimits: InboundLimits;
   /** Limits of IMAP polls (defaults in worker/ingress/imap-poll.ts). */
   imap?: ImapPollOptions;
+  /** Reconcile's grace: stored work younger than this may still have its job on the way. */
+  reconcileGraceSeconds?: number;
 }
 
 type Processor<N extends JobName> = (data: JobPayloads[N], job: Job, deps: ProcessorDeps) => Promise<unknown>;
@@ -37,7 +39,7 @@ export const jobProcessors: { [N in JobName]: Processor<N> } = {
     return { ticket: `T${ticket.number}`, created };
   },
   'trash-purge': (_data, job, { db }) => purgeTrash(db, job.id ?? `purge-${job.timestamp}`),
-  'reconcile': (_data, _job, { db, jobs }) => reconcile(db, jobs),
+  'reconcile': (_data, _job, { db, jobs, reconcileGraceSeconds }) => reconcile(db, jobs, { graceSeconds: reconcileGraceSeconds }),
   'send-email': (data, _job, { db, transportFor }) => sendOutboxEmail(db, transportFor, data.outboxId),
   'inbound-email': (data, _job, { db, jobs, inboundLimits }) => ingestInboundEmail(db, jobs, data.inboundEmailId, inboundLimits),
   'imap-poll': (data, _job, { db, jobs, imap }) => pollImapMailbox(db, jobs, data.propertyId, imap),

@@ -90,6 +90,7 @@ export async function runWithFault(services: FaultServices, options: RunOptions)
       MAIL_RATE_PER_MINUTE: '100000',
       WORKER_LOCK_DURATION_MS: '5000',
       RECONCILE_EVERY_MS: '2000',
+      RECONCILE_GRACE_SECONDS: '5',
       METRICS_PORT: '0',
       INGRESS_PORT: String(httpPort),
       SMTP_INGRESS_PORT: String(smtpIngressPort),

@@ -82,7 +82,9 @@ export async function planLoad(db: Kysely<Database>, property: Property, size: L
     seeded.push({ number: ticket.number, contactEmail });
   }
   const at = () => new Date().toISOString();
-  const missedChatOpenMs = triggerDelayMs + 2000;
+  // Long enough for a trigger held up by a fault (a killed worker's stalled job, jobs wiped
+  // with Redis and queued again by reconcile) to still find its visitor waiting.
+  const missedChatOpenMs = triggerDelayMs + 20_000;
   const chats: PlannedChat[] = [];
   for (let i = 0; i < size.chats; i++) {
     const kind = chatKinds[i % chatKinds.length]!;
@@ -196,7 +198,7 @@ export async function driveLoad(plan: LoadPlan, targets: LoadTargets, deadline: 
     }, () => ack.retries.http++);
     ack.events.add(event.id);
   };
-  const chats = pool(plan.chats, 64, async (chat) => {
+  const chats = pool(plan.chats, 160, async (chat) => {
     for (const event of chat.events) {
       if (event.afterMs) await sleep(event.afterMs);
       await postEvent(event);

@@ -34,7 +34,7 @@ export async function takeTally(db: Kysely<Database>, propertyId: string, plan: 
   const stored = await db.selectFrom('chat_events').select('event_id').where('property_id', '=', propertyId).where('processed_at', 'is not', null).where('event_id', 'in', events.length ? events : ['-']).execute();
   const chatEvents = events.length - stored.length;
 
-  const messageEvents = plan.chats.flatMap((c) => c.events.filter((e) => e.type === 'chat.message' && ack.events.has(e.id)).map((e) => (e.body as { message: { id: string } }).message.id));
+  const messageEvents = plan.chats.flatMap((chat) => chat.events.filter((e) => e.type === 'chat.message' && ack.events.has(e.id)).map((e) => `${chat.id}/${(e.body as { message: { id: string } }).message.id}`));
   const messages = await db.selectFrom('messages').select('external_id').where('property_id', '=', propertyId).where('external_id', 'in', messageEvents.length ? messageEvents : ['-']).execute();
   const chatMessages = messageEvents.length - messages.length;
 
