@@ -7,6 +7,7 @@ import pg from 'pg';
 import { connectDatabase } from '../core/db/connect.ts';
 import { migrateToLatest } from '../core/db/migrate.ts';
 import type { Database } from '../core/db/schema.ts';
+import { databaseUrlFor } from '../core/db/database-url.ts';
 
 /** Slugs of the two seeded properties; the benchmark lists the main one. */
 export const mainSlug = 'bench-main';
@@ -31,12 +32,7 @@ export const searchWords = {
   rare: 'quasimodo',
 };
 
-/** The URL of another database on the same server. */
-export function databaseUrlFor(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
+export { databaseUrlFor };
 
 /**
  * Makes sure `database` holds a seeded data set of `size`, migrated to the latest schema,

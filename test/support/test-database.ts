@@ -5,15 +5,11 @@ import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { connectDatabase } from '../../core/db/connect.ts';
+import { databaseUrlFor } from '../../core/db/database-url.ts';
 import { migrateToLatest } from '../../core/db/migrate.ts';
 import type { Database } from '../../core/db/schema.ts';
 
-/** The URL of another database on the same server. */
-export function databaseUrlFor(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
+export { databaseUrlFor };
 
 async function admin<T>(serverUrl: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: databaseUrlFor(serverUrl, 'postgres') });

@@ -37,6 +37,10 @@ export interface RunOptions {
   fault?: (ctx: FaultContext) => Promise<void>;
   /** How long after the load everything may take to be done. */
   settleMs: number;
+  /** How long missed chats stay open (default: mixed-load's, long enough for faults). */
+  missedChatOpenMs?: number;
+  /** Jobs at once per queue in each worker process. */
+  concurrency?: number;
 }
 
 export interface RunResult {
@@ -99,7 +103,7 @@ export async function runWithFault(services: FaultServices, options: RunOptions)
     processes.push(ingress);
     let workerCount = 0;
     const startWorker = () => {
-      const worker = spawnSwitchboard(`worker-${++workerCount}`, ['worker', '--concurrency', '4'], env, logFile, 'workers started');
+      const worker = spawnSwitchboard(`worker-${++workerCount}`, ['worker', '--concurrency', String(options.concurrency ?? 4)], env, logFile, 'workers started');
       processes.push(worker);
       return worker;
     };
@@ -107,7 +111,7 @@ export async function runWithFault(services: FaultServices, options: RunOptions)
     await Promise.all(processes.map((p) => p.ready));
     const alive = () => processes.filter((p) => p.name.startsWith('worker') && p.child.exitCode === null && p.child.signalCode === null);
 
-    const plan = await planLoad(db, property, options.size, triggerDelaySeconds * 1000);
+    const plan = await planLoad(db, property, options.size, triggerDelaySeconds * 1000, options.missedChatOpenMs);
     log(`load: ${plan.chats.length} chats (${plan.chats.length * 5} events), ${plan.emails.length} emails, ${plan.replies.length} agent replies; ${options.workers} worker processes`);
     const ctx: FaultContext = {
       services,

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { parseConfig, readEnvironment } from '../../../core/config/config.ts';
 import { ensurePostgres, postgresUrl, stopPostgres, type RunningPostgres } from '../../../services/embedded-postgres.ts';
 import { ensureRedis, redisUrl, stopRedis, type RunningRedis } from '../../../services/embedded-redis.ts';
-import { databaseUrlFor } from '../../support/test-database.ts';
+import { databaseUrlFor } from '../../../core/db/database-url.ts';
 
 export interface FaultServices {
   /** URL of the server's default database; runs make databases of their own on it. */

@@ -29,10 +29,18 @@ export const issueLoad: LoadSize = { chats: 400, newEmails: 1400, emailReplies: 
 /** The three kinds of chat, in a fixed mix: 40% answered, 40% missed with an email, 20% missed without. */
 export type ChatKind = 'answered' | 'missed-email' | 'missed-anonymous';
 
+export interface PlannedEvent {
+  id: string;
+  type: string;
+  body: Record<string, unknown>;
+}
+
 export interface PlannedChat {
   id: string;
   kind: ChatKind;
-  events: { id: string; type: string; body: Record<string, unknown>; afterMs: number }[];
+  /** The requests of the chat, in order: each one or more events, sent `afterMs` after the previous one. */
+  requests: { events: PlannedEvent[]; afterMs: number }[];
+  events: PlannedEvent[];
 }
 
 export interface PlannedEmail {
@@ -56,7 +64,11 @@ export interface LoadPlan {
   emails: PlannedEmail[];
   replies: PlannedReply[];
   seeded: { number: number; contactEmail: string }[];
-  /** Seconds a missed chat stays open before it ends: past the trigger's delay. */
+  /**
+   * How long a missed chat stays open before it ends: past the trigger's delay, and by default
+   * long enough for a trigger held up by a fault (a killed worker's stalled job, jobs wiped with
+   * Redis and queued again by reconcile) to still find its visitor waiting.
+   */
   missedChatOpenMs: number;
 }
 
@@ -72,7 +84,7 @@ export interface Acknowledged {
 const chatKinds: ChatKind[] = ['answered', 'answered', 'missed-email', 'missed-email', 'missed-anonymous'];
 
 /** Seeds the tickets replies go to, and plans the load for them. */
-export async function planLoad(db: Kysely<Database>, property: Property, size: LoadSize, triggerDelayMs: number): Promise<LoadPlan> {
+export async function planLoad(db: Kysely<Database>, property: Property, size: LoadSize, triggerDelayMs: number, missedChatOpenMs = triggerDelayMs + 20_000): Promise<LoadPlan> {
   const run = randomBytes(3).toString('hex');
   const seeded: LoadPlan['seeded'] = [];
   for (let i = 0; i < size.seededTickets; i++) {
@@ -82,17 +94,13 @@ export async function planLoad(db: Kysely<Database>, property: Property, size: L
     seeded.push({ number: ticket.number, contactEmail });
   }
   const at = () => new Date().toISOString();
-  // Long enough for a trigger held up by a fault (a killed worker's stalled job, jobs wiped
-  // with Redis and queued again by reconcile) to still find its visitor waiting.
-  const missedChatOpenMs = triggerDelayMs + 20_000;
   const chats: PlannedChat[] = [];
   for (let i = 0; i < size.chats; i++) {
     const kind = chatKinds[i % chatKinds.length]!;
     const id = `chat-${run}-${i}`;
-    const ev = (n: number, type: string, extra: Record<string, unknown>, afterMs = 0) => ({
+    const ev = (n: number, type: string, extra: Record<string, unknown>): PlannedEvent => ({
       id: `${id}-e${n}`,
       type,
-      afterMs,
       body: { id: `${id}-e${n}`, type, property: property.slug, get at() { return at(); }, chat: { id }, ...extra },
     });
     const visitor = (n: number, text: string) => ev(n, 'chat.message', { message: { id: `${id}-m${n}`, sender: 'visitor', text } });
@@ -100,20 +108,20 @@ export async function planLoad(db: Kysely<Database>, property: Property, size: L
       visitor: { id: `visitor-${run}-${i}`, name: `Visitor ${i}` },
       ...(kind === 'missed-email' ? { prechat: { name: `Visitor ${i}`, email: `visitor${i}.${run}@chat.example` } } : {}),
     });
-    chats.push({
-      id,
-      kind,
-      events:
-        kind === 'answered'
-          ? [
-              started,
-              visitor(1, 'Hello, is my order shipped?'),
-              ev(2, 'chat.message', { message: { id: `${id}-m2`, sender: 'agent', agent: { id: 'agent-1', name: 'Anna' }, text: 'Hi! Let me check.' } }),
-              visitor(3, 'Thanks!'),
-              ev(4, 'chat.ended', { reason: 'agent_closed' }),
-            ]
-          : [started, visitor(1, 'Hello?'), visitor(2, 'Anyone there?'), visitor(3, 'I need help with a refund'), ev(4, 'chat.ended', { reason: 'visitor_left' }, missedChatOpenMs)],
-    });
+    // An answered chat's opening and the agent's answer arrive in one request (as a chat server
+    // batches them), so the answer is stored before the trigger is due whatever the load.
+    const requests =
+      kind === 'answered'
+        ? [
+            { afterMs: 0, events: [started, visitor(1, 'Hello, is my order shipped?'), ev(2, 'chat.message', { message: { id: `${id}-m2`, sender: 'agent', agent: { id: 'agent-1', name: 'Anna' }, text: 'Hi! Let me check.' } })] },
+            { afterMs: 0, events: [visitor(3, 'Thanks!')] },
+            { afterMs: 0, events: [ev(4, 'chat.ended', { reason: 'agent_closed' })] },
+          ]
+        : [
+            ...[started, visitor(1, 'Hello?'), visitor(2, 'Anyone there?'), visitor(3, 'I need help with a refund')].map((e) => ({ afterMs: 0, events: [e] })),
+            { afterMs: missedChatOpenMs, events: [ev(4, 'chat.ended', { reason: 'visitor_left' })] },
+          ];
+    chats.push({ id, kind, requests, events: requests.flatMap((r) => r.events) });
   }
   const emails: PlannedEmail[] = [];
   const domain = property.inbound_domain!;
@@ -164,6 +172,9 @@ export interface LoadTargets {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A refusal no retry can fix (4xx, 5xx SMTP): the load is wrong or Switchboard is, and the run stops. */
+class Refused extends Error {}
+
 /** Runs `task` over `items` with at most `limit` at once. */
 async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -177,31 +188,36 @@ export async function driveLoad(plan: LoadPlan, targets: LoadTargets, deadline: 
   const ack: Acknowledged = { events: new Set(), emails: new Set(), replies: new Set(), retries: { http: 0, smtp: 0, reply: 0 } };
   const keepTrying = async (what: string, attempt: () => Promise<boolean>, onRetry: () => void) => {
     for (let n = 0; ; n++) {
-      if (await attempt().catch(() => false)) return;
+      const done = await attempt().catch((error: unknown) => {
+        if (error instanceof Refused) throw error;
+        return false;
+      });
+      if (done) return;
       if (Date.now() > deadline) throw new Error(`${what} was never acknowledged`);
       onRetry();
       await sleep(Math.min(100 * 2 ** n, 2000));
     }
   };
-  const postEvent = async (event: PlannedChat['events'][number]) => {
-    await keepTrying(`chat event ${event.id}`, async () => {
-      const body = JSON.stringify(event.body);
+  const post = async (events: PlannedEvent[]) => {
+    const what = `chat events ${events.map((e) => e.id).join(', ')}`;
+    await keepTrying(what, async () => {
+      const body = JSON.stringify(events.length === 1 ? events[0]!.body : { events: events.map((e) => e.body) });
       const res = await fetch(`${targets.ingressUrl}/v1/events`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-switchboard-signature': signBody(targets.property.signing_secret, body) },
         body,
         signal: AbortSignal.timeout(10_000),
       });
+      if (res.status >= 400 && res.status < 500) throw new Refused(`${what} refused with ${res.status}: ${await res.text()}`);
       await res.arrayBuffer();
-      if (res.status >= 400 && res.status < 500) throw new Error(`chat event ${event.id} refused with ${res.status}`);
       return res.status === 202;
     }, () => ack.retries.http++);
-    ack.events.add(event.id);
+    for (const e of events) ack.events.add(e.id);
   };
   const chats = pool(plan.chats, 160, async (chat) => {
-    for (const event of chat.events) {
-      if (event.afterMs) await sleep(event.afterMs);
-      await postEvent(event);
+    for (const request of chat.requests) {
+      if (request.afterMs) await sleep(request.afterMs);
+      await post(request.events);
     }
   });
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port: targets.smtpPort, secure: false, ignoreTLS: true, connectionTimeout: 5000, socketTimeout: 15_000 } as never);
@@ -212,7 +228,7 @@ export async function driveLoad(plan: LoadPlan, targets: LoadTargets, deadline: 
         return true;
       } catch (error) {
         const code = (error as { responseCode?: number }).responseCode;
-        if (code && code >= 500) throw new Error(`email ${email.messageId} refused: ${String(error)}`);
+        if (code && code >= 500) throw new Refused(`email ${email.messageId} refused: ${String(error)}`);
         return false;
       }
     }, () => ack.retries.smtp++);

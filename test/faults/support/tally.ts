@@ -89,7 +89,8 @@ export async function takeTally(db: Kysely<Database>, propertyId: string, plan: 
   const emailsSentTwice = [...deliveries.values()].filter((n) => n > 1).length;
 
   // Duplicates: a conversation converted twice, an inbound email filed twice, an agent reply or
-  // a chat message stored twice (external ids are unique by constraint; counted anyway).
+  // a chat message stored twice (external ids are unique by constraint; counted anyway). A
+  // converted chat's transcript is copied onto its ticket: those copies are not duplicates.
   const ticketDuplicates = count(
     await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT conversation_id FROM tickets WHERE property_id = ${propertyId} AND conversation_id IS NOT NULL GROUP BY 1 HAVING count(*) > 1) d`.execute(db).then((r) => r.rows),
   );
@@ -99,11 +100,11 @@ export async function takeTally(db: Kysely<Database>, propertyId: string, plan: 
   const messageDuplicates = count(
     await sql<{ n: number }>`
       SELECT count(*) AS n FROM (
-        SELECT body FROM messages WHERE property_id = ${propertyId} AND sender = 'agent' AND ticket_id IS NOT NULL GROUP BY ticket_id, body HAVING count(*) > 1
+        SELECT body FROM messages WHERE property_id = ${propertyId} AND sender = 'agent' AND outbox_email_id IS NOT NULL GROUP BY ticket_id, body HAVING count(*) > 1
         UNION ALL
         SELECT external_id FROM messages WHERE property_id = ${propertyId} AND external_id IS NOT NULL GROUP BY 1 HAVING count(*) > 1
         UNION ALL
-        SELECT conversation_id::text FROM messages WHERE property_id = ${propertyId} AND sender = 'trigger' GROUP BY 1 HAVING count(*) > 1
+        SELECT conversation_id::text FROM messages WHERE property_id = ${propertyId} AND sender = 'trigger' AND conversation_id IS NOT NULL GROUP BY 1 HAVING count(*) > 1
       ) d`.execute(db).then((r) => r.rows),
   );
   const expectedNewTickets = plan.emails.filter((e) => e.ticketNumber === null && ack.emails.has(e.messageId)).length;
