@@ -189,7 +189,10 @@ const mutations = {
     const b = boundariesIn(s)[0];
     const huge = 'b'.repeat(r.int(71, 20_000));
     if (!b) return { s: setHeader(s, 'Content-Type', `multipart/mixed; boundary="${huge}"`) };
-    return { s: s.split(b).join(huge), detail: `${huge.length} chars` };
+    // Only the parameter and the delimiter lines: a short boundary ("w") also occurs in text.
+    const line = new RegExp(`^--${escapeRegExp(b)}`, 'gm');
+    const param = new RegExp(`boundary\\s*=\\s*"?${escapeRegExp(b)}"?`, 'gi');
+    return { s: s.replace(param, `boundary="${huge}"`).replace(line, `--${huge}`), detail: `${huge.length} chars` };
   },
 
   // Charsets and transfer encodings

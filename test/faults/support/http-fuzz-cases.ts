@@ -300,7 +300,7 @@ const kinds = {
     const good = tawk(t, body, `hook-${i}`);
     const headers = { ...good.headers };
     let path = good.path;
-    let sent = body;
+    let sent: Buffer = body;
     switch (variant) {
       case 'no-signature':
         delete headers['x-tawk-signature'];
