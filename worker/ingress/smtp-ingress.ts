@@ -40,6 +40,11 @@ export async function startSmtpIngress(options: SmtpIngressOptions): Promise<{ p
     size: options.maxMessageBytes,
     logger: false,
     banner: 'Switchboard',
+    onMailFrom(_address, session, callback) {
+      // Each transaction of a connection (a pooled client sends many) has its own recipients.
+      propertiesOf.delete(session);
+      callback();
+    },
     onRcptTo(address, session, callback) {
       const domain = address.address.split('@').pop()?.toLowerCase() ?? '';
       db.selectFrom('properties')
