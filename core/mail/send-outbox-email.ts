@@ -110,7 +110,7 @@ async function markSentAfterAll(db: Kysely<Database>, outboxId: string, cause: u
       return 'sent';
     } catch (error) {
       if (Date.now() > deadline) {
-        throw new Error(`outbox email ${outboxId} was accepted by the SMTP server but could not be marked sent (${String(cause)}; last: ${String(error)})`);
+        throw new Error(`outbox email ${outboxId} was accepted by the SMTP server but could not be marked sent (${String(cause)}; last: ${String(error)})`, { cause: error });
       }
       await new Promise((resolve) => setTimeout(resolve, Math.min(250 * attempt, 2000)));
     }
