@@ -12,5 +12,10 @@ export function connectDatabase(url: string, options: { max?: number } = {}): Ky
   // An idle client losing its connection (Postgres restart) must not crash the process;
   // the pool drops it and the next query reconnects.
   pool.on('error', () => {});
+  // A client checked out but between statements (inside a transaction, or holding a row lock
+  // while a mail is sent) that loses its connection emits 'error' too, and the pool listens
+  // only while it is idle: unheard, that event would kill the process. The failure reaches
+  // the caller anyway, through the client's next statement.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -1,12 +1,17 @@
 import { sql, type Kysely } from 'kysely';
-import type { SendMailOptions } from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Database, OutboxEmailsTable, OutboxStatus, Property } from '../db/schema.ts';
 import { DeliveryRefusedError, NotVisibleYetError } from '../errors.ts';
 import { composeEmail } from './compose-email.ts';
 
-/** Something that sends a message, e.g. a nodemailer SMTP transport. */
+/**
+ * Something that hands a message to an SMTP server. `beforeEnd` runs once the server has
+ * accepted the envelope and the body is on its way, before the terminating "." of DATA is
+ * written; if it rejects, the "." is never written and the connection is dropped, so the server
+ * discards the message (worker/mail-transports.ts).
+ */
 export interface MailTransport {
-  sendMail(message: SendMailOptions): Promise<unknown>;
+  send(message: { from: string; to: string; raw: Buffer }, beforeEnd: () => Promise<void>): Promise<void>;
 }
 
 /** Picks the transport of a property (its own SMTP server, or the global one). */
@@ -39,26 +44,28 @@ export function failedSendKind(error: unknown): OutboxEmailsTable['kind'] | unde
   return typeof error === 'object' && error !== null ? failedKinds.get(error) : undefined;
 }
 
-/** How long, after the SMTP server accepted a message, marking it sent keeps being retried (Postgres restarting). */
-const markSentPatienceMs = 120_000;
-
 /**
  * Sends one queued outbox email and marks it sent, at most once. A row that is no longer
  * queued (sent, failed, suppressed, bounced) is left alone, so a redelivered job sends
  * nothing. A permanent SMTP refusal (5xx) marks the row failed with the server's reason;
  * other failures (4xx, connection, timeout) are recorded and thrown to be retried with backoff.
  *
- * SMTP cannot take part in a transaction, so "sent" and "marked sent" can never be one step.
- * The gap between them is where a crash sends an email twice, and it is made as small as it
- * can be: the row is locked and already updated to 'sent' in an open transaction before the
- * SMTP conversation starts, so the server's 250 is followed by nothing but the COMMIT (bytes
- * already on their way when a kill -9 lands). The lock also keeps a second job for the same
- * row waiting instead of sending in parallel. If the COMMIT itself fails (Postgres restarting),
- * marking the row sent is retried until Postgres is back, rather than sending it again.
+ * SMTP cannot take part in a transaction, so "sent" and "recorded as sent" can never be one
+ * step; what matters is where the gap falls. A server takes responsibility for a message when
+ * it reads the terminating "." of DATA (RFC 5321 §4.1.1.4), and discards a message whose
+ * connection drops before it. So the row is locked and updated to 'sent' in a transaction,
+ * the message is streamed, and the COMMIT happens when the whole body has been handed over
+ * but before the terminating "." is written: a crash before the COMMIT leaves the row queued
+ * and the server without a message (the retry sends it once); a crash after it leaves a sent
+ * row and a message the server gets whole. Neither duplicates. What remains is the instant
+ * between the COMMIT's answer and the "." reaching the socket, in which a kill -9 would lose
+ * the message — microseconds of our own code, never a network round trip. A server that then
+ * answers with an error, or a connection that breaks before its answer, puts the row back to
+ * queued (or failed, for a 5xx) and the send is retried.
  */
 export async function sendOutboxEmail(db: Kysely<Database>, transportFor: TransportFor, outboxId: string): Promise<SendOutcome> {
   const trx = await db.startTransaction().execute();
-  let sent = false;
+  let committed = false;
   let kind: OutboxEmailsTable['kind'] | undefined;
   try {
     const row = await trx.selectFrom('outbox_emails').selectAll().where('id', '=', outboxId).forUpdate().executeTakeFirst();
@@ -74,45 +81,33 @@ export async function sendOutboxEmail(db: Kysely<Database>, transportFor: Transp
       .set({ status: 'sent', sent_at: sql`now()`, attempts: sql`attempts + 1`, last_error: null })
       .where('id', '=', outboxId)
       .execute();
-    await transportFor(property).sendMail(composeEmail(property, row));
-    sent = true;
-    await trx.commit().execute();
+    const raw = await new MailComposer(composeEmail(property, row)).compile().build();
+    await transportFor(property).send({ from: row.from_address, to: row.to_address, raw }, async () => {
+      await trx.commit().execute();
+      committed = true;
+    });
     return { status: 'sent', kind, sent: true };
   } catch (error) {
     if (!trx.isCommitted && !trx.isRolledBack) await trx.rollback().execute().catch(() => {});
-    if (sent) return { status: await markSentAfterAll(db, outboxId, error), kind: kind!, sent: true };
     if (error instanceof NotVisibleYetError) throw error;
     const permanent = isPermanentSmtpError(error);
     const reason = permanent?.reason ?? (error instanceof Error ? error.message : String(error));
+    // Recorded as sent, but the server refused the message or the connection broke before its
+    // answer: the row goes back to queued (or failed) so that the retry, or a person, sees it.
+    const was = committed ? 'sent' : 'queued';
     await db
       .updateTable('outbox_emails')
-      .set({ attempts: sql`attempts + 1`, last_error: reason, ...(permanent ? { status: 'failed' as const } : {}) })
+      .set({
+        attempts: committed ? sql`attempts` : sql`attempts + 1`,
+        last_error: reason,
+        status: permanent ? 'failed' : 'queued',
+        sent_at: null,
+      })
       .where('id', '=', outboxId)
-      .where('status', '=', 'queued')
+      .where('status', '=', was)
       .execute();
     const thrown = permanent ? new DeliveryRefusedError(`SMTP refused outbox email ${outboxId}: ${reason}`) : error;
     if (kind && typeof thrown === 'object' && thrown !== null) failedKinds.set(thrown, kind);
     throw thrown;
-  }
-}
-
-/** The server took the message but the COMMIT did not land: keep trying to record it, never resend. */
-async function markSentAfterAll(db: Kysely<Database>, outboxId: string, cause: unknown): Promise<OutboxStatus> {
-  const deadline = Date.now() + markSentPatienceMs;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await db
-        .updateTable('outbox_emails')
-        .set({ status: 'sent', sent_at: sql`now()`, attempts: sql`attempts + 1`, last_error: null })
-        .where('id', '=', outboxId)
-        .where('status', '=', 'queued')
-        .execute();
-      return 'sent';
-    } catch (error) {
-      if (Date.now() > deadline) {
-        throw new Error(`outbox email ${outboxId} was accepted by the SMTP server but could not be marked sent (${String(cause)}; last: ${String(error)})`, { cause: error });
-      }
-      await new Promise((resolve) => setTimeout(resolve, Math.min(250 * attempt, 2000)));
-    }
   }
 }
