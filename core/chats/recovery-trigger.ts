@@ -5,7 +5,7 @@ import type { JobQueue } from '../jobs/job-queue.ts';
 import { appendMessage } from '../messages/append-message.ts';
 import { lockConversation } from './chat-lock.ts';
 
-export type RecoveryOutcome = 'fired' | 'answered' | 'already-fired' | 'ended' | 'disabled';
+export type RecoveryOutcome = 'fired' | 'answered' | 'already-fired' | 'ended' | 'disabled' | 'stale';
 
 /**
  * Posts the property's chat-recovery message into a chat nobody has answered, and has it
@@ -23,6 +23,11 @@ export async function fireRecoveryTrigger(db: Kysely<Database>, jobs: JobQueue, 
     if (conversation.first_agent_reply_at) return 'answered';
     if (conversation.ended_at || conversation.trashed_at) return 'ended';
     if (!property.trigger_enabled) return 'disabled';
+    // A trigger run long after it was due (its job lost with Redis and scheduled again by
+    // reconcile) must not greet a visitor who left: past the inactivity timeout the chat is
+    // the inactivity check's to end.
+    const lastActivity = conversation.last_message_at ?? conversation.created_at;
+    if (Date.now() - lastActivity.getTime() > property.inactivity_timeout_seconds * 1000) return 'stale';
     if (conversation.external_id) {
       const deadline = new Date(conversation.created_at.getTime() + property.trigger_delay_seconds * 1000);
       const pending = await trx

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, expect, it } from 'vitest';
 import { parseChatEvents } from '../../core/chats/chat-event.ts';
 import { processChatEvent } from '../../core/chats/process-chat-event.ts';
@@ -40,4 +41,14 @@ it('an event that arrives after the deadline does not hold the trigger back', as
   const later = parseChatEvents({ id: eventId(), type: 'chat.message', property: 'shop', at: at(60_000), chat: { id: 'slow' }, message: { id: 'v1', sender: 'visitor', text: 'still there?' } });
   await storeChatEvents(p.t.db, p.property.id, later);
   expect(await fireRecoveryTrigger(p.t.db, p.jobs, conversation.id)).toBe('fired');
+});
+
+it('a trigger run long after its chat went quiet does not fire', async () => {
+  p = await startPipeline({ trigger_delay_seconds: 0, inactivity_timeout_seconds: 60 });
+  const started = parseChatEvents({ id: eventId(), type: 'chat.started', property: 'shop', at: at(), chat: { id: 'stale' }, visitor: { id: 'v' } });
+  await processChatEvent(p.t.db, p.jobs, (await storeChatEvents(p.t.db, p.property.id, started)).newRowIds[0]!);
+  const conversation = await p.t.db.selectFrom('conversations').select('id').where('external_id', '=', 'stale').executeTakeFirstOrThrow();
+  await sql`UPDATE conversations SET created_at = now() - interval '2 hours', last_message_at = now() - interval '2 hours'`.execute(p.t.db);
+  expect(await fireRecoveryTrigger(p.t.db, p.jobs, conversation.id)).toBe('stale');
+  expect(await p.t.db.selectFrom('messages').select('id').where('sender', '=', 'trigger').execute()).toHaveLength(0);
 });
