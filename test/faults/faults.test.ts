@@ -30,6 +30,8 @@ async function run(name: string, fault: (ctx: FaultContext) => Promise<void>, se
 
 function expectClean(result: RunResult): void {
   const { tally } = result;
+  // No Switchboard process died on its own (a crash is a failure even if others took over).
+  expect(result.crashed).toEqual([]);
   expect(tally.lost).toEqual({ chatEvents: 0, chatMessages: 0, triggers: 0, conversions: 0, emails: 0, misfiledReplies: 0, agentReplies: 0, outboundNotSent: 0, outboundNotReceived: 0 });
   expect(tally.duplicated).toEqual({ tickets: 0, messages: 0, emailsSentTwice: 0, wrongTriggers: 0 });
   // Everything the load asked for was accepted, and the mail it causes all went out.

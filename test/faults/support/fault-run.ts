@@ -50,6 +50,8 @@ export interface RunResult {
   seconds: number;
   /** From the first request to the load acknowledged. */
   loadSeconds: number;
+  /** Switchboard processes that exited without being told to (a crash): names and how. */
+  crashed: string[];
   summary: string;
 }
 
@@ -67,6 +69,15 @@ export async function runWithFault(services: FaultServices, options: RunOptions)
   const producer = createRedis(services.redisUrl, 'producer');
   const jobs = new BullJobQueue(producer, prefix);
   const processes: SwitchboardProcess[] = [];
+  const told = new Set<SwitchboardProcess>();
+  const crashed: string[] = [];
+  const watch = (p: SwitchboardProcess) => {
+    processes.push(p);
+    void p.exited.then((how) => {
+      if (!told.has(p)) crashed.push(`${p.name} (${String(how)})`);
+    });
+    return p;
+  };
   let smtp: SmtpCapture | null = null;
   const received: string[] = [];
   try {
@@ -99,13 +110,10 @@ export async function runWithFault(services: FaultServices, options: RunOptions)
       INGRESS_PORT: String(httpPort),
       SMTP_INGRESS_PORT: String(smtpIngressPort),
     };
-    const ingress = spawnSwitchboard('ingress', ['ingress'], env, logFile, 'SMTP ingress listening');
-    processes.push(ingress);
+    watch(spawnSwitchboard('ingress', ['ingress'], env, logFile, 'SMTP ingress listening'));
     let workerCount = 0;
     const startWorker = () => {
-      const worker = spawnSwitchboard(`worker-${++workerCount}`, ['worker', '--concurrency', String(options.concurrency ?? 4)], env, logFile, 'workers started');
-      processes.push(worker);
-      return worker;
+      return watch(spawnSwitchboard(`worker-${++workerCount}`, ['worker', '--concurrency', String(options.concurrency ?? 4)], env, logFile, 'workers started'));
     };
     for (let i = 0; i < options.workers; i++) startWorker();
     await Promise.all(processes.map((p) => p.ready));
@@ -120,6 +128,7 @@ export async function runWithFault(services: FaultServices, options: RunOptions)
         const victim = alive()[0];
         if (!victim) return;
         log(`kill -9 ${victim.name} (pid ${victim.child.pid})`);
+        told.add(victim);
         await victim.kill('SIGKILL');
         await startWorker().ready;
       },
@@ -153,10 +162,11 @@ export async function runWithFault(services: FaultServices, options: RunOptions)
     const seconds = (performance.now() - started) / 1000;
     await sleep(3000);
     tally = await takeTally(db, property.id, plan, ack, received);
-    const summary = formatTally(options.name, tally, ack, seconds);
+    const summary = formatTally(options.name, tally, ack, seconds) + (crashed.length ? `\n         CRASHED: ${crashed.join(', ')} (see ${logFile})` : '');
     console.log(summary);
-    return { tally, ack, seconds, loadSeconds, summary };
+    return { tally, ack, seconds, loadSeconds, summary, crashed };
   } finally {
+    for (const p of processes) told.add(p);
     await Promise.all(processes.map((p) => p.kill('SIGTERM')));
     await smtp?.close().catch(() => {});
     await jobs.close().catch(() => {});
