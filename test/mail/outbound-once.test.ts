@@ -23,6 +23,14 @@ afterEach(async () => {
   server = undefined;
 });
 
+/** A pipeline with one ticket and an agent's reply waiting in the outbox. */
+async function agentReplyQueued() {
+  p = await startPipeline({ trigger_enabled: false, inbound_domain: 'in.shop.example', support_address: 'help@shop.example' });
+  const contact = await upsertContact(p.t.db, p.property.id, { email: 'rita@example.com' });
+  const ticket = await createTicket(p.t.db, { propertyId: p.property.id, subject: 'Refund', contact });
+  return (await replyToTicket(p.t.db, p.jobs, p.property.id, `T${ticket.number}`, { body: 'Your refund is on its way.' })).outbox;
+}
+
 /** An SMTP server that keeps complete messages and runs `onRecipient` before accepting a RCPT. */
 async function startServer(onRecipient: () => Promise<void>): Promise<{ url: string; delivered: string[]; aborted: number }> {
   const state = { url: '', delivered: [] as string[], aborted: 0 };
@@ -51,10 +59,7 @@ async function startServer(onRecipient: () => Promise<void>): Promise<{ url: str
 }
 
 it('a sender whose database connection dies before the end of DATA delivers nothing, and its retry delivers once', async () => {
-  p = await startPipeline({ trigger_enabled: false, inbound_domain: 'in.shop.example', support_address: 'help@shop.example' });
-  const contact = await upsertContact(p.t.db, p.property.id, { email: 'rita@example.com' });
-  const ticket = await createTicket(p.t.db, { propertyId: p.property.id, subject: 'Refund', contact });
-  const { outbox } = await replyToTicket(p.t.db, p.jobs, p.property.id, `T${ticket.number}`, { body: 'Your refund is on its way.' });
+  const outbox = await agentReplyQueued();
 
   let kill = true;
   const smtp = await startServer(async () => {
@@ -76,10 +81,7 @@ it('a sender whose database connection dies before the end of DATA delivers noth
 });
 
 it('a server that refuses the message after its data puts the row back: recorded sent only when it is', async () => {
-  p = await startPipeline({ trigger_enabled: false, inbound_domain: 'in.shop.example', support_address: 'help@shop.example' });
-  const contact = await upsertContact(p.t.db, p.property.id, { email: 'rita@example.com' });
-  const ticket = await createTicket(p.t.db, { propertyId: p.property.id, subject: 'Refund', contact });
-  const { outbox } = await replyToTicket(p.t.db, p.jobs, p.property.id, `T${ticket.number}`, { body: 'Your refund is on its way.' });
+  const outbox = await agentReplyQueued();
   let refuse = true;
   server = new SMTPServer({
     authOptional: true,
