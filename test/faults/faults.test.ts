@@ -4,8 +4,8 @@ import { runWithFault, type FaultContext, type RunResult } from './support/fault
 import { issueLoad } from './support/mixed-load.ts';
 
 // The fault suite: the same fixed mixed load (2,000 chat events, 2,000 inbound emails, 500
-// agent replies, with triggers and conversions) against real `switchboard ingress` and two
-// `switchboard worker` processes, once per fault. Each run ends with a tally — lost,
+// agent replies, with triggers and conversions) against real `switchboard ingress`, two general
+// `switchboard worker` processes and one for outbound mail, once per fault. Each run ends with a tally — lost,
 // duplicated tickets, duplicated messages, emails sent more than once — printed and asserted.
 
 let services: FaultServices;
@@ -42,9 +42,9 @@ function expectClean(result: RunResult): void {
   expect(tally.done.outboundSent).toBe(issueLoad.newEmails + missedWithEmail + issueLoad.agentReplies);
 }
 
-it('kill -9 of a worker, four times under load', async () => {
+it('kill -9 of worker processes, six times under load (the outbound mail worker twice)', async () => {
   const result = await run('kill-worker', async (ctx) => {
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 6; i++) {
       await sleep(3000);
       await ctx.killWorker();
     }

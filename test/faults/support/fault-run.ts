@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parseConfig, readEnvironment } from '../../../core/config/config.ts';
 import { connectDatabase } from '../../../core/db/connect.ts';
 import { migrateToLatest } from '../../../core/db/migrate.ts';
+import { queueNames } from '../../../core/jobs/job-catalog.ts';
 import { firstMessageId } from '../../../core/mail/inbound/message-ids.ts';
 import { createProperty, updateProperty } from '../../../core/properties/property-store.ts';
 import { pickFreePort } from '../../../services/loopback-port.ts';
@@ -32,6 +33,7 @@ export interface FaultContext {
 export interface RunOptions {
   name: string;
   size: LoadSize;
+  /** General worker processes (every queue but outbound mail); one more runs outbound mail. */
   workers: number;
   /** The fault, started with the load; the run waits for it to finish too. */
   fault?: (ctx: FaultContext) => Promise<void>;
@@ -111,13 +113,25 @@ export async function runWithFault(services: FaultServices, options: RunOptions)
       SMTP_INGRESS_PORT: String(smtpIngressPort),
     };
     watch(spawnSwitchboard('ingress', ['ingress'], env, logFile, 'SMTP ingress listening'));
+    // The topology docs/OPERATIONS.md recommends: outbound mail in a worker process of its
+    // own, so that no CPU-bound job delays the instant between recording a send and finishing
+    // it; every other queue in the general workers.
     let workerCount = 0;
-    const startWorker = () => {
-      return watch(spawnSwitchboard(`worker-${++workerCount}`, ['worker', '--concurrency', String(options.concurrency ?? 4)], env, logFile, 'workers started'));
+    const general = queueNames.filter((q) => q !== 'mail-outbound').join(',');
+    const startWorker = (queues: string) => {
+      const name = `${queues === 'mail-outbound' ? 'mail-worker' : 'worker'}-${++workerCount}`;
+      return watch(spawnSwitchboard(name, ['worker', '--queues', queues, '--concurrency', String(options.concurrency ?? 4)], env, logFile, 'workers started'));
     };
-    for (let i = 0; i < options.workers; i++) startWorker();
+    const queuesOf = new Map<SwitchboardProcess, string>();
+    const start = (queues: string) => {
+      const worker = startWorker(queues);
+      queuesOf.set(worker, queues);
+      return worker;
+    };
+    for (let i = 0; i < options.workers; i++) start(general);
+    start('mail-outbound');
     await Promise.all(processes.map((p) => p.ready));
-    const alive = () => processes.filter((p) => p.name.startsWith('worker') && p.child.exitCode === null && p.child.signalCode === null);
+    const alive = () => processes.filter((p) => queuesOf.has(p) && p.child.exitCode === null && p.child.signalCode === null);
 
     const plan = await planLoad(db, property, options.size, triggerDelaySeconds * 1000, options.missedChatOpenMs);
     log(`load: ${plan.chats.length} chats (${plan.chats.length * 5} events), ${plan.emails.length} emails, ${plan.replies.length} agent replies; ${options.workers} worker processes`);
@@ -125,12 +139,13 @@ export async function runWithFault(services: FaultServices, options: RunOptions)
       services,
       workers: alive,
       async killWorker() {
+        // The oldest worker alive, whichever its queues: in turn, every one gets killed.
         const victim = alive()[0];
         if (!victim) return;
         log(`kill -9 ${victim.name} (pid ${victim.child.pid})`);
         told.add(victim);
         await victim.kill('SIGKILL');
-        await startWorker().ready;
+        await start(queuesOf.get(victim)!).ready;
       },
       async stopSmtp() {
         log('SMTP server stops');
