@@ -1,7 +1,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import { assertClusterPrefix } from '../core/config/redis-hash-tag.ts';
 import { jobId, jobQueues, jobRetries, type JobName, type JobPayloads, type QueueName } from '../core/jobs/job-catalog.ts';
-import type { JobQueue } from '../core/jobs/job-queue.ts';
+import type { JobQueue, JobRequest } from '../core/jobs/job-queue.ts';
 import type { RedisConnection } from './redis-connection.ts';
 
 /** Bounded retention: enough history for the dashboard, never unbounded growth in Redis. */
@@ -49,6 +49,18 @@ export class BullJobQueue implements JobQueue {
       jobId: jobId(name, data, options.idSuffix),
       delay: options.delayMs && options.delayMs > 0 ? Math.round(options.delayMs) : undefined,
     });
+  }
+
+  async addBulk(requests: JobRequest[]): Promise<void> {
+    if (requests.length === 0) return;
+    await this.connected();
+    const byQueue = new Map<QueueName, JobRequest[]>();
+    for (const r of requests) byQueue.set(jobQueues[r.name], [...(byQueue.get(jobQueues[r.name]) ?? []), r]);
+    await Promise.all(
+      [...byQueue].map(([queue, list]) =>
+        this.queue(queue).addBulk(list.map((r) => ({ name: r.name, data: r.data, opts: { ...jobOptions(r.name), jobId: jobId(r.name, r.data as never) } }))),
+      ),
+    );
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Contact, Database } from '../db/schema.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 
@@ -23,6 +23,32 @@ export async function upsertContact(db: Db, propertyId: string, input: { email: 
     )
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/** A contact as upsertContacts left it, with the name it had before (null when new or unnamed). */
+export type UpsertedContact = Contact & { name_before: string | null };
+
+/**
+ * upsertContact for several addresses in one statement, with the same end state as one by one
+ * in input order (a known name kept, else the first name given). Rows are written in address
+ * order, so two such statements running at once cannot deadlock on each other. By address.
+ */
+export async function upsertContacts(db: Db, propertyId: string, inputs: { email: string; name?: string | null }[]): Promise<Map<string, UpsertedContact>> {
+  const names = new Map<string, string | null>();
+  for (const input of inputs) {
+    const email = normalizeEmail(input.email);
+    names.set(email, names.get(email) ?? (input.name?.trim() || null));
+  }
+  if (names.size === 0) return new Map();
+  const emails = [...names.keys()].sort();
+  const { rows } = await sql<UpsertedContact>`
+    WITH input AS (SELECT * FROM unnest(${emails}::text[], ${emails.map((e) => names.get(e) ?? null)}::text[]) WITH ORDINALITY AS i(email, name, ord)),
+      before AS (SELECT c.email, c.name FROM contacts c JOIN input USING (email) WHERE c.property_id = ${propertyId}::bigint)
+    INSERT INTO contacts (property_id, email, name)
+    SELECT ${propertyId}::bigint, email, name FROM input ORDER BY ord
+    ON CONFLICT (property_id, email) DO UPDATE SET name = coalesce(contacts.name, excluded.name)
+    RETURNING contacts.*, (SELECT b.name FROM before b WHERE b.email = contacts.email) AS name_before`.execute(db);
+  return new Map(rows.map((r) => [r.email, r]));
 }
 
 /** The property's contact with this address. */

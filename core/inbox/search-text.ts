@@ -11,16 +11,22 @@ function words(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
+/**
+ * The words of `texts` as indexed (bounded size), for to_tsvector('simple', ...). Vectors are
+ * stripped, so the words of several appends may be joined into one: same lexemes either way.
+ */
+export function searchWords(texts: (string | null | undefined)[]): string {
+  return words(texts.filter(Boolean).join(' ').slice(0, maxIndexedChars)).join(' ');
+}
+
 /** SQL that adds `texts` to an item's search vector (stripped: lexemes only, bounded size). */
 export function appendSearchText(texts: (string | null | undefined)[]): RawBuilder<string> {
-  const normalized = words(texts.filter(Boolean).join(' ').slice(0, maxIndexedChars)).join(' ');
-  return sql<string>`strip(search || to_tsvector('simple', ${normalized}))`;
+  return sql<string>`strip(search || to_tsvector('simple', ${searchWords(texts)}))`;
 }
 
 /** SQL for a fresh search vector made of `texts`. */
 export function searchVector(texts: (string | null | undefined)[]): RawBuilder<string> {
-  const normalized = words(texts.filter(Boolean).join(' ').slice(0, maxIndexedChars)).join(' ');
-  return sql<string>`strip(to_tsvector('simple', ${normalized}))`;
+  return sql<string>`strip(to_tsvector('simple', ${searchWords(texts)}))`;
 }
 
 /** The tsquery text for a free-text search: every word, as a prefix. */

@@ -1,5 +1,8 @@
 import type { JobName, JobPayloads } from './job-catalog.ts';
 
+/** A job to add: its name and payload. */
+export type JobRequest = { [N in JobName]: { name: N; data: JobPayloads[N] } }[JobName];
+
 /**
  * How core asks for background work, without knowing the queue system. Implementations add
  * the job under its catalog id (adding an existing id is a no-op) and can remove a job that
@@ -7,6 +10,8 @@ import type { JobName, JobPayloads } from './job-catalog.ts';
  */
 export interface JobQueue {
   add<N extends JobName>(name: N, data: JobPayloads[N], options?: { delayMs?: number; idSuffix?: string }): Promise<void>;
+  /** Adds several jobs at once (one round trip per queue where the queue system allows it), as add would. */
+  addBulk(requests: JobRequest[]): Promise<void>;
   remove(name: JobName, data: JobPayloads[JobName], options?: { idSuffix?: string }): Promise<void>;
   /** Makes sure the job will run: adds it, retries it if it failed, re-adds it if it finished. */
   requeue<N extends JobName>(name: N, data: JobPayloads[N]): Promise<void>;

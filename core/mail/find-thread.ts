@@ -1,18 +1,34 @@
-import type { Transaction } from 'kysely';
-import type { Database, Property, Ticket } from '../db/schema.ts';
+import type { Property } from '../db/schema.ts';
 import type { ParsedEmail } from './inbound/parse-email.ts';
 import { findReplyTokens } from './reply-address.ts';
 
 /** Where an inbound email points, and by which clue. */
-export interface ThreadMatch {
-  ticket: Ticket;
+export interface ThreadMatch<T> {
+  ticket: T;
   via: 'reference' | 'reply-token' | 'subject-tag';
 }
 
 /** What the clues say: the ticket they name (if any), and whether a reply token failed to verify. */
-export interface ThreadClues {
-  match: ThreadMatch | null;
+export interface ThreadClues<T> {
+  match: ThreadMatch<T> | null;
   forgedToken: string | null;
+}
+
+/** What threading may look up: tickets by a Message-ID on them (sent or received; undefined when no ticket has it), by number. */
+export interface ThreadLookup<T> {
+  byMessageId(messageId: string): T | null | undefined;
+  byNumber(ticketNumber: number): T | null | undefined;
+}
+
+/** The Message-IDs an email replies to, most recent first (In-Reply-To, then References backwards), at most 50. */
+export function referencedIds(mail: ParsedEmail): string[] {
+  return [...new Set([mail.inReplyTo, ...[...mail.references].reverse()].filter((v): v is string => Boolean(v)))].slice(0, 50);
+}
+
+/** The ticket numbers an email's reply tokens and subject tag name (to read them beforehand). */
+export function namedTicketNumbers(property: Property, mail: ParsedEmail, recipients: string[]): number[] {
+  const tag = /\[#(\d{1,9})\]/.exec(mail.subject);
+  return [...findReplyTokens(property, recipients).map((t) => t.ticketNumber), ...(tag ? [Number(tag[1])] : [])];
 }
 
 /**
@@ -20,37 +36,30 @@ export interface ThreadClues {
  * References (a Message-ID we sent or stored on a ticket; the most recent first), then a
  * signed reply token among its recipients, then a `[#123]` subject tag, which alone proves
  * nothing and counts only when the sender is that ticket's contact. Deciding what to do
- * when the sender is not the contact of a referenced ticket is the caller's policy.
+ * when the sender is not the contact of a referenced ticket is the caller's policy. Works on
+ * what the caller read beforehand (core/mail/file-inbound-batch.ts reads a batch's at once).
  */
-export async function findThread(
-  trx: Transaction<Database>,
+export function findThread<T extends { contactId: string }>(
   property: Property,
   mail: ParsedEmail,
   recipients: string[],
   senderContactId: string,
-): Promise<ThreadClues> {
-  const ids = [...new Set([mail.inReplyTo, ...[...mail.references].reverse()].filter((v): v is string => Boolean(v)))].slice(0, 50);
-  if (ids.length) {
-    const sent = await trx.selectFrom('outbox_emails').select(['message_id', 'ticket_id']).where('property_id', '=', property.id).where('message_id', 'in', ids).where('ticket_id', 'is not', null).execute();
-    const received = await trx.selectFrom('inbound_emails').select(['message_id', 'ticket_id']).where('property_id', '=', property.id).where('message_id', 'in', ids).where('ticket_id', 'is not', null).execute();
-    const byId = new Map([...sent, ...received].map((r) => [r.message_id!, r.ticket_id!]));
-    const hit = ids.find((id) => byId.has(id));
-    if (hit) {
-      const ticket = await trx.selectFrom('tickets').selectAll().where('id', '=', byId.get(hit)!).executeTakeFirst();
-      if (ticket) return { match: { ticket, via: 'reference' }, forgedToken: null };
-    }
-  }
+  lookup: ThreadLookup<T>,
+): ThreadClues<T> {
+  const hit = referencedIds(mail).find((id) => lookup.byMessageId(id) !== undefined);
+  const referenced = hit ? lookup.byMessageId(hit) : null;
+  if (referenced) return { match: { ticket: referenced, via: 'reference' }, forgedToken: null };
   const tokens = findReplyTokens(property, recipients);
   const valid = tokens.find((t) => t.valid);
   if (valid) {
-    const ticket = await trx.selectFrom('tickets').selectAll().where('property_id', '=', property.id).where('number', '=', valid.ticketNumber).executeTakeFirst();
+    const ticket = lookup.byNumber(valid.ticketNumber);
     if (ticket) return { match: { ticket, via: 'reply-token' }, forgedToken: null };
   }
   const forgedToken = tokens.find((t) => !t.valid)?.address ?? null;
   const tag = /\[#(\d{1,9})\]/.exec(mail.subject);
   if (tag) {
-    const ticket = await trx.selectFrom('tickets').selectAll().where('property_id', '=', property.id).where('number', '=', Number(tag[1])).executeTakeFirst();
-    if (ticket && ticket.contact_id === senderContactId) return { match: { ticket, via: 'subject-tag' }, forgedToken };
+    const ticket = lookup.byNumber(Number(tag[1]));
+    if (ticket && ticket.contactId === senderContactId) return { match: { ticket, via: 'subject-tag' }, forgedToken };
   }
   return { match: null, forgedToken };
 }

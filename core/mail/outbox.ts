@@ -31,25 +31,52 @@ export const automaticEmailWindowMinutes = 60;
  * auto-responders cannot keep each other busy.
  */
 export async function writeOutboxEmail(trx: Transaction<Database>, jobs: JobQueue, input: OutboxInput): Promise<OutboxEmail | null> {
-  const to = input.to.toLowerCase();
-  let suppressed = false;
-  if (input.automatic) {
-    // Serialise automatic mail per recipient so two concurrent writers cannot both pass the check.
-    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`auto-mail/${input.propertyId}/${to}`}, 0))`.execute(trx);
-    const recent = await trx
-      .selectFrom('outbox_emails')
-      .select('id')
-      .where('property_id', '=', input.propertyId)
-      .where('to_address', '=', to)
-      .where('automatic', '=', true)
-      .where('status', '!=', 'suppressed')
-      .where('created_at', '>', sql<Date>`now() - ${automaticEmailWindowMinutes} * interval '1 minute'`)
-      .executeTakeFirst();
-    suppressed = recent !== undefined;
-  }
-  const row = await trx
-    .insertInto('outbox_emails')
-    .values({
+  const recent = input.automatic ? await lockAutomaticRecipients(trx, input.propertyId, [input.to]) : new Set<string>();
+  const [row] = await writeOutboxEmails(trx, jobs, [input], recent);
+  return row ?? null;
+}
+
+/**
+ * Serialises automatic mail to these addresses with other writers until the transaction ends
+ * (so two concurrent writers cannot both pass the window check), then returns those of them
+ * that got an automatic email within the window. Locks are taken in one order (sorted), so
+ * two transactions locking several addresses cannot deadlock on them.
+ */
+export async function lockAutomaticRecipients(trx: Transaction<Database>, propertyId: string, addresses: string[]): Promise<Set<string>> {
+  const to = [...new Set(addresses.map((a) => a.toLowerCase()))].sort();
+  if (to.length === 0) return new Set();
+  const keys = to.map((a) => `auto-mail/${propertyId}/${a}`);
+  // unnest yields in array order, so the locks are taken in the sorted order.
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(${keys}::text[]) AS k`.execute(trx);
+  // A statement of its own: its snapshot must be taken after the locks were granted.
+  const recent = await trx
+    .selectFrom('outbox_emails')
+    .select('to_address')
+    .distinct()
+    .where('property_id', '=', propertyId)
+    .where('to_address', 'in', to)
+    .where('automatic', '=', true)
+    .where('status', '!=', 'suppressed')
+    .where('created_at', '>', sql<Date>`now() - ${automaticEmailWindowMinutes} * interval '1 minute'`)
+    .execute();
+  return new Set(recent.map((r) => r.to_address));
+}
+
+/**
+ * Writes several emails to the outbox in one statement, in order, as writeOutboxEmail would one
+ * by one: an automatic email is suppressed when its recipient is in `recentlyMailed` (from
+ * lockAutomaticRecipients, whose locks the caller holds for every automatic recipient) or got
+ * one earlier in the list. Returns each input's row, or null where the ticket had its
+ * acknowledgement already (several inputs should then not share a recipient: the one that was
+ * not written still counts as sent for the window). Queues the sending of queued rows.
+ */
+export async function writeOutboxEmails(trx: Transaction<Database>, jobs: JobQueue, inputs: OutboxInput[], recentlyMailed: Set<string>): Promise<(OutboxEmail | null)[]> {
+  if (inputs.length === 0) return [];
+  const values = inputs.map((input) => {
+    const to = input.to.toLowerCase();
+    const suppressed = Boolean(input.automatic) && recentlyMailed.has(to);
+    if (input.automatic && !suppressed) recentlyMailed.add(to);
+    return {
       property_id: input.propertyId,
       ticket_id: input.ticketId,
       kind: input.kind,
@@ -63,17 +90,23 @@ export async function writeOutboxEmail(trx: Transaction<Database>, jobs: JobQueu
       references: input.references ?? [],
       reply_to: input.replyTo ?? null,
       automatic: input.automatic ?? false,
-      status: suppressed ? 'suppressed' : 'queued',
+      status: suppressed ? ('suppressed' as const) : ('queued' as const),
       last_error: suppressed ? `an automatic email went to ${to} less than ${automaticEmailWindowMinutes} minutes ago` : null,
-    })
+    };
+  });
+  const rows = await trx
+    .insertInto('outbox_emails')
+    .values(values)
     .onConflict((oc) => oc.column('ticket_id').where('kind', '=', 'ticket_ack').doNothing())
     .returningAll()
-    .executeTakeFirst();
-  if (row && row.status === 'queued') {
-    await jobs.add('send-email', { outboxId: row.id }).catch(() => {
-      // The row is what matters: with Redis away, an agent's reply is still saved, and
+    .execute();
+  const queued = rows.filter((r) => r.status === 'queued');
+  if (queued.length) {
+    await jobs.addBulk(queued.map((r) => ({ name: 'send-email' as const, data: { outboxId: r.id } }))).catch(() => {
+      // The rows are what matter: with Redis away, an agent's reply is still saved, and
       // reconcile queues the sending of queued rows that have no job.
     });
   }
-  return row ?? null;
+  const byMessageId = new Map(rows.map((r) => [r.message_id, r]));
+  return inputs.map((input) => byMessageId.get(input.messageId) ?? null);
 }

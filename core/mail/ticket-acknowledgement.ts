@@ -3,7 +3,7 @@ import type { Database, MessageSender, OutboxEmail, Property, Ticket } from '../
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { ticketSubject } from '../tickets/ticket-subject.ts';
 import { newMessageId, supportAddress } from './message-id.ts';
-import { writeOutboxEmail } from './outbox.ts';
+import { writeOutboxEmail, type OutboxInput } from './outbox.ts';
 import { replyAddress } from './reply-address.ts';
 
 /** A line of the transcript an acknowledgement carries. */
@@ -25,8 +25,21 @@ export async function queueTicketAcknowledgement(
   property: Property,
   ticket: Ticket,
   visitor: { email: string; name: string | null },
-  origin: { transcript: TranscriptLine[] } | { email: { messageId: string | null; references: string[] } },
+  origin: AcknowledgementOrigin,
 ): Promise<OutboxEmail | null> {
+  return writeOutboxEmail(trx, jobs, ticketAcknowledgement(property, ticket, visitor, origin));
+}
+
+/** What a ticket's acknowledgement answers: a chat's transcript, or the visitor's first email. */
+export type AcknowledgementOrigin = { transcript: TranscriptLine[] } | { email: { messageId: string | null; references: string[] } };
+
+/** The acknowledgement of a ticket as an outbox email (written by the caller, alone or with others). */
+export function ticketAcknowledgement(
+  property: Property,
+  ticket: Pick<Ticket, 'id' | 'number' | 'subject'>,
+  visitor: { email: string; name: string | null },
+  origin: AcknowledgementOrigin,
+): OutboxInput {
   const hello = `Hello${visitor.name ? ` ${visitor.name}` : ''},`;
   const fromChat = 'transcript' in origin;
   const text = fromChat
@@ -40,7 +53,7 @@ export async function queueTicketAcknowledgement(
       ].join('\n')
     : `${hello}\n\nwe received your email and opened ticket #${ticket.number}; we will answer as soon as possible. To add anything, just reply to this email.\n\n${property.name}`;
   const inReplyTo = fromChat ? null : origin.email.messageId;
-  return writeOutboxEmail(trx, jobs, {
+  return {
     propertyId: property.id,
     ticketId: ticket.id,
     kind: 'ticket_ack',
@@ -53,5 +66,5 @@ export async function queueTicketAcknowledgement(
     references: fromChat ? [] : inReplyTo ? [...origin.email.references, inReplyTo] : origin.email.references,
     replyTo: replyAddress(property, ticket.number),
     automatic: true,
-  });
+  };
 }

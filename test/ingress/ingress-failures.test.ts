@@ -30,7 +30,7 @@ describe('Postgres unreachable', () => {
   it('→ 503 with a clear message and Retry-After; nothing is acknowledged', async () => {
     const db = connectDatabase(`postgres://switchboard:x@127.0.0.1:${await closedPort()}/nothing`, { max: 1 });
     const { logger, lines } = capturingLogger();
-    const jobs: JobQueue = { add: async () => expect.unreachable('nothing to enqueue'), remove: async () => {}, requeue: async () => {} };
+    const jobs: JobQueue = { add: async () => expect.unreachable('nothing to enqueue'), addBulk: async () => expect.unreachable('nothing to enqueue'), remove: async () => {}, requeue: async () => {} };
     const ingress = await startHttpIngress({ db, jobs, logger, host: '127.0.0.1', port: 0, maxBodyBytes: 65536 });
     try {
       const body = JSON.stringify(chatEvent('chat.started'));
@@ -67,6 +67,7 @@ describe('Redis down or slow', () => {
           : mode === 'failing'
             ? Promise.reject(new Error("Stream isn't writeable and enableOfflineQueue options is false"))
             : new Promise<void>((resolve) => (release = resolve)),
+      addBulk: async () => expect.unreachable('the ingress adds one job at a time'),
       remove: async () => {},
       requeue: async () => {},
     };
@@ -117,6 +118,7 @@ describe('close()', () => {
         entered();
         await gate;
       },
+      addBulk: async () => expect.unreachable('the ingress adds one job at a time'),
       remove: async () => {},
       requeue: async () => {},
     };

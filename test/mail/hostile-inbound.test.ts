@@ -17,7 +17,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 
 const limits = { maxAttachmentBytes: 1024 * 1024 };
 // No job needs to run here: filing is called directly, as the inbound-email job does.
-const jobs: JobQueue = { add: async () => {}, remove: async () => {}, requeue: async () => {} };
+const jobs: JobQueue = { add: async () => {}, addBulk: async () => {}, remove: async () => {}, requeue: async () => {} };
 
 let t: TestDatabase;
 let property: Property;

@@ -2,7 +2,7 @@ import type { RecoveryOutcome } from '../../core/chats/recovery-trigger.ts';
 import type { PurgeResult } from '../../core/inbox/purge-trash.ts';
 import type { JobName } from '../../core/jobs/job-catalog.ts';
 import type { ReconcileResult } from '../../core/jobs/reconcile.ts';
-import type { IngestOutcome } from '../../core/mail/ingest-inbound-email.ts';
+import type { InboundBatchResult } from '../../core/mail/file-inbound-batch.ts';
 import type { SendOutcome } from '../../core/mail/send-outbox-email.ts';
 import type { ImapPollResult } from '../ingress/imap-poll.ts';
 import type { SwitchboardMetrics } from './metrics.ts';
@@ -38,8 +38,10 @@ const counting: Counting = {
   'send-email': (m, result: SendOutcome) => {
     if (result.sent) m.emailsSent.inc({ kind: result.kind });
   },
-  'inbound-email': (m, result: IngestOutcome) => {
-    if (result.filed) m.emailsFiled.inc({ status: result.status });
+  'inbound-email': (m, result: InboundBatchResult) => {
+    // A job files a batch: every email it filed counts here, once; the jobs of those emails
+    // then find them filed and count nothing.
+    for (const email of result.filed) m.emailsFiled.inc({ status: email.status });
   },
   'imap-poll': (m, result: ImapPollResult) => {
     m.emailsReceived.inc({ via: 'imap', outcome: 'stored' }, result.stored);

@@ -9,7 +9,8 @@ import { purgeTrash } from '../../core/inbox/purge-trash.ts';
 import type { JobName, JobPayloads } from '../../core/jobs/job-catalog.ts';
 import type { JobQueue } from '../../core/jobs/job-queue.ts';
 import { reconcile } from '../../core/jobs/reconcile.ts';
-import { ingestInboundEmail, type InboundLimits } from '../../core/mail/ingest-inbound-email.ts';
+import { fileInboundBatch } from '../../core/mail/file-inbound-batch.ts';
+import type { InboundLimits } from '../../core/mail/ingest-inbound-email.ts';
 import { sendOutboxEmail, type TransportFor } from '../../core/mail/send-outbox-email.ts';
 import { convertConversation } from '../../core/tickets/convert-conversation.ts';
 import { pollImapMailbox, type ImapPollOptions } from '../ingress/imap-poll.ts';
@@ -41,6 +42,7 @@ export const jobProcessors: { [N in JobName]: Processor<N> } = {
   'trash-purge': (_data, job, { db }) => purgeTrash(db, job.id ?? `purge-${job.timestamp}`),
   'reconcile': (_data, _job, { db, jobs, reconcileGraceSeconds }) => reconcile(db, jobs, { graceSeconds: reconcileGraceSeconds }),
   'send-email': (data, _job, { db, transportFor }) => sendOutboxEmail(db, transportFor, data.outboxId),
-  'inbound-email': (data, _job, { db, jobs, inboundLimits }) => ingestInboundEmail(db, jobs, data.inboundEmailId, inboundLimits),
+  // Files its own email and other waiting ones of its property in one transaction.
+  'inbound-email': (data, _job, { db, jobs, inboundLimits }) => fileInboundBatch(db, jobs, data.inboundEmailId, inboundLimits),
   'imap-poll': (data, _job, { db, jobs, imap }) => pollImapMailbox(db, jobs, data.propertyId, imap),
 };

@@ -1,0 +1,293 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { upsertContacts } from '../contacts/contacts.ts';
+import type { Database, InboundEmail, Ticket } from '../db/schema.ts';
+import { NotVisibleYetError } from '../errors.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
+import { namedTicketNumbers, referencedIds } from './find-thread.ts';
+import { detectBounce } from './inbound/bounce.ts';
+import { MailParseError } from './inbound/mail-parse-error.ts';
+import { parseEmail } from './inbound/parse-email.ts';
+import { planFiling, type ClaimedEmail, type FiledEmail, type FilingPlan, type FilingState } from './inbound-filing-plan.ts';
+import type { InboundLimits, IngestOutcome } from './ingest-inbound-email.ts';
+import { lockAutomaticRecipients, writeOutboxEmails } from './outbox.ts';
+import { ticketAcknowledgement } from './ticket-acknowledgement.ts';
+
+// Filing inbound mail one email per transaction cost ~14 statements and a commit per email, so
+// Postgres round trips, not parsing, bounded the inbound path (bench/mail). A job now files its
+// own email together with other unprocessed ones of the same property: one transaction, a
+// handful of statements for the whole batch, the decisions made in memory in id order
+// (core/mail/inbound-filing-plan.ts) so that the result is what filing them one by one would
+// have written. The jobs of emails a batch filed find them processed and return at once.
+
+/** How many emails a job files at most in one transaction. */
+export const defaultInboundBatchSize = 50;
+
+/**
+ * Larger emails are not taken into another job's batch (their own job files them): a batch
+ * holds at most this many bytes of raw mail per email in memory.
+ */
+const maxBatchedRawBytes = 512 * 1024;
+
+/** What a run of the inbound-email job did. */
+export interface InboundBatchResult {
+  /** The job's own email (filed false when an earlier run or another job's batch had filed it). */
+  own: IngestOutcome;
+  /** Every email this run filed, the job's own included when it did, each once, by id. */
+  filed: FiledEmail[];
+}
+
+/**
+ * Files the stored inbound email `inboundEmailId` and up to `batchSize - 1` other unprocessed
+ * emails of its property, each once, with every rule of filing one email (see
+ * ingestInboundEmail). When another job's batch is filing the email right now, this one files
+ * others meanwhile and then waits for it.
+ */
+export async function fileInboundBatch(
+  db: Kysely<Database>,
+  jobs: JobQueue,
+  inboundEmailId: string,
+  limits: InboundLimits,
+  options: { batchSize?: number } = {},
+): Promise<InboundBatchResult> {
+  const batchSize = Math.max(1, Math.floor(options.batchSize ?? defaultInboundBatchSize));
+  const head = await db.selectFrom('inbound_emails').select(['id', 'property_id', 'processed_at', 'status', 'reason']).where('id', '=', inboundEmailId).executeTakeFirst();
+  if (!head) throw new NotVisibleYetError(`inbound email ${inboundEmailId} is not visible (yet)`);
+  if (head.processed_at) return { own: { status: head.status, filed: false, ticket: null, note: head.reason }, filed: [] };
+  const first = await fileOnce(db, jobs, head, limits, batchSize, false);
+  if (first.own) return { own: first.own, filed: first.filed };
+  const second = await fileOnce(db, jobs, head, limits, batchSize, true);
+  return { own: second.own!, filed: [...first.filed, ...second.filed] };
+}
+
+type Head = Pick<InboundEmail, 'id' | 'property_id'>;
+type Filing = { own: IngestOutcome | null; filed: FiledEmail[] };
+
+async function fileOnce(db: Kysely<Database>, jobs: JobQueue, head: Head, limits: InboundLimits, batchSize: number, waitForOwn: boolean): Promise<Filing> {
+  try {
+    return await fileBatch(db, jobs, head, limits, batchSize, waitForOwn);
+  } catch (error) {
+    if (batchSize === 1) throw error;
+    // One of the other emails may be what failed, or the batch met another transaction in a
+    // deadlock: the job's own email is filed alone, as it was before batching; the others
+    // stay for their own jobs.
+    return fileBatch(db, jobs, head, limits, 1, true);
+  }
+}
+
+async function fileBatch(db: Kysely<Database>, jobs: JobQueue, head: Head, limits: InboundLimits, batchSize: number, waitForOwn: boolean): Promise<Filing> {
+  return db.transaction().execute(async (trx) => {
+    // The raw messages are durable already, and a filing lost in a crash is redone from them
+    // (reconcile), so this commit need not wait for the disk.
+    await sql`SET LOCAL synchronous_commit = off`.execute(trx);
+    // Our own email waits for a batch that holds it only on the second try: first, others.
+    const ownQuery = trx.selectFrom('inbound_emails').selectAll().where('id', '=', head.id).forUpdate();
+    const own = waitForOwn ? await ownQuery.executeTakeFirstOrThrow() : await ownQuery.skipLocked().executeTakeFirst();
+    if (own?.processed_at) return { own: { status: own.status, filed: false, ticket: null, note: own.reason }, filed: [] };
+    const room = batchSize - (own ? 1 : 0);
+    // Others are claimed without waiting: a row another batch holds is that batch's.
+    const others =
+      room > 0
+        ? await trx
+            .selectFrom('inbound_emails')
+            .selectAll()
+            .where('property_id', '=', head.property_id)
+            .where('processed_at', 'is', null)
+            .where('id', '!=', head.id)
+            .where('raw_size', '<=', maxBatchedRawBytes)
+            .orderBy('id')
+            .limit(room)
+            .forUpdate()
+            .skipLocked()
+            .execute()
+        : [];
+    // In id order: the order in which their jobs were queued, and one-by-one filing's.
+    const rows = [...(own ? [own] : []), ...others].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    if (rows.length === 0) return { own: null, filed: [] };
+    const claimed: ClaimedEmail[] = [];
+    for (const row of rows) {
+      try {
+        claimed.push(await parseClaimed(row, limits));
+      } catch (error) {
+        // An unexpected failure on another job's email is left to that job (and its retries).
+        if (row.id === head.id) throw error;
+      }
+    }
+    const plan = await decide(trx, head.property_id, claimed);
+    await write(trx, jobs, head.property_id, plan, plan.state);
+    const mine = plan.filed.find((f) => f.id === head.id);
+    return { own: mine ? { status: mine.status, filed: true, ticket: mine.ticket, note: mine.note } : null, filed: plan.filed };
+  });
+}
+
+async function parseClaimed(row: InboundEmail, limits: InboundLimits): Promise<ClaimedEmail> {
+  let mail: ClaimedEmail['mail'] = null;
+  let parseFailure: string | null = null;
+  try {
+    mail = await parseEmail(row.raw, limits);
+  } catch (error) {
+    if (!(error instanceof MailParseError)) throw error;
+    parseFailure = error.message;
+  }
+  return { row: { id: row.id, message_id: row.message_id, envelope_to: row.envelope_to }, mail, parseFailure, bounce: detectBounce(row.raw) };
+}
+
+/** Reads what the batch's emails refer to (a few statements for all of them), then plans. */
+async function decide(trx: Transaction<Database>, propertyId: string, claimed: ClaimedEmail[]): Promise<FilingPlan & { state: FilingState & { recentlyMailed: Set<string> } }> {
+  const property = await trx.selectFrom('properties').selectAll().where('id', '=', propertyId).executeTakeFirstOrThrow();
+  const mails = claimed.filter((c) => !c.bounce.bounced && c.mail?.from).map((c) => ({ row: c.row, mail: c.mail! }));
+  const contacts = await upsertContacts(trx, propertyId, mails.map(({ mail }) => ({ email: mail.from!.address, name: mail.from!.name })));
+  // Before the bounces below change any outbox row, as one by one (acknowledgements come
+  // from new mail; locking every sender is simpler and costs nothing more).
+  const recentlyMailed = await lockAutomaticRecipients(trx, propertyId, [...contacts.keys()]);
+
+  const bounces = new Map<string, string>();
+  for (const c of claimed) if (c.bounce.bounced && c.bounce.originalMessageId) bounces.set(c.bounce.originalMessageId, c.bounce.reason ?? 'delivery failed');
+  const bouncedOutbound = new Map<string, { ticket_id: string | null; to_address: string }>();
+  if (bounces.size) {
+    const ids = [...bounces.keys()].sort();
+    const { rows } = await sql<{ message_id: string; ticket_id: string | null; to_address: string }>`
+      UPDATE outbox_emails o SET status = 'bounced', last_error = v.reason
+      FROM unnest(${ids}::text[], ${ids.map((id) => bounces.get(id)!)}::text[]) AS v(message_id, reason)
+      WHERE o.property_id = ${propertyId}::bigint AND o.message_id = v.message_id
+      RETURNING o.message_id, o.ticket_id, o.to_address`.execute(trx);
+    for (const r of rows) bouncedOutbound.set(r.message_id, { ticket_id: r.ticket_id, to_address: r.to_address });
+  }
+
+  const referenced = [...new Set(mails.flatMap(({ mail }) => referencedIds(mail)))];
+  const ticketByMessageId = new Map<string, string>();
+  if (referenced.length) {
+    const { rows } = await sql<{ message_id: string; ticket_id: string }>`
+      SELECT message_id, ticket_id, 1 AS source FROM outbox_emails WHERE property_id = ${propertyId}::bigint AND message_id = ANY(${referenced}::text[]) AND ticket_id IS NOT NULL
+      UNION ALL
+      SELECT message_id, ticket_id, 2 FROM inbound_emails WHERE property_id = ${propertyId}::bigint AND message_id = ANY(${referenced}::text[]) AND ticket_id IS NOT NULL
+      ORDER BY source`.execute(trx);
+    // What we received wins over what we sent, as in findThread.
+    for (const r of rows) ticketByMessageId.set(r.message_id, r.ticket_id);
+  }
+
+  const ticketIds = [...new Set([...ticketByMessageId.values(), ...[...bouncedOutbound.values()].flatMap((o) => (o.ticket_id ? [o.ticket_id] : []))])];
+  const numbers = [...new Set(mails.flatMap(({ row, mail }) => namedTicketNumbers(property, mail, [...row.envelope_to, ...mail.to, ...mail.cc])))];
+  // Locked in id order (the batch writes to most of them), so two batches cannot deadlock here.
+  const tickets: Ticket[] =
+    ticketIds.length || numbers.length
+      ? await trx
+          .selectFrom('tickets')
+          .selectAll()
+          .where((eb) =>
+            eb.or([
+              ...(ticketIds.length ? [eb('id', 'in', ticketIds)] : []),
+              ...(numbers.length ? [eb.and([eb('property_id', '=', propertyId), eb('number', 'in', numbers)])] : []),
+            ]),
+          )
+          .orderBy('id')
+          .forNoKeyUpdate()
+          .execute()
+      : [];
+
+  const state = {
+    property,
+    ticketByMessageId,
+    tickets: new Map(tickets.map((t) => [t.id, t])),
+    contacts: new Map([...contacts].map(([email, c]) => [email, { id: c.id, email: c.email, nameBefore: c.name_before }])),
+    bouncedOutbound,
+    recentlyMailed,
+  };
+  // A first pass counts the new tickets, whose numbers are then drawn at once; the second pass
+  // decides with them (a later email may name one). Should it need more, more are drawn.
+  let drawn = await drawTicketNumbers(trx, planFiling(state, claimed, null)!.numbersUsed);
+  for (;;) {
+    const plan = planFiling(state, claimed, drawn);
+    if (plan) return { ...plan, state };
+    drawn = [...drawn, ...(await drawTicketNumbers(trx, claimed.length))];
+  }
+}
+
+async function drawTicketNumbers(trx: Transaction<Database>, count: number): Promise<number[]> {
+  if (count === 0) return [];
+  const { rows } = await sql<{ n: number }>`SELECT nextval('ticket_numbers')::int AS n FROM generate_series(1, ${count}::int)`.execute(trx);
+  return rows.map((r) => r.n).sort((a, b) => a - b);
+}
+
+/** Writes a plan: a statement per table for the whole batch. */
+async function write(trx: Transaction<Database>, jobs: JobQueue, propertyId: string, plan: FilingPlan, state: FilingState & { recentlyMailed: Set<string> }): Promise<void> {
+  const { at } = plan;
+  const created = plan.tickets.filter((t) => t.isNew);
+  if (created.length) {
+    const rows = await trx
+      .insertInto('tickets')
+      .values(
+        created.map((t) => ({
+          property_id: propertyId,
+          number: t.number,
+          subject: t.subject,
+          contact_id: t.contactId,
+          search: sql<string>`strip(to_tsvector('simple', ${[t.initialWords, ...t.addedWords].join(' ')}))`,
+          created_at: at,
+          updated_at: t.lastMessageAt ?? at,
+          status_changed_at: at,
+          last_message_at: t.lastMessageAt,
+        })),
+      )
+      .returning(['id', 'number'])
+      .execute();
+    const ids = new Map(rows.map((r) => [r.number, r.id]));
+    for (const t of created) t.id = ids.get(t.number)!;
+  }
+  if (plan.messages.length) {
+    await trx
+      .insertInto('messages')
+      .values(
+        plan.messages.map((m) => ({
+          property_id: propertyId,
+          ticket_id: m.ticket.id!,
+          sender: m.sender,
+          body: m.body,
+          author_name: m.authorName,
+          created_at: at,
+          inbound_email_id: m.inboundEmailId,
+        })),
+      )
+      .execute();
+  }
+  // Existing tickets: what appendMessage does per message (times, search) and the reopening.
+  const existing = plan.tickets.filter((t) => !t.isNew);
+  if (existing.length) {
+    await sql`
+      UPDATE tickets t SET
+        last_message_at = greatest(t.last_message_at, ${at}::timestamptz),
+        updated_at = greatest(t.updated_at, ${at}::timestamptz),
+        search = strip(t.search || to_tsvector('simple', v.words)),
+        status = CASE WHEN v.reopen THEN 'open' ELSE t.status END,
+        status_changed_at = CASE WHEN v.reopen THEN now() ELSE t.status_changed_at END
+      FROM unnest(${existing.map((t) => t.id)}::bigint[], ${existing.map((t) => t.addedWords.join(' '))}::text[], ${existing.map((t) => t.reopened)}::boolean[]) AS v(id, words, reopen)
+      WHERE t.id = v.id`.execute(trx);
+  }
+  if (plan.attachments.length) {
+    await trx
+      .insertInto('email_attachments')
+      .values(plan.attachments.map((a) => ({ inbound_email_id: a.inboundEmailId, filename: a.filename, content_type: a.contentType, size: a.size, content: a.content, skipped: a.skipped })))
+      .execute();
+  }
+  if (plan.bouncing.length) {
+    await trx.updateTable('contacts').set({ bouncing: true }).where('property_id', '=', propertyId).where('email', 'in', [...new Set(plan.bouncing)]).execute();
+  }
+  if (plan.acknowledgements.length) {
+    const inputs = plan.acknowledgements.map((a) => ticketAcknowledgement(state.property, { id: a.ticket.id!, number: a.ticket.number, subject: a.ticket.subject }, a.visitor, { email: a.email }));
+    await writeOutboxEmails(trx, jobs, inputs, state.recentlyMailed);
+  }
+  const u = plan.inbound;
+  await sql`
+    UPDATE inbound_emails e SET
+      status = v.status,
+      reason = v.reason,
+      processed_at = now(),
+      automatic = CASE WHEN v.kind = 'quarantine' THEN e.automatic ELSE v.automatic END,
+      ticket_id = CASE WHEN v.kind = 'quarantine' THEN e.ticket_id ELSE v.ticket_id END,
+      from_address = CASE WHEN v.kind = 'mail' THEN v.from_address ELSE e.from_address END,
+      subject = CASE WHEN v.kind = 'mail' THEN v.subject ELSE e.subject END
+    FROM unnest(
+      ${u.map((x) => x.id)}::bigint[], ${u.map((x) => x.kind)}::text[], ${u.map((x) => x.status)}::text[], ${u.map((x) => x.reason)}::text[],
+      ${u.map((x) => x.automatic)}::boolean[], ${u.map((x) => x.ticket?.id ?? null)}::bigint[], ${u.map((x) => x.fromAddress)}::text[], ${u.map((x) => x.subject)}::text[]
+    ) AS v(id, kind, status, reason, automatic, ticket_id, from_address, subject)
+    WHERE e.id = v.id`.execute(trx);
+}
