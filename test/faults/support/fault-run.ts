@@ -2,7 +2,7 @@
 // the fault suite's own Postgres and Redis, with a fault injected while the load runs; it
 // ends when everything promised is done (or a deadline passes) and returns the tally.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig, readEnvironment } from '../../../core/config/config.ts';
 import { connectDatabase } from '../../../core/db/connect.ts';
@@ -64,6 +64,7 @@ export async function runWithFault(services: FaultServices, options: RunOptions)
   const logDir = join(parseConfig(readEnvironment()).dataDir, 'faults', 'logs');
   mkdirSync(logDir, { recursive: true });
   const logFile = join(logDir, `${options.name}.log`);
+  writeFileSync(logFile, '');
   const log = (message: string) => console.log(`[${options.name}] ${message}`);
   const databaseUrl = await services.createDatabase(`fault_${options.name.replace(/\W/g, '_')}`);
   const db = connectDatabase(databaseUrl, { max: 8 });
