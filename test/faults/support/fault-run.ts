@@ -135,7 +135,7 @@ export async function runWithFault(services: FaultServices, options: RunOptions)
     const alive = () => processes.filter((p) => queuesOf.has(p) && p.child.exitCode === null && p.child.signalCode === null);
 
     const plan = await planLoad(db, property, options.size, triggerDelaySeconds * 1000, options.missedChatOpenMs);
-    log(`load: ${plan.chats.length} chats (${plan.chats.length * 5} events), ${plan.emails.length} emails, ${plan.replies.length} agent replies; ${options.workers} worker processes`);
+    log(`load: ${plan.chats.length} chats (${plan.chats.length * 5} events), ${plan.emails.length} emails, ${plan.replies.length} agent replies; ${options.workers} general worker processes and 1 for outbound mail`);
     const ctx: FaultContext = {
       services,
       workers: alive,
