@@ -9,7 +9,8 @@
 // Run with `npm run bench:mail` (options: --count N, --attachment-mb N, --concurrency N[,N]
 // (store sessions and jobs at once in the pipelined runs, e.g. 4,8; 0 skips them), --batch N
 // (emails per filing transaction, default the job's), --profile N (emails in the
-// statement-timing pass, 0 skips it), --keep (keep the bench database for inspection)).
+// statement-timing pass, 0 skips it), --one-by-one N (emails in the one-by-one run, default
+// all), --keep (keep the bench database for inspection)).
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
@@ -66,6 +67,7 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '4' },
     profile: { type: 'string', default: '400' },
     batch: { type: 'string', default: String(defaultInboundBatchSize) },
+    'one-by-one': { type: 'string' },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -74,6 +76,7 @@ const attachmentMb = Number(args['attachment-mb']);
 const concurrencyLevels = args.concurrency.split(',').map(Number).filter((n) => n > 0);
 const profileCount = Number(args.profile);
 const batchSize = Number(args.batch);
+const oneByOneCount = Math.max(1, Math.min(count, Number(args['one-by-one'] ?? count)));
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -143,9 +146,9 @@ async function main(): Promise<void> {
       if (stored.duplicate) throw new Error('corpus message stored as a duplicate');
       outcomes.push({ email, outcome: await ingestInboundEmail(db, jobs, stored.id, limits) });
     };
-    await timeSequential(warmup, fileOne);
+    await timeSequential(warmup.slice(0, oneByOneCount), fileOne);
     outcomes = [];
-    const sequential = await timeSequential(corpus, fileOne);
+    const sequential = await timeSequential(corpus.slice(0, oneByOneCount), fileOne);
     const checks = [{ name: 'one by one, sequential', outcomes }];
     const concurrent: Concurrent[] = [];
     const store = (email: CorpusEmail) => storeInboundEmail(db, jobs, email.raw, { propertyId: property.id, via: 'smtp', from: email.envelopeFrom, to: [email.rcptTo] });
@@ -588,7 +591,7 @@ function describeCorpus(corpus: CorpusEmail[], targets: number): string {
 function printThroughput(names: string[], parseRuns: Run[], sequential: Run, concurrent: Concurrent[], baseline: Run): void {
   const row = (name: string, run: Run, ratio: string) =>
     console.log(`  ${name.padEnd(46)} ${fmt(run.perSecond).padStart(9)} ${fmt(run.p50, 2).padStart(8)} ${fmt(run.p95, 2).padStart(8)}  ${ratio}`);
-  console.log(`\nthroughput over the same ${sequential.emails} raw emails (per-email latency in ms)`);
+  console.log(`\nthroughput over the same ${baseline.emails} raw emails (per-email latency in ms)`);
   console.log(`  ${''.padEnd(46)} ${'emails/s'.padStart(9)} ${'p50'.padStart(8)} ${'p95'.padStart(8)}  × baseline`);
   console.log('  parse only, sequential:');
   parseRuns.forEach((run, i) => row(`  ${names[i]}`, run, i === 0 ? '1.00' : (run.perSecond / baseline.perSecond).toFixed(2)));
