@@ -3,11 +3,11 @@ import { upsertContacts } from '../contacts/contacts.ts';
 import type { Database, InboundEmail, Ticket } from '../db/schema.ts';
 import { NotVisibleYetError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
-import { namedTicketNumbers, referencedIds } from './find-thread.ts';
+import { referencedIds } from './find-thread.ts';
 import { detectBounce } from './inbound/bounce.ts';
 import { MailParseError } from './inbound/mail-parse-error.ts';
 import { parseEmail } from './inbound/parse-email.ts';
-import { planFiling, type ClaimedEmail, type FiledEmail, type FilingPlan, type FilingState } from './inbound-filing-plan.ts';
+import { isMail, namedTicketNumbers, planFiling, type ClaimedEmail, type FiledEmail, type FilingPlan, type FilingState } from './inbound-filing-plan.ts';
 import type { InboundLimits, IngestOutcome } from './ingest-inbound-email.ts';
 import { lockAutomaticRecipients, writeOutboxEmails } from './outbox.ts';
 import { ticketAcknowledgement } from './ticket-acknowledgement.ts';
@@ -134,8 +134,8 @@ async function parseClaimed(row: InboundEmail, limits: InboundLimits): Promise<C
 /** Reads what the batch's emails refer to (a few statements for all of them), then plans. */
 async function decide(trx: Transaction<Database>, propertyId: string, claimed: ClaimedEmail[]): Promise<FilingPlan & { state: FilingState & { recentlyMailed: Set<string> } }> {
   const property = await trx.selectFrom('properties').selectAll().where('id', '=', propertyId).executeTakeFirstOrThrow();
-  const mails = claimed.filter((c) => !c.bounce.bounced && c.mail?.from).map((c) => ({ row: c.row, mail: c.mail! }));
-  const contacts = await upsertContacts(trx, propertyId, mails.map(({ mail }) => ({ email: mail.from!.address, name: mail.from!.name })));
+  const mails = claimed.filter(isMail);
+  const contacts = await upsertContacts(trx, propertyId, mails.map(({ mail }) => ({ email: mail.from.address, name: mail.from.name })));
   // Before the bounces below change any outbox row, as one by one (acknowledgements come
   // from new mail; locking every sender is simpler and costs nothing more).
   const recentlyMailed = await lockAutomaticRecipients(trx, propertyId, [...contacts.keys()]);
@@ -166,7 +166,7 @@ async function decide(trx: Transaction<Database>, propertyId: string, claimed: C
   }
 
   const ticketIds = [...new Set([...ticketByMessageId.values(), ...[...bouncedOutbound.values()].flatMap((o) => (o.ticket_id ? [o.ticket_id] : []))])];
-  const numbers = [...new Set(mails.flatMap(({ row, mail }) => namedTicketNumbers(property, mail, [...row.envelope_to, ...mail.to, ...mail.cc])))];
+  const numbers = [...new Set(mails.flatMap((email) => namedTicketNumbers(property, email)))];
   // Locked in id order (the batch writes to most of them), so two batches cannot deadlock here.
   const tickets: Ticket[] =
     ticketIds.length || numbers.length

@@ -1,6 +1,5 @@
-import type { Property } from '../db/schema.ts';
 import type { ParsedEmail } from './inbound/parse-email.ts';
-import { findReplyTokens } from './reply-address.ts';
+import type { ReplyToken } from './reply-address.ts';
 
 /** Where an inbound email points, and by which clue. */
 export interface ThreadMatch<T> {
@@ -25,10 +24,10 @@ export function referencedIds(mail: ParsedEmail): string[] {
   return [...new Set([mail.inReplyTo, ...[...mail.references].reverse()].filter((v): v is string => Boolean(v)))].slice(0, 50);
 }
 
-/** The ticket numbers an email's reply tokens and subject tag name (to read them beforehand). */
-export function namedTicketNumbers(property: Property, mail: ParsedEmail, recipients: string[]): number[] {
-  const tag = /\[#(\d{1,9})\]/.exec(mail.subject);
-  return [...findReplyTokens(property, recipients).map((t) => t.ticketNumber), ...(tag ? [Number(tag[1])] : [])];
+/** The ticket number of a `[#123]` subject tag. */
+export function subjectTag(subject: string): number | null {
+  const tag = /\[#(\d{1,9})\]/.exec(subject);
+  return tag ? Number(tag[1]) : null;
 }
 
 /**
@@ -37,28 +36,22 @@ export function namedTicketNumbers(property: Property, mail: ParsedEmail, recipi
  * signed reply token among its recipients, then a `[#123]` subject tag, which alone proves
  * nothing and counts only when the sender is that ticket's contact. Deciding what to do
  * when the sender is not the contact of a referenced ticket is the caller's policy. Works on
- * what the caller read beforehand (core/mail/file-inbound-batch.ts reads a batch's at once).
+ * what the caller read beforehand (core/mail/file-inbound-batch.ts reads a batch's at once);
+ * `tokens` are findReplyTokens of the email's recipients (envelope, To, Cc).
  */
-export function findThread<T extends { contactId: string }>(
-  property: Property,
-  mail: ParsedEmail,
-  recipients: string[],
-  senderContactId: string,
-  lookup: ThreadLookup<T>,
-): ThreadClues<T> {
+export function findThread<T extends { contactId: string }>(mail: ParsedEmail, tokens: ReplyToken[], senderContactId: string, lookup: ThreadLookup<T>): ThreadClues<T> {
   const hit = referencedIds(mail).find((id) => lookup.byMessageId(id) !== undefined);
   const referenced = hit ? lookup.byMessageId(hit) : null;
   if (referenced) return { match: { ticket: referenced, via: 'reference' }, forgedToken: null };
-  const tokens = findReplyTokens(property, recipients);
   const valid = tokens.find((t) => t.valid);
   if (valid) {
     const ticket = lookup.byNumber(valid.ticketNumber);
     if (ticket) return { match: { ticket, via: 'reply-token' }, forgedToken: null };
   }
   const forgedToken = tokens.find((t) => !t.valid)?.address ?? null;
-  const tag = /\[#(\d{1,9})\]/.exec(mail.subject);
-  if (tag) {
-    const ticket = lookup.byNumber(Number(tag[1]));
+  const tag = subjectTag(mail.subject);
+  if (tag !== null) {
+    const ticket = lookup.byNumber(tag);
     if (ticket && ticket.contactId === senderContactId) return { match: { ticket, via: 'subject-tag' }, forgedToken };
   }
   return { match: null, forgedToken };

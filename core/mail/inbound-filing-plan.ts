@@ -1,11 +1,12 @@
 import { normalizeEmail } from '../contacts/contacts.ts';
 import type { InboundEmail, InboundStatus, MessageSender, Property, Ticket } from '../db/schema.ts';
 import { searchWords } from '../inbox/search-text.ts';
-import { classifyAutomatic } from './inbound/auto-reply.ts';
+import { classifyAutomatic, type AutomaticVerdict } from './inbound/auto-reply.ts';
 import type { BounceReport } from './inbound/bounce.ts';
 import type { ParsedAttachment, ParsedEmail } from './inbound/parse-email.ts';
-import { findThread } from './find-thread.ts';
+import { findThread, subjectTag } from './find-thread.ts';
 import { mailDomain } from './message-id.ts';
+import { findReplyTokens, type ReplyToken } from './reply-address.ts';
 
 // Deciding how a batch of inbound emails is filed, in memory, from what was read beforehand:
 // the emails in the order one-by-one filing would take them (by id), and the state they refer
@@ -21,6 +22,48 @@ export interface ClaimedEmail {
   /** Why parseEmail rejected it, when it did. */
   parseFailure: string | null;
   bounce: BounceReport;
+}
+
+/** What planning derives from a (well-formed) email alone: computed once per batch, whatever the passes. */
+interface Derived {
+  verdict: AutomaticVerdict;
+  /** The sender, normalised as contacts store it. */
+  address: string;
+  tokens: ReplyToken[];
+  body: string;
+  bodyWords: string;
+}
+
+const derivedCache = new WeakMap<ClaimedEmail, Derived>();
+
+/** What planning derives from an email with a sender (memoised for the email object). */
+export function derive(property: Property, email: ClaimedEmail & { mail: ParsedEmail & { from: NonNullable<ParsedEmail['from']> } }): Derived {
+  let d = derivedCache.get(email);
+  if (!d) {
+    const { mail, row } = email;
+    const body = mail.visibleText.trim() || mail.text.trim() || '(no text)';
+    d = {
+      verdict: classifyAutomatic(mail.headers, mail.from.address, [mailDomain(property)], mail.messageId, mail.references),
+      address: normalizeEmail(mail.from.address),
+      tokens: findReplyTokens(property, [...row.envelope_to, ...mail.to, ...mail.cc]),
+      body,
+      bodyWords: searchWords([body]),
+    };
+    derivedCache.set(email, d);
+  }
+  return d;
+}
+
+/** Filed as mail (not a bounce, not quarantined): the email has a parsed message with a sender. */
+export function isMail(email: ClaimedEmail): email is ClaimedEmail & { mail: ParsedEmail & { from: NonNullable<ParsedEmail['from']> } } {
+  return !email.bounce.bounced && Boolean(email.mail?.from);
+}
+
+/** The ticket numbers an email names (reply tokens, subject tag), to read those tickets beforehand. */
+export function namedTicketNumbers(property: Property, email: ClaimedEmail): number[] {
+  if (!isMail(email)) return [];
+  const tag = subjectTag(email.mail.subject);
+  return [...derive(property, email).tokens.map((t) => t.ticketNumber), ...(tag === null ? [] : [tag])];
 }
 
 /** A contact as the batch's upsert left it, and the name it had before. */
@@ -137,14 +180,15 @@ export function planFiling(state: FilingState, emails: ClaimedEmail[], numbers: 
   for (const ticket of state.tickets.values()) if (ticket.property_id === property.id) byNumber.set(ticket.number, planned(ticket));
   const ticketById = (id: string): PlannedTicket | null => byId.get(id) ?? (state.tickets.has(id) ? planned(state.tickets.get(id)!) : null);
 
-  const append = (ticket: PlannedTicket, m: Omit<PlannedMessage, 'ticket'>) => {
+  const append = (ticket: PlannedTicket, m: Omit<PlannedMessage, 'ticket'>, words = searchWords([m.body])) => {
     plan.messages.push({ ticket, ...m });
-    ticket.addedWords.push(searchWords([m.body]));
+    ticket.addedWords.push(words);
     ticket.lastMessageAt = at;
     touched.add(ticket);
   };
 
-  for (const { row, mail, parseFailure, bounce } of emails) {
+  for (const email of emails) {
+    const { row, mail, parseFailure, bounce } = email;
     const filed = (f: Omit<FiledEmail, 'id'>) => plan.filed.push({ id: row.id, ...f });
     if (bounce.bounced) {
       const reason = bounce.reason ?? 'delivery failed';
@@ -158,7 +202,7 @@ export function planFiling(state: FilingState, emails: ClaimedEmail[], numbers: 
       filed({ status: 'bounce', ticket: ticket?.number ?? null, note: reason });
       continue;
     }
-    if (!mail || !mail.from) {
+    if (!isMail(email) || !mail?.from) {
       const reason = !mail ? `unparseable: ${parseFailure}` : 'no usable sender address (From)';
       plan.inbound.push({ id: row.id, kind: 'quarantine', status: 'quarantined', reason, automatic: false, ticket: null, fromAddress: null, subject: null });
       filed({ status: 'quarantined', ticket: null, note: reason });
@@ -166,14 +210,13 @@ export function planFiling(state: FilingState, emails: ClaimedEmail[], numbers: 
     }
 
     const from = mail.from;
-    const verdict = classifyAutomatic(mail.headers, from.address, [mailDomain(property)], mail.messageId, mail.references);
-    const address = normalizeEmail(from.address);
+    const { verdict, address, tokens, body, bodyWords } = derive(property, email);
     const contact = state.contacts.get(address)!;
     // The contact as upsertContact leaves it at this email: a known name kept, a missing one filled.
     const contactName = contactNames.get(address) ?? (from.name?.trim() || null);
     contactNames.set(address, contactName);
 
-    const clues = findThread(property, mail, [...row.envelope_to, ...mail.to, ...mail.cc], contact.id, {
+    const clues = findThread(mail, tokens, contact.id, {
       byMessageId: (id) => {
         const target = byMessageId.get(id);
         return typeof target === 'string' ? ticketById(target) : target;
@@ -195,8 +238,7 @@ export function planFiling(state: FilingState, emails: ClaimedEmail[], numbers: 
       byNumber.set(number, ticket);
       touched.add(ticket);
     }
-    const body = mail.visibleText.trim() || mail.text.trim() || '(no text)';
-    append(ticket, { sender: 'visitor', body, authorName: from.name ?? from.address, inboundEmailId: row.id });
+    append(ticket, { sender: 'visitor', body, authorName: from.name ?? from.address, inboundEmailId: row.id }, bodyWords);
     if (stranger) {
       notes.push(`it referred to T${stranger.ticket.number} (by ${stranger.via}) but ${from.address} is not that ticket's contact, so it was filed as T${ticket.number}`);
       append(stranger.ticket, {

@@ -107,7 +107,13 @@ function toParsedEmail(raw: Buffer, mail: ParsedMail, limits: ParseLimits): Pars
       const filename = a.filename === undefined ? null : storableText(a.filename);
       return { filename, contentType: storableText(a.contentType), size: a.size, content: skipped ? null : a.content, skipped };
     }),
-    contentHash: contentHash(raw),
+    // Computed when read: filing never needs it (storing hashed the raw message already),
+    // and hashing costs as much as a tenth of the parse.
+    get contentHash() {
+      const value = contentHash(raw);
+      Object.defineProperty(this, 'contentHash', { value, enumerable: true });
+      return value;
+    },
   };
 }
 
