@@ -221,7 +221,7 @@ export async function driveLoad(plan: LoadPlan, targets: LoadTargets, deadline: 
     }
   });
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port: targets.smtpPort, secure: false, ignoreTLS: true, connectionTimeout: 5000, socketTimeout: 15_000 } as never);
-  const emails = pool(plan.emails, 4, async (email) => {
+  const emails = pool(plan.emails, 16, async (email) => {
     await keepTrying(`email ${email.messageId}`, async () => {
       try {
         await transport.sendMail({ envelope: { from: email.from, to: [email.rcptTo] }, raw: email.raw });
@@ -234,7 +234,7 @@ export async function driveLoad(plan: LoadPlan, targets: LoadTargets, deadline: 
     }, () => ack.retries.smtp++);
     ack.emails.add(email.messageId);
   });
-  const replies = pool(plan.replies, 4, async (reply) => {
+  const replies = pool(plan.replies, 8, async (reply) => {
     await keepTrying(`reply ${reply.body}`, async () => {
       try {
         await replyToTicket(targets.db, targets.jobs, targets.property.id, `T${reply.ticketNumber}`, { body: reply.body });
