@@ -4,6 +4,7 @@ import * as chatPipeline from './2026-11-25T0002-chat-pipeline.ts';
 import * as inboxTuning from './2026-11-25T0003-inbox-tuning.ts';
 import * as email from './2026-11-25T0004-email.ts';
 import * as ticketNumberSequence from './2026-11-25T0005-ticket-number-sequence.ts';
+import * as inboundPendingByProperty from './2026-11-25T0006-inbound-pending-by-property.ts';
 
 /**
  * Every migration, by name, in order. Listed statically rather than read from the folder at
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-25T0003-inbox-tuning': inboxTuning,
   '2026-11-25T0004-email': email,
   '2026-11-25T0005-ticket-number-sequence': ticketNumberSequence,
+  '2026-11-25T0006-inbound-pending-by-property': inboundPendingByProperty,
 };

@@ -4,6 +4,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Property } from '../../core/db/schema.ts';
 import { queueNames } from '../../core/jobs/job-catalog.ts';
+import { fileInboundBatch } from '../../core/mail/file-inbound-batch.ts';
 import { ingestInboundEmail } from '../../core/mail/ingest-inbound-email.ts';
 import { storeInboundEmail } from '../../core/mail/store-inbound-email.ts';
 import { updateProperty } from '../../core/properties/property-store.ts';
@@ -20,7 +21,8 @@ import { fuzzSettings } from './support/seeded-random.ts';
 // Fuzzing the inbound mail path: mutated copies of real emails (truncated, broken MIME,
 // bogus charsets, huge headers, deep nesting, garbage, NUL bytes, ...) go through what the
 // SMTP ingress and the IMAP poll do (storeInboundEmail) and then what the inbound-email job
-// does (ingestInboundEmail), on a real database and a real BullMQ queue. Every case must end
+// does (fileInboundBatch: its own email with other waiting ones, in one transaction), on a
+// real database and a real BullMQ queue. Every case must end
 // stored and filed: threaded, a bounce, or quarantined with a reason, within a time limit.
 // One case in SMTP_EVERY goes through the real SMTP ingress instead, where a message over
 // the size limit is refused with 552 (handled: the sender is told clearly, nothing stored).
@@ -108,7 +110,7 @@ async function runCase(c: EmlCase): Promise<string> {
     id = stored.id;
     duplicate = stored.duplicate;
   }
-  await ingestInboundEmail(t.db, jobs, id, limits);
+  await fileInboundBatch(t.db, jobs, id, limits);
   const row = await t.db.selectFrom('inbound_emails').select(['status', 'reason', 'processed_at']).where('id', '=', id).executeTakeFirstOrThrow();
   if (!row.processed_at || !FILED.has(row.status)) throw new Error(`row ${id} ended ${row.status}, processed_at ${String(row.processed_at)}`);
   if (row.status === 'quarantined' && !row.reason?.trim()) throw new Error(`row ${id} quarantined without a reason`);

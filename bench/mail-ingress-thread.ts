@@ -1,0 +1,74 @@
+// The SMTP ingress side of bench/mail's pipelined runs, in a thread of its own: production runs
+// the ingress (`switchboard ingress`) and the workers (`switchboard worker`) as separate
+// processes, each with its own event loop, database pool and Redis connection, and so does
+// this. It stores the emails it is given through storeInboundEmail with `sessions` at once (as
+// parallel SMTP sessions do) and posts each stored id back as soon as it is stored.
+import { performance as perfHooks } from 'node:perf_hooks';
+import { parentPort, workerData } from 'node:worker_threads';
+import { connectDatabase } from '../core/db/connect.ts';
+import { storeInboundEmail } from '../core/mail/store-inbound-email.ts';
+import { BullJobQueue } from '../worker/bullmq-job-queue.ts';
+import { createRedis } from '../worker/redis-connection.ts';
+
+/** What the thread is started with. */
+export interface IngressThreadData {
+  databaseUrl: string;
+  redisUrl: string;
+  prefix: string;
+  propertyId: string;
+}
+
+/** A batch of emails to store (sent before the clock starts), then `go`. */
+export type IngressThreadRequest =
+  | { kind: 'emails'; emails: { raw: Uint8Array; from: string; to: string }[]; sessions: number }
+  | { kind: 'go' }
+  | { kind: 'close' };
+
+/** Each stored email (index in the batch, row id, store start as epoch ms), then done. */
+export type IngressThreadReport =
+  | { kind: 'ready' }
+  | { kind: 'stored'; index: number; id: string; startedAt: number }
+  /** With the share of the time this thread's event loop was busy. */
+  | { kind: 'done'; busy: number }
+  | { kind: 'error'; message: string };
+
+const data = workerData as IngressThreadData;
+const port = parentPort!;
+const db = connectDatabase(data.databaseUrl, { max: 20 });
+const redis = createRedis(data.redisUrl, 'producer');
+const jobs = new BullJobQueue(redis, data.prefix);
+let pending: Extract<IngressThreadRequest, { kind: 'emails' }> | null = null;
+
+port.on('message', (message: IngressThreadRequest) => {
+  if (message.kind === 'emails') {
+    pending = message;
+    port.postMessage({ kind: 'ready' } satisfies IngressThreadReport);
+  } else if (message.kind === 'go') {
+    void storeAll().catch((error: unknown) => port.postMessage({ kind: 'error', message: String(error) } satisfies IngressThreadReport));
+  } else {
+    void Promise.all([jobs.close(), db.destroy()]).finally(() => {
+      redis.disconnect();
+      port.close();
+    });
+  }
+});
+
+async function storeAll(): Promise<void> {
+  const { emails, sessions } = pending!;
+  const loop = perfHooks.eventLoopUtilization();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: sessions }, async () => {
+      while (next < emails.length) {
+        const index = next++;
+        const email = emails[index]!;
+        const startedAt = performance.timeOrigin + performance.now();
+        const raw = Buffer.from(email.raw.buffer, email.raw.byteOffset, email.raw.byteLength);
+        const stored = await storeInboundEmail(db, jobs, raw, { propertyId: data.propertyId, via: 'smtp', from: email.from, to: [email.to] });
+        if (stored.duplicate) throw new Error('corpus message stored as a duplicate');
+        port.postMessage({ kind: 'stored', index, id: stored.id, startedAt } satisfies IngressThreadReport);
+      }
+    }),
+  );
+  port.postMessage({ kind: 'done', busy: perfHooks.eventLoopUtilization(loop).utilization } satisfies IngressThreadReport);
+}
