@@ -30,8 +30,10 @@ export type UpsertedContact = Contact & { name_before: string | null };
 
 /**
  * upsertContact for several addresses in one statement, with the same end state as one by one
- * in input order (a known name kept, else the first name given). Rows are written in address
- * order, so two such statements running at once cannot deadlock on each other. By address.
+ * in input order (a known name kept, else the first name given). Contacts that exist and keep
+ * their name are only read, not locked: concurrent batches of mail from the same people do not
+ * wait for each other. New ones are written in address order, so two such statements cannot
+ * deadlock on each other. By address.
  */
 export async function upsertContacts(db: Db, propertyId: string, inputs: { email: string; name?: string | null }[]): Promise<Map<string, UpsertedContact>> {
   const names = new Map<string, string | null>();
@@ -43,11 +45,20 @@ export async function upsertContacts(db: Db, propertyId: string, inputs: { email
   const emails = [...names.keys()].sort();
   const { rows } = await sql<UpsertedContact>`
     WITH input AS (SELECT * FROM unnest(${emails}::text[], ${emails.map((e) => names.get(e) ?? null)}::text[]) WITH ORDINALITY AS i(email, name, ord)),
-      before AS (SELECT c.email, c.name FROM contacts c JOIN input USING (email) WHERE c.property_id = ${propertyId}::bigint)
-    INSERT INTO contacts (property_id, email, name)
-    SELECT ${propertyId}::bigint, email, name FROM input ORDER BY ord
-    ON CONFLICT (property_id, email) DO UPDATE SET name = coalesce(contacts.name, excluded.name)
-    RETURNING contacts.*, (SELECT b.name FROM before b WHERE b.email = contacts.email) AS name_before`.execute(db);
+      existing AS (SELECT c.* FROM contacts c JOIN input USING (email) WHERE c.property_id = ${propertyId}::bigint),
+      inserted AS (
+        INSERT INTO contacts (property_id, email, name)
+        SELECT ${propertyId}::bigint, i.email, i.name FROM input i WHERE i.email NOT IN (SELECT email FROM existing) ORDER BY i.ord
+        ON CONFLICT (property_id, email) DO UPDATE SET name = coalesce(contacts.name, excluded.name)
+        RETURNING contacts.*),
+      named AS (
+        UPDATE contacts c SET name = i.name FROM existing e JOIN input i USING (email)
+        WHERE c.id = e.id AND e.name IS NULL AND i.name IS NOT NULL AND c.name IS NULL
+        RETURNING c.id, c.name)
+    SELECT e.id, e.property_id, e.email, coalesce(n.name, e.name) AS name, e.bouncing, e.created_at, e.name AS name_before
+    FROM existing e LEFT JOIN named n USING (id)
+    UNION ALL
+    SELECT id, property_id, email, name, bouncing, created_at, NULL FROM inserted`.execute(db);
   return new Map(rows.map((r) => [r.email, r]));
 }
 

@@ -52,6 +52,8 @@ async function setUp(): Promise<Fixture> {
     signing_secret: 'one secret for both databases',
   });
   const owner = await upsertContact(t.db, property.id, { email: 'owner@example.com', name: 'Owner' });
+  // Known without a name: their mail below gives one.
+  await upsertContact(t.db, property.id, { email: 'dave@example.com' });
   const ticket = await createTicket(t.db, { propertyId: property.id, subject: 'Broken lamp', contact: owner });
   const { outbox } = await replyToTicket(t.db, jobs, property.id, `T${ticket.number}`, { body: 'Could you send us a photo of the lamp?' });
   await t.db.updateTable('tickets').set({ status: 'closed' }).where('id', '=', ticket.id).execute();
@@ -127,7 +129,7 @@ function emails(f: Fixture): Buffer[] {
     /* 10 */ Buffer.from('\u0000\u0001 this is no email at all \u00ff\u00fe', 'latin1'),
     /* 11 */ eml({ from: null, subject: 'Nobody sent this', id: 'no-sender' }),
     /* 12 */ eml({ from: 'Mallory <mallory@other.example>', subject: 'Re: Broken lamp', id: 'stranger', inReplyTo: f.agentMessageId }),
-    /* 13 */ eml({ from: 'dave@example.com', to: forged, subject: 'Trying a token', id: 'forged' }),
+    /* 13 */ eml({ from: 'Dave Davis <dave@example.com>', to: forged, subject: 'Trying a token', id: 'forged' }),
     /* 14 */ eml({ from: 'erin@example.com', subject: `Re: [#${n}] me too`, id: 'stranger-tag' }),
     /* 15 */ eml({
       from: 'Frank <frank@example.com>',
@@ -147,7 +149,7 @@ async function store(f: Fixture): Promise<void> {
 /** Everything filing writes, without ids, times and random Message-IDs (the agent's reply is named AGENT). */
 async function snapshot(f: Fixture) {
   const db = f.t.db;
-  const clean = (v: unknown) => (typeof v === 'string' ? v.replaceAll(f.agentMessageId, 'AGENT') : v);
+  const clean = <T extends string | null>(v: T): T => (v === null ? v : (v.replaceAll(f.agentMessageId, 'AGENT') as T));
   const tickets = await db.selectFrom('tickets').innerJoin('contacts', 'contacts.id', 'tickets.contact_id').select(['tickets.id', 'number', 'subject', 'status', 'contacts.email', sql<string>`search::text`.as('search'), sql<boolean>`tickets.status_changed_at > tickets.created_at`.as('reopened')]).orderBy('number').execute();
   const number = new Map(tickets.map((t) => [t.id, t.number]));
   const index = (id: string | null) => (id === null ? null : f.ids.indexOf(id));
@@ -221,6 +223,7 @@ describe('filing a batch', () => {
     // Two mails of one new sender: two tickets, the name filled by the second.
     expect(ticketOf(7)).not.toBe(ticketOf(6));
     expect(s.contacts.find((c) => c.email === 'bob@example.com')?.name).toBe('Bob Brown');
+    expect(s.contacts.find((c) => c.email === 'dave@example.com')?.name).toBe('Dave Davis');
     // Automatic mail is filed and never answered.
     expect(s.inbound[8]).toMatchObject({ status: 'threaded', automatic: true, reason: 'automatic: Auto-Submitted: auto-replied' });
     expect(acks(8)).toEqual([]);
