@@ -132,13 +132,10 @@ async function parseClaimed(row: InboundEmail, limits: InboundLimits): Promise<C
 }
 
 /** Reads what the batch's emails refer to (a few statements for all of them), then plans. */
-async function decide(trx: Transaction<Database>, propertyId: string, claimed: ClaimedEmail[]): Promise<FilingPlan & { state: FilingState & { recentlyMailed: Set<string> } }> {
+async function decide(trx: Transaction<Database>, propertyId: string, claimed: ClaimedEmail[]): Promise<FilingPlan & { state: FilingState }> {
   const property = await trx.selectFrom('properties').selectAll().where('id', '=', propertyId).executeTakeFirstOrThrow();
   const mails = claimed.filter(isMail);
   const contacts = await upsertContacts(trx, propertyId, mails.map(({ mail }) => ({ email: mail.from.address, name: mail.from.name })));
-  // Before the bounces below change any outbox row, as one by one (acknowledgements come
-  // from new mail; locking every sender is simpler and costs nothing more).
-  const recentlyMailed = await lockAutomaticRecipients(trx, propertyId, [...contacts.keys()]);
 
   const bounces = new Map<string, string>();
   for (const c of claimed) if (c.bounce.bounced && c.bounce.originalMessageId) bounces.set(c.bounce.originalMessageId, c.bounce.reason ?? 'delivery failed');
@@ -190,7 +187,6 @@ async function decide(trx: Transaction<Database>, propertyId: string, claimed: C
     tickets: new Map(tickets.map((t) => [t.id, t])),
     contacts: new Map([...contacts].map(([email, c]) => [email, { id: c.id, email: c.email, nameBefore: c.name_before }])),
     bouncedOutbound,
-    recentlyMailed,
   };
   // A first pass counts the new tickets, whose numbers are then drawn at once; the second pass
   // decides with them (a later email may name one). Should it need more, more are drawn.
@@ -209,7 +205,7 @@ async function drawTicketNumbers(trx: Transaction<Database>, count: number): Pro
 }
 
 /** Writes a plan: a statement per table for the whole batch. */
-async function write(trx: Transaction<Database>, jobs: JobQueue, propertyId: string, plan: FilingPlan, state: FilingState & { recentlyMailed: Set<string> }): Promise<void> {
+async function write(trx: Transaction<Database>, jobs: JobQueue, propertyId: string, plan: FilingPlan, state: FilingState): Promise<void> {
   const { at } = plan;
   const created = plan.tickets.filter((t) => t.isNew);
   if (created.length) {
@@ -273,7 +269,12 @@ async function write(trx: Transaction<Database>, jobs: JobQueue, propertyId: str
   }
   if (plan.acknowledgements.length) {
     const inputs = plan.acknowledgements.map((a) => ticketAcknowledgement(state.property, { id: a.ticket.id!, number: a.ticket.number, subject: a.ticket.subject }, a.visitor, { email: a.email }));
-    await writeOutboxEmails(trx, jobs, inputs, state.recentlyMailed);
+    // Only the recipients of acknowledgements are locked, late: replies from the same people in
+    // concurrent batches never wait on each other. (One by one, a bounce filed after an
+    // acknowledgement could not yet count for its window; here the batch's bounces are written
+    // already. That differs only for a bounce of a suppressed email, which was never sent.)
+    const recentlyMailed = await lockAutomaticRecipients(trx, propertyId, inputs.map((i) => i.to));
+    await writeOutboxEmails(trx, jobs, inputs, recentlyMailed);
   }
   const u = plan.inbound;
   await sql`
