@@ -10,7 +10,8 @@
 // (store sessions and jobs at once in the pipelined runs, e.g. 4,8; 0 skips them), --batch N
 // (emails per filing transaction, default the job's), --profile N (emails in the
 // statement-timing pass, 0 skips it), --one-by-one N (emails in the one-by-one run, default
-// all), --keep (keep the bench database for inspection)).
+// all), --ingress process,thread (where the pipelined runs store: in this process, in a thread
+// of its own, or both), --keep (keep the bench database for inspection)).
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { performance as perfHooks } from 'node:perf_hooks';
@@ -71,6 +72,7 @@ const { values: args } = parseArgs({
     profile: { type: 'string', default: '400' },
     batch: { type: 'string', default: String(defaultInboundBatchSize) },
     'one-by-one': { type: 'string' },
+    ingress: { type: 'string', default: 'process,thread' },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -79,6 +81,7 @@ const attachmentMb = Number(args['attachment-mb']);
 const concurrencyLevels = args.concurrency.split(',').map(Number).filter((n) => n > 0);
 const profileCount = Number(args.profile);
 const batchSize = Number(args.batch);
+const ingressModes = new Set(args.ingress.split(','));
 const oneByOneCount = Math.max(1, Math.min(count, Number(args['one-by-one'] ?? count)));
 
 v8.setFlagsFromString('--expose-gc');
@@ -156,7 +159,10 @@ async function main(): Promise<void> {
     const concurrent: Concurrent[] = [];
     const store = (email: CorpusEmail) => storeInboundEmail(db, jobs, email.raw, { propertyId: property.id, via: 'smtp', from: email.envelopeFrom, to: [email.rcptTo] });
     const file = (id: string) => fileInboundBatch(db, jobs, id, limits, { batchSize });
-    const ingresses = [inProcessIngress(store), threadIngress({ databaseUrl: url, redisUrl, prefix, propertyId: property.id })];
+    const ingresses = [
+      ...(ingressModes.has('process') ? [inProcessIngress(store)] : []),
+      ...(ingressModes.has('thread') ? [threadIngress({ databaseUrl: url, redisUrl, prefix, propertyId: property.id })] : []),
+    ];
     try {
       for (const ingress of ingresses) {
         await timePipelined(buildCorpus(Math.min(200, count), { ...corpusOptions, tag: `${tag}-pw-${ingresses.indexOf(ingress)}`, seed: 8 }), Math.max(1, ...concurrencyLevels), ingress, file);
