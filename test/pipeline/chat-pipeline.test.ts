@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../core/chats/event-signature.ts';
 import { closeItem } from '../../core/inbox/item-actions.ts';
 import { updateProperty } from '../../core/properties/property-store.ts';
-import { at, eventId, startPipeline, type Pipeline } from '../support/pipeline-harness.ts';
+import { at, ended, eventId, message, startPipeline, started, type Pipeline } from '../support/pipeline-harness.ts';
 import { sleep, waitFor } from '../support/wait-for.ts';
 
 // The real path: signed HTTP → ingress → Postgres → BullMQ (Redis) → workers → Postgres.
@@ -16,24 +16,6 @@ afterEach(async () => {
   p = undefined;
 });
 
-const started = (chat: string, extra: Record<string, unknown> = {}) => ({
-  id: eventId(),
-  type: 'chat.started',
-  property: 'shop',
-  at: at(),
-  chat: { id: chat },
-  visitor: { id: `v-${chat}`, name: 'Anna Bianchi' },
-  ...extra,
-});
-const message = (chat: string, sender: 'visitor' | 'agent', text: string) => ({
-  id: eventId(),
-  type: 'chat.message',
-  property: 'shop',
-  at: at(),
-  chat: { id: chat },
-  message: { id: eventId(), sender, text, ...(sender === 'agent' ? { agent: { email: 'ann@shop.example', name: 'Ann' } } : {}) },
-});
-const ended = (chat: string) => ({ id: eventId(), type: 'chat.ended', property: 'shop', at: at(), chat: { id: chat }, reason: 'visitor_left' });
 
 async function conversation(pipeline: Pipeline, chat: string) {
   return pipeline.t.db.selectFrom('conversations').selectAll().where('external_id', '=', chat).executeTakeFirst();

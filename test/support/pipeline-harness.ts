@@ -97,3 +97,23 @@ let sequence = 0;
 export const eventId = () => `evt-${Date.now()}-${++sequence}`;
 /** Now, as the ISO time events carry. */
 export const at = (offsetMs = 0) => new Date(Date.now() + offsetMs).toISOString();
+
+/** Chat events of the property `shop`, as a chat server sends them. */
+export const started = (chat: string, extra: Record<string, unknown> = {}) => ({
+  id: eventId(),
+  type: 'chat.started',
+  property: 'shop',
+  at: at(),
+  chat: { id: chat },
+  visitor: { id: `v-${chat}`, name: 'Anna Bianchi' },
+  ...extra,
+});
+export const message = (chat: string, sender: 'visitor' | 'agent', text: string) => ({
+  id: eventId(),
+  type: 'chat.message',
+  property: 'shop',
+  at: at(),
+  chat: { id: chat },
+  message: { id: eventId(), sender, text, ...(sender === 'agent' ? { agent: { email: 'ann@shop.example', name: 'Ann' } } : {}) },
+});
+export const ended = (chat: string) => ({ id: eventId(), type: 'chat.ended', property: 'shop', at: at(), chat: { id: chat }, reason: 'visitor_left' });

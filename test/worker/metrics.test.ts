@@ -16,7 +16,7 @@ import { checkReadiness } from '../../worker/readiness.ts';
 import { createRedis } from '../../worker/redis-connection.ts';
 import { startWorkers } from '../../worker/start-workers.ts';
 import { makeProperty } from '../support/inbox-fixture.ts';
-import { at, eventId, silentLogger } from '../support/pipeline-harness.ts';
+import { at, ended, eventId, message, silentLogger, started } from '../support/pipeline-harness.ts';
 import { parseSamples, sampleValue, type Sample } from '../support/prometheus-text.ts';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
 import { createTestDatabase } from '../support/test-database.ts';
@@ -103,16 +103,6 @@ async function startObserved(settings: PropertyUpdate = {}): Promise<Observed> {
   };
 }
 
-const started = (chat: string, extra: Record<string, unknown> = {}) => ({ id: eventId(), type: 'chat.started', property: 'shop', at: at(), chat: { id: chat }, visitor: { id: `v-${chat}` }, ...extra });
-const message = (chat: string, sender: 'visitor' | 'agent', text: string) => ({
-  id: eventId(),
-  type: 'chat.message',
-  property: 'shop',
-  at: at(),
-  chat: { id: chat },
-  message: { id: eventId(), sender, text, ...(sender === 'agent' ? { agent: { id: 'a1', name: 'Alex' } } : {}) },
-});
-const ended = (chat: string) => ({ id: eventId(), type: 'chat.ended', property: 'shop', at: at(), chat: { id: chat } });
 const offline = (email: string) => ({ id: eventId(), type: 'offline.submitted', property: 'shop', at: at(), visitor: { name: 'Olga', email }, message: { text: 'Call me back' } });
 
 const rawMail = (messageId: string) =>
