@@ -1,6 +1,4 @@
 import { sql } from 'kysely';
-import { SMTPServer } from 'smtp-server';
-import type { AddressInfo } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
 import { upsertContact } from '../../core/contacts/contacts.ts';
 import { sendOutboxEmail } from '../../core/mail/send-outbox-email.ts';
@@ -8,6 +6,7 @@ import { replyToTicket } from '../../core/tickets/reply-to-ticket.ts';
 import { createTicket } from '../../core/tickets/ticket-store.ts';
 import { MailTransports } from '../../worker/mail-transports.ts';
 import { startPipeline, type Pipeline } from '../support/pipeline-harness.ts';
+import { messageIdOf, startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
 
 // Sending is recorded at the last moment before the SMTP server can take the message: after
 // the server accepted DATA, before the terminating "." is written. Whatever breaks before
@@ -15,12 +14,12 @@ import { startPipeline, type Pipeline } from '../support/pipeline-harness.ts';
 // the row queued; so the retry delivers the email exactly once.
 
 let p: Pipeline | undefined;
-let server: SMTPServer | undefined;
+let smtp: SmtpCapture | undefined;
 afterEach(async () => {
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await smtp?.close();
   await p?.close();
   p = undefined;
-  server = undefined;
+  smtp = undefined;
 });
 
 /** A pipeline with one ticket and an agent's reply waiting in the outbox. */
@@ -31,76 +30,38 @@ async function agentReplyQueued() {
   return (await replyToTicket(p.t.db, p.jobs, p.property.id, `T${ticket.number}`, { body: 'Your refund is on its way.' })).outbox;
 }
 
-/** An SMTP server that keeps complete messages and runs `onRecipient` before accepting a RCPT. */
-async function startServer(onRecipient: () => Promise<void>): Promise<{ url: string; delivered: string[]; aborted: number }> {
-  const state = { url: '', delivered: [] as string[], aborted: 0 };
-  server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onRcptTo(_address, _session, callback) {
-      onRecipient().then(() => callback(), callback);
-    },
-    onData(stream, _session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        // smtp-server ends the stream on a dropped connection too, without the final dot.
-        if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) return callback(new Error('too big'));
-        state.delivered.push(/^message-id:\s*(\S+)/im.exec(Buffer.concat(chunks).toString())?.[1] ?? '?');
-        callback();
-      });
-    },
-  });
-  server.on('error', () => state.aborted++);
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  state.url = `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
-  return state;
-}
-
 it('a sender whose database connection dies before the end of DATA delivers nothing, and its retry delivers once', async () => {
   const outbox = await agentReplyQueued();
 
+  smtp = await startSmtpCapture();
   let kill = true;
-  const smtp = await startServer(async () => {
+  smtp.beforeRecipient = async () => {
     if (!kill) return;
     kill = false;
     // The sender's transaction (row locked, marked sent, not yet committed) loses its connection.
     await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction' AND pid <> pg_backend_pid()`.execute(p!.t.db);
-  });
+  };
   const transports = new MailTransports(smtp.url);
   await expect(sendOutboxEmail(p!.t.db, (property) => transports.forProperty(property), outbox.id)).rejects.toThrow();
   await new Promise((resolve) => setTimeout(resolve, 300));
-  expect(smtp.delivered).toEqual([]);
+  expect(smtp.messages).toEqual([]);
   const after = await p!.t.db.selectFrom('outbox_emails').select(['status', 'sent_at']).where('id', '=', outbox.id).executeTakeFirstOrThrow();
   expect(after).toEqual({ status: 'queued', sent_at: null });
 
   expect(await sendOutboxEmail(p!.t.db, (property) => transports.forProperty(property), outbox.id)).toMatchObject({ status: 'sent', sent: true });
   expect(await sendOutboxEmail(p!.t.db, (property) => transports.forProperty(property), outbox.id)).toMatchObject({ status: 'sent', sent: false });
-  expect(smtp.delivered).toEqual([outbox.message_id]);
+  expect(smtp.messages.map((m) => messageIdOf(m.raw))).toEqual([outbox.message_id]);
 });
 
 it('a server that refuses the message after its data puts the row back: recorded sent only when it is', async () => {
   const outbox = await agentReplyQueued();
-  let refuse = true;
-  server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      stream.on('data', () => {});
-      stream.on('end', () => {
-        if (refuse) return callback(Object.assign(new Error('4.3.0 try again later'), { responseCode: 451 }));
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  const transports = new MailTransports(`smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`);
+  smtp = await startSmtpCapture();
+  smtp.respondWith = 451;
+  const transports = new MailTransports(smtp.url);
   await expect(sendOutboxEmail(p!.t.db, (property) => transports.forProperty(property), outbox.id)).rejects.toThrow(/451|try again/);
   // The COMMIT had happened before the server answered: the row went back to queued.
-  expect(await p!.t.db.selectFrom('outbox_emails').select(['status', 'attempts', 'last_error']).where('id', '=', outbox.id).executeTakeFirstOrThrow()).toMatchObject({ status: 'queued', attempts: 1, last_error: expect.stringMatching(/try again/) });
-  refuse = false;
+  expect(await p!.t.db.selectFrom('outbox_emails').select(['status', 'attempts', 'last_error']).where('id', '=', outbox.id).executeTakeFirstOrThrow()).toMatchObject({ status: 'queued', attempts: 1, last_error: expect.stringMatching(/try again/i) });
+  smtp.respondWith = 'accept';
   expect(await sendOutboxEmail(p!.t.db, (property) => transports.forProperty(property), outbox.id)).toMatchObject({ status: 'sent', sent: true });
   expect(await p!.t.db.selectFrom('outbox_emails').select(['status', 'attempts']).where('id', '=', outbox.id).executeTakeFirstOrThrow()).toEqual({ status: 'sent', attempts: 2 });
 });

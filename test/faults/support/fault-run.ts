@@ -8,12 +8,11 @@ import { parseConfig, readEnvironment } from '../../../core/config/config.ts';
 import { connectDatabase } from '../../../core/db/connect.ts';
 import { migrateToLatest } from '../../../core/db/migrate.ts';
 import { queueNames } from '../../../core/jobs/job-catalog.ts';
-import { firstMessageId } from '../../../core/mail/inbound/message-ids.ts';
 import { createProperty, updateProperty } from '../../../core/properties/property-store.ts';
 import { pickFreePort } from '../../../services/loopback-port.ts';
 import { BullJobQueue } from '../../../worker/bullmq-job-queue.ts';
 import { createRedis } from '../../../worker/redis-connection.ts';
-import { startSmtpCapture, type SmtpCapture } from '../../support/smtp-capture.ts';
+import { messageIdOf, startSmtpCapture, type SmtpCapture } from '../../support/smtp-capture.ts';
 import type { FaultServices } from './fault-services.ts';
 import { driveLoad, planLoad, type Acknowledged, type LoadSize } from './mixed-load.ts';
 import { spawnSwitchboard, type SwitchboardProcess } from './switchboard-process.ts';
@@ -82,22 +81,17 @@ export async function runWithFault(services: FaultServices, options: RunOptions)
     return p;
   };
   let smtp: SmtpCapture | null = null;
-  const received: string[] = [];
+  // The SMTP server stops and starts again in one fault: every incarnation's deliveries count.
+  const captures: SmtpCapture[] = [];
+  const received = () => captures.flatMap((c) => c.messages.map((m) => messageIdOf(m.raw) ?? '(none)'));
   try {
     await migrateToLatest(db);
     const created = await createProperty(db, { slug: 'faults', name: 'Fault Shop', supportAddress: 'help@fault-shop.example', inboundDomain: 'in.fault-shop.example' });
     const property = await updateProperty(db, created.id, { trigger_delay_seconds: triggerDelaySeconds });
 
     const smtpPort = await pickFreePort();
-    const collect = (capture: SmtpCapture) => {
-      const push = capture.messages.push.bind(capture.messages);
-      capture.messages.push = (...items) => {
-        for (const m of items) received.push(firstMessageId(/^message-id:\s*(.+)$/im.exec(m.raw.toString('latin1'))?.[1] ?? '') ?? '(none)');
-        return push(...items);
-      };
-      return capture;
-    };
-    smtp = collect(await startSmtpCapture(smtpPort));
+    smtp = await startSmtpCapture(smtpPort);
+    captures.push(smtp);
     const httpPort = await pickFreePort();
     const smtpIngressPort = await pickFreePort();
     const env = {
@@ -153,7 +147,8 @@ export async function runWithFault(services: FaultServices, options: RunOptions)
         await smtp!.close();
       },
       async startSmtp() {
-        smtp = collect(await startSmtpCapture(smtpPort));
+        smtp = await startSmtpCapture(smtpPort);
+    captures.push(smtp);
         log('SMTP server is back');
       },
       log,
@@ -170,14 +165,14 @@ export async function runWithFault(services: FaultServices, options: RunOptions)
 
     // Done means nothing promised is missing; then a little longer, for late duplicates.
     const deadline = Date.now() + options.settleMs;
-    let tally = await takeTally(db, property.id, plan, ack, received);
+    let tally = await takeTally(db, property.id, plan, ack, received());
     while (tally.totalLost > 0 && Date.now() < deadline) {
       await sleep(1000);
-      tally = await takeTally(db, property.id, plan, ack, received);
+      tally = await takeTally(db, property.id, plan, ack, received());
     }
     const seconds = (performance.now() - started) / 1000;
     await sleep(3000);
-    tally = await takeTally(db, property.id, plan, ack, received);
+    tally = await takeTally(db, property.id, plan, ack, received());
     const summary = formatTally(options.name, tally, ack, seconds) + (crashed.length ? `\n         CRASHED: ${crashed.join(', ')} (see ${logFile})` : '');
     console.log(summary);
     return { tally, ack, seconds, loadSeconds, summary, crashed };

@@ -2,6 +2,7 @@
 // wiping them must not disturb the developer's embedded services or other test runs.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { parseConfig, readEnvironment } from '../../../core/config/config.ts';
 import { ensurePostgres, postgresUrl, stopPostgres, type RunningPostgres } from '../../../services/embedded-postgres.ts';
@@ -54,7 +55,6 @@ export async function startFaultServices(): Promise<FaultServices> {
       redis = await ensureRedis({ dataDir, savedPort: redis.port, log });
     },
     async flushRedis() {
-      const { Redis } = await import('ioredis');
       const client = new Redis(redisUrl(redis.port));
       try {
         await client.flushall();
