@@ -12,6 +12,7 @@ import { replyToTicket } from '../../core/tickets/reply-to-ticket.ts';
 import { createTicket } from '../../core/tickets/ticket-store.ts';
 import { makeProperty } from '../support/inbox-fixture.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { deliveryStatusNotification } from '../support/delivery-status.ts';
 
 // Filing a batch must write what filing the same emails one by one writes. Two databases get
 // the same property, ticket and agent reply; the same emails are stored in both; one files
@@ -84,7 +85,6 @@ function emails(f: Fixture): Buffer[] {
   const n = f.ticketNumber;
   const token = replyAddress(f.property, n);
   const forged = token.replace(/\.[0-9a-f]+@/, '.0123456789ab@');
-  const boundary = 'dsn-boundary';
   return [
     /* 0 */ eml({ from: 'Alice Doe <alice@example.com>', subject: 'My order is late', id: 'new-alice' }),
     /* 1 */ eml({ subject: 'Re: Broken lamp', id: 'reply-reference', inReplyTo: f.agentMessageId, body: 'Here is the photo.\r\n\r\n> Could you send us a photo of the lamp?' }),
@@ -96,35 +96,7 @@ function emails(f: Fixture): Buffer[] {
     /* 7 */ eml({ from: 'Bob Brown <bob@example.com>', subject: 'Hello again', id: 'bob-named' }),
     /* 8 */ eml({ from: 'Carol <carol@example.com>', subject: 'Out of office', id: 'carol-auto', headers: ['Auto-Submitted: auto-replied'] }),
     /* 9 */ Buffer.from(
-      [
-        'From: Mail Delivery System <MAILER-DAEMON@mx.example.com>',
-        'To: help@in.batch.example',
-        'Subject: Undelivered Mail Returned to Sender',
-        'Message-ID: <dsn-1@mx.example.com>',
-        'Auto-Submitted: auto-replied',
-        `Content-Type: multipart/report; report-type=delivery-status; boundary="${boundary}"`,
-        'MIME-Version: 1.0',
-        '',
-        `--${boundary}`,
-        'Content-Type: text/plain',
-        '',
-        'I could not deliver your message to owner@example.com.',
-        `--${boundary}`,
-        'Content-Type: message/delivery-status',
-        '',
-        'Reporting-MTA: dns; mx.example.com',
-        '',
-        'Final-Recipient: rfc822; owner@example.com',
-        'Action: failed',
-        'Status: 5.1.1',
-        'Diagnostic-Code: smtp; 550 5.1.1 <owner@example.com>: User unknown',
-        `--${boundary}`,
-        'Content-Type: text/rfc822-headers',
-        '',
-        `Message-ID: ${f.agentMessageId}`,
-        `--${boundary}--`,
-        '',
-      ].join('\r\n'),
+      deliveryStatusNotification({ to: 'help@in.batch.example', messageId: '<dsn-1@mx.example.com>', bouncedMessageId: f.agentMessageId, diagnostic: '550 5.1.1 <owner@example.com>: User unknown' }),
     ),
     /* 10 */ Buffer.from('\u0000\u0001 this is no email at all \u00ff\u00fe', 'latin1'),
     /* 11 */ eml({ from: null, subject: 'Nobody sent this', id: 'no-sender' }),

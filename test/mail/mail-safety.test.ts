@@ -10,6 +10,7 @@ import { startSmtpIngress } from '../../worker/ingress/smtp-ingress.ts';
 import { eventId, silentLogger, startPipeline, type Pipeline } from '../support/pipeline-harness.ts';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
 import { sleep, waitFor } from '../support/wait-for.ts';
+import { deliveryStatusNotification } from '../support/delivery-status.ts';
 
 // The threading policy for strangers and forged tokens, loop and bounce safety, SMTP outages
 // and refusals, the SMTP ingress's refusals, and the quarantine.
@@ -126,36 +127,13 @@ describe('loops and bounces', () => {
 
   it('a bounce marks the outbound email bounced and the address bouncing', async () => {
     await waitFor(async () => (await p.t.db.selectFrom('outbox_emails').select('status').where('message_id', '=', agentReply.message_id).executeTakeFirst())?.status === 'sent', 'the reply to be sent');
-    const boundary = 'dsn-boundary';
-    const dsn = [
-      'From: Mail Delivery System <MAILER-DAEMON@mx.example.com>',
-      'To: help@in.shop.example',
-      'Subject: Undelivered Mail Returned to Sender',
-      `Message-ID: <${eventId()}@mx.example.com>`,
-      'Auto-Submitted: auto-replied',
-      `Content-Type: multipart/report; report-type=delivery-status; boundary="${boundary}"`,
-      'MIME-Version: 1.0',
-      '',
-      `--${boundary}`,
-      'Content-Type: text/plain',
-      '',
-      'I could not deliver your message to owner@example.com.',
-      `--${boundary}`,
-      'Content-Type: message/delivery-status',
-      '',
-      'Reporting-MTA: dns; mx.example.com',
-      '',
-      'Final-Recipient: rfc822; owner@example.com',
-      'Action: failed',
-      'Status: 5.1.1',
-      'Diagnostic-Code: smtp; 550 5.1.1 <owner@example.com>: Recipient address rejected: User unknown',
-      `--${boundary}`,
-      'Content-Type: text/rfc822-headers',
-      '',
-      `Message-ID: ${agentReply.message_id}`,
-      'Subject: Re: [#1] Broken lamp',
-      `--${boundary}--`,
-    ].join('\r\n');
+    const dsn = deliveryStatusNotification({
+      to: 'help@in.shop.example',
+      messageId: `<${eventId()}@mx.example.com>`,
+      bouncedMessageId: agentReply.message_id,
+      diagnostic: '550 5.1.1 <owner@example.com>: Recipient address rejected: User unknown',
+      bouncedHeaders: ['Subject: Re: [#1] Broken lamp'],
+    });
     const row = await fileAndWait(dsn);
     expect(row.status).toBe('bounce');
     const outbound = await p.t.db.selectFrom('outbox_emails').selectAll().where('message_id', '=', agentReply.message_id).executeTakeFirstOrThrow();
