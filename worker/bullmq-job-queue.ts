@@ -55,7 +55,11 @@ export class BullJobQueue implements JobQueue {
     if (requests.length === 0) return;
     await this.connected();
     const byQueue = new Map<QueueName, JobRequest[]>();
-    for (const r of requests) byQueue.set(jobQueues[r.name], [...(byQueue.get(jobQueues[r.name]) ?? []), r]);
+    for (const r of requests) {
+      const list = byQueue.get(jobQueues[r.name]);
+      if (list) list.push(r);
+      else byQueue.set(jobQueues[r.name], [r]);
+    }
     await Promise.all(
       [...byQueue].map(([queue, list]) =>
         this.queue(queue).addBulk(list.map((r) => ({ name: r.name, data: r.data, opts: { ...jobOptions(r.name), jobId: jobId(r.name, r.data as never) } }))),

@@ -8,7 +8,7 @@ import type { MailTransport } from '../core/mail/send-outbox-email.ts';
 const timeouts = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
 
 /**
- * Outbound SMTP, one connection per message, to a property's own SMTP server when it has one,
+ * Outbound SMTP, one connection per message (nothing stays open, nothing to close), to a property's own SMTP server when it has one,
  * the global one otherwise. Built on nodemailer's SMTPConnection rather than a transport: a
  * transport reads the whole message as soon as it is handed over, while a connection reads it
  * only once the server has accepted DATA — which is what lets the sender record the message as
@@ -21,10 +21,6 @@ export class MailTransports {
   forProperty(property: Property): MailTransport {
     const url = property.smtp_url ?? this.defaultUrl;
     return { send: (message, beforeEnd) => sendOverSmtp(url, message, beforeEnd) };
-  }
-
-  close(): void {
-    // Connections live for one message each: nothing stays open.
   }
 }
 
@@ -41,7 +37,7 @@ async function sendOverSmtp(url: string, message: { from: string; to: string; ra
       start((error, value) => (error ? reject(error) : resolve(value as T)));
     });
   try {
-    await step<void>((done) => connection.connect(() => done(null)));
+    await step<void>((done) => connection.connect((error?: Error) => done(error ?? null)));
     if (options.auth) await step<boolean>((done) => connection.login(options.auth!, (error, ok) => done(error ?? null, ok)));
     await step<SMTPConnection.SentMessageInfo>((done) => connection.send({ from: message.from, to: [message.to] }, endAfter(message.raw, beforeEnd), (error, info) => done(error ?? null, info)));
     connection.quit();

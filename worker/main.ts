@@ -72,7 +72,6 @@ export async function runProcesses(config: Config, urls: { databaseUrl: string; 
         logger.info({ dir: config.mail.sinkDir }, 'no SMTP_URL: outbound mail is kept as .eml files');
       }
       const transports = new MailTransports(smtpUrl);
-      stops.push(async () => transports.close());
       const workers = await startWorkers({
         mail: {
           transportFor: (property) => transports.forProperty(property),

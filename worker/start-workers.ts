@@ -52,15 +52,23 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   let maintenanceSync: NodeJS.Timeout | null = null;
   if (queues.includes('maintenance')) {
     const maintenance = deps.jobs.queue('maintenance');
-    const upsert = async () => {
-      await maintenance.upsertJobScheduler('trash-purge', { pattern: deps.purgeCron }, { name: 'trash-purge', data: {}, opts: jobOptions('trash-purge') });
-      await maintenance.upsertJobScheduler('reconcile', { every: deps.reconcileEveryMs }, { name: 'reconcile', data: {}, opts: jobOptions('reconcile') });
+    const schedules = [
+      { name: 'trash-purge' as const, repeat: { pattern: deps.purgeCron } },
+      { name: 'reconcile' as const, repeat: { every: deps.reconcileEveryMs } },
+    ];
+    const upsert = async (onlyMissing: boolean) => {
+      for (const { name, repeat } of schedules) {
+        // Upserting an existing schedule replaces its next job (a cron one from "now", which
+        // could skip a purge that is due): while running, only what is missing is restored.
+        if (onlyMissing && (await maintenance.getJobScheduler(name))) continue;
+        await maintenance.upsertJobScheduler(name, repeat, { name, data: {}, opts: jobOptions(name) });
+      }
     };
-    await upsert();
+    await upsert(false);
     // The schedules live in Redis: a Redis that lost its data (FLUSHALL, a new empty node)
-    // would otherwise never reconcile again until a worker restarts. Upserting is idempotent.
+    // would otherwise never reconcile again until a worker restarts.
     maintenanceSync = setInterval(() => {
-      upsert().catch((err: unknown) => deps.logger.warn({ err }, 'maintenance schedule upsert failed; retrying'));
+      upsert(true).catch((err: unknown) => deps.logger.warn({ err }, 'maintenance schedule restore failed; retrying'));
     }, Math.min(Math.max(deps.reconcileEveryMs, 5000), 60_000));
     maintenanceSync.unref();
   }

@@ -45,7 +45,6 @@ export async function startPipeline(settings: PropertyUpdate = {}): Promise<Pipe
   const ingress = await startHttpIngress({ db: t.db, jobs, logger: silentLogger, host: '127.0.0.1', port: 0, maxBodyBytes: 256 * 1024 });
   const workers: RunningWorkers[] = [];
   const sink = await startSmtpSink(`/tmp/switchboard-test-mail/${prefix}`);
-  const transports: MailTransports[] = [];
   return {
     t,
     property,
@@ -55,7 +54,6 @@ export async function startPipeline(settings: PropertyUpdate = {}): Promise<Pipe
     ingressUrl: `http://127.0.0.1:${ingress.port}`,
     async startWorker(options = {}) {
       const mail = new MailTransports(options.smtpUrl ?? sink.url);
-      transports.push(mail);
       const running = await startWorkers({
         mail: { transportFor: (property) => mail.forProperty(property), inboundLimits: { maxAttachmentBytes: 1024 * 1024 }, ratePerMinute: options.ratePerMinute ?? 6000 },
         db: t.db,
@@ -82,7 +80,6 @@ export async function startPipeline(settings: PropertyUpdate = {}): Promise<Pipe
     async close() {
       await ingress.close();
       await Promise.all(workers.map((w) => w.close()));
-      for (const t of transports) t.close();
       await sink.close();
       await Promise.all(queueNames.map((q) => jobs.queue(q as never).obliterate({ force: true }).catch(() => {})));
       await jobs.close();

@@ -69,7 +69,6 @@ async function startObserved(settings: PropertyUpdate = {}): Promise<Observed> {
   const smtp = await startSmtpCapture();
   cleanups.push(() => smtp.close());
   const transports = new MailTransports(smtp.url);
-  cleanups.push(async () => transports.close());
   const workers = await startWorkers({
     mail: { transportFor: (p) => transports.forProperty(p), inboundLimits: { maxAttachmentBytes: 1024 * 1024 }, ratePerMinute: 6000 },
     db: t.db,

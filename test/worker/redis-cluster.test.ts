@@ -74,7 +74,6 @@ it('runs the chat pipeline on a cluster: jobs of several queues complete, every 
   await jobs.add('trash-purge', {}, { idSuffix: 'now' });
 
   const mail = new MailTransports(sink.url);
-  opened.push({ close: () => mail.close() });
   const workers: RunningWorkers = await startWorkers({
     mail: { transportFor: (p) => mail.forProperty(p), inboundLimits: { maxAttachmentBytes: 1024 * 1024 }, ratePerMinute: 6000 },
     db: t.db,
