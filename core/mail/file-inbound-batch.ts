@@ -79,6 +79,10 @@ async function fileBatch(db: Kysely<Database>, jobs: JobQueue, head: Head, limit
     // The raw messages are durable already, and a filing lost in a crash is redone from them
     // (reconcile), so this commit need not wait for the disk.
     await sql`SET LOCAL synchronous_commit = off`.execute(trx);
+    // One batch files a property's mail at a time: a batch decides from what is filed, so a
+    // reply filed beside the batch that files what it answers (a customer's follow-up to their
+    // own email, both waiting) would miss its thread and open a second ticket.
+    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`inbound/${head.property_id}`}, 0))`.execute(trx);
     // Our own email waits for a batch that holds it only on the second try: first, others.
     const ownQuery = trx.selectFrom('inbound_emails').selectAll().where('id', '=', head.id).forUpdate();
     const own = waitForOwn ? await ownQuery.executeTakeFirstOrThrow() : await ownQuery.skipLocked().executeTakeFirst();
