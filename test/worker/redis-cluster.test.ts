@@ -94,8 +94,13 @@ it('runs the chat pipeline on a cluster: jobs of several queues complete, every 
     return rows.length > 0 && rows.every((r) => r.status === 'sent') && rows;
   }, 'the acknowledgement sent through the workers', 30_000);
   expect(outbox).toMatchObject([{ to_address: 'rita@example.com', kind: 'ticket_ack', status: 'sent' }]);
-  await waitFor(async () => (await jobs.queue('maintenance').getJobCounts('completed')).completed! >= 1, 'the trash purge');
-  const completed = async (name: (typeof queueNames)[number]) => (await jobs.queue(name).getJobCounts('completed')).completed;
+  const completed = async (name: (typeof queueNames)[number]) => (await jobs.queue(name).getJobCounts('completed')).completed!;
+  await waitFor(async () => (await completed('maintenance')) >= 1, 'the trash purge');
+  // Rows change inside a job, before BullMQ records it completed: wait for the records too.
+  await waitFor(
+    async () => (await completed('chat-events')) >= 2 && (await completed('conversions')) >= 1 && (await completed('mail-outbound')) >= 1,
+    'the jobs recorded completed',
+  );
   expect(await completed('chat-events')).toBe(2);
   expect(await completed('conversions')).toBe(1);
   expect(await completed('mail-outbound')).toBe(1);
