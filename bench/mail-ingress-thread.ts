@@ -6,7 +6,7 @@
 import { performance as perfHooks } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { connectDatabase } from '../core/db/connect.ts';
-import { storeInboundEmail } from '../core/mail/store-inbound-email.ts';
+import { InboundGroupCommit } from '../core/mail/inbound-group-commit.ts';
 import { BullJobQueue } from '../worker/bullmq-job-queue.ts';
 import { createRedis } from '../worker/redis-connection.ts';
 
@@ -37,6 +37,8 @@ const port = parentPort!;
 const db = connectDatabase(data.databaseUrl, { max: 20 });
 const redis = createRedis(data.redisUrl, 'producer');
 const jobs = new BullJobQueue(redis, data.prefix);
+// As the SMTP ingress stores: concurrent sessions' messages committed in groups.
+const inbound = new InboundGroupCommit(db, jobs);
 let pending: Extract<IngressThreadRequest, { kind: 'emails' }> | null = null;
 
 port.on('message', (message: IngressThreadRequest) => {
@@ -64,7 +66,7 @@ async function storeAll(): Promise<void> {
         const email = emails[index]!;
         const startedAt = performance.timeOrigin + performance.now();
         const raw = Buffer.from(email.raw.buffer, email.raw.byteOffset, email.raw.byteLength);
-        const stored = await storeInboundEmail(db, jobs, raw, { propertyId: data.propertyId, via: 'smtp', from: email.from, to: [email.to] });
+        const stored = await inbound.store(raw, { propertyId: data.propertyId, via: 'smtp', from: email.from, to: [email.to] });
         if (stored.duplicate) throw new Error('corpus message stored as a duplicate');
         port.postMessage({ kind: 'stored', index, id: stored.id, startedAt } satisfies IngressThreadReport);
       }

@@ -1,11 +1,11 @@
 // Inbound mail throughput: raw emails stored, parsed, threaded and filed onto tickets through
 // the real functions on real Postgres and BullMQ, beside bare mailparser `simpleParser` on the
 // same raw messages in the same run; then the peak memory of one email with a large attachment.
-// The path as production runs it: storeInboundEmail from several sessions at once (as parallel
-// SMTP sessions do) while the inbound-email job's call (fileInboundBatch, which files its own
-// email with other waiting ones) runs on the stored ids with the same concurrency; emails/s =
-// emails / (first store → last filed). One by one (store, then ingestInboundEmail, a batch of
-// one), sequentially, is kept for comparison.
+// The path as production runs it: the SMTP ingress's group commit (InboundGroupCommit) stores
+// from several sessions at once and queues the inbound-email jobs on BullMQ, while a BullMQ
+// worker runs them with the same concurrency (fileInboundEmails, which files in batches with
+// other waiting emails); emails/s = emails / (first store → last filed). One by one (store,
+// then ingestInboundEmail, a batch of one), sequentially, is kept for comparison.
 // Run with `npm run bench:mail` (options: --count N, --attachment-mb N, --concurrency N[,N]
 // (store sessions and jobs at once in the pipelined runs, e.g. 4,8; 0 skips them), --batch N
 // (emails per filing transaction, default the job's), --profile N (emails in the
@@ -13,11 +13,13 @@
 // all), --ingress process,thread (where the pipelined runs store: in this process, in a thread
 // of its own, or both), --keep (keep the bench database for inspection)).
 import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { performance as perfHooks } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import vm from 'node:vm';
+import { Worker as BullWorker } from 'bullmq';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { simpleParser } from 'mailparser';
 import pg from 'pg';
@@ -30,7 +32,8 @@ import { queueNames, type JobName, type JobPayloads } from '../core/jobs/job-cat
 import type { JobQueue } from '../core/jobs/job-queue.ts';
 import { detectBounce } from '../core/mail/inbound/bounce.ts';
 import { parseEmail } from '../core/mail/inbound/parse-email.ts';
-import { defaultInboundBatchSize, fileInboundBatch, type InboundBatchResult } from '../core/mail/file-inbound-batch.ts';
+import { defaultInboundBatchSize, fileInboundBatch, fileInboundEmails, type InboundBatchResult } from '../core/mail/file-inbound-batch.ts';
+import { InboundGroupCommit } from '../core/mail/inbound-group-commit.ts';
 import { ingestInboundEmail, type IngestOutcome } from '../core/mail/ingest-inbound-email.ts';
 import { supportAddress } from '../core/mail/message-id.ts';
 import { contentHash } from '../core/mail/inbound/content-hash.ts';
@@ -157,15 +160,18 @@ async function main(): Promise<void> {
     const sequential = await timeSequential(corpus.slice(0, oneByOneCount), fileOne);
     const checks = [{ name: 'one by one, sequential', outcomes }];
     const concurrent: Concurrent[] = [];
-    const store = (email: CorpusEmail) => storeInboundEmail(db, jobs, email.raw, { propertyId: property.id, via: 'smtp', from: email.envelopeFrom, to: [email.rcptTo] });
-    const file = (id: string) => fileInboundBatch(db, jobs, id, limits, { batchSize });
+    // As the SMTP ingress stores: concurrent sessions' messages committed in groups.
+    const group = new InboundGroupCommit(db, jobs);
+    const store = (email: CorpusEmail) => group.store(email.raw, { propertyId: property.id, via: 'smtp', from: email.envelopeFrom, to: [email.rcptTo] });
+    // The inbound-email job as the worker runs it, on the jobs the store queued.
+    const file = (data: JobPayloads['inbound-email']) => fileInboundEmails(db, jobs, [data.inboundEmailId, ...(data.alsoIds ?? [])], limits, { batchSize });
     const ingresses = [
       ...(ingressModes.has('process') ? [inProcessIngress(store)] : []),
       ...(ingressModes.has('thread') ? [threadIngress({ databaseUrl: url, redisUrl, prefix, propertyId: property.id })] : []),
     ];
     try {
       for (const ingress of ingresses) {
-        await timePipelined(buildCorpus(Math.min(200, count), { ...corpusOptions, tag: `${tag}-pw-${ingresses.indexOf(ingress)}`, seed: 8 }), Math.max(1, ...concurrencyLevels), ingress, file);
+        await timePipelined(buildCorpus(Math.min(200, count), { ...corpusOptions, tag: `${tag}-pw-${ingresses.indexOf(ingress)}`, seed: 8 }), Math.max(1, ...concurrencyLevels), ingress, { redisUrl, prefix, file });
         for (const level of concurrencyLevels) {
           // A corpus of the same shapes and sizes with Message-IDs of its own.
           const corpusOfRun = buildCorpus(count, { ...corpusOptions, tag: `${tag}-c${level}-${ingresses.indexOf(ingress)}` });
@@ -173,11 +179,14 @@ async function main(): Promise<void> {
           // before and after it, and the run is compared with what the parser did around it.
           const before = await timeSequential(corpusOfRun, (e) => simpleParser(e.raw));
           const waits = waitSampler(db);
-          const { run, outcomes: filed, batches, cpuMs, busy } = await timePipelined(corpusOfRun, level, ingress, file);
+          const servicesBefore = serviceCpuMs();
+          const { run, outcomes: filed, batches, jobs: jobRuns, cpuMs, busy } = await timePipelined(corpusOfRun, level, ingress, { redisUrl, prefix, file });
+          const servicesAfter = serviceCpuMs();
+          const services = servicesBefore && servicesAfter ? { postgres: servicesAfter.postgres - servicesBefore.postgres, redis: servicesAfter.redis - servicesBefore.redis } : null;
           const stopped = await waits.stop();
           const after = await timeSequential(corpusOfRun, (e) => simpleParser(e.raw));
           const adjacent = (before.perSecond + after.perSecond) / 2;
-          concurrent.push({ level, ingress: ingress.name, run, waits: stopped, batches, cpuMs, busy, adjacent });
+          concurrent.push({ level, ingress: ingress.name, run, waits: stopped, batches, jobRuns, cpuMs, services, busy, adjacent });
           checks.push({ name: `batched, concurrency ${level}, ingress ${ingress.name}`, outcomes: filed });
         }
       }
@@ -272,6 +281,28 @@ async function timeSequential(emails: CorpusEmail[], call: (email: CorpusEmail) 
   return summarise(samples, byKind, performance.now() - started);
 }
 
+/** CPU milliseconds used so far by the machine's postgres and redis-server processes (from /proc; null where there is none). */
+function serviceCpuMs(): { postgres: number; redis: number } | null {
+  if (!existsSync('/proc/self/stat')) return null;
+  const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
+  const total = { postgres: 0, redis: 0 };
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const key = name === 'postgres' ? 'postgres' : name === 'redis-server' ? 'redis' : null;
+    if (!key) continue;
+    // Fields after the name: state is the first; utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    total[key] += (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
+  }
+  return total;
+}
+
 /** Where the pipelined runs store: in this process, or in a thread of its own (as production's ingress process). */
 interface Ingress {
   name: string;
@@ -348,74 +379,82 @@ function threadIngress(data: IngressThreadData): Ingress {
 
 /**
  * The inbound path as production runs it: `level` sessions store the emails (as parallel SMTP
- * sessions do) while `level` jobs run the inbound-email job's call on the stored ids in the
- * order they were stored; a job whose email another job's batch filed returns at once. The
- * time is from the first store to the last email filed; an email's latency is from the start
- * of its store to the end of the batch that filed it.
+ * sessions do, committed in groups) and queue their inbound-email jobs on BullMQ, while a
+ * BullMQ worker with `level` jobs at once runs them. The time is from the first store to the
+ * last email filed; an email's latency is from the start of its store to the end of the job
+ * that filed it.
  */
 async function timePipelined(
   emails: CorpusEmail[],
   level: number,
   ingress: Ingress,
-  file: (id: string) => Promise<InboundBatchResult>,
-): Promise<{ run: Run; outcomes: Outcome[]; batches: number[]; cpuMs: number; busy: { main: number; ingress: number | null } }> {
+  queue: { redisUrl: string; prefix: string; file: (data: JobPayloads['inbound-email']) => Promise<InboundBatchResult> },
+): Promise<{ run: Run; outcomes: Outcome[]; batches: number[]; jobs: number; cpuMs: number; busy: { main: number; ingress: number | null } }> {
   await ingress.load(emails, level);
   const byId = new Map<string, { email: CorpusEmail; storedAt: number }>();
-  const stored: string[] = [];
   const samples: number[] = [];
   const byKind = new Map<EmailKind, number[]>();
   const outcomes: Outcome[] = [];
   const batches: number[] = [];
-  let waiting: (() => void)[] = [];
-  const wake = () => {
-    const woken = waiting;
-    waiting = [];
-    for (const resolve of woken) resolve();
-  };
-  let storing = true;
+  let jobCount = 0;
   const now = () => performance.timeOrigin + performance.now();
-  const cpu = process.cpuUsage();
-  const loop = perfHooks.eventLoopUtilization();
-  let ingressBusy: number | null = null;
-  const started = now();
-  const storeAll = ingress
-    .run((index, id, startedAt) => {
-      byId.set(id, { email: emails[index]!, storedAt: startedAt });
-      stored.push(id);
-      wake();
-    })
-    .then((busy) => {
-      ingressBusy = busy;
-    })
-    .finally(() => {
-      storing = false;
-      wake();
-    });
-  const jobLanes = Array.from({ length: level }, async () => {
-    for (;;) {
-      const id = stored.shift();
-      if (id === undefined) {
-        if (!storing) return;
-        await new Promise<void>((resolve) => waiting.push(resolve));
-        continue;
-      }
-      const result = await file(id);
+  let allFiled!: () => void;
+  let failed!: (error: unknown) => void;
+  const done = new Promise<void>((resolve, reject) => {
+    allFiled = resolve;
+    failed = reject;
+  });
+  done.catch(() => {}); // awaited below, once the stores are done
+  // Filed before its store was reported (the ingress thread's message can trail the job).
+  const early: { id: string; at: number; f: InboundBatchResult['filed'][number] }[] = [];
+  const record = (id: string, at: number, f: InboundBatchResult['filed'][number]) => {
+    const { email, storedAt } = byId.get(id)!;
+    outcomes.push({ email, outcome: { status: f.status, filed: true, ticket: f.ticket, note: f.note } });
+    samples.push(at - storedAt);
+    push(byKind, email.kind, at - storedAt);
+    if (outcomes.length === emails.length) allFiled();
+  };
+  const connection = createRedis(queue.redisUrl, 'worker');
+  const worker = new BullWorker<JobPayloads['inbound-email'], InboundBatchResult>(
+    'mail-inbound',
+    async (job) => {
+      const result = await queue.file(job.data);
       const at = now();
+      jobCount++;
       if (result.filed.length) batches.push(result.filed.length);
       for (const f of result.filed) {
-        const { email, storedAt } = byId.get(f.id)!;
-        outcomes.push({ email, outcome: { status: f.status, filed: true, ticket: f.ticket, note: f.note } });
-        samples.push(at - storedAt);
-        push(byKind, email.kind, at - storedAt);
+        if (byId.has(f.id)) record(f.id, at, f);
+        else early.push({ id: f.id, at, f });
       }
+      return result;
+    },
+    { connection, prefix: queue.prefix, concurrency: level, autorun: false },
+  );
+  worker.on('failed', (_job, error) => failed(error));
+  const cpu = process.cpuUsage();
+  const loop = perfHooks.eventLoopUtilization();
+  let ingressBusy: number | null;
+  const started = now();
+  void worker.run();
+  const storeAll = ingress.run((index, id, startedAt) => {
+    byId.set(id, { email: emails[index]!, storedAt: startedAt });
+    for (let i = early.length - 1; i >= 0; i--) {
+      if (early[i]!.id !== id) continue;
+      record(id, early[i]!.at, early[i]!.f);
+      early.splice(i, 1);
     }
   });
-  await Promise.all([storeAll, ...jobLanes]);
+  try {
+    ingressBusy = await storeAll;
+    await done;
+  } finally {
+    await worker.close();
+    connection.disconnect();
+  }
   const elapsed = now() - started;
   const used = process.cpuUsage(cpu);
   const busy = { main: perfHooks.eventLoopUtilization(loop).utilization, ingress: ingressBusy };
-  if (outcomes.length !== emails.length) throw new Error(`${emails.length} emails stored, ${outcomes.length} filed`);
-  return { run: summarise(samples, byKind, elapsed), outcomes, batches, cpuMs: (used.user + used.system) / 1000, busy };
+  return { run: summarise(samples, byKind, elapsed), outcomes, batches, jobs: jobCount, cpuMs: (used.user + used.system) / 1000, busy };
 }
 
 function summarise(samples: number[], byKind: Map<EmailKind, number[]>, elapsedMs: number): Run {
@@ -440,8 +479,12 @@ interface Concurrent {
   ingress: string;
   run: Run;
   waits: Waits;
-  /** Emails filed by each job that filed any. */
+  /** Emails filed by each batch. */
   batches: number[];
+  /** inbound-email jobs run. */
+  jobRuns: number;
+  /** CPU time of the machine's Postgres and Redis processes during the run (Linux; null elsewhere). */
+  services: { postgres: number; redis: number } | null;
   /** CPU time of this Node process (all its threads) during the run. */
   cpuMs: number;
   /** Share of the run each event loop was busy: the jobs' (main) and the ingress thread's. */
@@ -708,12 +751,13 @@ function printThroughput(names: string[], parseRuns: Run[], sequential: Run, con
     row(`  batched, ${level}+${level} at once, ingress ${ingress === 'in this process' ? 'in-process' : 'in a thread'}`, run, `${(run.perSecond / baseline.perSecond).toFixed(2)}; × adjacent baseline ${fmt(adjacent)}/s: ${r.toFixed(2)}  ${r >= targetRatio ? 'meets' : 'MISSES'} ≥ ${targetRatio}`);
   }
   console.log('    (batched: p50/p95 from the start of an email\'s store to the end of the batch that filed it)');
-  for (const { level, batches, cpuMs, run, ingress, busy } of concurrent) {
+  for (const { level, batches, jobRuns, cpuMs, services, run, ingress, busy } of concurrent) {
     const sorted = [...batches].sort((a, b) => a - b);
     console.log(
-      `    concurrency ${level}, ingress ${ingress}: ${batches.length} jobs filed batches, of ${fmt(percentile(sorted, 0.5), 0)} emails at the median (max ${sorted[sorted.length - 1] ?? 0}); the other jobs found their email filed. ` +
+      `    concurrency ${level}, ingress ${ingress}: ${jobRuns} inbound-email jobs filed ${batches.length} batches, of ${fmt(percentile(sorted, 0.5), 0)} emails at the median (max ${sorted[sorted.length - 1] ?? 0}). ` +
         `Node CPU (all threads) ${fmt(cpuMs / run.emails, 3)} ms/email of ${fmt((1000 * run.seconds) / run.emails, 3)} ms wall (${fmt((100 * cpuMs) / (1000 * run.seconds), 0)}% of one core); ` +
-        `event loop busy: jobs ${fmt(100 * busy.main, 0)}%${busy.ingress === null ? ' (stores too)' : `, ingress thread ${fmt(100 * busy.ingress, 0)}%`}`,
+        `event loop busy: jobs ${fmt(100 * busy.main, 0)}%${busy.ingress === null ? ' (stores too)' : `, ingress thread ${fmt(100 * busy.ingress, 0)}%`}` +
+        (services ? `; Postgres ${fmt(services.postgres / run.emails, 3)} ms/email, Redis ${fmt(services.redis / run.emails, 3)} ms/email of CPU` : ''),
     );
   }
   for (const { level, waits, ingress } of concurrent) {

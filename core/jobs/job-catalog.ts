@@ -20,8 +20,11 @@ export interface JobPayloads {
   'reconcile': Record<string, never>;
   /** Send one outbox email over SMTP. */
   'send-email': { outboxId: string };
-  /** Parse, thread and file one stored inbound email. */
-  'inbound-email': { inboundEmailId: string };
+  /**
+   * Parse, thread and file a stored inbound email, and the others stored in the same commit
+   * (`alsoIds`, which have no job of their own: core/mail/inbound-group-commit.ts).
+   */
+  'inbound-email': { inboundEmailId: string; alsoIds?: string[] };
   /** Fetch new mail from a property's IMAP mailbox, store it, then mark it taken on the server. */
   'imap-poll': { propertyId: string };
 }
@@ -49,7 +52,8 @@ export const queueNames: QueueName[] = ['chat-events', 'chat-timers', 'conversio
 
 /** The deterministic id of a job. */
 export function jobId<N extends JobName>(name: N, data: JobPayloads[N], suffix?: string): string {
-  // Every payload holds at most one id, which names the job's subject.
+  // A payload's first field is the id that names the job's subject (inbound-email's alsoIds
+  // ride along with it).
   const key = Object.values(data as Record<string, string>)[0] ?? 'scheduled';
   return `${name}-${key}${suffix ? `-${suffix}` : ''}`;
 }

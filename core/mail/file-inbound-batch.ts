@@ -59,6 +59,30 @@ export async function fileInboundBatch(
   return { own: second.own!, filed: [...first.filed, ...second.filed] };
 }
 
+/**
+ * The inbound-email job: files `ids` (its own email first, then those stored in the same
+ * commit, which have no job of their own), each with fileInboundBatch unless a batch filed it
+ * already. The result's `own` is the first email's.
+ */
+export async function fileInboundEmails(
+  db: Kysely<Database>,
+  jobs: JobQueue,
+  ids: [string, ...string[]],
+  limits: InboundLimits,
+  options: { batchSize?: number } = {},
+): Promise<InboundBatchResult> {
+  const first = await fileInboundBatch(db, jobs, ids[0], limits, options);
+  const filed = [...first.filed];
+  let rest = ids.slice(1);
+  while (rest.length) {
+    const waiting = await db.selectFrom('inbound_emails').select('id').where('id', 'in', rest).where('processed_at', 'is', null).orderBy('id').execute();
+    if (!waiting.length) break;
+    filed.push(...(await fileInboundBatch(db, jobs, waiting[0]!.id, limits, options)).filed);
+    rest = waiting.slice(1).map((r) => r.id);
+  }
+  return { own: first.own, filed };
+}
+
 type Head = Pick<InboundEmail, 'id' | 'property_id'>;
 type Filing = { own: IngestOutcome | null; filed: FiledEmail[] };
 

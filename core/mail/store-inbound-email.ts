@@ -20,46 +20,108 @@ export interface InboundEnvelope {
   to?: string[];
 }
 
+/** A raw message to store for one property. */
+export interface InboundArrival {
+  raw: Buffer;
+  envelope: InboundEnvelope;
+}
+
+/** The stored row of an arrival; duplicate when the same message was stored before. */
+export interface StoredInbound {
+  id: string;
+  duplicate: boolean;
+}
+
+/** What makes two deliveries the same message within a property (the two unique indexes). */
+function sameMessageKey(propertyId: string, messageId: string | null, hash: string): string {
+  return messageId === null ? `${propertyId} hash ${hash}` : `${propertyId} id ${messageId}`;
+}
+
 /**
  * Stores a raw inbound message before anyone is told it arrived (the SMTP 250, the IMAP
  * flag). The same message delivered twice is stored once: by Message-ID within the
  * property, or by content when it has none. Then its processing is queued; if Redis is down
  * the row waits for reconcile.
  */
-export async function storeInboundEmail(
-  db: Kysely<Database>,
-  jobs: JobQueue,
-  raw: Buffer,
-  envelope: InboundEnvelope,
-): Promise<{ id: string; duplicate: boolean }> {
-  const messageId = rawMessageId(raw);
-  const hash = contentHash(raw);
+export async function storeInboundEmail(db: Kysely<Database>, jobs: JobQueue, raw: Buffer, envelope: InboundEnvelope): Promise<StoredInbound> {
+  return (await storeInboundEmails(db, jobs, [{ raw, envelope }]))[0]!;
+}
+
+/**
+ * storeInboundEmail for several messages in one statement and one commit (the SMTP ingress
+ * gathers concurrent sessions' messages: core/mail/inbound-group-commit.ts). Results are in
+ * the arrivals' order; a message twice in the list is stored once, the later one reported as
+ * its duplicate.
+ */
+export async function storeInboundEmails(db: Kysely<Database>, jobs: JobQueue, arrivals: InboundArrival[]): Promise<StoredInbound[]> {
+  const keyed = arrivals.map(({ raw, envelope }) => {
+    const messageId = rawMessageId(raw);
+    const hash = contentHash(raw);
+    return { raw, envelope, messageId, hash, key: sameMessageKey(envelope.propertyId, messageId, hash) };
+  });
+  const firsts: typeof keyed = [];
+  const seen = new Set<string>();
+  for (const k of keyed) {
+    if (seen.has(k.key)) continue;
+    seen.add(k.key);
+    firsts.push(k);
+  }
   const inserted = await db
     .insertInto('inbound_emails')
-    .values({
-      property_id: envelope.propertyId,
-      received_via: envelope.via,
-      raw,
-      raw_size: raw.length,
-      content_hash: hash,
-      message_id: messageId,
-      envelope_from: envelope.from ?? null,
-      envelope_to: envelope.to ?? [],
-    })
+    .values(
+      firsts.map(({ raw, envelope, messageId, hash }) => ({
+        property_id: envelope.propertyId,
+        received_via: envelope.via,
+        raw,
+        raw_size: raw.length,
+        content_hash: hash,
+        message_id: messageId,
+        envelope_from: envelope.from ?? null,
+        envelope_to: envelope.to ?? [],
+      })),
+    )
     .onConflict((oc) => oc.doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (!inserted) {
-    const existing = await db
+    .returning(['id', 'property_id', 'message_id', 'content_hash'])
+    .execute();
+  const newIds = new Map(inserted.map((r) => [sameMessageKey(r.property_id, r.message_id, r.content_hash), r.id]));
+  const earlier = firsts.filter((k) => !newIds.has(k.key));
+  const earlierIds = new Map<string, string>();
+  if (earlier.length) {
+    const rows = await db
       .selectFrom('inbound_emails')
-      .select('id')
-      .where('property_id', '=', envelope.propertyId)
-      .where((eb) => (messageId ? eb('message_id', '=', messageId) : eb.and([eb('message_id', 'is', null), eb('content_hash', '=', hash)])))
-      .executeTakeFirstOrThrow();
-    return { id: existing.id, duplicate: true };
+      .select(['id', 'property_id', 'message_id', 'content_hash'])
+      .where((eb) =>
+        eb.or(
+          earlier.map(({ envelope, messageId, hash }) =>
+            eb.and([
+              eb('property_id', '=', envelope.propertyId),
+              messageId ? eb('message_id', '=', messageId) : eb.and([eb('message_id', 'is', null), eb('content_hash', '=', hash)]),
+            ]),
+          ),
+        ),
+      )
+      .execute();
+    for (const r of rows) earlierIds.set(sameMessageKey(r.property_id, r.message_id, r.content_hash), r.id);
   }
-  await jobs.add('inbound-email', { inboundEmailId: inserted.id }).catch(() => {
-    // Stored is what matters here; reconcile queues rows that have no job.
+  if (inserted.length) {
+    // One job per property for what this commit stored: it files them all (in batches), so
+    // a busy ingress does not queue a job per message only to find most of them filed.
+    const byProperty = new Map<string, string[]>();
+    for (const r of [...inserted].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))) byProperty.set(r.property_id, [...(byProperty.get(r.property_id) ?? []), r.id]);
+    const requests = [...byProperty.values()].map(([first, ...alsoIds]) => ({
+      name: 'inbound-email' as const,
+      data: alsoIds.length ? { inboundEmailId: first!, alsoIds } : { inboundEmailId: first! },
+    }));
+    await jobs.addBulk(requests).catch(() => {
+      // Stored is what matters here; reconcile queues rows that have no job.
+    });
+  }
+  const reported = new Set<string>();
+  return keyed.map((k) => {
+    const id = newIds.get(k.key) ?? earlierIds.get(k.key);
+    if (id === undefined) throw new Error(`inbound email ${k.messageId ?? k.hash}: neither stored nor found stored`);
+    const duplicate = !newIds.has(k.key) || reported.has(k.key);
+    reported.add(k.key);
+    return { id, duplicate };
   });
-  return { id: inserted.id, duplicate: false };
 }

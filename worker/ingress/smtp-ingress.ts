@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import type { Database } from '../../core/db/schema.ts';
 import type { JobQueue } from '../../core/jobs/job-queue.ts';
-import { storeInboundEmail } from '../../core/mail/store-inbound-email.ts';
+import { InboundGroupCommit } from '../../core/mail/inbound-group-commit.ts';
 import type { Logger } from '../logger.ts';
 import type { SwitchboardMetrics } from '../metrics/metrics.ts';
 
@@ -34,6 +34,8 @@ export async function startSmtpIngress(options: SmtpIngressOptions): Promise<{ p
   const { db, jobs, logger, metrics } = options;
   const refused = (reason: 'unknown_domain' | 'too_big' | 'lookup_failed' | 'storage_down') => metrics?.emailsRefused.inc({ reason });
   const propertiesOf = new WeakMap<SMTPServerSession, Set<string>>();
+  // Concurrent sessions' messages are stored together: one statement and commit for many.
+  const inbound = new InboundGroupCommit(db, jobs);
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
@@ -77,7 +79,7 @@ export async function startSmtpIngress(options: SmtpIngressOptions): Promise<{ p
         const raw = Buffer.concat(chunks);
         const properties = [...(propertiesOf.get(session) ?? [])];
         const envelope = { via: 'smtp' as const, from: session.envelope.mailFrom ? session.envelope.mailFrom.address : null, to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()) };
-        Promise.all(properties.map((propertyId) => storeInboundEmail(db, jobs, raw, { ...envelope, propertyId }))).then(
+        Promise.all(properties.map((propertyId) => inbound.store(raw, { ...envelope, propertyId }))).then(
           (stored) => {
             for (const s of stored) metrics?.emailsReceived.inc({ via: 'smtp', outcome: s.duplicate ? 'duplicate' : 'stored' });
             logger.info({ properties, inbound: stored.map((s) => s.id), bytes: raw.length }, 'smtp: message stored');

@@ -9,7 +9,7 @@ import { purgeTrash } from '../../core/inbox/purge-trash.ts';
 import type { JobName, JobPayloads } from '../../core/jobs/job-catalog.ts';
 import type { JobQueue } from '../../core/jobs/job-queue.ts';
 import { reconcile } from '../../core/jobs/reconcile.ts';
-import { fileInboundBatch } from '../../core/mail/file-inbound-batch.ts';
+import { fileInboundEmails } from '../../core/mail/file-inbound-batch.ts';
 import type { InboundLimits } from '../../core/mail/ingest-inbound-email.ts';
 import { sendOutboxEmail, type TransportFor } from '../../core/mail/send-outbox-email.ts';
 import { convertConversation } from '../../core/tickets/convert-conversation.ts';
@@ -42,7 +42,7 @@ export const jobProcessors: { [N in JobName]: Processor<N> } = {
   'trash-purge': (_data, job, { db }) => purgeTrash(db, job.id ?? `purge-${job.timestamp}`),
   'reconcile': (_data, _job, { db, jobs, reconcileGraceSeconds }) => reconcile(db, jobs, { graceSeconds: reconcileGraceSeconds }),
   'send-email': (data, _job, { db, transportFor }) => sendOutboxEmail(db, transportFor, data.outboxId),
-  // Files its own email and other waiting ones of its property in one transaction.
-  'inbound-email': (data, _job, { db, jobs, inboundLimits }) => fileInboundBatch(db, jobs, data.inboundEmailId, inboundLimits),
+  // Files its email and those stored with it, in batches with other waiting ones of the property.
+  'inbound-email': (data, _job, { db, jobs, inboundLimits }) => fileInboundEmails(db, jobs, [data.inboundEmailId, ...(data.alsoIds ?? [])], inboundLimits),
   'imap-poll': (data, _job, { db, jobs, imap }) => pollImapMailbox(db, jobs, data.propertyId, imap),
 };

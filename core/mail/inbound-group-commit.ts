@@ -1,0 +1,80 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
+import { storeInboundEmails, type InboundArrival, type InboundEnvelope, type StoredInbound } from './store-inbound-email.ts';
+
+// Each stored message cost an INSERT, a commit that waits for the disk, and a job add, each a
+// round trip (and a system call, which on a virtual machine costs more than the work): under
+// many SMTP sessions at once these, not parsing, bounded the inbound path (bench/mail). Group
+// commit: while one write is in flight, the messages that arrive meanwhile wait and are then
+// written together, in one statement, one commit and one bulk job add. A lone message is
+// written at once; the busier the ingress, the larger the groups.
+
+interface Waiting extends InboundArrival {
+  resolve(stored: StoredInbound): void;
+  reject(error: unknown): void;
+}
+
+/** Limits of one group. */
+export interface GroupLimits {
+  maxMessages: number;
+  /** Raw bytes in one statement. */
+  maxBytes: number;
+}
+
+const defaultLimits: GroupLimits = { maxMessages: 64, maxBytes: 32 * 1024 * 1024 };
+
+/** storeInboundEmail for concurrent callers, written in groups (see above). */
+export class InboundGroupCommit {
+  private readonly waiting: Waiting[] = [];
+  private writing = false;
+  private readonly limits: GroupLimits;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly jobs: JobQueue,
+    limits: Partial<GroupLimits> = {},
+  ) {
+    this.limits = { ...defaultLimits, ...limits };
+  }
+
+  /** Resolves once the message is committed (or found stored already), as storeInboundEmail. */
+  store(raw: Buffer, envelope: InboundEnvelope): Promise<StoredInbound> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ raw, envelope, resolve, reject });
+      if (!this.writing) void this.writeAll();
+    });
+  }
+
+  private async writeAll(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.waiting.length) await this.write(this.takeGroup());
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private takeGroup(): Waiting[] {
+    let bytes = 0;
+    let n = 0;
+    while (n < this.waiting.length && n < this.limits.maxMessages) {
+      bytes += this.waiting[n]!.raw.length;
+      // A group holds at least one message, however large.
+      if (n > 0 && bytes > this.limits.maxBytes) break;
+      n++;
+    }
+    return this.waiting.splice(0, n);
+  }
+
+  private async write(group: Waiting[]): Promise<void> {
+    try {
+      const stored = await storeInboundEmails(this.db, this.jobs, group);
+      group.forEach((w, i) => w.resolve(stored[i]!));
+    } catch (error) {
+      if (group.length === 1) return group[0]!.reject(error);
+      // One message the database refuses must not refuse the others: each is tried alone.
+      for (const w of group) await this.write([w]);
+    }
+  }
+}
