@@ -55,7 +55,11 @@ export async function fileInboundBatch(
   if (head.processed_at) return { own: { status: head.status, filed: false, ticket: null, note: head.reason }, filed: [] };
   const first = await fileOnce(db, jobs, head, limits, batchSize, false);
   if (first.own) return { own: first.own, filed: first.filed };
-  const second = await fileOnce(db, jobs, head, limits, batchSize, true);
+  const second = first.waitsFor ? first : await fileOnce(db, jobs, head, limits, batchSize, true);
+  if (second.waitsFor) {
+    // Committed: what else the batch filed stays filed; the job is retried for this one.
+    throw new NotVisibleYetError(`inbound email ${head.id} answers email ${second.waitsFor}, which another batch is filing now: it is filed after it`);
+  }
   return { own: second.own!, filed: [...first.filed, ...second.filed] };
 }
 
@@ -84,7 +88,8 @@ export async function fileInboundEmails(
 }
 
 type Head = Pick<InboundEmail, 'id' | 'property_id'>;
-type Filing = { own: IngestOutcome | null; filed: FiledEmail[] };
+/** waitsFor: the job's own email was left for later, as it answers this email, which another batch holds. */
+type Filing = { own: IngestOutcome | null; filed: FiledEmail[]; waitsFor?: string };
 
 async function fileOnce(db: Kysely<Database>, jobs: JobQueue, head: Head, limits: InboundLimits, batchSize: number, waitForOwn: boolean): Promise<Filing> {
   try {
@@ -103,10 +108,6 @@ async function fileBatch(db: Kysely<Database>, jobs: JobQueue, head: Head, limit
     // The raw messages are durable already, and a filing lost in a crash is redone from them
     // (reconcile), so this commit need not wait for the disk.
     await sql`SET LOCAL synchronous_commit = off`.execute(trx);
-    // One batch files a property's mail at a time: a batch decides from what is filed, so a
-    // reply filed beside the batch that files what it answers (a customer's follow-up to their
-    // own email, both waiting) would miss its thread and open a second ticket.
-    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`inbound/${head.property_id}`}, 0))`.execute(trx);
     // Our own email waits for a batch that holds it only on the second try: first, others.
     const ownQuery = trx.selectFrom('inbound_emails').selectAll().where('id', '=', head.id).forUpdate();
     const own = waitForOwn ? await ownQuery.executeTakeFirstOrThrow() : await ownQuery.skipLocked().executeTakeFirst();
@@ -131,20 +132,87 @@ async function fileBatch(db: Kysely<Database>, jobs: JobQueue, head: Head, limit
     // In id order: the order in which their jobs were queued, and one-by-one filing's.
     const rows = [...(own ? [own] : []), ...others].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
     if (rows.length === 0) return { own: null, filed: [] };
-    const claimed: ClaimedEmail[] = [];
-    for (const row of rows) {
-      try {
-        claimed.push(await parseClaimed(row, limits));
-      } catch (error) {
-        // An unexpected failure on another job's email is left to that job (and its retries).
-        if (row.id === head.id) throw error;
-      }
-    }
+    const parsed = await parseAll(rows, head.id, limits);
+    // One batch decides and writes a property's mail at a time: a batch decides from what is
+    // filed, so a reply decided beside the batch that files what it answers (a customer's
+    // follow-up to their own email, both waiting) would miss its thread and open a second
+    // ticket. The lock is taken only now, after the claim and the parse (the rows are this
+    // batch's already), so that the next batch parses while this one decides and writes; no
+    // batch waits for a row while holding the lock, so batches cannot deadlock on it.
+    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`inbound/${head.property_id}`}, 0))`.execute(trx);
+    // Batches may reach the lock in another order than they claimed: what a batch's emails
+    // answer may still be waiting, in no batch or in one that has not decided yet.
+    const { claimed, waitsFor } = await settleAnswered(trx, head.property_id, parsed, limits);
+    if (claimed.length === 0) return { own: null, filed: [], waitsFor: waitsFor.get(head.id) };
     const plan = await decide(trx, head.property_id, claimed);
     await write(trx, jobs, head.property_id, plan, plan.state);
     const mine = plan.filed.find((f) => f.id === head.id);
-    return { own: mine ? { status: mine.status, filed: true, ticket: mine.ticket, note: mine.note } : null, filed: plan.filed };
+    return { own: mine ? { status: mine.status, filed: true, ticket: mine.ticket, note: mine.note } : null, filed: plan.filed, waitsFor: waitsFor.get(head.id) };
   });
+}
+
+/** Parses claimed rows; an unexpected failure on another job's email leaves it to that job (and its retries). */
+async function parseAll(rows: InboundEmail[], ownId: string, limits: InboundLimits): Promise<ClaimedEmail[]> {
+  const claimed: ClaimedEmail[] = [];
+  for (const row of rows) {
+    try {
+      claimed.push(await parseClaimed(row, limits));
+    } catch (error) {
+      if (row.id === ownId) throw error;
+    }
+  }
+  return claimed;
+}
+
+/**
+ * Under the property's lock: the waiting emails that the batch's emails answer (by
+ * In-Reply-To/References) are taken into the batch when no other batch holds them, so that
+ * they are filed first; an email that answers one another batch holds (or answers an email
+ * left for that reason) is left for later, with what it waits for. Filing order is id order
+ * in the end, as filing one by one would have it.
+ */
+async function settleAnswered(
+  trx: Transaction<Database>,
+  propertyId: string,
+  parsed: ClaimedEmail[],
+  limits: InboundLimits,
+): Promise<{ claimed: ClaimedEmail[]; waitsFor: Map<string, string> }> {
+  const waitsFor = new Map<string, string>();
+  const ours = new Set(parsed.flatMap((c) => (c.row.message_id ? [c.row.message_id] : [])));
+  const answered = [...new Set(parsed.filter(isMail).flatMap(({ mail }) => referencedIds(mail)))].filter((id) => !ours.has(id));
+  if (answered.length === 0) return { claimed: parsed, waitsFor };
+  const waiting = await trx
+    .selectFrom('inbound_emails')
+    .select(['id', 'message_id'])
+    .where('property_id', '=', propertyId)
+    .where('processed_at', 'is', null)
+    .where('message_id', 'in', answered)
+    .execute();
+  if (waiting.length === 0) return { claimed: parsed, waitsFor };
+  const taken = await trx
+    .selectFrom('inbound_emails')
+    .selectAll()
+    .where('id', 'in', waiting.map((w) => w.id))
+    .where('processed_at', 'is', null)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+  const claimed = [...parsed, ...(await parseAll(taken, '', limits))].sort((a, b) => (BigInt(a.row.id) < BigInt(b.row.id) ? -1 : 1));
+  const takenIds = new Set(taken.map((r) => r.id));
+  // Held elsewhere: Message-ID → the id of the email that carries it.
+  const held = new Map(waiting.filter((w) => !takenIds.has(w.id)).map((w) => [w.message_id!, w.id]));
+  for (let changed = held.size > 0; changed; ) {
+    changed = false;
+    for (const c of claimed) {
+      if (waitsFor.has(c.row.id) || !isMail(c)) continue;
+      const blocker = referencedIds(c.mail).find((id) => held.has(id));
+      if (blocker === undefined) continue;
+      waitsFor.set(c.row.id, held.get(blocker)!);
+      if (c.row.message_id) held.set(c.row.message_id, held.get(blocker)!);
+      changed = true;
+    }
+  }
+  return { claimed: claimed.filter((c) => !waitsFor.has(c.row.id)), waitsFor };
 }
 
 async function parseClaimed(row: InboundEmail, limits: InboundLimits): Promise<ClaimedEmail> {
