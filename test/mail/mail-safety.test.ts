@@ -111,9 +111,12 @@ describe('loops and bounces', () => {
       const r = await p.t.db.selectFrom('outbox_emails').select('status').where('to_address', '=', 'bot@responder.example').execute();
       return r.some((x) => x.status === 'sent') && r;
     }, 'the one acknowledgement to be sent');
-    await sleep(500);
     expect(rows.map((r) => r.status).sort()).toEqual(['sent', 'suppressed', 'suppressed', 'suppressed']);
-    expect(smtp.messages.filter((m) => m.to.includes('bot@responder.example')).length - acksBefore).toBe(1);
+    // The row is marked sent before the end of DATA: the server may take the message a moment later.
+    const toBot = () => smtp.messages.filter((m) => m.to.includes('bot@responder.example')).length - acksBefore;
+    await waitFor(async () => toBot() > 0, 'the acknowledgement at the SMTP server');
+    await sleep(500);
+    expect(toBot()).toBe(1);
   });
 
   it('mail marked automatic or from a list is stored and filed, never answered', async () => {
@@ -163,8 +166,11 @@ describe('SMTP outages and refusals', () => {
     smtp = back;
     {
       await waitFor(async () => (await p.t.db.selectFrom('outbox_emails').select('status').where('id', '=', outbox.id).executeTakeFirstOrThrow()).status === 'sent', 'the retry after the outage', 80_000, 200);
+      // Marked sent before the end of DATA: the server may take the message a moment later.
+      const delivered = () => back.messages.filter((m) => m.raw.toString().includes(outbox.message_id));
+      await waitFor(async () => delivered().length > 0, 'the message at the SMTP server');
       await sleep(500);
-      expect(back.messages.filter((m) => m.raw.toString().includes(outbox.message_id))).toHaveLength(1);
+      expect(delivered()).toHaveLength(1);
       const sent = await p.t.db.selectFrom('outbox_emails').select('attempts').where('id', '=', outbox.id).executeTakeFirstOrThrow();
       expect(sent.attempts).toBeGreaterThanOrEqual(2);
     }
@@ -178,7 +184,10 @@ describe('SMTP outages and refusals', () => {
     await waitFor(async () => (await p.t.db.selectFrom('outbox_emails').select('last_error').where('id', '=', outbox.id).executeTakeFirstOrThrow()).last_error?.includes('451'), 'the 451');
     smtp.respondWith = 'accept';
     await waitFor(async () => (await p.t.db.selectFrom('outbox_emails').select('status').where('id', '=', outbox.id).executeTakeFirstOrThrow()).status === 'sent', 'the retry', 50_000, 200);
-    expect(smtp.messages.filter((m) => m.raw.toString().includes(outbox.message_id))).toHaveLength(1);
+    // Marked sent before the end of DATA: the server may take the message a moment later.
+    const delivered = () => smtp.messages.filter((m) => m.raw.toString().includes(outbox.message_id));
+    await waitFor(async () => delivered().length > 0, 'the message at the SMTP server');
+    expect(delivered()).toHaveLength(1);
   });
 
   it("a 5xx refusal fails the row with the server's reason, not retried", async () => {

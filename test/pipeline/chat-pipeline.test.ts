@@ -32,16 +32,16 @@ describe('chat-recovery trigger', () => {
     await p.startWorker();
     expect((await p.post({ events: [started('chat-1'), message('chat-1', 'visitor', 'Hello?')] })).status).toBe(202);
     const conv = await waitFor(() => conversation(p!, 'chat-1'), 'the conversation');
-    await sleep(500);
-    expect(await messagesOf(p, conv.id, 'trigger')).toHaveLength(0);
     const triggers = await waitFor(async () => {
       const rows = await messagesOf(p!, conv.id, 'trigger');
       return rows.length > 0 && rows;
     }, 'the trigger message');
     expect(triggers[0]).toMatchObject({ body: 'Leave us your email!', author_name: 'Shop bot' });
-    // Re-adding the job (a redelivered start) and waiting longer changes nothing: once per chat.
+    // Not before the delay: compared on the rows' own times, not on how fast this test looked.
+    expect(triggers[0]!.created_at.getTime() - conv.created_at.getTime()).toBeGreaterThanOrEqual(1000);
+    // Re-adding the job (a redelivered start) and letting it run changes nothing: once per chat.
     await p.jobs.add('recovery', { conversationId: conv.id }, { idSuffix: 'again' });
-    await sleep(1500);
+    await waitFor(async () => (await p!.jobs.queue('chat-timers').getJob(`recovery-${conv.id}-again`))?.finishedOn, 'the re-added trigger job');
     expect(await messagesOf(p, conv.id, 'trigger')).toHaveLength(1);
   });
 
@@ -118,8 +118,11 @@ describe('missed chats', () => {
     }, 'the acknowledgement to be sent');
     expect(outbox).toHaveLength(1);
     expect(outbox[0]).toMatchObject({ to_address: 'anna@example.com', kind: 'ticket_ack', status: 'sent', ticket_id: tickets[0]!.id });
-    // Exactly one email reached the SMTP server (the harness's .eml sink).
-    expect(readdirSync(`/tmp/switchboard-test-mail/${p.prefix}`)).toHaveLength(1);
+    // Exactly one email reached the SMTP server (the harness's .eml sink). The row is marked
+    // sent before the end of DATA, so the sink may write its file a moment after.
+    const sinkDir = `/tmp/switchboard-test-mail/${p.prefix}`;
+    await waitFor(async () => readdirSync(sinkDir).length > 0, 'the email in the sink');
+    expect(readdirSync(sinkDir)).toHaveLength(1);
     expect(outbox[0]!.subject).toBe(`[#${tickets[0]!.number}] Missed chat from Anna Bianchi`);
     expect(outbox[0]!.text_body).toContain('Is anyone there?');
     expect(outbox[0]!.message_id).toMatch(/^<ticket-\d+\.[0-9a-f-]+@shop\.switchboard\.invalid>$/);
