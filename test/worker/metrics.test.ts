@@ -130,7 +130,11 @@ it('counts chat events, requests, jobs, triggers, conversions and mail by exactl
       const settled =
         sampleValue(s, 'switchboard_emails_sent_total', { kind: 'ticket_ack' }) === 2 &&
         sampleValue(s, 'switchboard_jobs_completed_total', { queue: 'chat-events', job: 'chat-event' }) === 5 &&
-        sampleValue(s, 'switchboard_emails_filed_total', { status: 'threaded' }) === 1;
+        sampleValue(s, 'switchboard_emails_filed_total', { status: 'threaded' }) === 1 &&
+        // The counters move when a job returns, before BullMQ records it completed in Redis
+        // (where the queue depths come from): wait for those records too.
+        sampleValue(s, 'switchboard_queue_jobs', { queue: 'chat-events', state: 'completed' }) >= 5 &&
+        sampleValue(s, 'switchboard_queue_jobs', { queue: 'conversions', state: 'completed' }) >= 1;
       return settled && s;
     },
     'the load to be processed',
