@@ -28,9 +28,11 @@ it('queues stored events that have no job, and their conversions follow', async 
   // Stored as the ingress does, but no job was ever queued (Redis was down).
   await storeChatEvents(p.t.db, p.property.id, events);
   await sql`UPDATE chat_events SET received_at = now() - interval '5 minutes'`.execute(p.t.db);
-  await p.startWorker();
 
+  // Before any worker runs: a starting worker's own reconcile (its schedule's first run is
+  // immediate) would queue these too, and their processing could race this count.
   expect(await reconcile(p.t.db, p.jobs)).toEqual({ chatEvents: 3, conversions: 0, inboundEmails: 0, outboxEmails: 0, chatTimers: 0 });
+  await p.startWorker();
   const ticket = await waitFor(() => p!.t.db.selectFrom('tickets').selectAll().executeTakeFirst(), 'the ticket');
   expect(ticket.subject).toBe('Missed chat from lost@example.com');
   // Nothing is left to do, and doing it again changes nothing.
