@@ -5,7 +5,7 @@ import { moveToTrash } from '../../core/inbox/trash.ts';
 import { updateProperty } from '../../core/properties/property-store.ts';
 import { makeItem, makeProperty } from '../support/inbox-fixture.ts';
 import { startPipeline, type Pipeline } from '../support/pipeline-harness.ts';
-import { sleep } from '../support/wait-for.ts';
+import { sleep, waitFor } from '../support/wait-for.ts';
 
 let p: Pipeline | undefined;
 afterEach(async () => {
@@ -62,14 +62,17 @@ it('runs once per schedule with two workers up', async () => {
   p = await startPipeline();
   await trashedDaysAgo(p, p.property.id, 'conversation', 400);
   const everySecond = '* * * * * *';
-  const workers = [await p.startWorker({ purgeCron: everySecond }), await p.startWorker({ purgeCron: everySecond })];
+  // From before the first worker upserts the schedule: no run can fall outside the measured time.
   const started = Date.now();
+  const workers = [await p.startWorker({ purgeCron: everySecond }), await p.startWorker({ purgeCron: everySecond })];
   await sleep(4500);
+  // A busy machine may take a tick up late, and the schedule then skips what it missed: ask
+  // for a few runs, not for every tick of the window.
+  await waitFor(async () => (await p!.t.db.selectFrom('purge_runs').select('id').where('finished_at', 'is not', null).execute()).length >= 3, 'three purge runs');
   await Promise.all(workers.map((w) => w.close()));
   const runs = await p.t.db.selectFrom('purge_runs').selectAll().orderBy('started_at').execute();
   const seconds = (Date.now() - started) / 1000;
-  // One run per tick: about one a second, not one per worker.
-  expect(runs.length).toBeGreaterThanOrEqual(Math.floor(seconds) - 1);
+  // One run per tick: at most about one a second, not one per worker.
   expect(runs.length).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
   expect(new Set(runs.map((r) => r.job_id)).size).toBe(runs.length);
   expect(runs.reduce((n, r) => n + r.conversations_removed, 0)).toBe(1);
