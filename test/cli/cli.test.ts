@@ -27,7 +27,9 @@ afterAll(async () => {
   await t?.drop();
 });
 
-describe('switchboard CLI', () => {
+// Every command is a new node process (about a second each, several on a busy machine), and
+// some tests run twenty of them: far more than the default 30 s test timeout allows.
+describe('switchboard CLI', { timeout: 180_000 }, () => {
   it('creates, lists and configures properties', async () => {
     const created = await json<{ slug: string; signing_secret: string }>('property', 'create', 'acme', '--name', 'Acme', '--inbound-domain', 'in.acme.example');
     expect(created.slug).toBe('acme');

@@ -30,7 +30,9 @@ function worker(env: Record<string, string>): { child: ChildProcess; exited: Pro
   return { child, exited };
 }
 
-it('a worker killed mid-conversion: the retry makes no second ticket or email', async () => {
+// Two worker processes start (each a few seconds on a busy machine), the stalled job waits out
+// its lock, and the wait for the retry alone allows 30 s: the default test timeout is too short.
+it('a worker killed mid-conversion: the retry makes no second ticket or email', { timeout: 90_000 }, async () => {
   p = await startPipeline({ trigger_enabled: false });
   const env = { DATABASE_URL: p.t.url, REDIS_URL: p.redisUrl, SWITCHBOARD_QUEUE_PREFIX: p.prefix };
   const doomed = worker({ ...env, SWITCHBOARD_FAULT_KILL_AFTER: 'convert' });
