@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -10,9 +10,12 @@ import {
   servicesStatus,
   servicesUp,
 } from '../services/embedded-services.ts';
+import { parseConfig, readEnvironment } from '../core/config/config.ts';
 
 // The shared data dir the global setup started; never stopped here, other files use it.
-const sharedDataDir = fileURLToPath(new URL('../.data', import.meta.url));
+// Found as the global setup finds it: SWITCHBOARD_DATA_DIR moves it away from .data/ (CI does
+// so when the postgres user cannot reach the checkout).
+const sharedDataDir = parseConfig(readEnvironment()).dataDir;
 
 async function selectOne(databaseUrl: string): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -93,9 +96,7 @@ describe('embedded services on the shared data dir', () => {
 });
 
 describe('embedded services down/up cycle on a private data dir', () => {
-  const dataDir = fileURLToPath(
-    new URL(`../.data/test-services-${randomBytes(4).toString('hex')}`, import.meta.url),
-  );
+  const dataDir = join(sharedDataDir, `test-services-${randomBytes(4).toString('hex')}`);
 
   afterAll(async () => {
     await servicesDown({ dataDir }).catch(() => undefined);
