@@ -5,6 +5,7 @@ import * as inboxTuning from './2026-11-25T0003-inbox-tuning.ts';
 import * as email from './2026-11-25T0004-email.ts';
 import * as ticketNumberSequence from './2026-11-25T0005-ticket-number-sequence.ts';
 import * as inboundPendingByProperty from './2026-11-25T0006-inbound-pending-by-property.ts';
+import * as rawMailLz4 from './2026-11-25T0007-raw-mail-lz4.ts';
 
 /**
  * Every migration, by name, in order. Listed statically rather than read from the folder at
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-25T0004-email': email,
   '2026-11-25T0005-ticket-number-sequence': ticketNumberSequence,
   '2026-11-25T0006-inbound-pending-by-property': inboundPendingByProperty,
+  '2026-11-25T0007-raw-mail-lz4': rawMailLz4,
 };

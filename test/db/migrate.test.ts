@@ -34,3 +34,17 @@ it('migrates all the way down, one at a time, and up again', async () => {
   expect(await migrateToLatest(t.db)).toEqual(names.map((n) => `applied ${n}`));
   expect(await migrateToLatest(t.db)).toEqual([]);
 });
+
+it('stores raw mail and attachments with lz4 where the server has it', async () => {
+  await migrateToLatest(t.db);
+  const { rows } = await sql<{ column: string; compression: string }>`
+    SELECT attrelid::regclass || '.' || attname AS column, attcompression AS compression FROM pg_attribute
+    WHERE (attrelid = 'inbound_emails'::regclass AND attname = 'raw') OR (attrelid = 'email_attachments'::regclass AND attname = 'content')
+    ORDER BY 1`.execute(t.db);
+  const lz4 = (await sql<{ lz4: boolean }>`SELECT 'lz4' = ANY(enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'`.execute(t.db)).rows[0]!.lz4;
+  // 'l' is lz4; '' is the server's default (pglz), which a server built without lz4 keeps.
+  expect(rows).toEqual([
+    { column: 'email_attachments.content', compression: lz4 ? 'l' : '' },
+    { column: 'inbound_emails.raw', compression: lz4 ? 'l' : '' },
+  ]);
+});
