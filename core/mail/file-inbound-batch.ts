@@ -19,14 +19,19 @@ import { ticketAcknowledgement } from './ticket-acknowledgement.ts';
 // (core/mail/inbound-filing-plan.ts) so that the result is what filing them one by one would
 // have written. The jobs of emails a batch filed find them processed and return at once.
 
-/** How many emails a job files at most in one transaction. */
-export const defaultInboundBatchSize = 50;
+/**
+ * How many emails a job files at most in one transaction. A batch's statements and its turn
+ * at the property's lock cost the same for 50 emails as for 400, so under load larger batches
+ * file more per second (bench/mail: about 0.36 × bare simpleParser at 50, 0.47 at 400).
+ */
+export const defaultInboundBatchSize = 400;
 
 /**
- * Larger emails are not taken into another job's batch (their own job files them): a batch
- * holds at most this many bytes of raw mail per email in memory.
+ * Larger emails are not taken into another job's batch (their own job files them), and a
+ * batch takes others only up to a total: the raw mail a batch holds in memory is bounded.
  */
 const maxBatchedRawBytes = 512 * 1024;
+const maxBatchRawBytes = 16 * 1024 * 1024;
 
 /** What a run of the inbound-email job did. */
 export interface InboundBatchResult {
@@ -112,23 +117,7 @@ async function fileBatch(db: Kysely<Database>, jobs: JobQueue, head: Head, limit
     const ownQuery = trx.selectFrom('inbound_emails').selectAll().where('id', '=', head.id).forUpdate();
     const own = waitForOwn ? await ownQuery.executeTakeFirstOrThrow() : await ownQuery.skipLocked().executeTakeFirst();
     if (own?.processed_at) return { own: { status: own.status, filed: false, ticket: null, note: own.reason }, filed: [] };
-    const room = batchSize - (own ? 1 : 0);
-    // Others are claimed without waiting: a row another batch holds is that batch's.
-    const others =
-      room > 0
-        ? await trx
-            .selectFrom('inbound_emails')
-            .selectAll()
-            .where('property_id', '=', head.property_id)
-            .where('processed_at', 'is', null)
-            .where('id', '!=', head.id)
-            .where('raw_size', '<=', maxBatchedRawBytes)
-            .orderBy('id')
-            .limit(room)
-            .forUpdate()
-            .skipLocked()
-            .execute()
-        : [];
+    const others = await claimOthers(trx, head, batchSize - (own ? 1 : 0));
     // In id order: the order in which their jobs were queued, and one-by-one filing's.
     const rows = [...(own ? [own] : []), ...others].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
     if (rows.length === 0) return { own: null, filed: [] };
@@ -149,6 +138,35 @@ async function fileBatch(db: Kysely<Database>, jobs: JobQueue, head: Head, limit
     const mine = plan.filed.find((f) => f.id === head.id);
     return { own: mine ? { status: mine.status, filed: true, ticket: mine.ticket, note: mine.note } : null, filed: plan.filed, waitsFor: waitsFor.get(head.id) };
   });
+}
+
+/**
+ * Claims up to `room` other waiting emails of the property, oldest first, without waiting: a
+ * row another batch holds is that batch's. Rows past the byte budget stay locked but unfiled
+ * until this batch commits; their jobs then file them.
+ */
+async function claimOthers(trx: Transaction<Database>, head: Head, room: number): Promise<InboundEmail[]> {
+  if (room <= 0) return [];
+  const locked = await trx
+    .selectFrom('inbound_emails')
+    .select(['id', 'raw_size'])
+    .where('property_id', '=', head.property_id)
+    .where('processed_at', 'is', null)
+    .where('id', '!=', head.id)
+    .where('raw_size', '<=', maxBatchedRawBytes)
+    .orderBy('id')
+    .limit(room)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+  const ids: string[] = [];
+  let bytes = 0;
+  for (const row of locked) {
+    bytes += row.raw_size;
+    if (bytes > maxBatchRawBytes) break;
+    ids.push(row.id);
+  }
+  return ids.length ? trx.selectFrom('inbound_emails').selectAll().where('id', 'in', ids).orderBy('id').execute() : [];
 }
 
 /** Parses claimed rows; an unexpected failure on another job's email leaves it to that job (and its retries). */
