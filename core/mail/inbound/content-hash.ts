@@ -19,31 +19,45 @@ const TRACE_FIELDS = new Set([
 ]);
 // The header block is looked for in this many leading bytes (mailparser's own header limit).
 const HEAD_LIMIT = 1024 * 1024;
-// The body is hashed in slices so a 25 MB attachment is never copied whole into a string.
-const BODY_SLICE = 1024 * 1024;
 
 /** sha256 (hex) of the raw message without its trace header fields, line endings as LF. */
 export function contentHash(raw: Buffer): string {
   const hash = createHash('sha256');
-  // latin1 maps each byte to one character and back, so string offsets are byte offsets and
-  // non-UTF-8 bytes hash unchanged.
-  const lead = raw.subarray(0, HEAD_LIMIT).toString('latin1');
+  // The header block is looked for in the leading bytes only; the body is hashed from the
+  // buffer as it is, line by line (every message is hashed on arrival: no copy of it into a
+  // string and back).
+  const lead = raw.subarray(0, HEAD_LIMIT);
   // An mbox envelope line ("From sender date") is added by the delivery agent, not the sender.
-  const headStart = lead.startsWith('From ') ? lead.indexOf('\n') + 1 : 0;
-  const blank = /\r?\n\r?\n/.exec(lead.slice(headStart));
-  const headEnd = blank ? headStart + blank.index : raw.length <= HEAD_LIMIT ? raw.length : headStart;
-  const bodyStart = blank ? headEnd + blank[0].length : headEnd;
+  const headStart = lead.subarray(0, 5).toString('latin1') === 'From ' ? lead.indexOf(LF) + 1 : 0;
+  const blank = blankLine(lead, headStart);
+  const headEnd = blank ? blank.start : raw.length <= HEAD_LIMIT ? raw.length : headStart;
+  const bodyStart = blank ? blank.end : headEnd;
 
-  hash.update(Buffer.from(withoutTraceFields(lead.slice(headStart, headEnd)), 'latin1'));
+  // latin1 maps each byte to one character and back, so non-UTF-8 bytes hash unchanged.
+  hash.update(Buffer.from(withoutTraceFields(raw.subarray(headStart, headEnd).toString('latin1')), 'latin1'));
   hash.update('\n\n');
-  for (let from = bodyStart; from < raw.length; ) {
-    let to = Math.min(raw.length, from + BODY_SLICE);
-    // Never split a CRLF between two slices.
-    if (to < raw.length && raw[to - 1] === 0x0d) to--;
-    hash.update(Buffer.from(raw.subarray(from, to).toString('latin1').replace(/\r\n/g, '\n'), 'latin1'));
-    from = to;
+  // CRLF → LF: each CR that starts a CRLF is left out.
+  let from = bodyStart;
+  for (let cr = raw.indexOf(CR, from); cr !== -1; cr = raw.indexOf(CR, cr + 1)) {
+    if (raw[cr + 1] !== LF) continue;
+    hash.update(raw.subarray(from, cr));
+    from = cr + 1;
   }
+  hash.update(raw.subarray(from));
   return hash.digest('hex');
+}
+
+const CR = 0x0d;
+const LF = 0x0a;
+
+/** The first empty line at or after `from` (a line break, then CRLF or LF), as /\r?\n\r?\n/ would find it. */
+function blankLine(lead: Buffer, from: number): { start: number; end: number } | null {
+  for (let lf = lead.indexOf(LF, from); lf !== -1; lf = lead.indexOf(LF, lf + 1)) {
+    const next = lead[lf + 1] === LF ? lf + 2 : lead[lf + 1] === CR && lead[lf + 2] === LF ? lf + 3 : -1;
+    if (next === -1) continue;
+    return { start: lf > from && lead[lf - 1] === CR ? lf - 1 : lf, end: next };
+  }
+  return null;
 }
 
 function withoutTraceFields(head: string): string {
