@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import { connectDatabase } from '../../core/db/connect.ts';
 import type { Property } from '../../core/db/schema.ts';
 import { jobId, type JobPayloads } from '../../core/jobs/job-catalog.ts';
 import { fileInboundEmails } from '../../core/mail/file-inbound-batch.ts';
@@ -109,4 +111,25 @@ it('a message the database refuses fails alone; the rest of its group is stored'
   const ids = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.id] : []));
   expect(await t.db.selectFrom('inbound_emails').select('id').where('id', 'in', ids).execute()).toHaveLength(3);
   expect((await jobsFor(ids)).flatMap((d) => [d.inboundEmailId, ...(d.alsoIds ?? [])]).sort()).toEqual([...ids].sort());
+});
+
+it('a database that cannot be reached fails the whole group at once, not once per message', async () => {
+  // A "database" that hangs up on every connection, counting them.
+  let connections = 0;
+  const server = createServer((socket) => {
+    connections++;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const down = connectDatabase(`postgres://switchboard@127.0.0.1:${(server.address() as AddressInfo).port}/none`, { max: 1 });
+  try {
+    const group = new InboundGroupCommit(down, jobs);
+    const results = await Promise.allSettled([300, 301, 302, 303, 304].map((n) => group.store(eml(n), envelope())));
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected', 'rejected']);
+    // The first message, written alone, and the four that waited for it, written together.
+    expect(connections).toBe(2);
+  } finally {
+    await down.destroy();
+    server.close();
+  }
 });
