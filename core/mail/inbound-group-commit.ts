@@ -72,9 +72,22 @@ export class InboundGroupCommit {
       const stored = await storeInboundEmails(this.db, this.jobs, group);
       group.forEach((w, i) => w.resolve(stored[i]!));
     } catch (error) {
-      if (group.length === 1) return group[0]!.reject(error);
+      if (group.length === 1 || !refusesData(error)) {
+        for (const w of group) w.reject(error);
+        return;
+      }
       // One message the database refuses must not refuse the others: each is tried alone.
       for (const w of group) await this.write([w]);
     }
   }
+}
+
+/**
+ * An error about the data itself (SQLSTATE classes 22 data exception, 23 integrity, 54 over a
+ * limit), which one message may have caused; a database that is down or slow fails the whole
+ * group at once rather than once per message, each after its own timeout.
+ */
+function refusesData(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^(22|23|54)[0-9A-Z]{3}$/.test(code);
 }
