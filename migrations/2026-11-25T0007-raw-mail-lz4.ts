@@ -22,5 +22,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  if (!(await hasLz4(db))) return;
   for (const [table, column] of columns) await sql`ALTER TABLE ${sql.table(table)} ALTER COLUMN ${sql.ref(column)} SET COMPRESSION pglz`.execute(db);
 }

@@ -32,6 +32,9 @@ export const defaultInboundBatchSize = 400;
  */
 const maxBatchedRawBytes = 512 * 1024;
 const maxBatchRawBytes = 16 * 1024 * 1024;
+/** How far up its threads a batch takes in waiting emails that its replies answer, and how much of them. */
+const maxAnsweredRounds = 5;
+const maxAnsweredRawBytes = 64 * 1024 * 1024;
 
 /** What a run of the inbound-email job did. */
 export interface InboundBatchResult {
@@ -80,16 +83,32 @@ export async function fileInboundEmails(
   limits: InboundLimits,
   options: { batchSize?: number } = {},
 ): Promise<InboundBatchResult> {
-  const first = await fileInboundBatch(db, jobs, ids[0], limits, options);
-  const filed = [...first.filed];
+  // An email that must wait for another batch does not hold up those stored with it: the
+  // others are filed, then the job is retried for it.
+  let waits: NotVisibleYetError | null = null;
+  const fileOne = async (id: string) => {
+    try {
+      return await fileInboundBatch(db, jobs, id, limits, options);
+    } catch (error) {
+      if (!(error instanceof NotVisibleYetError)) throw error;
+      waits ??= error;
+      return null;
+    }
+  };
+  const first = await fileOne(ids[0]);
+  const filed = [...(first?.filed ?? [])];
   let rest = ids.slice(1);
+  const passed = new Set<string>();
   while (rest.length) {
     const waiting = await db.selectFrom('inbound_emails').select('id').where('id', 'in', rest).where('processed_at', 'is', null).orderBy('id').execute();
-    if (!waiting.length) break;
-    filed.push(...(await fileInboundBatch(db, jobs, waiting[0]!.id, limits, options)).filed);
-    rest = waiting.slice(1).map((r) => r.id);
+    const next = waiting.find((r) => !passed.has(r.id));
+    if (!next) break;
+    passed.add(next.id);
+    filed.push(...((await fileOne(next.id))?.filed ?? []));
+    rest = waiting.map((r) => r.id).filter((id) => !passed.has(id));
   }
-  return { own: first.own, filed };
+  if (waits) throw waits;
+  return { own: first!.own, filed };
 }
 
 type Head = Pick<InboundEmail, 'id' | 'property_id'>;
@@ -184,10 +203,11 @@ async function parseAll(rows: InboundEmail[], ownId: string, limits: InboundLimi
 
 /**
  * Under the property's lock: the waiting emails that the batch's emails answer (by
- * In-Reply-To/References) are taken into the batch when no other batch holds them, so that
- * they are filed first; an email that answers one another batch holds (or answers an email
- * left for that reason) is left for later, with what it waits for. Filing order is id order
- * in the end, as filing one by one would have it.
+ * In-Reply-To/References, and what those answer in turn) are taken into the batch when no
+ * other batch holds them, so that they are filed first; an email that answers one another
+ * batch holds, or one past the budget below (or answers an email left for that reason), is
+ * left for later, with what it waits for. Filing order is id order in the end, as filing one
+ * by one would have it.
  */
 async function settleAnswered(
   trx: Transaction<Database>,
@@ -195,30 +215,44 @@ async function settleAnswered(
   parsed: ClaimedEmail[],
   limits: InboundLimits,
 ): Promise<{ claimed: ClaimedEmail[]; waitsFor: Map<string, string> }> {
-  const waitsFor = new Map<string, string>();
+  const claimed = [...parsed];
   const ours = new Set(parsed.flatMap((c) => (c.row.message_id ? [c.row.message_id] : [])));
-  const answered = [...new Set(parsed.filter(isMail).flatMap(({ mail }) => referencedIds(mail)))].filter((id) => !ours.has(id));
-  if (answered.length === 0) return { claimed: parsed, waitsFor };
-  const waiting = await trx
-    .selectFrom('inbound_emails')
-    .select(['id', 'message_id'])
-    .where('property_id', '=', propertyId)
-    .where('processed_at', 'is', null)
-    .where('message_id', 'in', answered)
-    .execute();
-  if (waiting.length === 0) return { claimed: parsed, waitsFor };
-  const taken = await trx
-    .selectFrom('inbound_emails')
-    .selectAll()
-    .where('id', 'in', waiting.map((w) => w.id))
-    .where('processed_at', 'is', null)
-    .forUpdate()
-    .skipLocked()
-    .execute();
-  const claimed = [...parsed, ...(await parseAll(taken, '', limits))].sort((a, b) => (BigInt(a.row.id) < BigInt(b.row.id) ? -1 : 1));
-  const takenIds = new Set(taken.map((r) => r.id));
-  // Held elsewhere: Message-ID → the id of the email that carries it.
-  const held = new Map(waiting.filter((w) => !takenIds.has(w.id)).map((w) => [w.message_id!, w.id]));
+  // Held elsewhere (or beyond the budget): Message-ID → the id of the email that carries it.
+  const held = new Map<string, string>();
+  let takenBytes = 0;
+  // Each round looks one step further up the threads of what the last round took in.
+  for (let frontier = parsed, round = 0; frontier.length && round < maxAnsweredRounds; round++) {
+    const answered = [...new Set(frontier.filter(isMail).flatMap(({ mail }) => referencedIds(mail)))].filter((id) => !ours.has(id) && !held.has(id));
+    if (answered.length === 0) break;
+    const waiting = await trx
+      .selectFrom('inbound_emails')
+      .select(['id', 'message_id', 'raw_size'])
+      .where('property_id', '=', propertyId)
+      .where('processed_at', 'is', null)
+      .where('message_id', 'in', answered)
+      .orderBy('id')
+      .execute();
+    const affordable = waiting.filter((w) => (takenBytes += w.raw_size) <= maxAnsweredRawBytes);
+    const taken = affordable.length
+      ? await trx
+          .selectFrom('inbound_emails')
+          .selectAll()
+          .where('id', 'in', affordable.map((w) => w.id))
+          .where('processed_at', 'is', null)
+          .forUpdate()
+          .skipLocked()
+          .execute()
+      : [];
+    const takenIds = new Set(taken.map((r) => r.id));
+    for (const w of waiting) {
+      if (takenIds.has(w.id)) ours.add(w.message_id!);
+      else held.set(w.message_id!, w.id);
+    }
+    frontier = await parseAll(taken, '', limits);
+    claimed.push(...frontier);
+  }
+  claimed.sort((a, b) => (BigInt(a.row.id) < BigInt(b.row.id) ? -1 : 1));
+  const waitsFor = new Map<string, string>();
   for (let changed = held.size > 0; changed; ) {
     changed = false;
     for (const c of claimed) {

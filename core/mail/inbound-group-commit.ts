@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
-import { storeInboundEmails, type InboundArrival, type InboundEnvelope, type StoredInbound } from './store-inbound-email.ts';
+import { insertInboundEmails, queueInboundJobs, type InboundArrival, type InboundEnvelope, type StoredInbound } from './store-inbound-email.ts';
 
 // Each stored message cost an INSERT, a commit that waits for the disk, and a job add, each a
 // round trip (and a system call, which on a virtual machine costs more than the work): under
@@ -69,8 +69,10 @@ export class InboundGroupCommit {
 
   private async write(group: Waiting[]): Promise<void> {
     try {
-      const stored = await storeInboundEmails(this.db, this.jobs, group);
-      group.forEach((w, i) => w.resolve(stored[i]!));
+      const { stored, jobRequests } = await insertInboundEmails(this.db, group);
+      // The next group's write does not wait for Redis (a Redis that is down makes each add
+      // wait for it a while): each group's callers are answered once its jobs are queued.
+      void queueInboundJobs(this.jobs, jobRequests).then(() => group.forEach((w, i) => w.resolve(stored[i]!)));
     } catch (error) {
       if (group.length === 1 || !refusesData(error)) {
         for (const w of group) w.reject(error);

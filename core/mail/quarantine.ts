@@ -37,6 +37,14 @@ export async function reprocessInboundEmail(db: Kysely<Database>, jobs: JobQueue
   const row = await db.selectFrom('inbound_emails').select(['status', 'ticket_id']).where('id', '=', id).where('property_id', '=', propertyId).executeTakeFirst();
   if (!row) throw new NotFoundError(`no inbound email ${id} in this property`);
   if (row.status === 'threaded' || row.status === 'bounce') throw new InvalidStateError(`inbound email ${id} was already filed (${row.status}); reprocessing would file it twice`);
-  await db.updateTable('inbound_emails').set({ status: 'received', reason: null, processed_at: null }).where('id', '=', id).execute();
+  // Guarded again in the update itself: a batch may be filing the email right now (the update
+  // waits for its row lock), and what it filed must not be reset and filed a second time.
+  const reset = await db
+    .updateTable('inbound_emails')
+    .set({ status: 'received', reason: null, processed_at: null })
+    .where('id', '=', id)
+    .where('status', 'in', ['quarantined', 'received'])
+    .executeTakeFirst();
+  if (reset.numUpdatedRows === 0n) throw new InvalidStateError(`inbound email ${id} was filed meanwhile; reprocessing would file it twice`);
   await jobs.requeue('inbound-email', { inboundEmailId: id });
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, InboundEmail } from '../db/schema.ts';
-import type { JobQueue } from '../jobs/job-queue.ts';
+import type { JobQueue, JobRequest } from '../jobs/job-queue.ts';
 import { contentHash } from './inbound/content-hash.ts';
 import { firstMessageId } from './inbound/message-ids.ts';
 import { headerValue, parseHeaderFields, splitHeaderBlock } from './inbound/raw-mime.ts';
@@ -54,6 +54,18 @@ export async function storeInboundEmail(db: Kysely<Database>, jobs: JobQueue, ra
  * its duplicate.
  */
 export async function storeInboundEmails(db: Kysely<Database>, jobs: JobQueue, arrivals: InboundArrival[]): Promise<StoredInbound[]> {
+  const { stored, jobRequests } = await insertInboundEmails(db, arrivals);
+  await queueInboundJobs(jobs, jobRequests);
+  return stored;
+}
+
+/** Queues what insertInboundEmails stored. Stored is what matters: if Redis is down, reconcile queues the rows. */
+export async function queueInboundJobs(jobs: JobQueue, requests: JobRequest[]): Promise<void> {
+  if (requests.length) await jobs.addBulk(requests).catch(() => {});
+}
+
+/** The store's write: the rows (committed when this resolves) and the jobs that will file them. */
+export async function insertInboundEmails(db: Kysely<Database>, arrivals: InboundArrival[]): Promise<{ stored: StoredInbound[]; jobRequests: JobRequest[] }> {
   const keyed = arrivals.map(({ raw, envelope }) => {
     const messageId = rawMessageId(raw);
     const hash = contentHash(raw);
@@ -103,25 +115,21 @@ export async function storeInboundEmails(db: Kysely<Database>, jobs: JobQueue, a
       .execute();
     for (const r of rows) earlierIds.set(sameMessageKey(r.property_id, r.message_id, r.content_hash), r.id);
   }
-  if (inserted.length) {
-    // One job per property for what this commit stored: it files them all (in batches), so
-    // a busy ingress does not queue a job per message only to find most of them filed.
-    const byProperty = new Map<string, string[]>();
-    for (const r of [...inserted].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))) byProperty.set(r.property_id, [...(byProperty.get(r.property_id) ?? []), r.id]);
-    const requests = [...byProperty.values()].map(([first, ...alsoIds]) => ({
-      name: 'inbound-email' as const,
-      data: alsoIds.length ? { inboundEmailId: first!, alsoIds } : { inboundEmailId: first! },
-    }));
-    await jobs.addBulk(requests).catch(() => {
-      // Stored is what matters here; reconcile queues rows that have no job.
-    });
-  }
+  // One job per property for what this commit stored: it files them all (in batches), so a
+  // busy ingress does not queue a job per message only to find most of them filed.
+  const byProperty = new Map<string, string[]>();
+  for (const r of [...inserted].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))) byProperty.set(r.property_id, [...(byProperty.get(r.property_id) ?? []), r.id]);
+  const jobRequests: JobRequest[] = [...byProperty.values()].map(([first, ...alsoIds]) => ({
+    name: 'inbound-email' as const,
+    data: alsoIds.length ? { inboundEmailId: first!, alsoIds } : { inboundEmailId: first! },
+  }));
   const reported = new Set<string>();
-  return keyed.map((k) => {
+  const stored = keyed.map((k) => {
     const id = newIds.get(k.key) ?? earlierIds.get(k.key);
     if (id === undefined) throw new Error(`inbound email ${k.messageId ?? k.hash}: neither stored nor found stored`);
     const duplicate = !newIds.has(k.key) || reported.has(k.key);
     reported.add(k.key);
     return { id, duplicate };
   });
+  return { stored, jobRequests };
 }

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type { Property } from '../../core/db/schema.ts';
 import { NotVisibleYetError } from '../../core/errors.ts';
-import { fileInboundBatch } from '../../core/mail/file-inbound-batch.ts';
+import { fileInboundBatch, fileInboundEmails } from '../../core/mail/file-inbound-batch.ts';
 import { storeInboundEmail } from '../../core/mail/store-inbound-email.ts';
 import { updateProperty } from '../../core/properties/property-store.ts';
 import { BullJobQueue } from '../../worker/bullmq-job-queue.ts';
@@ -117,6 +117,39 @@ it('takes a waiting original too large to batch into the batch of its reply', as
   const reply = await store('Re: Photos of the damage', { inReplyTo: original.messageId });
   const result = await fileInboundBatch(t.db, jobs, reply.id, limits);
   expect(result.filed.map((f) => f.id)).toEqual([original.id, reply.id]);
+  const [o, r] = await rows([original.id, reply.id]);
+  expect(r!.ticket_id).toBe(o!.ticket_id);
+});
+
+it('follows a thread up more than one step: a reply to a large reply to a large original', async () => {
+  const photos = 'x'.repeat(76).concat('\r\n').repeat(8000);
+  const original = await store('Scratched table', { body: photos });
+  const largeReply = await store('Re: Scratched table', { inReplyTo: original.messageId, body: photos });
+  // Names only the reply it answers, as many mail clients do.
+  const reply = await store('Re: Re: Scratched table', { inReplyTo: largeReply.messageId });
+  const result = await fileInboundBatch(t.db, jobs, reply.id, limits);
+  expect(result.filed.map((f) => f.id)).toEqual([original.id, largeReply.id, reply.id]);
+  const filed = await rows([original.id, largeReply.id, reply.id]);
+  expect(filed[0]!.ticket_id).not.toBeNull();
+  expect(filed.map((r) => r.ticket_id)).toEqual([filed[0]!.ticket_id, filed[0]!.ticket_id, filed[0]!.ticket_id]);
+});
+
+it('a job files the emails stored with it even when its first must wait, then is retried for that one', async () => {
+  const original = await store('Missing screws');
+  const reply = await store('Re: Missing screws', { inReplyTo: original.messageId });
+  // Too large for another email's batch: only the job's own turn for it files it.
+  const unrelated = await store('Invoice copy, please', { body: 'y'.repeat(76).concat('\r\n').repeat(8000) });
+  const other = await holdRow(original.id);
+  try {
+    const error = await fileInboundEmails(t.db, jobs, [reply.id, unrelated.id], limits).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotVisibleYetError);
+    const [r, u] = await rows([reply.id, unrelated.id]);
+    expect(r!.processed_at).toBeNull();
+    expect(u!.processed_at).not.toBeNull();
+  } finally {
+    await other.release();
+  }
+  await fileInboundEmails(t.db, jobs, [reply.id, unrelated.id], limits);
   const [o, r] = await rows([original.id, reply.id]);
   expect(r!.ticket_id).toBe(o!.ticket_id);
 });
