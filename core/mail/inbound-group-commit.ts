@@ -22,6 +22,9 @@ export interface GroupLimits {
   maxBytes: number;
 }
 
+/** How long the next group waits for this group's jobs to be queued. */
+const maxQueueWaitMs = 50;
+
 const defaultLimits: GroupLimits = { maxMessages: 64, maxBytes: 32 * 1024 * 1024 };
 
 /** storeInboundEmail for concurrent callers, written in groups (see above). */
@@ -70,9 +73,11 @@ export class InboundGroupCommit {
   private async write(group: Waiting[]): Promise<void> {
     try {
       const { stored, jobRequests } = await insertInboundEmails(this.db, group);
-      // The next group's write does not wait for Redis (a Redis that is down makes each add
-      // wait for it a while): each group's callers are answered once its jobs are queued.
-      void queueInboundJobs(this.jobs, jobRequests).then(() => group.forEach((w, i) => w.resolve(stored[i]!)));
+      // Each group's callers are answered once its jobs are queued. The next group waits for
+      // that while Redis answers promptly (meanwhile it grows: fewer commits and jobs), but not
+      // for a Redis that is down, which makes each add wait for it a while.
+      const queued = queueInboundJobs(this.jobs, jobRequests).then(() => group.forEach((w, i) => w.resolve(stored[i]!)));
+      await Promise.race([queued, new Promise((resolve) => setTimeout(resolve, maxQueueWaitMs).unref())]);
     } catch (error) {
       if (group.length === 1 || !refusesData(error)) {
         for (const w of group) w.reject(error);
