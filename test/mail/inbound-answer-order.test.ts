@@ -1,15 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Property } from '../../core/db/schema.ts';
 import { NotVisibleYetError } from '../../core/errors.ts';
 import { fileInboundBatch, fileInboundEmails } from '../../core/mail/file-inbound-batch.ts';
 import { storeInboundEmail } from '../../core/mail/store-inbound-email.ts';
-import { updateProperty } from '../../core/properties/property-store.ts';
-import { BullJobQueue } from '../../worker/bullmq-job-queue.ts';
-import { createRedis, type RedisConnection } from '../../worker/redis-connection.ts';
-import { makeProperty } from '../support/inbox-fixture.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import type { BullJobQueue } from '../../worker/bullmq-job-queue.ts';
+import { startMailProperty, type MailProperty } from '../support/mail-property.ts';
+import type { TestDatabase } from '../support/test-database.ts';
 
 // Batches claim and parse before they take their property's lock, so they may decide in
 // another order than they claimed. A reply must still land on the ticket of the email it
@@ -17,23 +15,18 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 // holds it, and the reply waits (its job is retried) while another batch does.
 
 let t: TestDatabase;
-let redis: RedisConnection;
 let jobs: BullJobQueue;
 let property: Property;
+let mail: MailProperty;
 const limits = { maxAttachmentBytes: 1024 * 1024 };
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  redis = createRedis(inject('redisUrl'), 'producer');
-  jobs = new BullJobQueue(redis, `test-${randomBytes(5).toString('hex')}`);
-  property = await updateProperty(t.db, (await makeProperty(t.db, 'order')).id, { inbound_domain: 'in.order.example', support_address: 'help@order.example' });
+  mail = await startMailProperty('order');
+  ({ t, jobs, property } = mail);
 });
 
 afterAll(async () => {
-  await Promise.all(['mail-inbound', 'mail-outbound'].map((q) => jobs?.queue(q as 'mail-inbound').obliterate({ force: true })));
-  await jobs?.close();
-  redis?.disconnect();
-  await t?.drop();
+  await mail?.close();
 });
 
 async function store(subject: string, options: { inReplyTo?: string; body?: string } = {}): Promise<{ id: string; messageId: string }> {

@@ -1,39 +1,32 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { connectDatabase } from '../../core/db/connect.ts';
 import type { Property } from '../../core/db/schema.ts';
 import { jobId, type JobPayloads } from '../../core/jobs/job-catalog.ts';
 import { fileInboundEmails } from '../../core/mail/file-inbound-batch.ts';
 import { InboundGroupCommit } from '../../core/mail/inbound-group-commit.ts';
-import { updateProperty } from '../../core/properties/property-store.ts';
 import { BullJobQueue } from '../../worker/bullmq-job-queue.ts';
-import { createRedis, type RedisConnection } from '../../worker/redis-connection.ts';
-import { makeProperty } from '../support/inbox-fixture.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { createRedis } from '../../worker/redis-connection.ts';
+import { startMailProperty, type MailProperty } from '../support/mail-property.ts';
+import type { TestDatabase } from '../support/test-database.ts';
 
 // The SMTP ingress stores concurrent sessions' messages in groups: one statement, one commit
 // and one inbound-email job per group. Real Postgres and a real BullMQ queue.
 
 let t: TestDatabase;
-let redis: RedisConnection;
 let jobs: BullJobQueue;
 let property: Property;
+let mail: MailProperty;
 const limits = { maxAttachmentBytes: 1024 * 1024 };
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  redis = createRedis(inject('redisUrl'), 'producer');
-  jobs = new BullJobQueue(redis, `test-${randomBytes(5).toString('hex')}`);
-  property = await updateProperty(t.db, (await makeProperty(t.db, 'group')).id, { inbound_domain: 'in.group.example', support_address: 'help@group.example' });
+  mail = await startMailProperty('group');
+  ({ t, jobs, property } = mail);
 });
 
 afterAll(async () => {
-  await jobs?.queue('mail-inbound').obliterate({ force: true });
-  await jobs?.close();
-  redis?.disconnect();
-  await t?.drop();
+  await mail?.close();
 });
 
 function eml(n: number, options: { messageId?: boolean; from?: string } = {}): Buffer {

@@ -1,0 +1,37 @@
+// A fresh database with one property that receives mail, and a BullMQ job queue of its own
+// on the run's Redis: what the inbound-mail tests that call core directly start from.
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import type { Property } from '../../core/db/schema.ts';
+import { queueNames } from '../../core/jobs/job-catalog.ts';
+import { updateProperty } from '../../core/properties/property-store.ts';
+import { BullJobQueue } from '../../worker/bullmq-job-queue.ts';
+import { createRedis } from '../../worker/redis-connection.ts';
+import { makeProperty } from './inbox-fixture.ts';
+import { createTestDatabase, type TestDatabase } from './test-database.ts';
+
+export interface MailProperty {
+  t: TestDatabase;
+  jobs: BullJobQueue;
+  property: Property;
+  close(): Promise<void>;
+}
+
+/** Property `slug` receives mail at in.<slug>.example and answers from help@<slug>.example. */
+export async function startMailProperty(slug: string): Promise<MailProperty> {
+  const t = await createTestDatabase();
+  const redis = createRedis(inject('redisUrl'), 'producer');
+  const jobs = new BullJobQueue(redis, `test-${randomBytes(5).toString('hex')}`);
+  const property = await updateProperty(t.db, (await makeProperty(t.db, slug)).id, { inbound_domain: `in.${slug}.example`, support_address: `help@${slug}.example` });
+  return {
+    t,
+    jobs,
+    property,
+    async close() {
+      await Promise.all(queueNames.map((q) => jobs.queue(q).obliterate({ force: true }).catch(() => {})));
+      await jobs.close();
+      redis.disconnect();
+      await t.drop();
+    },
+  };
+}
