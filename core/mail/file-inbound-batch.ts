@@ -1,13 +1,13 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { upsertContacts } from '../contacts/contacts.ts';
-import type { Database, InboundEmail, Ticket } from '../db/schema.ts';
+import type { Database, InboundEmail, Property, Ticket } from '../db/schema.ts';
 import { NotVisibleYetError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { referencedIds } from './find-thread.ts';
 import { detectBounce } from './inbound/bounce.ts';
 import { MailParseError } from './inbound/mail-parse-error.ts';
 import { parseEmail } from './inbound/parse-email.ts';
-import { isMail, namedTicketNumbers, planFiling, type ClaimedEmail, type FiledEmail, type FilingPlan, type FilingState } from './inbound-filing-plan.ts';
+import { derive, isMail, namedTicketNumbers, planFiling, type ClaimedEmail, type FiledEmail, type FilingPlan, type FilingState } from './inbound-filing-plan.ts';
 import type { InboundLimits, IngestOutcome } from './ingest-inbound-email.ts';
 import { lockAutomaticRecipients, writeOutboxEmails } from './outbox.ts';
 import { ticketAcknowledgement } from './ticket-acknowledgement.ts';
@@ -141,6 +141,10 @@ async function fileBatch(db: Kysely<Database>, jobs: JobQueue, head: Head, limit
     const rows = [...(own ? [own] : []), ...others].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
     if (rows.length === 0) return { own: null, filed: [] };
     const parsed = await parseAll(rows, head.id, limits);
+    const property = await trx.selectFrom('properties').selectAll().where('id', '=', head.property_id).executeTakeFirstOrThrow();
+    // What planning derives from each email alone (its sender, reply tokens, whether it is
+    // automatic, its search words) is worked out before the lock, too.
+    for (const c of parsed) if (isMail(c)) derive(property, c);
     // One batch decides and writes a property's mail at a time: a batch decides from what is
     // filed, so a reply decided beside the batch that files what it answers (a customer's
     // follow-up to their own email, both waiting) would miss its thread and open a second
@@ -152,7 +156,7 @@ async function fileBatch(db: Kysely<Database>, jobs: JobQueue, head: Head, limit
     // answer may still be waiting, in no batch or in one that has not decided yet.
     const { claimed, waitsFor } = await settleAnswered(trx, head.property_id, parsed, limits);
     if (claimed.length === 0) return { own: null, filed: [], waitsFor: waitsFor.get(head.id) };
-    const plan = await decide(trx, head.property_id, claimed);
+    const plan = await decide(trx, property, claimed);
     await write(trx, jobs, head.property_id, plan, plan.state);
     const mine = plan.filed.find((f) => f.id === head.id);
     return { own: mine ? { status: mine.status, filed: true, ticket: mine.ticket, note: mine.note } : null, filed: plan.filed, waitsFor: waitsFor.get(head.id) };
@@ -280,8 +284,8 @@ async function parseClaimed(row: InboundEmail, limits: InboundLimits): Promise<C
 }
 
 /** Reads what the batch's emails refer to (a few statements for all of them), then plans. */
-async function decide(trx: Transaction<Database>, propertyId: string, claimed: ClaimedEmail[]): Promise<FilingPlan & { state: FilingState }> {
-  const property = await trx.selectFrom('properties').selectAll().where('id', '=', propertyId).executeTakeFirstOrThrow();
+async function decide(trx: Transaction<Database>, property: Property, claimed: ClaimedEmail[]): Promise<FilingPlan & { state: FilingState }> {
+  const propertyId = property.id;
   const mails = claimed.filter(isMail);
   const contacts = await upsertContacts(trx, propertyId, mails.map(({ mail }) => ({ email: mail.from.address, name: mail.from.name })));
 

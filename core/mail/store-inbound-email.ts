@@ -3,11 +3,11 @@ import type { Database, InboundEmail } from '../db/schema.ts';
 import type { JobQueue, JobRequest } from '../jobs/job-queue.ts';
 import { contentHash } from './inbound/content-hash.ts';
 import { firstMessageId } from './inbound/message-ids.ts';
-import { headerValue, parseHeaderFields, splitHeaderBlock } from './inbound/raw-mime.ts';
+import { headerValue, parseHeaderFields, rawHeaderBlock } from './inbound/raw-mime.ts';
 
 /** The Message-ID of a raw message, read from its header block alone (before any full parse). */
 function rawMessageId(raw: Buffer): string | null {
-  const head = splitHeaderBlock(raw.subarray(0, 256 * 1024).toString('latin1')).head;
+  const head = rawHeaderBlock(raw, 0, 256 * 1024);
   const id = firstMessageId(headerValue(parseHeaderFields(head), 'message-id'));
   return id && id.length <= 998 ? id : null;
 }

@@ -1,5 +1,5 @@
 import { firstMessageId } from './message-ids.ts';
-import { decodedBody, headerValue, leafParts, parseContentType, parseHeaderFields, splitHeaderBlock, type RawPart } from './raw-mime.ts';
+import { decodedBody, headerValue, leafParts, parseContentType, parseHeaderFields, rawHeaderBlock, splitHeaderBlock, type RawPart } from './raw-mime.ts';
 import { storableText } from './storable-text.ts';
 
 // Bounce detection reads the raw message rather than mailparser's result: mailparser files the
@@ -32,7 +32,7 @@ const ORIGINAL_PARTS = new Set(['message/rfc822', 'text/rfc822-headers', 'messag
 export function detectBounce(raw: Buffer): BounceReport {
   // Most mail is no report: decide from the top headers before reading (and copying) a body
   // that may be tens of megabytes.
-  const top = parseHeaderFields(splitHeaderBlock(raw.subarray(0, 256 * 1024).toString('latin1')).head);
+  const top = parseHeaderFields(rawHeaderBlock(raw, 0, 256 * 1024));
   const { type, params } = parseContentType(headerValue(top, 'content-type'));
   const isReport = type === 'multipart/report' && (params['report-type'] ?? '').toLowerCase() === 'delivery-status';
   const header = top.filter((h) => h.name === 'x-failed-recipients').map((h) => h.value);

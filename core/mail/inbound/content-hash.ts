@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { findBlankLine } from './raw-mime.ts';
 
 // Relays prepend trace fields (Received, Delivered-To, ...) and delivery agents rewrite line
 // endings, so the same message fetched over IMAP and received over SMTP differs in exactly
@@ -29,7 +30,7 @@ export function contentHash(raw: Buffer): string {
   const lead = raw.subarray(0, HEAD_LIMIT);
   // An mbox envelope line ("From sender date") is added by the delivery agent, not the sender.
   const headStart = lead.subarray(0, 5).toString('latin1') === 'From ' ? lead.indexOf(LF) + 1 : 0;
-  const blank = blankLine(lead, headStart);
+  const blank = findBlankLine(lead, headStart);
   const headEnd = blank ? blank.start : raw.length <= HEAD_LIMIT ? raw.length : headStart;
   const bodyStart = blank ? blank.end : headEnd;
 
@@ -49,16 +50,6 @@ export function contentHash(raw: Buffer): string {
 
 const CR = 0x0d;
 const LF = 0x0a;
-
-/** The first empty line at or after `from` (a line break, then CRLF or LF), as /\r?\n\r?\n/ would find it. */
-function blankLine(lead: Buffer, from: number): { start: number; end: number } | null {
-  for (let lf = lead.indexOf(LF, from); lf !== -1; lf = lead.indexOf(LF, lf + 1)) {
-    const next = lead[lf + 1] === LF ? lf + 2 : lead[lf + 1] === CR && lead[lf + 2] === LF ? lf + 3 : -1;
-    if (next === -1) continue;
-    return { start: lf > from && lead[lf - 1] === CR ? lf - 1 : lf, end: next };
-  }
-  return null;
-}
 
 function withoutTraceFields(head: string): string {
   const kept: string[] = [];

@@ -4,7 +4,7 @@ import { contentHash } from './content-hash.ts';
 import { htmlToReadableText } from './html-to-readable-text.ts';
 import { MailParseError } from './mail-parse-error.ts';
 import { firstMessageId, messageIdsIn } from './message-ids.ts';
-import { parseHeaderFields, splitHeaderBlock } from './raw-mime.ts';
+import { parseHeaderFields, rawHeaderBlock } from './raw-mime.ts';
 import { storableText } from './storable-text.ts';
 import { trimReply } from './trim-reply.ts';
 
@@ -122,8 +122,10 @@ function assertLooksLikeEmail(raw: Buffer): void {
   let start = 0;
   while (start < raw.length && [0x20, 0x09, 0x0d, 0x0a].includes(raw[start] ?? 0)) start++;
   if (start === raw.length) throw new MailParseError('the message is empty');
-  const text = raw.subarray(start, start + HEAD_SCAN_BYTES).toString('latin1').replace(/^From [^\n]*\n/, '');
-  const { head } = splitHeaderBlock(text);
+  const end = start + HEAD_SCAN_BYTES;
+  // An mbox envelope line ("From sender date") may come before the header block.
+  const envelopeLine = raw.subarray(start, start + 5).toString('latin1') === 'From ' ? raw.indexOf(0x0a, start) : -1;
+  const head = rawHeaderBlock(raw, envelopeLine !== -1 && envelopeLine < end ? envelopeLine + 1 : start, end);
   if (head.includes('\u0000')) throw new MailParseError('the message has binary data where its header block should be');
   const fields = parseHeaderFields(head);
   const firstLine = head.split(/\r?\n/)[0] ?? '';

@@ -20,6 +20,31 @@ const FIELD_LINE = /^([!-9;-~]+)[ \t]*:(.*)$/;
 const MAX_DEPTH = 8;
 const MAX_PARTS = 200;
 
+const CR = 0x0d;
+const LF = 0x0a;
+
+/**
+ * The first empty line in raw bytes at or after `from` (a line break, then CRLF or LF), as
+ * /\r?\n\r?\n/ finds it in their text: where the header block ends and the body starts.
+ */
+export function findBlankLine(raw: Buffer, from = 0): { start: number; end: number } | null {
+  for (let lf = raw.indexOf(LF, from); lf !== -1; lf = raw.indexOf(LF, lf + 1)) {
+    const next = raw[lf + 1] === LF ? lf + 2 : raw[lf + 1] === CR && raw[lf + 2] === LF ? lf + 3 : -1;
+    if (next === -1) continue;
+    return { start: lf > from && raw[lf - 1] === CR ? lf - 1 : lf, end: next };
+  }
+  return null;
+}
+
+/**
+ * The header block of raw bytes [from, end) as text: what splitHeaderBlock gives for their
+ * text, without turning the body into a string (every message is read this way on arrival).
+ */
+export function rawHeaderBlock(raw: Buffer, from: number, end: number): string {
+  const lead = raw.subarray(0, Math.min(raw.length, end));
+  return lead.subarray(from, findBlankLine(lead, from)?.start ?? lead.length).toString('latin1');
+}
+
 /** Splits raw text at the first empty line into header block and body (either may be empty). */
 export function splitHeaderBlock(text: string): { head: string; body: string } {
   const match = /\r?\n\r?\n/.exec(text);
