@@ -57,9 +57,11 @@ export function failedSendKind(error: unknown): OutboxEmailsTable['kind'] | unde
  * the message is streamed, and the COMMIT happens when the whole body has been handed over
  * but before the terminating "." is written: a crash before the COMMIT leaves the row queued
  * and the server without a message (the retry sends it once); a crash after it leaves a sent
- * row and a message the server gets whole. Neither duplicates. What remains is the instant
- * between the COMMIT's answer and the "." reaching the socket, in which a kill -9 would lose
- * the message — microseconds of our own code, never a network round trip. A server that then
+ * row and a message the server gets whole. Neither duplicates. What remains is the time
+ * between the database committing and the "." reaching the socket — the COMMIT's answer on
+ * its way, the process waiting for a CPU, a few microseconds of our own code — in which a
+ * kill -9 would lose the message (hence a mail worker of its own, with CPU priority:
+ * docs/OPERATIONS.md). A server that then
  * answers with an error, or a connection that breaks before its answer, puts the row back to
  * queued (or failed, for a 5xx) and the send is retried.
  */
