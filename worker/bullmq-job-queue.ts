@@ -12,8 +12,8 @@ const retention = {
 
 /** The default options of a job of the catalog: its id policy aside, retries and retention. */
 export function jobOptions(name: JobName): JobsOptions {
-  const { attempts, backoffMs } = jobRetries[name];
-  return { attempts, backoff: { type: 'exponential', delay: backoffMs, jitter: 0.5 }, ...retention };
+  const { attempts, backoffMs, fixed } = jobRetries[name];
+  return { attempts, backoff: { type: fixed ? 'fixed' : 'exponential', delay: backoffMs, jitter: 0.5 }, ...retention };
 }
 
 /**

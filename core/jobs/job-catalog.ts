@@ -58,10 +58,17 @@ export function jobId<N extends JobName>(name: N, data: JobPayloads[N], suffix?:
   return `${name}-${key}${suffix ? `-${suffix}` : ''}`;
 }
 
-/** Retry policy: attempts with exponential backoff and jitter (transient errors only; permanent ones are not retried). */
-export const jobRetries: Record<JobName, { attempts: number; backoffMs: number }> = {
+/**
+ * Retry policy: attempts with exponential backoff and jitter, or a fixed delay where noted
+ * (transient errors only; permanent ones are not retried).
+ */
+export const jobRetries: Record<JobName, { attempts: number; backoffMs: number; fixed?: boolean }> = {
   'chat-event': { attempts: 10, backoffMs: 1000 },
-  'recovery': { attempts: 10, backoffMs: 1000 },
+  // A trigger is worth firing only while the visitor waits: retried every second for two
+  // minutes (the chat's events to be applied first, a database back from a restart), not after
+  // doubling waits that outlast the chat (a fault run lost a trigger to a 16 s wait). Past the
+  // chat's inactivity timeout it does not fire anyway.
+  'recovery': { attempts: 120, backoffMs: 1000, fixed: true },
   'inactivity': { attempts: 10, backoffMs: 1000 },
   'deliver-message': { attempts: 8, backoffMs: 2000 },
   'convert': { attempts: 10, backoffMs: 1000 },
