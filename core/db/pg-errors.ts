@@ -7,3 +7,11 @@ export function isUniqueViolation(error: unknown): boolean {
 export function sqlState(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
 }
+
+/**
+ * True for an error about the data a statement carried (SQLSTATE classes 22 data exception,
+ * 23 integrity violation, 54 over a limit), as opposed to a database that is down or slow.
+ */
+export function isDataError(error: unknown): boolean {
+  return /^(22|23|54)/.test(sqlState(error) ?? '');
+}

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { upsertContacts } from '../contacts/contacts.ts';
+import { byRowId } from '../db/row-id-order.ts';
 import type { Database, InboundEmail, Property, Ticket } from '../db/schema.ts';
 import { NotVisibleYetError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
@@ -138,7 +139,7 @@ async function fileBatch(db: Kysely<Database>, jobs: JobQueue, head: Head, limit
     if (own?.processed_at) return { own: { status: own.status, filed: false, ticket: null, note: own.reason }, filed: [] };
     const others = await claimOthers(trx, head, batchSize - (own ? 1 : 0));
     // In id order: the order in which their jobs were queued, and one-by-one filing's.
-    const rows = [...(own ? [own] : []), ...others].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    const rows = [...(own ? [own] : []), ...others].sort((a, b) => byRowId(a.id, b.id));
     if (rows.length === 0) return { own: null, filed: [] };
     const parsed = await parseAll(rows, head.id, limits);
     const property = await trx.selectFrom('properties').selectAll().where('id', '=', head.property_id).executeTakeFirstOrThrow();
@@ -255,7 +256,7 @@ async function settleAnswered(
     frontier = await parseAll(taken, '', limits);
     claimed.push(...frontier);
   }
-  claimed.sort((a, b) => (BigInt(a.row.id) < BigInt(b.row.id) ? -1 : 1));
+  claimed.sort((a, b) => byRowId(a.row.id, b.row.id));
   const waitsFor = new Map<string, string>();
   for (let changed = held.size > 0; changed; ) {
     changed = false;

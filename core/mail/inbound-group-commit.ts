@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { isDataError } from '../db/pg-errors.ts';
 import type { Database } from '../db/schema.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { insertInboundEmails, queueInboundJobs, type InboundArrival, type InboundEnvelope, type StoredInbound } from './store-inbound-email.ts';
@@ -15,31 +16,21 @@ interface Waiting extends InboundArrival {
   reject(error: unknown): void;
 }
 
-/** Limits of one group. */
-export interface GroupLimits {
-  maxMessages: number;
-  /** Raw bytes in one statement. */
-  maxBytes: number;
-}
-
+/** A group's limits: so many messages, and raw bytes in one statement. */
+const maxGroupMessages = 64;
+const maxGroupBytes = 32 * 1024 * 1024;
 /** How long the next group waits for this group's jobs to be queued. */
 const maxQueueWaitMs = 50;
-
-const defaultLimits: GroupLimits = { maxMessages: 64, maxBytes: 32 * 1024 * 1024 };
 
 /** storeInboundEmail for concurrent callers, written in groups (see above). */
 export class InboundGroupCommit {
   private readonly waiting: Waiting[] = [];
   private writing = false;
-  private readonly limits: GroupLimits;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly jobs: JobQueue,
-    limits: Partial<GroupLimits> = {},
-  ) {
-    this.limits = { ...defaultLimits, ...limits };
-  }
+  ) {}
 
   /** Resolves once the message is committed (or found stored already), as storeInboundEmail. */
   store(raw: Buffer, envelope: InboundEnvelope): Promise<StoredInbound> {
@@ -61,10 +52,10 @@ export class InboundGroupCommit {
   private takeGroup(): Waiting[] {
     let bytes = 0;
     let n = 0;
-    while (n < this.waiting.length && n < this.limits.maxMessages) {
+    while (n < this.waiting.length && n < maxGroupMessages) {
       bytes += this.waiting[n]!.raw.length;
       // A group holds at least one message, however large.
-      if (n > 0 && bytes > this.limits.maxBytes) break;
+      if (n > 0 && bytes > maxGroupBytes) break;
       n++;
     }
     return this.waiting.splice(0, n);
@@ -79,7 +70,9 @@ export class InboundGroupCommit {
       const queued = queueInboundJobs(this.jobs, jobRequests).then(() => group.forEach((w, i) => w.resolve(stored[i]!)));
       await Promise.race([queued, new Promise((resolve) => setTimeout(resolve, maxQueueWaitMs).unref())]);
     } catch (error) {
-      if (group.length === 1 || !refusesData(error)) {
+      // Only an error about the data may be one message's; a database that is down or slow fails
+      // the whole group at once rather than once per message, each after its own timeout.
+      if (group.length === 1 || !isDataError(error)) {
         for (const w of group) w.reject(error);
         return;
       }
@@ -87,14 +80,4 @@ export class InboundGroupCommit {
       for (const w of group) await this.write([w]);
     }
   }
-}
-
-/**
- * An error about the data itself (SQLSTATE classes 22 data exception, 23 integrity, 54 over a
- * limit), which one message may have caused; a database that is down or slow fails the whole
- * group at once rather than once per message, each after its own timeout.
- */
-function refusesData(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^(22|23|54)[0-9A-Z]{3}$/.test(code);
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { byRowId } from '../db/row-id-order.ts';
 import type { Database, InboundEmail } from '../db/schema.ts';
 import type { JobQueue, JobRequest } from '../jobs/job-queue.ts';
 import { contentHash } from './inbound/content-hash.ts';
@@ -118,7 +119,11 @@ export async function insertInboundEmails(db: Kysely<Database>, arrivals: Inboun
   // One job per property for what this commit stored: it files them all (in batches), so a
   // busy ingress does not queue a job per message only to find most of them filed.
   const byProperty = new Map<string, string[]>();
-  for (const r of [...inserted].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))) byProperty.set(r.property_id, [...(byProperty.get(r.property_id) ?? []), r.id]);
+  for (const r of [...inserted].sort((a, b) => byRowId(a.id, b.id))) {
+    const ids = byProperty.get(r.property_id) ?? [];
+    ids.push(r.id);
+    byProperty.set(r.property_id, ids);
+  }
   const jobRequests: JobRequest[] = [...byProperty.values()].map(([first, ...alsoIds]) => ({
     name: 'inbound-email' as const,
     data: alsoIds.length ? { inboundEmailId: first!, alsoIds } : { inboundEmailId: first! },
