@@ -8,6 +8,7 @@ import { referencedIds } from './find-thread.ts';
 import { detectBounce } from './inbound/bounce.ts';
 import { MailParseError } from './inbound/mail-parse-error.ts';
 import { parseEmail } from './inbound/parse-email.ts';
+import { rawMailRow, selectRawMailRows, type RawMailRow } from './inbound/raw-mail-rows.ts';
 import { derive, isMail, namedTicketNumbers, planFiling, type ClaimedEmail, type FiledEmail, type FilingPlan, type FilingState } from './inbound-filing-plan.ts';
 import type { InboundLimits, IngestOutcome } from './ingest-inbound-email.ts';
 import { lockAutomaticRecipients, writeOutboxEmails } from './outbox.ts';
@@ -134,8 +135,9 @@ async function fileBatch(db: Kysely<Database>, jobs: JobQueue, head: Head, limit
     // (reconcile), so this commit need not wait for the disk.
     await sql`SET LOCAL synchronous_commit = off`.execute(trx);
     // Our own email waits for a batch that holds it only on the second try: first, others.
-    const ownQuery = trx.selectFrom('inbound_emails').selectAll().where('id', '=', head.id).forUpdate();
-    const own = waitForOwn ? await ownQuery.executeTakeFirstOrThrow() : await ownQuery.skipLocked().executeTakeFirst();
+    const ownQuery = selectRawMailRows(trx).where('id', '=', head.id).forUpdate();
+    const ownRow = waitForOwn ? await ownQuery.executeTakeFirstOrThrow() : await ownQuery.skipLocked().executeTakeFirst();
+    const own = ownRow && rawMailRow(ownRow);
     if (own?.processed_at) return { own: { status: own.status, filed: false, ticket: null, note: own.reason }, filed: [] };
     const others = await claimOthers(trx, head, batchSize - (own ? 1 : 0));
     // In id order: the order in which their jobs were queued, and one-by-one filing's.
@@ -169,7 +171,7 @@ async function fileBatch(db: Kysely<Database>, jobs: JobQueue, head: Head, limit
  * row another batch holds is that batch's. Rows past the byte budget stay locked but unfiled
  * until this batch commits; their jobs then file them.
  */
-async function claimOthers(trx: Transaction<Database>, head: Head, room: number): Promise<InboundEmail[]> {
+async function claimOthers(trx: Transaction<Database>, head: Head, room: number): Promise<RawMailRow[]> {
   if (room <= 0) return [];
   const locked = await trx
     .selectFrom('inbound_emails')
@@ -190,11 +192,11 @@ async function claimOthers(trx: Transaction<Database>, head: Head, room: number)
     if (bytes > maxBatchRawBytes) break;
     ids.push(row.id);
   }
-  return ids.length ? trx.selectFrom('inbound_emails').selectAll().where('id', 'in', ids).orderBy('id').execute() : [];
+  return ids.length ? (await selectRawMailRows(trx).where('id', 'in', ids).orderBy('id').execute()).map(rawMailRow) : [];
 }
 
 /** Parses claimed rows; an unexpected failure on another job's email leaves it to that job (and its retries). */
-async function parseAll(rows: InboundEmail[], ownId: string, limits: InboundLimits): Promise<ClaimedEmail[]> {
+async function parseAll(rows: RawMailRow[], ownId: string, limits: InboundLimits): Promise<ClaimedEmail[]> {
   const claimed: ClaimedEmail[] = [];
   for (const row of rows) {
     try {
@@ -239,14 +241,14 @@ async function settleAnswered(
       .execute();
     const affordable = waiting.filter((w) => (takenBytes += w.raw_size) <= maxAnsweredRawBytes);
     const taken = affordable.length
-      ? await trx
-          .selectFrom('inbound_emails')
-          .selectAll()
-          .where('id', 'in', affordable.map((w) => w.id))
-          .where('processed_at', 'is', null)
-          .forUpdate()
-          .skipLocked()
-          .execute()
+      ? (
+          await selectRawMailRows(trx)
+            .where('id', 'in', affordable.map((w) => w.id))
+            .where('processed_at', 'is', null)
+            .forUpdate()
+            .skipLocked()
+            .execute()
+        ).map(rawMailRow)
       : [];
     const takenIds = new Set(taken.map((r) => r.id));
     for (const w of waiting) {
@@ -272,7 +274,7 @@ async function settleAnswered(
   return { claimed: claimed.filter((c) => !waitsFor.has(c.row.id)), waitsFor };
 }
 
-async function parseClaimed(row: InboundEmail, limits: InboundLimits): Promise<ClaimedEmail> {
+async function parseClaimed(row: RawMailRow, limits: InboundLimits): Promise<ClaimedEmail> {
   let mail: ClaimedEmail['mail'] = null;
   let parseFailure: string | null = null;
   try {

@@ -1,0 +1,38 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database, InboundEmail } from '../../db/schema.ts';
+
+// Filing reads every stored message back. As bytea, raw mail arrives as hex text: twice its
+// size on the wire, a string of that size on the JS heap, then a hex decode. Read as Latin-1
+// text instead (each byte one character, so the conversion is exact both ways) mostly-ASCII
+// mail arrives at about its own size and `Buffer.from(text, 'latin1')` gives back its bytes.
+// Measured on a 64 KB message over loopback: 0.58 ms of Node CPU per read as bytea, 0.23 ms as
+// Latin-1 (bench/mail: the filing worker reads the whole inbound stream). Text cannot hold a
+// NUL byte, and the mapping is exact only when server and client both speak UTF-8 (pg decodes
+// text as UTF-8): any other row is read as bytea.
+const asLatin1 = sql<boolean>`(position('\\x00'::bytea IN raw) = 0
+  AND current_setting('server_encoding') = 'UTF8' AND current_setting('client_encoding') = 'UTF8')`;
+
+/** The inbound_emails columns filing reads. */
+export type RawMailRow = Pick<InboundEmail, 'id' | 'property_id' | 'message_id' | 'envelope_to' | 'processed_at' | 'status' | 'reason' | 'raw'>;
+
+/** A select of the columns filing reads, raw mail as Latin-1 text where it can be; decode each row with rawMailRow. */
+export function selectRawMailRows(db: Kysely<Database> | Transaction<Database>) {
+  return db
+    .selectFrom('inbound_emails')
+    .select([
+      'id',
+      'property_id',
+      'message_id',
+      'envelope_to',
+      'processed_at',
+      'status',
+      'reason',
+      sql<string | null>`CASE WHEN ${asLatin1} THEN convert_from(raw, 'LATIN1') END`.as('raw_latin1'),
+      sql<Buffer | null>`CASE WHEN ${asLatin1} THEN NULL ELSE raw END`.as('raw_bytes'),
+    ]);
+}
+
+/** A row of selectRawMailRows with its raw mail as bytes. */
+export function rawMailRow({ raw_latin1, raw_bytes, ...row }: Omit<RawMailRow, 'raw'> & { raw_latin1: string | null; raw_bytes: Buffer | null }): RawMailRow {
+  return { ...row, raw: raw_latin1 === null ? raw_bytes! : Buffer.from(raw_latin1, 'latin1') };
+}
