@@ -33,6 +33,7 @@ import type { JobQueue } from '../core/jobs/job-queue.ts';
 import { detectBounce } from '../core/mail/inbound/bounce.ts';
 import { parseEmail } from '../core/mail/inbound/parse-email.ts';
 import { defaultInboundBatchSize, fileInboundBatch, fileInboundEmails, type InboundBatchResult } from '../core/mail/file-inbound-batch.ts';
+import type { FiledEmail } from '../core/mail/inbound-filing-plan.ts';
 import { InboundGroupCommit } from '../core/mail/inbound-group-commit.ts';
 import { ingestInboundEmail, type IngestOutcome } from '../core/mail/ingest-inbound-email.ts';
 import { supportAddress } from '../core/mail/message-id.ts';
@@ -48,6 +49,7 @@ import { servicesUp } from '../services/embedded-services.ts';
 import { BullJobQueue } from '../worker/bullmq-job-queue.ts';
 import { createRedis } from '../worker/redis-connection.ts';
 import { databaseUrlFor } from './inbox-seed.ts';
+import type { FilingThreadData, FilingThreadReport, FilingThreadRequest } from './mail-filing-thread.ts';
 import type { IngressThreadData, IngressThreadReport, IngressThreadRequest } from './mail-ingress-thread.ts';
 import { bigAttachmentEmail, buildCorpus, replyKinds, type CorpusEmail, type EmailKind, type ThreadTarget } from './mail-corpus.ts';
 
@@ -76,6 +78,7 @@ const { values: args } = parseArgs({
     batch: { type: 'string', default: String(defaultInboundBatchSize) },
     'one-by-one': { type: 'string' },
     ingress: { type: 'string', default: 'process,thread' },
+    workers: { type: 'string', default: '1,2' },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -85,6 +88,7 @@ const concurrencyLevels = args.concurrency.split(',').map(Number).filter((n) => 
 const profileCount = Number(args.profile);
 const batchSize = Number(args.batch);
 const ingressModes = new Set(args.ingress.split(','));
+const workerCounts = args.workers.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
 const oneByOneCount = Math.max(1, Math.min(count, Number(args['one-by-one'] ?? count)));
 
 v8.setFlagsFromString('--expose-gc');
@@ -165,33 +169,40 @@ async function main(): Promise<void> {
     const store = (email: CorpusEmail) => group.store(email.raw, { propertyId: property.id, via: 'smtp', from: email.envelopeFrom, to: [email.rcptTo] });
     // The inbound-email job as the worker runs it, on the jobs the store queued.
     const file = (data: JobPayloads['inbound-email']) => fileInboundEmails(db, jobs, [data.inboundEmailId, ...(data.alsoIds ?? [])], limits, { batchSize });
-    const ingresses = [
-      ...(ingressModes.has('process') ? [inProcessIngress(store)] : []),
-      ...(ingressModes.has('thread') ? [threadIngress({ databaseUrl: url, redisUrl, prefix, propertyId: property.id })] : []),
+    // The shapes of the pipelined runs: everything in this thread (as `switchboard start` runs
+    // it), or the ingress and each worker in a thread of its own (as separate processes).
+    const shapes: Shape[] = [
+      ...(ingressModes.has('process') ? [{ ingress: inProcessIngress(store), filing: inProcessFiling(redisUrl, prefix, file) }] : []),
+      ...(ingressModes.has('thread')
+        ? workerCounts.map((n) => ({
+            ingress: threadIngress({ databaseUrl: url, redisUrl, prefix, propertyId: property.id }),
+            filing: threadFiling(n, { databaseUrl: url, redisUrl, prefix, limits, batchSize }),
+          }))
+        : []),
     ];
     try {
-      for (const ingress of ingresses) {
-        await timePipelined(buildCorpus(Math.min(200, count), { ...corpusOptions, tag: `${tag}-pw-${ingresses.indexOf(ingress)}`, seed: 8 }), Math.max(1, ...concurrencyLevels), ingress, { redisUrl, prefix, file });
+      for (const [s, shape] of shapes.entries()) {
+        await timePipelined(buildCorpus(Math.min(200, count), { ...corpusOptions, tag: `${tag}-pw-${s}`, seed: 8 }), Math.max(1, ...concurrencyLevels), shape);
         for (const level of concurrencyLevels) {
           // A corpus of the same shapes and sizes with Message-IDs of its own.
-          const corpusOfRun = buildCorpus(count, { ...corpusOptions, tag: `${tag}-c${level}-${ingresses.indexOf(ingress)}` });
+          const corpusOfRun = buildCorpus(count, { ...corpusOptions, tag: `${tag}-c${level}-${s}` });
           // The machine is shared: bare simpleParser is timed again on this run's emails right
           // before and after it, and the run is compared with what the parser did around it.
           const before = await timeSequential(corpusOfRun, (e) => simpleParser(e.raw));
           const waits = waitSampler(db);
           const servicesBefore = serviceCpuMs();
-          const { run, outcomes: filed, batches, jobs: jobRuns, cpuMs, busy } = await timePipelined(corpusOfRun, level, ingress, { redisUrl, prefix, file });
+          const { run, outcomes: filed, batches, jobs: jobRuns, cpuMs, busy, storedBy } = await timePipelined(corpusOfRun, level, shape);
           const servicesAfter = serviceCpuMs();
-          const services = servicesBefore && servicesAfter ? { postgres: servicesAfter.postgres - servicesBefore.postgres, redis: servicesAfter.redis - servicesBefore.redis } : null;
+          const services = servicesBefore && servicesAfter ? serviceCpuDelta(servicesBefore, servicesAfter) : null;
           const stopped = await waits.stop();
           const after = await timeSequential(corpusOfRun, (e) => simpleParser(e.raw));
           const adjacent = (before.perSecond + after.perSecond) / 2;
-          concurrent.push({ level, ingress: ingress.name, run, waits: stopped, batches, jobRuns, cpuMs, services, busy, adjacent });
-          checks.push({ name: `batched, concurrency ${level}, ingress ${ingress.name}`, outcomes: filed });
+          concurrent.push({ level, shape: shapeName(shape), run, waits: stopped, batches, jobRuns, cpuMs, services, busy, adjacent, storedBy });
+          checks.push({ name: `batched, ${level} at once, ${shapeName(shape)}`, outcomes: filed });
         }
       }
     } finally {
-      for (const ingress of ingresses) await ingress.close();
+      for (const { ingress, filing } of shapes) await Promise.all([ingress.close(), filing.close()]);
     }
 
     printThroughput(parsers.map(([name]) => name), parseRuns, sequential, concurrent, baseline);
@@ -205,17 +216,17 @@ async function main(): Promise<void> {
       printProfile(profile, baseline);
     }
     const ratio = (run: Run) => run.perSecond / baseline.perSecond;
-    for (const { level, run, ingress, adjacent } of concurrent) {
+    for (const { level, run, shape, adjacent } of concurrent) {
       const r = run.perSecond / adjacent;
       console.log(
-        `\nverdict: store + file, batched (${batchSize}/transaction), ${level} store sessions (${ingress}) and ${level} jobs at once: ${fmt(run.perSecond)} emails/s = ` +
+        `\nverdict: store + file, batched (${batchSize}/transaction), ${level} store sessions and ${level} jobs at once per worker, ${shape}: ${fmt(run.perSecond)} emails/s = ` +
           `${r.toFixed(2)} × bare simpleParser timed around it (${fmt(adjacent)}/s) (target ≥ ${targetRatio}) → ${r >= targetRatio ? 'MEETS' : 'MISSES'}; ${ratio(run).toFixed(2)} × the first baseline`,
       );
     }
     console.log(
       `         one by one, sequential: ${fmt(sequential.perSecond)} emails/s = ${ratio(sequential).toFixed(2)} ×` +
         `; against simpleParser with parseEmail's own options (${fmt(parseRuns[1]!.perSecond)}/s): ` +
-        concurrent.map(({ level, run, ingress }) => `batched, ${level}, ingress ${ingress} ${(run.perSecond / parseRuns[1]!.perSecond).toFixed(2)} ×`).join(', '),
+        concurrent.map(({ level, run, shape }) => `batched, ${level}, ${shape} ${(run.perSecond / parseRuns[1]!.perSecond).toFixed(2)} ×`).join(', '),
     );
   } finally {
     await Promise.all(queueNames.map((q) => jobs.queue(q).obliterate({ force: true }).catch(() => {})));
@@ -281,11 +292,11 @@ async function timeSequential(emails: CorpusEmail[], call: (email: CorpusEmail) 
   return summarise(samples, byKind, performance.now() - started);
 }
 
-/** CPU milliseconds used so far by the machine's postgres and redis-server processes (from /proc; null where there is none). */
-function serviceCpuMs(): { postgres: number; redis: number } | null {
+/** CPU milliseconds used so far by each of the machine's postgres and redis-server processes, by pid (from /proc; null where there is none). */
+function serviceCpuMs(): Map<string, { key: 'postgres' | 'redis'; ms: number }> | null {
   if (!existsSync('/proc/self/stat')) return null;
   const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
-  const total = { postgres: 0, redis: 0 };
+  const byPid = new Map<string, { key: 'postgres' | 'redis'; ms: number }>();
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     let stat: string;
     try {
@@ -298,8 +309,19 @@ function serviceCpuMs(): { postgres: number; redis: number } | null {
     if (!key) continue;
     // Fields after the name: state is the first; utime and stime are the 12th and 13th.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    total[key] += (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
+    byPid.set(pid, { key, ms: (Number(fields[11]) + Number(fields[12])) / ticksPerMs });
   }
+  return byPid;
+}
+
+/**
+ * CPU used between two readings by the processes alive at the second (a backend started
+ * meanwhile counts from zero). A backend that exited meanwhile (an idle pool connection
+ * closing) takes its CPU with it: it is left out rather than counted as negative.
+ */
+function serviceCpuDelta(before: NonNullable<ReturnType<typeof serviceCpuMs>>, after: NonNullable<ReturnType<typeof serviceCpuMs>>): { postgres: number; redis: number } {
+  const total = { postgres: 0, redis: 0 };
+  for (const [pid, { key, ms }] of after) total[key] += ms - (before.get(pid)?.ms ?? 0);
   return total;
 }
 
@@ -377,19 +399,111 @@ function threadIngress(data: IngressThreadData): Ingress {
   };
 }
 
+/** Who runs the inbound-email jobs: a BullMQ worker in this thread, or worker threads of their own. */
+interface Filing {
+  workers: number;
+  /** In a thread (or threads) of its own. */
+  threaded: boolean;
+  /** Starts working the queue, `level` jobs at once per worker; reports each job's result (at: epoch ms). */
+  start(level: number, job: (at: number, filed: FiledEmail[]) => void, failed: (error: unknown) => void): Promise<void>;
+  /** Stops; resolves with each worker thread's event-loop busy share (none for this thread's). */
+  stop(): Promise<number[]>;
+  close(): Promise<void>;
+}
+
+interface Shape {
+  ingress: Ingress;
+  filing: Filing;
+}
+
+function shapeName({ filing }: Shape): string {
+  return filing.threaded ? `ingress and ${filing.workers} worker${filing.workers === 1 ? '' : 's'} each in a thread` : 'ingress and worker in this thread';
+}
+
+function inProcessFiling(redisUrl: string, prefix: string, file: (data: JobPayloads['inbound-email']) => Promise<InboundBatchResult>): Filing {
+  let running: { worker: BullWorker; connection: ReturnType<typeof createRedis> } | null = null;
+  return {
+    workers: 1,
+    threaded: false,
+    async start(level, job, failed) {
+      const connection = createRedis(redisUrl, 'worker');
+      const worker = new BullWorker<JobPayloads['inbound-email'], InboundBatchResult>(
+        'mail-inbound',
+        async (j) => {
+          const result = await file(j.data);
+          job(performance.timeOrigin + performance.now(), result.filed);
+          return result;
+        },
+        { connection, prefix, concurrency: level, autorun: false },
+      );
+      worker.on('failed', (_job, error) => failed(error));
+      running = { worker, connection };
+      void worker.run();
+    },
+    async stop() {
+      await running!.worker.close();
+      running!.connection.disconnect();
+      running = null;
+      return [];
+    },
+    async close() {},
+  };
+}
+
+function threadFiling(workers: number, data: FilingThreadData): Filing {
+  const entry = new URL('./mail-filing-thread.ts', import.meta.url).href;
+  let onJob: (at: number, filed: FiledEmail[]) => void = () => {};
+  let onError: (error: unknown) => void = () => {};
+  const threads = Array.from({ length: workers }, () => {
+    const thread = new Worker(`import('tsx/esm/api').then((tsx) => tsx.register()).then(() => import(${JSON.stringify(entry)}))`, { eval: true, workerData: data });
+    let waiter: ((m: FilingThreadReport) => void) | null = null;
+    thread.on('message', (m: FilingThreadReport) => {
+      if (m.kind === 'job') onJob(m.at, m.filed);
+      else if (m.kind === 'error') onError(new Error(`filing thread: ${m.message}`));
+      else waiter?.(m);
+    });
+    const ask = (request: FilingThreadRequest) =>
+      new Promise<FilingThreadReport>((resolve) => {
+        waiter = resolve;
+        thread.postMessage(request);
+      });
+    return { thread, ask };
+  });
+  return {
+    workers,
+    threaded: true,
+    async start(level, job, failed) {
+      onJob = job;
+      onError = failed;
+      await Promise.all(threads.map((t) => t.ask({ kind: 'start', concurrency: level })));
+    },
+    async stop() {
+      const reports = await Promise.all(threads.map((t) => t.ask({ kind: 'stop' })));
+      return reports.map((r) => (r.kind === 'stopped' ? r.busy : Number.NaN));
+    },
+    async close() {
+      await Promise.all(
+        threads.map(({ thread }) => {
+          thread.postMessage({ kind: 'close' } satisfies FilingThreadRequest);
+          return new Promise((resolve) => thread.once('exit', resolve));
+        }),
+      );
+    },
+  };
+}
+
 /**
  * The inbound path as production runs it: `level` sessions store the emails (as parallel SMTP
- * sessions do, committed in groups) and queue their inbound-email jobs on BullMQ, while a
- * BullMQ worker with `level` jobs at once runs them. The time is from the first store to the
- * last email filed; an email's latency is from the start of its store to the end of the job
- * that filed it.
+ * sessions do, committed in groups) and queue their inbound-email jobs on BullMQ, while the
+ * shape's workers, each with `level` jobs at once, run them. The time is from the first store
+ * to the last email filed; an email's latency is from the start of its store to the end of
+ * the job that filed it.
  */
 async function timePipelined(
   emails: CorpusEmail[],
   level: number,
-  ingress: Ingress,
-  queue: { redisUrl: string; prefix: string; file: (data: JobPayloads['inbound-email']) => Promise<InboundBatchResult> },
-): Promise<{ run: Run; outcomes: Outcome[]; batches: number[]; jobs: number; cpuMs: number; busy: { main: number; ingress: number | null } }> {
+  { ingress, filing }: Shape,
+): Promise<{ run: Run; outcomes: Outcome[]; batches: number[]; jobs: number; cpuMs: number; busy: Busy; storedBy: number }> {
   await ingress.load(emails, level);
   const byId = new Map<string, { email: CorpusEmail; storedAt: number }>();
   const samples: number[] = [];
@@ -406,36 +520,31 @@ async function timePipelined(
   });
   done.catch(() => {}); // awaited below, once the stores are done
   // Filed before its store was reported (the ingress thread's message can trail the job).
-  const early: { id: string; at: number; f: InboundBatchResult['filed'][number] }[] = [];
-  const record = (id: string, at: number, f: InboundBatchResult['filed'][number]) => {
+  const early: { id: string; at: number; f: FiledEmail }[] = [];
+  const record = (id: string, at: number, f: FiledEmail) => {
     const { email, storedAt } = byId.get(id)!;
     outcomes.push({ email, outcome: { status: f.status, filed: true, ticket: f.ticket, note: f.note } });
     samples.push(at - storedAt);
     push(byKind, email.kind, at - storedAt);
     if (outcomes.length === emails.length) allFiled();
   };
-  const connection = createRedis(queue.redisUrl, 'worker');
-  const worker = new BullWorker<JobPayloads['inbound-email'], InboundBatchResult>(
-    'mail-inbound',
-    async (job) => {
-      const result = await queue.file(job.data);
-      const at = now();
-      jobCount++;
-      if (result.filed.length) batches.push(result.filed.length);
-      for (const f of result.filed) {
-        if (byId.has(f.id)) record(f.id, at, f);
-        else early.push({ id: f.id, at, f });
-      }
-      return result;
-    },
-    { connection, prefix: queue.prefix, concurrency: level, autorun: false },
-  );
-  worker.on('failed', (_job, error) => failed(error));
   const cpu = process.cpuUsage();
   const loop = perfHooks.eventLoopUtilization();
   let ingressBusy: number | null;
+  let workersBusy: number[] = [];
   const started = now();
-  void worker.run();
+  await filing.start(
+    level,
+    (at, filed) => {
+      jobCount++;
+      if (filed.length) batches.push(filed.length);
+      for (const f of filed) {
+        if (byId.has(f.id)) record(f.id, at, f);
+        else early.push({ id: f.id, at, f });
+      }
+    },
+    failed,
+  );
   const storeAll = ingress.run((index, id, startedAt) => {
     byId.set(id, { email: emails[index]!, storedAt: startedAt });
     for (let i = early.length - 1; i >= 0; i--) {
@@ -444,17 +553,25 @@ async function timePipelined(
       early.splice(i, 1);
     }
   });
+  let storedBy = 0;
   try {
     ingressBusy = await storeAll;
+    storedBy = (now() - started) / 1000;
     await done;
   } finally {
-    await worker.close();
-    connection.disconnect();
+    workersBusy = await filing.stop();
   }
   const elapsed = now() - started;
   const used = process.cpuUsage(cpu);
-  const busy = { main: perfHooks.eventLoopUtilization(loop).utilization, ingress: ingressBusy };
-  return { run: summarise(samples, byKind, elapsed), outcomes, batches, jobs: jobCount, cpuMs: (used.user + used.system) / 1000, busy };
+  const busy = { main: perfHooks.eventLoopUtilization(loop).utilization, ingress: ingressBusy, workers: workersBusy };
+  return { run: summarise(samples, byKind, elapsed), outcomes, batches, jobs: jobCount, cpuMs: (used.user + used.system) / 1000, busy, storedBy };
+}
+
+/** Share of a run each event loop was busy: this thread's, the ingress thread's and the worker threads' (when they have their own). */
+interface Busy {
+  main: number;
+  ingress: number | null;
+  workers: number[];
 }
 
 function summarise(samples: number[], byKind: Map<EmailKind, number[]>, elapsedMs: number): Run {
@@ -475,8 +592,8 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 /** A concurrent run, and what its Postgres sessions were waiting on. */
 interface Concurrent {
   level: number;
-  /** Where the emails were stored: in this process, or in a thread of its own. */
-  ingress: string;
+  /** Where the emails were stored and filed (shapeName). */
+  shape: string;
   run: Run;
   waits: Waits;
   /** Emails filed by each batch. */
@@ -487,10 +604,11 @@ interface Concurrent {
   services: { postgres: number; redis: number } | null;
   /** CPU time of this Node process (all its threads) during the run. */
   cpuMs: number;
-  /** Share of the run each event loop was busy: the jobs' (main) and the ingress thread's. */
-  busy: { main: number; ingress: number | null };
+  busy: Busy;
   /** Bare simpleParser's emails/s on the run's own emails, just before and after it (mean). */
   adjacent: number;
+  /** Seconds from the start until the last email was stored (the rest of the run only files). */
+  storedBy: number;
 }
 
 interface Waits {
@@ -746,24 +864,28 @@ function printThroughput(names: string[], parseRuns: Run[], sequential: Run, con
   console.log('  store + file (parse, thread, file) on Postgres + BullMQ:');
   const verdict = (run: Run) => `${(run.perSecond / baseline.perSecond).toFixed(2)}  ${run.perSecond / baseline.perSecond >= targetRatio ? 'meets' : 'MISSES'} ≥ ${targetRatio}`;
   row('  one by one (ingestInboundEmail), sequential', sequential, verdict(sequential));
-  for (const { level, run, ingress, adjacent } of concurrent) {
+  for (const { level, run, shape, adjacent } of concurrent) {
     const r = run.perSecond / adjacent;
-    row(`  batched, ${level}+${level} at once, ingress ${ingress === 'in this process' ? 'in-process' : 'in a thread'}`, run, `${(run.perSecond / baseline.perSecond).toFixed(2)}; × adjacent baseline ${fmt(adjacent)}/s: ${r.toFixed(2)}  ${r >= targetRatio ? 'meets' : 'MISSES'} ≥ ${targetRatio}`);
+    row(`  batched, ${level}+${level} at once: ${shape}`, run, `${(run.perSecond / baseline.perSecond).toFixed(2)}; × adjacent baseline ${fmt(adjacent)}/s: ${r.toFixed(2)}  ${r >= targetRatio ? 'meets' : 'MISSES'} ≥ ${targetRatio}`);
   }
   console.log('    (batched: p50/p95 from the start of an email\'s store to the end of the batch that filed it)');
-  for (const { level, batches, jobRuns, cpuMs, services, run, ingress, busy } of concurrent) {
+  for (const { level, batches, jobRuns, cpuMs, services, run, shape, busy, storedBy } of concurrent) {
     const sorted = [...batches].sort((a, b) => a - b);
+    const loops =
+      busy.ingress === null
+        ? `this thread ${fmt(100 * busy.main, 0)}% (stores and jobs)`
+        : `ingress thread ${fmt(100 * busy.ingress, 0)}%, ` + (busy.workers.length ? `worker threads ${busy.workers.map((b) => `${fmt(100 * b, 0)}%`).join(', ')}` : `jobs ${fmt(100 * busy.main, 0)}%`);
     console.log(
-      `    concurrency ${level}, ingress ${ingress}: ${jobRuns} inbound-email jobs filed ${batches.length} batches, of ${fmt(percentile(sorted, 0.5), 0)} emails at the median (max ${sorted[sorted.length - 1] ?? 0}). ` +
+      `    ${level} at once, ${shape}: all stored after ${fmt(storedBy, 2)} s of ${fmt(run.seconds, 2)} s; ${jobRuns} inbound-email jobs filed ${batches.length} batches, of ${fmt(percentile(sorted, 0.5), 0)} emails at the median (max ${sorted[sorted.length - 1] ?? 0}). ` +
         `Node CPU (all threads) ${fmt(cpuMs / run.emails, 3)} ms/email of ${fmt((1000 * run.seconds) / run.emails, 3)} ms wall (${fmt((100 * cpuMs) / (1000 * run.seconds), 0)}% of one core); ` +
-        `event loop busy: jobs ${fmt(100 * busy.main, 0)}%${busy.ingress === null ? ' (stores too)' : `, ingress thread ${fmt(100 * busy.ingress, 0)}%`}` +
+        `event loop busy (wall time, not CPU: a thread waiting for a core counts as busy): ${loops}` +
         (services ? `; Postgres ${fmt(services.postgres / run.emails, 3)} ms/email, Redis ${fmt(services.redis / run.emails, 3)} ms/email of CPU` : ''),
     );
   }
-  for (const { level, waits, ingress } of concurrent) {
+  for (const { level, waits, shape } of concurrent) {
     const top = [...waits.counts].sort((a, b) => b[1] - a[1]).slice(0, 5);
     console.log(
-      `    concurrency ${level}, ingress ${ingress}: of ${waits.samples} samples of pg_stat_activity, active statements were ` +
+      `    ${level} at once, ${shape}: of ${waits.samples} samples of pg_stat_activity, active statements were ` +
         (top.length ? top.map(([what, n]) => `${what} ${fmt((100 * n) / Math.max(1, waits.active), 0)}%`).join(', ') : 'none'),
     );
   }

@@ -59,8 +59,26 @@ export async function fileInboundBatch(
   limits: InboundLimits,
   options: { batchSize?: number } = {},
 ): Promise<InboundBatchResult> {
+  return fileHead(db, jobs, (await readHeads(db, [inboundEmailId])).get(inboundEmailId), inboundEmailId, limits, options);
+}
+
+/** Where the emails stand before filing: one statement for a job's emails. */
+async function readHeads(db: Kysely<Database>, ids: string[]): Promise<Map<string, StoredHead>> {
+  const rows = await db.selectFrom('inbound_emails').select(['id', 'property_id', 'processed_at', 'status', 'reason']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+type StoredHead = Pick<InboundEmail, 'id' | 'property_id' | 'processed_at' | 'status' | 'reason'>;
+
+async function fileHead(
+  db: Kysely<Database>,
+  jobs: JobQueue,
+  head: StoredHead | undefined,
+  inboundEmailId: string,
+  limits: InboundLimits,
+  options: { batchSize?: number },
+): Promise<InboundBatchResult> {
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? defaultInboundBatchSize));
-  const head = await db.selectFrom('inbound_emails').select(['id', 'property_id', 'processed_at', 'status', 'reason']).where('id', '=', inboundEmailId).executeTakeFirst();
   if (!head) throw new NotVisibleYetError(`inbound email ${inboundEmailId} is not visible (yet)`);
   if (head.processed_at) return { own: { status: head.status, filed: false, ticket: null, note: head.reason }, filed: [] };
   const first = await fileOnce(db, jobs, head, limits, batchSize, false);
@@ -85,29 +103,37 @@ export async function fileInboundEmails(
   limits: InboundLimits,
   options: { batchSize?: number } = {},
 ): Promise<InboundBatchResult> {
+  // Under load most jobs find their emails filed by another job's batch: one statement tells.
+  let heads = await readHeads(db, ids);
   // An email that must wait for another batch does not hold up those stored with it: the
   // others are filed, then the job is retried for it.
   let waits: NotVisibleYetError | null = null;
   const fileOne = async (id: string) => {
     try {
-      return await fileInboundBatch(db, jobs, id, limits, options);
+      return await fileHead(db, jobs, heads.get(id), id, limits, options);
     } catch (error) {
       if (!(error instanceof NotVisibleYetError)) throw error;
       waits ??= error;
       return null;
     }
   };
+  const waiting = (id: string) => heads.has(id) && !heads.get(id)!.processed_at;
   const first = await fileOne(ids[0]);
   const filed = [...(first?.filed ?? [])];
-  let rest = ids.slice(1);
-  const passed = new Set<string>();
-  while (rest.length) {
-    const waiting = await db.selectFrom('inbound_emails').select('id').where('id', 'in', rest).where('processed_at', 'is', null).orderBy('id').execute();
-    const next = waiting.find((r) => !passed.has(r.id));
-    if (!next) break;
-    passed.add(next.id);
-    filed.push(...((await fileOne(next.id))?.filed ?? []));
-    rest = waiting.map((r) => r.id).filter((id) => !passed.has(id));
+  const done = new Set([ids[0], ...filed.map((f) => f.id)]);
+  // While a batch of this job ran, another job's batch may have filed the rest: read again.
+  let stale = waiting(ids[0]);
+  for (let rest = ids.filter((id) => !done.has(id) && waiting(id)); rest.length; stale = true) {
+    if (stale) heads = await readHeads(db, rest);
+    const next = rest.find(waiting);
+    if (next === undefined) break;
+    const result = await fileOne(next);
+    done.add(next);
+    for (const f of result?.filed ?? []) {
+      filed.push(f);
+      done.add(f.id);
+    }
+    rest = rest.filter((id) => !done.has(id));
   }
   if (waits) throw waits;
   return { own: first!.own, filed };
@@ -137,9 +163,15 @@ async function fileBatch(db: Kysely<Database>, jobs: JobQueue, head: Head, limit
     // Our own email waits for a batch that holds it only on the second try: first, others.
     const ownQuery = selectRawMailRows(trx).where('id', '=', head.id).forUpdate();
     const ownRow = waitForOwn ? await ownQuery.executeTakeFirstOrThrow() : await ownQuery.skipLocked().executeTakeFirst();
-    const own = ownRow && rawMailRow(ownRow);
+    let own = ownRow && rawMailRow(ownRow);
     if (own?.processed_at) return { own: { status: own.status, filed: false, ticket: null, note: own.reason }, filed: [] };
     const others = await claimOthers(trx, head, batchSize - (own ? 1 : 0));
+    if (!own && others.length === 0) {
+      // Nothing else to file meanwhile: wait for the batch that holds it here, not in a
+      // transaction of its own (no lock is held yet, so this cannot deadlock).
+      own = rawMailRow(await ownQuery.executeTakeFirstOrThrow());
+      if (own.processed_at) return { own: { status: own.status, filed: false, ticket: null, note: own.reason }, filed: [] };
+    }
     // In id order: the order in which their jobs were queued, and one-by-one filing's.
     const rows = [...(own ? [own] : []), ...others].sort((a, b) => byRowId(a.id, b.id));
     if (rows.length === 0) return { own: null, filed: [] };
