@@ -544,7 +544,7 @@ async function timePipelined(
   const cpu = process.cpuUsage();
   const loop = perfHooks.eventLoopUtilization();
   let ingressBusy: number | null;
-  let workersBusy: number[] = [];
+  let workersBusy: number[];
   const started = now();
   await filing.start(
     level,
@@ -566,7 +566,7 @@ async function timePipelined(
       early.splice(i, 1);
     }
   });
-  let storedBy = 0;
+  let storedBy: number;
   try {
     ingressBusy = await storeAll;
     storedBy = (now() - started) / 1000;

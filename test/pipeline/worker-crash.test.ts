@@ -64,8 +64,9 @@ it('a worker killed mid-conversion: the retry makes no second ticket or email', 
     // The chat.ended events the killed worker held come back when their locks expire, like
     // the conversion, but may finish after it (on a busy machine, more than 500 ms after):
     // everything is counted once they all have.
+    const db = p.t.db;
     await waitFor(async () => {
-      const unprocessed = await p.t.db.selectFrom('chat_events').select('id').where('processed_at', 'is', null).execute();
+      const unprocessed = await db.selectFrom('chat_events').select('id').where('processed_at', 'is', null).execute();
       return unprocessed.length === 0 ? true : undefined;
     }, 'every chat event processed', 30_000, 200);
     await sleep(500);
