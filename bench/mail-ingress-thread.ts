@@ -2,7 +2,9 @@
 // the ingress (`switchboard ingress`) and the workers (`switchboard worker`) as separate
 // processes, each with its own event loop, database pool and Redis connection, and so does
 // this. It stores the emails it is given through storeInboundEmail with `sessions` at once (as
-// parallel SMTP sessions do) and posts each stored id back as soon as it is stored.
+// parallel SMTP sessions do) and posts the stored ids back as they are stored, gathered per
+// turn of its event loop (a message per email cost this thread and the main one CPU that
+// production's ingress does not spend).
 import { performance as perfHooks } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { connectDatabase } from '../core/db/connect.ts';
@@ -24,10 +26,10 @@ export type IngressThreadRequest =
   | { kind: 'go' }
   | { kind: 'close' };
 
-/** Each stored email (index in the batch, row id, store start as epoch ms), then done. */
+/** The emails stored since the last report (index in the batch, row id, store start as epoch ms), then done. */
 export type IngressThreadReport =
   | { kind: 'ready' }
-  | { kind: 'stored'; index: number; id: string; startedAt: number }
+  | { kind: 'stored'; emails: { index: number; id: string; startedAt: number }[] }
   /** With the share of the time this thread's event loop was busy. */
   | { kind: 'done'; busy: number }
   | { kind: 'error'; message: string };
@@ -55,6 +57,17 @@ port.on('message', (message: IngressThreadRequest) => {
   }
 });
 
+const unreported: Extract<IngressThreadReport, { kind: 'stored' }>['emails'] = [];
+
+function report(email: (typeof unreported)[number]): void {
+  if (unreported.length === 0) {
+    setImmediate(() => {
+      if (unreported.length) port.postMessage({ kind: 'stored', emails: unreported.splice(0) } satisfies IngressThreadReport);
+    });
+  }
+  unreported.push(email);
+}
+
 async function storeAll(): Promise<void> {
   const { emails, sessions } = pending!;
   const loop = perfHooks.eventLoopUtilization();
@@ -68,9 +81,11 @@ async function storeAll(): Promise<void> {
         const raw = Buffer.from(email.raw.buffer, email.raw.byteOffset, email.raw.byteLength);
         const stored = await inbound.store(raw, { propertyId: data.propertyId, via: 'smtp', from: email.from, to: [email.to] });
         if (stored.duplicate) throw new Error('corpus message stored as a duplicate');
-        port.postMessage({ kind: 'stored', index, id: stored.id, startedAt } satisfies IngressThreadReport);
+        report({ index, id: stored.id, startedAt });
       }
     }),
   );
+  // The last stores' report goes out first (its setImmediate has not run yet).
+  if (unreported.length) port.postMessage({ kind: 'stored', emails: unreported.splice(0) } satisfies IngressThreadReport);
   port.postMessage({ kind: 'done', busy: perfHooks.eventLoopUtilization(loop).utilization } satisfies IngressThreadReport);
 }

@@ -399,7 +399,7 @@ function threadIngress(data: IngressThreadData): Ingress {
     },
     async run(stored) {
       const done = until('done', (m) => {
-        if (m.kind === 'stored') stored(m.index, m.id, m.startedAt);
+        if (m.kind === 'stored') for (const e of m.emails) stored(e.index, e.id, e.startedAt);
       });
       thread.postMessage({ kind: 'go' } satisfies IngressThreadRequest);
       const report = await done;
