@@ -62,3 +62,18 @@ it('reads bytea when the client does not speak UTF-8 (the text would not decode 
     await db.destroy();
   }
 });
+
+it('reads the same with standard_conforming_strings off (a server configured the old way)', async () => {
+  const id = await store(samples.withNul, 'old-strings');
+  const other = await store(samples.eightBit, 'old-strings-8bit');
+  const db = connectDatabase(t.url, { max: 1 });
+  try {
+    await sql`SET standard_conforming_strings = off`.execute(db);
+    const rows = await selectRawMailRows(db).where('id', 'in', [id, other]).orderBy('id').execute();
+    expect(rows.map((r) => r.raw_latin1 === null)).toEqual([true, false]);
+    expect(rawMailRow(rows[0]!).raw.equals(samples.withNul)).toBe(true);
+    expect(rawMailRow(rows[1]!).raw.equals(samples.eightBit)).toBe(true);
+  } finally {
+    await db.destroy();
+  }
+});

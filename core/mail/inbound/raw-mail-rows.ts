@@ -8,8 +8,9 @@ import type { Database, InboundEmail } from '../../db/schema.ts';
 // Measured on a 64 KB message over loopback: 0.58 ms of Node CPU per read as bytea, 0.23 ms as
 // Latin-1 (bench/mail: the filing worker reads the whole inbound stream). Text cannot hold a
 // NUL byte, and the mapping is exact only when server and client both speak UTF-8 (pg decodes
-// text as UTF-8): any other row is read as bytea.
-const asLatin1 = sql<boolean>`(position('\\x00'::bytea IN raw) = 0
+// text as UTF-8): any other row is read as bytea. (The NUL is written decode('00', 'hex'),
+// which means the same whatever standard_conforming_strings says.)
+const asLatin1 = sql<boolean>`(position(decode('00', 'hex') IN raw) = 0
   AND current_setting('server_encoding') = 'UTF8' AND current_setting('client_encoding') = 'UTF8')`;
 
 /** The inbound_emails columns filing reads. */
