@@ -60,12 +60,12 @@ port.on('message', (message: IngressThreadRequest) => {
 const unreported: Extract<IngressThreadReport, { kind: 'stored' }>['emails'] = [];
 
 function report(email: (typeof unreported)[number]): void {
-  if (unreported.length === 0) {
-    setImmediate(() => {
-      if (unreported.length) port.postMessage({ kind: 'stored', emails: unreported.splice(0) } satisfies IngressThreadReport);
-    });
-  }
+  if (unreported.length === 0) setImmediate(flushReports);
   unreported.push(email);
+}
+
+function flushReports(): void {
+  if (unreported.length) port.postMessage({ kind: 'stored', emails: unreported.splice(0) } satisfies IngressThreadReport);
 }
 
 async function storeAll(): Promise<void> {
@@ -86,6 +86,6 @@ async function storeAll(): Promise<void> {
     }),
   );
   // The last stores' report goes out first (its setImmediate has not run yet).
-  if (unreported.length) port.postMessage({ kind: 'stored', emails: unreported.splice(0) } satisfies IngressThreadReport);
+  flushReports();
   port.postMessage({ kind: 'done', busy: perfHooks.eventLoopUtilization(loop).utilization } satisfies IngressThreadReport);
 }

@@ -376,10 +376,15 @@ function inProcessIngress(store: (email: CorpusEmail) => Promise<{ id: string; d
   };
 }
 
-function threadIngress(data: IngressThreadData): Ingress {
+/** A thread running one of bench/'s TypeScript modules with `data` as its workerData. */
+function typeScriptThread(module: string, data: unknown): Worker {
   // tsx's loader is registered per thread (on Node 20 an --import in execArgv is not applied to the entry).
-  const entry = new URL('./mail-ingress-thread.ts', import.meta.url).href;
-  const thread = new Worker(`import('tsx/esm/api').then((tsx) => tsx.register()).then(() => import(${JSON.stringify(entry)}))`, { eval: true, workerData: data });
+  const entry = new URL(module, import.meta.url).href;
+  return new Worker(`import('tsx/esm/api').then((tsx) => tsx.register()).then(() => import(${JSON.stringify(entry)}))`, { eval: true, workerData: data });
+}
+
+function threadIngress(data: IngressThreadData): Ingress {
+  const thread = typeScriptThread('./mail-ingress-thread.ts', data);
   let listener: ((m: IngressThreadReport) => void) | null = null;
   thread.on('message', (m: IngressThreadReport) => listener?.(m));
   const until = (kind: IngressThreadReport['kind'], each?: (m: IngressThreadReport) => void) =>
@@ -464,11 +469,10 @@ function inProcessFiling(redisUrl: string, prefix: string, file: (data: JobPaylo
 }
 
 function threadFiling(workers: number, data: FilingThreadData): Filing {
-  const entry = new URL('./mail-filing-thread.ts', import.meta.url).href;
   let onJob: (at: number, filed: FiledEmail[]) => void = () => {};
   let onError: (error: unknown) => void = () => {};
   const threads = Array.from({ length: workers }, () => {
-    const thread = new Worker(`import('tsx/esm/api').then((tsx) => tsx.register()).then(() => import(${JSON.stringify(entry)}))`, { eval: true, workerData: data });
+    const thread = typeScriptThread('./mail-filing-thread.ts', data);
     let waiter: ((m: FilingThreadReport) => void) | null = null;
     thread.on('message', (m: FilingThreadReport) => {
       if (m.kind === 'job') onJob(m.at, m.filed);

@@ -70,6 +70,11 @@ async function readHeads(db: Kysely<Database>, ids: string[]): Promise<Map<strin
 
 type StoredHead = Pick<InboundEmail, 'id' | 'property_id' | 'processed_at' | 'status' | 'reason'>;
 
+/** The outcome for an email that an earlier run or another batch had filed: this one changed nothing. */
+function filedEarlier(row: Pick<InboundEmail, 'status' | 'reason'>): InboundBatchResult & Filing {
+  return { own: { status: row.status, filed: false, ticket: null, note: row.reason }, filed: [] };
+}
+
 async function fileHead(
   db: Kysely<Database>,
   jobs: JobQueue,
@@ -80,7 +85,7 @@ async function fileHead(
 ): Promise<InboundBatchResult> {
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? defaultInboundBatchSize));
   if (!head) throw new NotVisibleYetError(`inbound email ${inboundEmailId} is not visible (yet)`);
-  if (head.processed_at) return { own: { status: head.status, filed: false, ticket: null, note: head.reason }, filed: [] };
+  if (head.processed_at) return filedEarlier(head);
   const first = await fileOnce(db, jobs, head, limits, batchSize, false);
   if (first.own) return { own: first.own, filed: first.filed };
   const second = first.waitsFor ? first : await fileOnce(db, jobs, head, limits, batchSize, true);
@@ -164,13 +169,13 @@ async function fileBatch(db: Kysely<Database>, jobs: JobQueue, head: Head, limit
     const ownQuery = selectRawMailRows(trx).where('id', '=', head.id).forUpdate();
     const ownRow = waitForOwn ? await ownQuery.executeTakeFirstOrThrow() : await ownQuery.skipLocked().executeTakeFirst();
     let own = ownRow && rawMailRow(ownRow);
-    if (own?.processed_at) return { own: { status: own.status, filed: false, ticket: null, note: own.reason }, filed: [] };
+    if (own?.processed_at) return filedEarlier(own);
     const others = await claimOthers(trx, head, batchSize - (own ? 1 : 0));
     if (!own && others.length === 0) {
       // Nothing else to file meanwhile: wait for the batch that holds it here, not in a
       // transaction of its own (no lock is held yet, so this cannot deadlock).
       own = rawMailRow(await ownQuery.executeTakeFirstOrThrow());
-      if (own.processed_at) return { own: { status: own.status, filed: false, ticket: null, note: own.reason }, filed: [] };
+      if (own.processed_at) return filedEarlier(own);
     }
     // In id order: the order in which their jobs were queued, and one-by-one filing's.
     const rows = [...(own ? [own] : []), ...others].sort((a, b) => byRowId(a.id, b.id));
