@@ -826,8 +826,11 @@ async function profilePhases(url: string, realJobs: JobQueue, property: Property
   };
   const parseMs = await cpu((raw) => parseEmail(raw, limits));
   const bounceMs = await cpu((raw) => detectBounce(raw));
-  // What storeInboundEmail computes before its insert: the Message-ID from the header block, the content hash.
-  const storeCpuMs = await cpu((raw) => [firstMessageId(headerValue(parseHeaderFields(splitHeaderBlock(raw.subarray(0, 256 * 1024).toString('latin1')).head), 'message-id')), contentHash(raw)]);
+  // What storeInboundEmail computes before its insert: the Message-ID from the header block, the content hash when there is none.
+  const storeCpuMs = await cpu((raw) => {
+    const messageId = firstMessageId(headerValue(parseHeaderFields(splitHeaderBlock(raw.subarray(0, 256 * 1024).toString('latin1')).head), 'message-id'));
+    return messageId === null ? contentHash(raw) : messageId;
+  });
   return { emails: emails.length, storeMs, ingestMs, queries, jobs: jobStats, parseMs, bounceMs, storeCpuMs };
 }
 

@@ -6,6 +6,7 @@ import * as email from './2026-11-25T0004-email.ts';
 import * as ticketNumberSequence from './2026-11-25T0005-ticket-number-sequence.ts';
 import * as inboundPendingByProperty from './2026-11-25T0006-inbound-pending-by-property.ts';
 import * as rawMailLz4 from './2026-11-25T0007-raw-mail-lz4.ts';
+import * as contentHashWithoutMessageId from './2026-11-26T0008-content-hash-without-message-id.ts';
 
 /**
  * Every migration, by name, in order. Listed statically rather than read from the folder at
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-25T0005-ticket-number-sequence': ticketNumberSequence,
   '2026-11-25T0006-inbound-pending-by-property': inboundPendingByProperty,
   '2026-11-25T0007-raw-mail-lz4': rawMailLz4,
+  '2026-11-26T0008-content-hash-without-message-id': contentHashWithoutMessageId,
 };

@@ -217,7 +217,8 @@ export interface InboundEmailsTable {
   received_via: 'smtp' | 'imap' | 'cli';
   raw: Buffer;
   raw_size: number;
-  content_hash: string;
+  /** Written only when message_id is null: what finds the same message delivered twice then. */
+  content_hash: string | null;
   message_id: string | null;
   envelope_from: string | null;
   envelope_to: Generated<string[]>;

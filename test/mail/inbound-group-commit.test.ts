@@ -85,6 +85,10 @@ it('stores the same message twice in one group once, by Message-ID and by conten
   expect(rest.map((s) => s.duplicate)).toEqual([false, false, true, true]);
   expect(rest[2]!.id).toBe(rest[0]!.id);
   expect(rest[3]!.id).toBe(rest[1]!.id);
+  // Only the message without a Message-ID is told apart by its content hash.
+  const hashes = await t.db.selectFrom('inbound_emails').select(['id', 'content_hash']).where('id', 'in', [rest[0]!.id, rest[1]!.id]).execute();
+  expect(hashes.find((r) => r.id === rest[0]!.id)?.content_hash).toBeNull();
+  expect(hashes.find((r) => r.id === rest[1]!.id)?.content_hash).toMatch(/^[0-9a-f]{64}$/);
   // Delivered again later: found, not stored.
   expect(await group.store(withId, envelope())).toEqual({ id: rest[0]!.id, duplicate: true });
   const queued = await jobsFor([rest[0]!.id, rest[1]!.id]);
