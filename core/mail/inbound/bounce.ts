@@ -26,17 +26,21 @@ export interface BounceReport {
 }
 
 const STATUS_PARTS = new Set(['message/delivery-status', 'message/global-delivery-status']);
+const MAYBE_BOUNCE = /multipart\/report|x-failed-recipients/i;
 const ORIGINAL_PARTS = new Set(['message/rfc822', 'text/rfc822-headers', 'message/global', 'message/global-headers']);
 
 /** Detects a delivery failure report in a raw message and extracts what the outbox needs. */
 export function detectBounce(raw: Buffer): BounceReport {
   // Most mail is no report: decide from the top headers before reading (and copying) a body
   // that may be tens of megabytes.
-  const top = parseHeaderFields(rawHeaderBlock(raw, 0, 256 * 1024));
+  const head = rawHeaderBlock(raw, 0, 256 * 1024);
+  // Neither a report's Content-Type nor the header can be there without these words.
+  if (!MAYBE_BOUNCE.test(head)) return notBounced();
+  const top = parseHeaderFields(head);
   const { type, params } = parseContentType(headerValue(top, 'content-type'));
   const isReport = type === 'multipart/report' && (params['report-type'] ?? '').toLowerCase() === 'delivery-status';
   const header = top.filter((h) => h.name === 'x-failed-recipients').map((h) => h.value);
-  if (!isReport && header.length === 0) return { bounced: false, failedRecipients: [], originalMessageId: null, reason: null };
+  if (!isReport && header.length === 0) return notBounced();
   const text = raw.toString('latin1');
   const parts = type.startsWith('multipart/') ? leafParts(text) : [];
 
@@ -60,6 +64,10 @@ export function detectBounce(raw: Buffer): BounceReport {
   const failedRecipients = [...new Set(failed.map(storableText))];
   const bounced = failedRecipients.length > 0 || (statusPart !== undefined && reason !== null);
   return { bounced, failedRecipients, originalMessageId: bounced ? originalMessageId(text, parts) : null, reason: bounced && reason !== null ? storableText(reason) : null };
+}
+
+function notBounced(): BounceReport {
+  return { bounced: false, failedRecipients: [], originalMessageId: null, reason: null };
 }
 
 function partType(part: RawPart): string {

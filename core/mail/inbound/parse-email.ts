@@ -4,7 +4,7 @@ import { contentHash } from './content-hash.ts';
 import { htmlToReadableText } from './html-to-readable-text.ts';
 import { MailParseError } from './mail-parse-error.ts';
 import { firstMessageId, messageIdsIn } from './message-ids.ts';
-import { parseHeaderFields, rawHeaderBlock } from './raw-mime.ts';
+import { rawHeaderBlock } from './raw-mime.ts';
 import { storableText } from './storable-text.ts';
 import { trimReply } from './trim-reply.ts';
 
@@ -50,8 +50,12 @@ export interface ParseLimits {
 
 // Fields of which at least one appears in anything that was ever an email. Binary garbage or
 // a text file has none of them (with a colon, at the start of a line, before the first blank line).
+// Looked for in the header block's text itself (a field's name starts the text or follows a
+// LF; a folded line starts with a blank), not in every field split out: mail is read this way
+// on every filing.
 const HEAD_SCAN_BYTES = 1024 * 1024;
-const ENVELOPE_FIELDS = new Set(['from', 'sender', 'to', 'cc', 'subject', 'date', 'message-id', 'mime-version', 'received', 'return-path', 'delivered-to']);
+const ENVELOPE_FIELD = /(?:^|\n)(?:from|sender|to|cc|subject|date|message-id|mime-version|received|return-path|delivered-to)[ \t]*:/i;
+const FIRST_LINE_FIELD = /^[!-9;-~]+[ \t]*:/;
 
 /**
  * Parses a raw email into a ParsedEmail. Throws only MailParseError, for input that is not an
@@ -127,9 +131,7 @@ function assertLooksLikeEmail(raw: Buffer): void {
   const envelopeLine = raw.subarray(start, start + 5).toString('latin1') === 'From ' ? raw.indexOf(0x0a, start) : -1;
   const head = rawHeaderBlock(raw, envelopeLine !== -1 && envelopeLine < end ? envelopeLine + 1 : start, end);
   if (head.includes('\u0000')) throw new MailParseError('the message has binary data where its header block should be');
-  const fields = parseHeaderFields(head);
-  const firstLine = head.split(/\r?\n/)[0] ?? '';
-  if (!/^[!-9;-~]+[ \t]*:/.test(firstLine) || !fields.some((f) => ENVELOPE_FIELDS.has(f.name))) {
+  if (!FIRST_LINE_FIELD.test(head) || !ENVELOPE_FIELD.test(head)) {
     throw new MailParseError('the message has no header block (no From, To, Subject, Date or Message-ID field)');
   }
 }
