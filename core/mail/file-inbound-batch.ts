@@ -401,23 +401,18 @@ async function write(trx: Transaction<Database>, jobs: JobQueue, propertyId: str
   const { at } = plan;
   const created = plan.tickets.filter((t) => t.isNew);
   if (created.length) {
-    const rows = await trx
-      .insertInto('tickets')
-      .values(
-        created.map((t) => ({
-          property_id: propertyId,
-          number: t.number,
-          subject: t.subject,
-          contact_id: t.contactId,
-          search: sql<string>`strip(to_tsvector('simple', ${[t.initialWords, ...t.addedWords].join(' ')}))`,
-          created_at: at,
-          updated_at: t.lastMessageAt ?? at,
-          status_changed_at: at,
-          last_message_at: t.lastMessageAt,
-        })),
-      )
-      .returning(['id', 'number'])
-      .execute();
+    // From arrays, not a VALUES row per ticket: Postgres planned each row's search expression,
+    // which cost it more than the inserts themselves (pg_stat_statements over bench/mail: 313
+    // ms of planning beside 284 ms of execution for 3,839 tickets).
+    const { rows } = await sql<{ id: string; number: number }>`
+      INSERT INTO tickets (property_id, number, subject, contact_id, search, created_at, updated_at, status_changed_at, last_message_at)
+      SELECT ${propertyId}::bigint, v.number, v.subject, v.contact_id, strip(to_tsvector('simple', v.words)), ${at}::timestamptz,
+        coalesce(v.last_message_at, ${at}::timestamptz), ${at}::timestamptz, v.last_message_at
+      FROM unnest(
+        ${created.map((t) => t.number)}::int[], ${created.map((t) => t.subject)}::text[], ${created.map((t) => t.contactId)}::bigint[],
+        ${created.map((t) => [t.initialWords, ...t.addedWords].join(' '))}::text[], ${created.map((t) => t.lastMessageAt)}::timestamptz[]
+      ) AS v(number, subject, contact_id, words, last_message_at)
+      RETURNING id, number`.execute(trx);
     const ids = new Map(rows.map((r) => [r.number, r.id]));
     for (const t of created) t.id = ids.get(t.number)!;
   }
