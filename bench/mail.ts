@@ -37,6 +37,7 @@ import { parseEmail } from '../core/mail/inbound/parse-email.ts';
 import { defaultInboundBatchSize, fileInboundBatch, fileInboundEmails, type InboundBatchResult } from '../core/mail/file-inbound-batch.ts';
 import type { FiledEmail } from '../core/mail/inbound-filing-plan.ts';
 import { InboundGroupCommit } from '../core/mail/inbound-group-commit.ts';
+import { RawMailHandoff } from '../core/mail/inbound/raw-mail-handoff.ts';
 import { ingestInboundEmail, type IngestOutcome } from '../core/mail/ingest-inbound-email.ts';
 import { supportAddress } from '../core/mail/message-id.ts';
 import { contentHash } from '../core/mail/inbound/content-hash.ts';
@@ -168,11 +169,13 @@ async function main(): Promise<void> {
     const sequential = await timeSequential(corpus.slice(0, oneByOneCount), fileOne);
     const checks = [{ name: 'one by one, sequential', outcomes }];
     const concurrent: Concurrent[] = [];
-    // As the SMTP ingress stores: concurrent sessions' messages committed in groups.
-    const group = new InboundGroupCommit(db, jobs);
+    // As the SMTP ingress stores: concurrent sessions' messages committed in groups, handing
+    // the stored bytes to the filing worker of the same process, as `switchboard start` does.
+    const handoff = new RawMailHandoff();
+    const group = new InboundGroupCommit(db, jobs, handoff);
     const store = (email: CorpusEmail) => group.store(email.raw, { propertyId: property.id, via: 'smtp', from: email.envelopeFrom, to: [email.rcptTo] });
     // The inbound-email job as the worker runs it, on the jobs the store queued.
-    const file = (data: JobPayloads['inbound-email']) => fileInboundEmails(db, jobs, [data.inboundEmailId, ...(data.alsoIds ?? [])], limits, { batchSize });
+    const file = (data: JobPayloads['inbound-email']) => fileInboundEmails(db, jobs, [data.inboundEmailId, ...(data.alsoIds ?? [])], limits, { batchSize, handoff });
     // The shapes of the pipelined runs: everything in this thread (as `switchboard start` runs
     // it), or the ingress and each worker in a thread of its own (as separate processes).
     const shapes: Shape[] = [

@@ -1,5 +1,6 @@
 import type { Config } from '../core/config/config.ts';
 import { connectDatabase } from '../core/db/connect.ts';
+import { RawMailHandoff } from '../core/mail/inbound/raw-mail-handoff.ts';
 import type { QueueName } from '../core/jobs/job-catalog.ts';
 import { BullJobQueue } from './bullmq-job-queue.ts';
 import { startHttpIngress } from './ingress/http-ingress.ts';
@@ -44,6 +45,9 @@ export async function runProcesses(config: Config, urls: { databaseUrl: string; 
   const metrics = createMetrics();
   registerQueueDepth(metrics.registry, (name) => jobs.queue(name));
   const ops: OpsEndpoints = { registry: metrics.registry, readiness: () => checkReadiness({ db, redis: producer }) };
+  // One process that stores and files mail hands the stored bytes to its filing worker.
+  const filesMail = roles.worker && (roles.queues?.includes('mail-inbound') ?? true);
+  const rawMailHandoff = roles.ingress && filesMail ? new RawMailHandoff() : undefined;
   const stops: (() => Promise<void>)[] = [];
   try {
     await assertNoEviction(producer, logger);
@@ -76,6 +80,7 @@ export async function runProcesses(config: Config, urls: { databaseUrl: string; 
         mail: {
           transportFor: (property) => transports.forProperty(property),
           inboundLimits: { maxAttachmentBytes: config.mail.maxAttachmentBytes },
+          rawMailHandoff,
           ratePerMinute: config.mail.ratePerMinute,
         },
         imap: { pollEveryMs: config.mail.imapPollMs, maxMessageBytes: config.mail.maxMessageBytes },
@@ -100,7 +105,7 @@ export async function runProcesses(config: Config, urls: { databaseUrl: string; 
       const ingress = await startHttpIngress({ db, jobs, logger, metrics, ops, ...config.ingress });
       logger.info({ port: ingress.port, host: config.ingress.host }, `ingress listening on http://${config.ingress.host}:${ingress.port}`);
       stops.unshift(() => ingress.close());
-      const smtp = await startSmtpIngress({ db, jobs, logger, metrics, host: config.mail.ingressHost, port: config.mail.ingressPort, maxMessageBytes: config.mail.maxMessageBytes });
+      const smtp = await startSmtpIngress({ db, jobs, logger, metrics, host: config.mail.ingressHost, port: config.mail.ingressPort, maxMessageBytes: config.mail.maxMessageBytes, rawMailHandoff });
       logger.info({ port: smtp.port }, `SMTP ingress listening on ${config.mail.ingressHost}:${smtp.port}`);
       stops.unshift(() => smtp.close());
     }

@@ -15,7 +15,7 @@ import { runJob } from './run-job.ts';
 export interface WorkerDeps {
   db: Kysely<Database>;
   jobs: BullJobQueue;
-  mail: Pick<ProcessorDeps, 'transportFor' | 'inboundLimits'> & { ratePerMinute: number };
+  mail: Pick<ProcessorDeps, 'transportFor' | 'inboundLimits' | 'rawMailHandoff'> & { ratePerMinute: number };
   redisUrl: string;
   prefix: string;
   logger: Logger;
@@ -90,7 +90,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     imapSync.unref();
   }
   const connections = queues.map(() => createRedis(deps.redisUrl, 'worker'));
-  const processorDeps: ProcessorDeps = { db: deps.db, jobs: deps.jobs, transportFor: deps.mail.transportFor, inboundLimits: deps.mail.inboundLimits, imap: deps.imap, reconcileGraceSeconds: deps.reconcileGraceSeconds };
+  const processorDeps: ProcessorDeps = { db: deps.db, jobs: deps.jobs, transportFor: deps.mail.transportFor, inboundLimits: deps.mail.inboundLimits, rawMailHandoff: deps.mail.rawMailHandoff, imap: deps.imap, reconcileGraceSeconds: deps.reconcileGraceSeconds };
   const workers = queues.map(
     (name, i) =>
       new Worker(name, (job) => runJob(job, processorDeps, { logger: deps.logger, killAfterJob: deps.killAfterJob ?? null, metrics: deps.metrics }), {

@@ -8,6 +8,7 @@ import { referencedIds } from './find-thread.ts';
 import { detectBounce } from './inbound/bounce.ts';
 import { MailParseError } from './inbound/mail-parse-error.ts';
 import { parseEmail } from './inbound/parse-email.ts';
+import type { RawMailHandoff } from './inbound/raw-mail-handoff.ts';
 import { rawMailRow, selectRawMailRows, type RawMailRow } from './inbound/raw-mail-rows.ts';
 import { derive, isMail, namedTicketNumbers, planFiling, type ClaimedEmail, type FiledEmail, type FilingPlan, type FilingState } from './inbound-filing-plan.ts';
 import type { InboundLimits, IngestOutcome } from './ingest-inbound-email.ts';
@@ -38,6 +39,12 @@ const maxBatchRawBytes = 16 * 1024 * 1024;
 const maxAnsweredRounds = 5;
 const maxAnsweredRawBytes = 64 * 1024 * 1024;
 
+/** How a job files: emails per transaction, and the raw mail this process's ingress hands over (see RawMailHandoff). */
+export interface FilingOptions {
+  batchSize?: number;
+  handoff?: RawMailHandoff;
+}
+
 /** What a run of the inbound-email job did. */
 export interface InboundBatchResult {
   /** The job's own email (filed false when an earlier run or another job's batch had filed it). */
@@ -57,7 +64,7 @@ export async function fileInboundBatch(
   jobs: JobQueue,
   inboundEmailId: string,
   limits: InboundLimits,
-  options: { batchSize?: number } = {},
+  options: FilingOptions = {},
 ): Promise<InboundBatchResult> {
   return fileHead(db, jobs, (await readHeads(db, [inboundEmailId])).get(inboundEmailId), inboundEmailId, limits, options);
 }
@@ -81,14 +88,18 @@ async function fileHead(
   head: StoredHead | undefined,
   inboundEmailId: string,
   limits: InboundLimits,
-  options: { batchSize?: number },
+  options: FilingOptions,
 ): Promise<InboundBatchResult> {
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? defaultInboundBatchSize));
   if (!head) throw new NotVisibleYetError(`inbound email ${inboundEmailId} is not visible (yet)`);
-  if (head.processed_at) return filedEarlier(head);
-  const first = await fileOnce(db, jobs, head, limits, batchSize, false);
+  if (head.processed_at) {
+    options.handoff?.forget([head.id]);
+    return filedEarlier(head);
+  }
+  const batch = { batchSize, handoff: options.handoff };
+  const first = await fileOnce(db, jobs, head, limits, batch, false);
   if (first.own) return { own: first.own, filed: first.filed };
-  const second = first.waitsFor ? first : await fileOnce(db, jobs, head, limits, batchSize, true);
+  const second = first.waitsFor ? first : await fileOnce(db, jobs, head, limits, batch, true);
   if (second.waitsFor) {
     // Committed: what else the batch filed stays filed; the job is retried for this one.
     throw new NotVisibleYetError(`inbound email ${head.id} answers email ${second.waitsFor}, which another batch is filing now: it is filed after it`);
@@ -106,7 +117,7 @@ export async function fileInboundEmails(
   jobs: JobQueue,
   ids: [string, ...string[]],
   limits: InboundLimits,
-  options: { batchSize?: number } = {},
+  options: FilingOptions = {},
 ): Promise<InboundBatchResult> {
   // Under load most jobs find their emails filed by another job's batch: one statement tells.
   let heads = await readHeads(db, ids);
@@ -148,33 +159,40 @@ type Head = Pick<InboundEmail, 'id' | 'property_id'>;
 /** waitsFor: the job's own email was left for later, as it answers this email, which another batch holds. */
 type Filing = { own: IngestOutcome | null; filed: FiledEmail[]; waitsFor?: string };
 
-async function fileOnce(db: Kysely<Database>, jobs: JobQueue, head: Head, limits: InboundLimits, batchSize: number, waitForOwn: boolean): Promise<Filing> {
+type Batch = { batchSize: number; handoff: RawMailHandoff | undefined };
+
+async function fileOnce(db: Kysely<Database>, jobs: JobQueue, head: Head, limits: InboundLimits, batch: Batch, waitForOwn: boolean): Promise<Filing> {
+  let filing: Filing;
   try {
-    return await fileBatch(db, jobs, head, limits, batchSize, waitForOwn);
+    filing = await fileBatch(db, jobs, head, limits, batch, waitForOwn);
   } catch (error) {
-    if (batchSize === 1) throw error;
+    if (batch.batchSize === 1) throw error;
     // One of the other emails may be what failed, or the batch met another transaction in a
     // deadlock: the job's own email is filed alone, as it was before batching; the others
     // stay for their own jobs.
-    return fileBatch(db, jobs, head, limits, 1, true);
+    filing = await fileBatch(db, jobs, head, limits, { ...batch, batchSize: 1 }, true);
   }
+  // Committed: what it filed is not read again.
+  batch.handoff?.forget(filing.filed.map((f) => f.id));
+  return filing;
 }
 
-async function fileBatch(db: Kysely<Database>, jobs: JobQueue, head: Head, limits: InboundLimits, batchSize: number, waitForOwn: boolean): Promise<Filing> {
+async function fileBatch(db: Kysely<Database>, jobs: JobQueue, head: Head, limits: InboundLimits, { batchSize, handoff }: Batch, waitForOwn: boolean): Promise<Filing> {
   return db.transaction().execute(async (trx) => {
     // The raw messages are durable already, and a filing lost in a crash is redone from them
     // (reconcile), so this commit need not wait for the disk.
     await sql`SET LOCAL synchronous_commit = off`.execute(trx);
     // Our own email waits for a batch that holds it only on the second try: first, others.
-    const ownQuery = selectRawMailRows(trx).where('id', '=', head.id).forUpdate();
+    const ownRaw = handoff?.peek([head.id]);
+    const ownQuery = selectRawMailRows(trx, ownRaw).where('id', '=', head.id).forUpdate();
     const ownRow = waitForOwn ? await ownQuery.executeTakeFirstOrThrow() : await ownQuery.skipLocked().executeTakeFirst();
-    let own = ownRow && rawMailRow(ownRow);
+    let own = ownRow && rawMailRow(ownRow, ownRaw);
     if (own?.processed_at) return filedEarlier(own);
-    const others = await claimOthers(trx, head, batchSize - (own ? 1 : 0));
+    const others = await claimOthers(trx, head, batchSize - (own ? 1 : 0), handoff);
     if (!own && others.length === 0) {
       // Nothing else to file meanwhile: wait for the batch that holds it here, not in a
       // transaction of its own (no lock is held yet, so this cannot deadlock).
-      own = rawMailRow(await ownQuery.executeTakeFirstOrThrow());
+      own = rawMailRow(await ownQuery.executeTakeFirstOrThrow(), ownRaw);
       if (own.processed_at) return filedEarlier(own);
     }
     // In id order: the order in which their jobs were queued, and one-by-one filing's.
@@ -194,7 +212,7 @@ async function fileBatch(db: Kysely<Database>, jobs: JobQueue, head: Head, limit
     await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`inbound/${head.property_id}`}, 0))`.execute(trx);
     // Batches may reach the lock in another order than they claimed: what a batch's emails
     // answer may still be waiting, in no batch or in one that has not decided yet.
-    const { claimed, waitsFor } = await settleAnswered(trx, head.property_id, parsed, limits);
+    const { claimed, waitsFor } = await settleAnswered(trx, head.property_id, parsed, limits, handoff);
     if (claimed.length === 0) return { own: null, filed: [], waitsFor: waitsFor.get(head.id) };
     const plan = await decide(trx, property, claimed);
     await write(trx, jobs, head.property_id, plan, plan.state);
@@ -208,7 +226,7 @@ async function fileBatch(db: Kysely<Database>, jobs: JobQueue, head: Head, limit
  * row another batch holds is that batch's. Rows past the byte budget stay locked but unfiled
  * until this batch commits; their jobs then file them.
  */
-async function claimOthers(trx: Transaction<Database>, head: Head, room: number): Promise<RawMailRow[]> {
+async function claimOthers(trx: Transaction<Database>, head: Head, room: number, handoff: RawMailHandoff | undefined): Promise<RawMailRow[]> {
   if (room <= 0) return [];
   const locked = await trx
     .selectFrom('inbound_emails')
@@ -229,7 +247,9 @@ async function claimOthers(trx: Transaction<Database>, head: Head, room: number)
     if (bytes > maxBatchRawBytes) break;
     ids.push(row.id);
   }
-  return ids.length ? (await selectRawMailRows(trx).where('id', 'in', ids).orderBy('id').execute()).map(rawMailRow) : [];
+  if (ids.length === 0) return [];
+  const handed = handoff?.peek(ids);
+  return (await selectRawMailRows(trx, handed).where('id', 'in', ids).orderBy('id').execute()).map((r) => rawMailRow(r, handed));
 }
 
 /** Parses claimed rows; an unexpected failure on another job's email leaves it to that job (and its retries). */
@@ -258,6 +278,7 @@ async function settleAnswered(
   propertyId: string,
   parsed: ClaimedEmail[],
   limits: InboundLimits,
+  handoff: RawMailHandoff | undefined,
 ): Promise<{ claimed: ClaimedEmail[]; waitsFor: Map<string, string> }> {
   const claimed = [...parsed];
   const ours = new Set(parsed.flatMap((c) => (c.row.message_id ? [c.row.message_id] : [])));
@@ -276,16 +297,10 @@ async function settleAnswered(
       .where('message_id', 'in', answered)
       .orderBy('id')
       .execute();
-    const affordable = waiting.filter((w) => (takenBytes += w.raw_size) <= maxAnsweredRawBytes);
+    const affordable = waiting.filter((w) => (takenBytes += w.raw_size) <= maxAnsweredRawBytes).map((w) => w.id);
+    const handed = handoff?.peek(affordable);
     const taken = affordable.length
-      ? (
-          await selectRawMailRows(trx)
-            .where('id', 'in', affordable.map((w) => w.id))
-            .where('processed_at', 'is', null)
-            .forUpdate()
-            .skipLocked()
-            .execute()
-        ).map(rawMailRow)
+      ? (await selectRawMailRows(trx, handed).where('id', 'in', affordable).where('processed_at', 'is', null).forUpdate().skipLocked().execute()).map((r) => rawMailRow(r, handed))
       : [];
     const takenIds = new Set(taken.map((r) => r.id));
     for (const w of waiting) {

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { isDataError } from '../db/pg-errors.ts';
 import type { Database } from '../db/schema.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
+import type { RawMailHandoff } from './inbound/raw-mail-handoff.ts';
 import { insertInboundEmails, queueInboundJobs, type InboundArrival, type InboundEnvelope, type StoredInbound } from './store-inbound-email.ts';
 
 // Each stored message cost an INSERT, a commit that waits for the disk, and a job add, each a
@@ -30,6 +31,8 @@ export class InboundGroupCommit {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly jobs: JobQueue,
+    /** Where new rows' raw mail goes for this process's filing worker, when it runs one. */
+    private readonly handoff?: RawMailHandoff,
   ) {}
 
   /** Resolves once the message is committed (or found stored already), as storeInboundEmail. */
@@ -63,7 +66,7 @@ export class InboundGroupCommit {
 
   private async write(group: Waiting[]): Promise<void> {
     try {
-      const { stored, jobRequests } = await insertInboundEmails(this.db, group);
+      const { stored, jobRequests } = await insertInboundEmails(this.db, group, this.handoff);
       // Each group's callers are answered once its jobs are queued. The next group waits for
       // that while Redis answers promptly (meanwhile it grows: fewer commits and jobs), but not
       // for a Redis that is down, which makes each add wait for it a while.

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { byRowId } from '../db/row-id-order.ts';
 import type { Database, InboundEmail } from '../db/schema.ts';
 import type { JobQueue, JobRequest } from '../jobs/job-queue.ts';
+import type { RawMailHandoff } from './inbound/raw-mail-handoff.ts';
 import { contentHash } from './inbound/content-hash.ts';
 import { firstMessageId } from './inbound/message-ids.ts';
 import { headerValue, parseHeaderFields, rawHeaderBlock } from './inbound/raw-mime.ts';
@@ -65,8 +66,15 @@ export async function queueInboundJobs(jobs: JobQueue, requests: JobRequest[]): 
   if (requests.length) await jobs.addBulk(requests).catch(() => {});
 }
 
-/** The store's write: the rows (committed when this resolves) and the jobs that will file them. */
-export async function insertInboundEmails(db: Kysely<Database>, arrivals: InboundArrival[]): Promise<{ stored: StoredInbound[]; jobRequests: JobRequest[] }> {
+/**
+ * The store's write: the rows (committed when this resolves) and the jobs that will file them.
+ * The raw mail of new rows is put in `handoff` when this process files mail too.
+ */
+export async function insertInboundEmails(
+  db: Kysely<Database>,
+  arrivals: InboundArrival[],
+  handoff?: RawMailHandoff,
+): Promise<{ stored: StoredInbound[]; jobRequests: JobRequest[] }> {
   const keyed = arrivals.map(({ raw, envelope }) => {
     const messageId = rawMessageId(raw);
     // Only a message without a Message-ID is told apart by its content (a twentieth of the
@@ -99,6 +107,7 @@ export async function insertInboundEmails(db: Kysely<Database>, arrivals: Inboun
     .returning(['id', 'property_id', 'message_id', 'content_hash'])
     .execute();
   const newIds = new Map(inserted.map((r) => [sameMessageKey(r.property_id, r.message_id, r.content_hash), r.id]));
+  if (handoff) for (const k of firsts) if (newIds.has(k.key)) handoff.put(newIds.get(k.key)!, k.raw);
   const earlier = firsts.filter((k) => !newIds.has(k.key));
   const earlierIds = new Map<string, string>();
   if (earlier.length) {

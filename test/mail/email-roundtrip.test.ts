@@ -5,6 +5,7 @@ import { contactHistory } from '../../core/contacts/contact-history.ts';
 import { closeItem } from '../../core/inbox/item-actions.ts';
 import { showItem } from '../../core/inbox/item-detail.ts';
 import { replyToTicket } from '../../core/tickets/reply-to-ticket.ts';
+import { RawMailHandoff } from '../../core/mail/inbound/raw-mail-handoff.ts';
 import { startSmtpIngress } from '../../worker/ingress/smtp-ingress.ts';
 import { at, eventId, silentLogger, startPipeline, type Pipeline } from '../support/pipeline-harness.ts';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
@@ -51,8 +52,10 @@ function rawReply(opts: { headers?: string; contentType?: string; body: string; 
 beforeAll(async () => {
   smtp = await startSmtpCapture();
   p = await startPipeline({ trigger_enabled: false, inbound_domain: 'in.shop.example', support_address: 'help@shop.example', name: 'Shop' });
-  await p.startWorker({ smtpUrl: smtp.url });
-  ingress = await startSmtpIngress({ db: p.t.db, jobs: p.jobs, logger: silentLogger, host: '127.0.0.1', port: 0, maxMessageBytes: 200_000 });
+  // Ingress and worker share a handoff, as they do in one `switchboard start` process.
+  const rawMailHandoff = new RawMailHandoff();
+  await p.startWorker({ smtpUrl: smtp.url, rawMailHandoff });
+  ingress = await startSmtpIngress({ db: p.t.db, jobs: p.jobs, logger: silentLogger, host: '127.0.0.1', port: 0, maxMessageBytes: 200_000, rawMailHandoff });
   // A missed chat with an email becomes ticket T1, and its acknowledgement goes out.
   await p.post({
     events: [

@@ -13,6 +13,7 @@ import { MailTransports } from '../../worker/mail-transports.ts';
 import { startSmtpSink } from '../../worker/smtp-sink.ts';
 import { createRedis } from '../../worker/redis-connection.ts';
 import { startWorkers, type RunningWorkers } from '../../worker/start-workers.ts';
+import type { RawMailHandoff } from '../../core/mail/inbound/raw-mail-handoff.ts';
 import { queueNames } from '../../core/jobs/job-catalog.ts';
 import { makeProperty } from './inbox-fixture.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
@@ -25,7 +26,7 @@ export interface Pipeline {
   jobs: BullJobQueue;
   ingressUrl: string;
   /** Starts an in-process worker set; mail goes to `smtpUrl` (default: a sink under /tmp). Closed with the pipeline. */
-  startWorker(options?: { purgeCron?: string; smtpUrl?: string; ratePerMinute?: number }): Promise<RunningWorkers>;
+  startWorker(options?: { purgeCron?: string; smtpUrl?: string; ratePerMinute?: number; rawMailHandoff?: RawMailHandoff }): Promise<RunningWorkers>;
   /** POSTs events to /v1/events, signed with the property's secret. */
   post(events: unknown): Promise<Response>;
   close(): Promise<void>;
@@ -55,7 +56,7 @@ export async function startPipeline(settings: PropertyUpdate = {}): Promise<Pipe
     async startWorker(options = {}) {
       const mail = new MailTransports(options.smtpUrl ?? sink.url);
       const running = await startWorkers({
-        mail: { transportFor: (property) => mail.forProperty(property), inboundLimits: { maxAttachmentBytes: 1024 * 1024 }, ratePerMinute: options.ratePerMinute ?? 6000 },
+        mail: { transportFor: (property) => mail.forProperty(property), inboundLimits: { maxAttachmentBytes: 1024 * 1024 }, ratePerMinute: options.ratePerMinute ?? 6000, rawMailHandoff: options.rawMailHandoff },
         db: t.db,
         jobs,
         redisUrl,

@@ -4,6 +4,7 @@ import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import type { Database } from '../../core/db/schema.ts';
 import type { JobQueue } from '../../core/jobs/job-queue.ts';
 import { InboundGroupCommit } from '../../core/mail/inbound-group-commit.ts';
+import type { RawMailHandoff } from '../../core/mail/inbound/raw-mail-handoff.ts';
 import type { Logger } from '../logger.ts';
 import type { SwitchboardMetrics } from '../metrics/metrics.ts';
 
@@ -18,6 +19,8 @@ export interface SmtpIngressOptions {
   maxMessageBytes: number;
   /** Mail taken and refused is counted only when given. */
   metrics?: SwitchboardMetrics;
+  /** Given when this process also files mail: stored messages are handed to its worker. */
+  rawMailHandoff?: RawMailHandoff;
 }
 
 /** An SMTP reply with a status code, as smtp-server expects errors. */
@@ -35,7 +38,7 @@ export async function startSmtpIngress(options: SmtpIngressOptions): Promise<{ p
   const refused = (reason: 'unknown_domain' | 'too_big' | 'lookup_failed' | 'storage_down') => metrics?.emailsRefused.inc({ reason });
   const propertiesOf = new WeakMap<SMTPServerSession, Set<string>>();
   // Concurrent sessions' messages are stored together: one statement and commit for many.
-  const inbound = new InboundGroupCommit(db, jobs);
+  const inbound = new InboundGroupCommit(db, jobs, options.rawMailHandoff);
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],

@@ -10,6 +10,7 @@ import type { JobName, JobPayloads } from '../../core/jobs/job-catalog.ts';
 import type { JobQueue } from '../../core/jobs/job-queue.ts';
 import { reconcile } from '../../core/jobs/reconcile.ts';
 import { fileInboundEmails } from '../../core/mail/file-inbound-batch.ts';
+import type { RawMailHandoff } from '../../core/mail/inbound/raw-mail-handoff.ts';
 import type { InboundLimits } from '../../core/mail/ingest-inbound-email.ts';
 import { sendOutboxEmail, type TransportFor } from '../../core/mail/send-outbox-email.ts';
 import { convertConversation } from '../../core/tickets/convert-conversation.ts';
@@ -21,6 +22,8 @@ export interface ProcessorDeps {
   jobs: JobQueue;
   transportFor: TransportFor;
   inboundLimits: InboundLimits;
+  /** Raw mail this process's SMTP ingress stored, when it runs one (filing reads it from here, not Postgres). */
+  rawMailHandoff?: RawMailHandoff;
   /** Limits of IMAP polls (defaults in worker/ingress/imap-poll.ts). */
   imap?: ImapPollOptions;
   /** Reconcile's grace: stored work younger than this may still have its job on the way. */
@@ -43,6 +46,7 @@ export const jobProcessors: { [N in JobName]: Processor<N> } = {
   'reconcile': (_data, _job, { db, jobs, reconcileGraceSeconds }) => reconcile(db, jobs, { graceSeconds: reconcileGraceSeconds }),
   'send-email': (data, _job, { db, transportFor }) => sendOutboxEmail(db, transportFor, data.outboxId),
   // Files its email and those stored with it, in batches with other waiting ones of the property.
-  'inbound-email': (data, _job, { db, jobs, inboundLimits }) => fileInboundEmails(db, jobs, [data.inboundEmailId, ...(data.alsoIds ?? [])], inboundLimits),
+  'inbound-email': (data, _job, { db, jobs, inboundLimits, rawMailHandoff }) =>
+    fileInboundEmails(db, jobs, [data.inboundEmailId, ...(data.alsoIds ?? [])], inboundLimits, { handoff: rawMailHandoff }),
   'imap-poll': (data, _job, { db, jobs, imap }) => pollImapMailbox(db, jobs, data.propertyId, imap),
 };

@@ -16,8 +16,12 @@ const asLatin1 = sql<boolean>`(position(decode('00', 'hex') IN raw) = 0
 /** The inbound_emails columns filing reads. */
 export type RawMailRow = Pick<InboundEmail, 'id' | 'property_id' | 'message_id' | 'envelope_to' | 'processed_at' | 'status' | 'reason' | 'raw'>;
 
-/** A select of the columns filing reads, raw mail as Latin-1 text where it can be; decode each row with rawMailRow. */
-export function selectRawMailRows(db: Kysely<Database> | Transaction<Database>) {
+/**
+ * A select of the columns filing reads, raw mail as Latin-1 text where it can be; decode each
+ * row with rawMailRow. The raw mail of the rows in `handed` (a RawMailHandoff's) is not read.
+ */
+export function selectRawMailRows(db: Kysely<Database> | Transaction<Database>, handed: ReadonlyMap<string, Buffer> = new Map()) {
+  const read = handed.size ? sql<boolean>`NOT (id = ANY(${[...handed.keys()]}::bigint[]))` : sql<boolean>`true`;
   return db
     .selectFrom('inbound_emails')
     .select([
@@ -28,12 +32,14 @@ export function selectRawMailRows(db: Kysely<Database> | Transaction<Database>) 
       'processed_at',
       'status',
       'reason',
-      sql<string | null>`CASE WHEN ${asLatin1} THEN convert_from(raw, 'LATIN1') END`.as('raw_latin1'),
-      sql<Buffer | null>`CASE WHEN ${asLatin1} THEN NULL ELSE raw END`.as('raw_bytes'),
+      sql<string | null>`CASE WHEN ${read} AND ${asLatin1} THEN convert_from(raw, 'LATIN1') END`.as('raw_latin1'),
+      sql<Buffer | null>`CASE WHEN ${read} AND NOT ${asLatin1} THEN raw END`.as('raw_bytes'),
     ]);
 }
 
-/** A row of selectRawMailRows with its raw mail as bytes. */
-export function rawMailRow({ raw_latin1, raw_bytes, ...row }: Omit<RawMailRow, 'raw'> & { raw_latin1: string | null; raw_bytes: Buffer | null }): RawMailRow {
-  return { ...row, raw: raw_latin1 === null ? raw_bytes! : Buffer.from(raw_latin1, 'latin1') };
+type SelectedRow = Omit<RawMailRow, 'raw'> & { raw_latin1: string | null; raw_bytes: Buffer | null };
+
+/** A row of selectRawMailRows with its raw mail as bytes (from `handed` when they were there). */
+export function rawMailRow({ raw_latin1, raw_bytes, ...row }: SelectedRow, handed: ReadonlyMap<string, Buffer> = new Map()): RawMailRow {
+  return { ...row, raw: handed.get(row.id) ?? (raw_latin1 === null ? raw_bytes! : Buffer.from(raw_latin1, 'latin1')) };
 }
