@@ -60,10 +60,16 @@ export class BullJobQueue implements JobQueue {
       if (list) list.push(r);
       else byQueue.set(jobQueues[r.name], [r]);
     }
+    const bulk = (r: JobRequest) => ({ name: r.name, data: r.data, opts: { ...jobOptions(r.name), jobId: jobId(r.name, r.data as never) } });
     await Promise.all(
-      [...byQueue].map(([queue, list]) =>
-        this.queue(queue).addBulk(list.map((r) => ({ name: r.name, data: r.data, opts: { ...jobOptions(r.name), jobId: jobId(r.name, r.data as never) } }))),
-      ),
+      [...byQueue].map(([queue, list]) => {
+        // BullMQ adds a bulk through an ioredis pipeline, whose construction copies every
+        // loaded script onto it: for the one job of most SMTP group commits that cost more
+        // than the add itself (bench/mail).
+        if (list.length > 1) return this.queue(queue).addBulk(list.map(bulk));
+        const { name, data, opts } = bulk(list[0]!);
+        return this.queue(queue).add(name, data, opts);
+      }),
     );
   }
 
