@@ -16,8 +16,8 @@ const BULK_PRECEDENCE = new Set(['bulk', 'junk', 'list', 'auto_reply']);
 const ROBOT_LOCAL_PART = /^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|bounces?)([-+._].*)?$/i;
 
 /**
- * Classifies a message as automatic (never answered automatically) from its headers (lower-cased
- * names), sender address, our own Message-ID domains, its Message-ID and its References.
+ * Classifies a message as automatic (never answered automatically) from its headers (names in
+ * any case), sender address, our own Message-ID domains, its Message-ID and its References.
  */
 export function classifyAutomatic(
   headers: Record<string, string>,
@@ -26,7 +26,8 @@ export function classifyAutomatic(
   messageId: string | null,
   references: string[],
 ): AutomaticVerdict {
-  const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  // ParsedEmail's names are lower-cased already: copied only when some are not.
+  const lower = Object.keys(headers).every((k) => k === k.toLowerCase()) ? headers : Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
   // Repeated fields arrive joined with "\n" (ParsedEmail.headers); any occurrence counts.
   const values = (name: string): string[] => (lower[name] ?? '').split('\n').map((v) => v.trim()).filter((v) => v !== '');
   const automatic = (reason: string): AutomaticVerdict => ({ automatic: true, reason });
