@@ -2,7 +2,8 @@
 // inbound-email jobs in `switchboard worker` processes, as many as the operator starts
 // (docs/OPERATIONS.md deploys two), each with its own event loop, database pool and Redis
 // connections, and so does this. It runs a BullMQ worker on the run's mail-inbound queue with
-// fileInboundEmails, as the worker's processor does, and posts what each job filed.
+// fileInboundEmails, as the worker's processor does, and posts what the jobs filed every
+// reportEveryMs (a message per job cost this thread CPU that production's worker does not spend).
 import { performance as perfHooks } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Worker as BullWorker } from 'bullmq';
@@ -25,10 +26,10 @@ export interface FilingThreadData {
 /** Start working the queue with `concurrency` jobs at once; stop (after the run); close. */
 export type FilingThreadRequest = { kind: 'start'; concurrency: number } | { kind: 'stop' } | { kind: 'close' };
 
-/** Each job's result as it completes (at: epoch ms), then stopped with the event loop's busy share. */
+/** The jobs' results since the last report (at: epoch ms when each completed), then stopped with the event loop's busy share. */
 export type FilingThreadReport =
   | { kind: 'started' }
-  | { kind: 'job'; at: number; filed: InboundBatchResult['filed'] }
+  | { kind: 'jobs'; jobs: { at: number; filed: InboundBatchResult['filed'] }[] }
   | { kind: 'stopped'; busy: number }
   | { kind: 'error'; message: string };
 
@@ -37,6 +38,13 @@ const port = parentPort!;
 const db = connectDatabase(data.databaseUrl, { max: 20 });
 const producer = createRedis(data.redisUrl, 'producer');
 const jobs = new BullJobQueue(producer, data.prefix);
+const reportEveryMs = 50;
+const unreported: Extract<FilingThreadReport, { kind: 'jobs' }>['jobs'] = [];
+
+function flushReports(): void {
+  if (unreported.length) port.postMessage({ kind: 'jobs', jobs: unreported.splice(0) } satisfies FilingThreadReport);
+}
+
 let running: { worker: BullWorker; connection: ReturnType<typeof createRedis>; loop: ReturnType<typeof perfHooks.eventLoopUtilization> } | null = null;
 
 port.on('message', (message: FilingThreadRequest) => {
@@ -55,7 +63,8 @@ async function start(concurrency: number): Promise<void> {
     'mail-inbound',
     async (job) => {
       const result = await fileInboundEmails(db, jobs, [job.data.inboundEmailId, ...(job.data.alsoIds ?? [])], data.limits, { batchSize: data.batchSize });
-      port.postMessage({ kind: 'job', at: performance.timeOrigin + performance.now(), filed: result.filed } satisfies FilingThreadReport);
+      if (unreported.length === 0) setTimeout(flushReports, reportEveryMs);
+      unreported.push({ at: performance.timeOrigin + performance.now(), filed: result.filed });
       return result;
     },
     { connection, prefix: data.prefix, concurrency, autorun: false },
@@ -72,5 +81,6 @@ async function stop(): Promise<void> {
   const busy = perfHooks.eventLoopUtilization(loop).utilization;
   await worker.close();
   connection.disconnect();
+  flushReports();
   port.postMessage({ kind: 'stopped', busy } satisfies FilingThreadReport);
 }

@@ -2,9 +2,8 @@
 // the ingress (`switchboard ingress`) and the workers (`switchboard worker`) as separate
 // processes, each with its own event loop, database pool and Redis connection, and so does
 // this. It stores the emails it is given through storeInboundEmail with `sessions` at once (as
-// parallel SMTP sessions do) and posts the stored ids back as they are stored, gathered per
-// turn of its event loop (a message per email cost this thread and the main one CPU that
-// production's ingress does not spend).
+// parallel SMTP sessions do) and posts the stored ids back every reportEveryMs (a message per
+// email cost this thread and the main one CPU that production's ingress does not spend).
 import { performance as perfHooks } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { connectDatabase } from '../core/db/connect.ts';
@@ -57,10 +56,11 @@ port.on('message', (message: IngressThreadRequest) => {
   }
 });
 
+const reportEveryMs = 50;
 const unreported: Extract<IngressThreadReport, { kind: 'stored' }>['emails'] = [];
 
 function report(email: (typeof unreported)[number]): void {
-  if (unreported.length === 0) setImmediate(flushReports);
+  if (unreported.length === 0) setTimeout(flushReports, reportEveryMs);
   unreported.push(email);
 }
 
@@ -85,7 +85,7 @@ async function storeAll(): Promise<void> {
       }
     }),
   );
-  // The last stores' report goes out first (its setImmediate has not run yet).
+  // The last stores' report goes out first (its timer has not run yet).
   flushReports();
   port.postMessage({ kind: 'done', busy: perfHooks.eventLoopUtilization(loop).utilization } satisfies IngressThreadReport);
 }
