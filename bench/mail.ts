@@ -6,11 +6,12 @@
 // worker runs them with the same concurrency (fileInboundEmails, which files in batches with
 // other waiting emails); emails/s = emails / (first store → last filed). One by one (store,
 // then ingestInboundEmail, a batch of one), sequentially, is kept for comparison.
-// Run with `npm run bench:mail` (options: --count N, --attachment-mb N, --concurrency N[,N]
-// (store sessions and jobs at once in the pipelined runs, e.g. 4,8; 0 skips them), --batch N
-// (emails per filing transaction, default the job's), --profile N (emails in the
-// statement-timing pass, 0 skips it), --one-by-one N (emails in the one-by-one run, default
-// all), --ingress process,thread (the shapes of the pipelined runs: the ingress and one worker
+// Run with `npm run bench:mail` (options: --count N (default 6,000: with fewer, filling and
+// draining the pipeline is most of a run), --attachment-mb N, --concurrency N[,N] (store
+// sessions and jobs at once in the pipelined runs, e.g. 4,8, default the worker's
+// WORKER_CONCURRENCY (8); 0 skips them), --batch N (emails per filing transaction, default the
+// job's), --profile N (emails in the statement-timing pass, 0 skips it), --one-by-one N (emails
+// in the one-by-one run, default 500), --ingress process,thread (the shapes of the pipelined runs: the ingress and one worker
 // in this thread, as `switchboard start` runs them, or the ingress and the workers each in a
 // thread of its own, as separate processes; or both), --workers N[,N] (worker threads in the
 // threaded shape, default 1), --keep (keep the bench database for inspection)).
@@ -74,11 +75,12 @@ const parseEmailOptions = {
   checksumAlgo: false,
 } as const;
 
+const config = parseConfig(readEnvironment());
 const { values: args } = parseArgs({
   options: {
-    count: { type: 'string', default: '2000' },
+    count: { type: 'string', default: '6000' },
     'attachment-mb': { type: 'string', default: '25' },
-    concurrency: { type: 'string', default: '4' },
+    concurrency: { type: 'string', default: String(config.worker.concurrency) },
     profile: { type: 'string', default: '400' },
     batch: { type: 'string', default: String(defaultInboundBatchSize) },
     'one-by-one': { type: 'string' },
@@ -94,7 +96,7 @@ const profileCount = Number(args.profile);
 const batchSize = Number(args.batch);
 const ingressModes = new Set(args.ingress.split(','));
 const workerCounts = args.workers.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
-const oneByOneCount = Math.max(1, Math.min(count, Number(args['one-by-one'] ?? count)));
+const oneByOneCount = Math.max(1, Math.min(count, Number(args['one-by-one'] ?? 500)));
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -111,7 +113,6 @@ interface Run {
 }
 
 async function main(): Promise<void> {
-  const config = parseConfig(readEnvironment());
   const services =
     config.databaseUrl && config.redisUrl ? null : await servicesUp({ dataDir: config.dataDir, log: (m) => console.log(`[services] ${m}`) });
   const serverUrl = config.databaseUrl ?? services!.databaseUrl;
