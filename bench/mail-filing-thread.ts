@@ -12,6 +12,7 @@ import type { JobPayloads } from '../core/jobs/job-catalog.ts';
 import { fileInboundEmails, type InboundBatchResult } from '../core/mail/file-inbound-batch.ts';
 import type { InboundLimits } from '../core/mail/ingest-inbound-email.ts';
 import { BullJobQueue } from '../worker/bullmq-job-queue.ts';
+import { inboundJobResult, type InboundJobResult } from '../worker/processors/inbound-job-result.ts';
 import { createRedis } from '../worker/redis-connection.ts';
 
 /** What the thread is started with. */
@@ -59,13 +60,14 @@ port.on('message', (message: FilingThreadRequest) => {
 
 async function start(concurrency: number): Promise<void> {
   const connection = createRedis(data.redisUrl, 'worker');
-  const worker = new BullWorker<JobPayloads['inbound-email'], InboundBatchResult>(
+  const worker = new BullWorker<JobPayloads['inbound-email'], InboundJobResult>(
     'mail-inbound',
     async (job) => {
       const result = await fileInboundEmails(db, jobs, [job.data.inboundEmailId, ...(job.data.alsoIds ?? [])], data.limits, { batchSize: data.batchSize });
       if (unreported.length === 0) setTimeout(flushReports, reportEveryMs);
       unreported.push({ at: performance.timeOrigin + performance.now(), filed: result.filed });
-      return result;
+      // What the worker's processor returns (BullMQ keeps it).
+      return inboundJobResult(result);
     },
     { connection, prefix: data.prefix, concurrency, autorun: false },
   );

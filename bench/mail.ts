@@ -51,6 +51,7 @@ import { replyToTicket } from '../core/tickets/reply-to-ticket.ts';
 import { createTicket } from '../core/tickets/ticket-store.ts';
 import { servicesUp } from '../services/embedded-services.ts';
 import { BullJobQueue } from '../worker/bullmq-job-queue.ts';
+import { inboundJobResult, type InboundJobResult } from '../worker/processors/inbound-job-result.ts';
 import { createRedis } from '../worker/redis-connection.ts';
 import { databaseUrlFor } from './inbox-seed.ts';
 import type { FilingThreadData, FilingThreadReport, FilingThreadRequest } from './mail-filing-thread.ts';
@@ -449,12 +450,13 @@ function inProcessFiling(redisUrl: string, prefix: string, file: (data: JobPaylo
     threaded: false,
     async start(level, job, failed) {
       const connection = createRedis(redisUrl, 'worker');
-      const worker = new BullWorker<JobPayloads['inbound-email'], InboundBatchResult>(
+      const worker = new BullWorker<JobPayloads['inbound-email'], InboundJobResult>(
         'mail-inbound',
         async (j) => {
           const result = await file(j.data);
           job(performance.timeOrigin + performance.now(), result.filed);
-          return result;
+          // What the worker's processor returns (BullMQ keeps it).
+          return inboundJobResult(result);
         },
         { connection, prefix, concurrency: level, autorun: false },
       );

@@ -35,6 +35,7 @@ interface Observed {
   base: string;
   property: Property;
   smtp: SmtpCapture;
+  jobs: BullJobQueue;
   post(body: unknown, secret?: string): Promise<Response>;
   mail(raw: string, to: string): Promise<unknown>;
   scrape(): Promise<Sample[]>;
@@ -88,6 +89,7 @@ async function startObserved(settings: PropertyUpdate = {}): Promise<Observed> {
     base,
     property,
     smtp,
+    jobs,
     post(body, secret = property.signing_secret) {
       const raw = JSON.stringify(body);
       return fetch(`${base}/v1/events`, { method: 'POST', body: raw, headers: { 'Content-Type': 'application/json', 'X-Switchboard-Signature': signBody(secret, raw) } });
@@ -161,6 +163,9 @@ it('counts chat events, requests, jobs, triggers, conversions and mail by exactl
   expect(v('switchboard_emails_received_total', { via: 'smtp', outcome: 'duplicate' })).toBe(1);
   expect(v('switchboard_emails_refused_total', { reason: 'unknown_domain' })).toBe(1);
   expect(v('switchboard_emails_filed_total', { status: 'threaded' })).toBe(1);
+  // The job keeps its own email's outcome and counts, not a list of every email it filed.
+  const [filing] = await o.jobs.queue('mail-inbound').getCompleted();
+  expect(filing?.returnvalue).toEqual({ own: { status: 'threaded', filed: true, ticket: expect.any(Number), note: null }, filed: { threaded: 1 } });
   expect(s.filter((x) => x.name === 'switchboard_jobs_failed_total' && x.labels.reason === 'permanent')).toEqual([]);
   expect(s.filter((x) => x.name === 'switchboard_emails_send_failed_total')).toEqual([]);
   expect(o.smtp.messages).toHaveLength(2);

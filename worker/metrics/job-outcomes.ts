@@ -2,9 +2,9 @@ import type { RecoveryOutcome } from '../../core/chats/recovery-trigger.ts';
 import type { PurgeResult } from '../../core/inbox/purge-trash.ts';
 import type { JobName } from '../../core/jobs/job-catalog.ts';
 import type { ReconcileResult } from '../../core/jobs/reconcile.ts';
-import type { InboundBatchResult } from '../../core/mail/file-inbound-batch.ts';
 import type { SendOutcome } from '../../core/mail/send-outbox-email.ts';
 import type { ImapPollResult } from '../ingress/imap-poll.ts';
+import type { InboundJobResult } from '../processors/inbound-job-result.ts';
 import type { SwitchboardMetrics } from './metrics.ts';
 
 // What the domain did, read from what each processor returned: core reports outcomes in its
@@ -38,10 +38,10 @@ const counting: Counting = {
   'send-email': (m, result: SendOutcome) => {
     if (result.sent) m.emailsSent.inc({ kind: result.kind });
   },
-  'inbound-email': (m, result: InboundBatchResult) => {
+  'inbound-email': (m, result: InboundJobResult) => {
     // A job files a batch: every email it filed counts here, once; the jobs of those emails
     // then find them filed and count nothing.
-    for (const email of result.filed) m.emailsFiled.inc({ status: email.status });
+    for (const [status, n] of Object.entries(result.filed)) m.emailsFiled.inc({ status }, n);
   },
   'imap-poll': (m, result: ImapPollResult) => {
     m.emailsReceived.inc({ via: 'imap', outcome: 'stored' }, result.stored);

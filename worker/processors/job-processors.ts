@@ -15,6 +15,7 @@ import type { InboundLimits } from '../../core/mail/ingest-inbound-email.ts';
 import { sendOutboxEmail, type TransportFor } from '../../core/mail/send-outbox-email.ts';
 import { convertConversation } from '../../core/tickets/convert-conversation.ts';
 import { pollImapMailbox, type ImapPollOptions } from '../ingress/imap-poll.ts';
+import { inboundJobResult } from './inbound-job-result.ts';
 
 /** What processors get: built once by the worker's composition root. */
 export interface ProcessorDeps {
@@ -46,7 +47,7 @@ export const jobProcessors: { [N in JobName]: Processor<N> } = {
   'reconcile': (_data, _job, { db, jobs, reconcileGraceSeconds }) => reconcile(db, jobs, { graceSeconds: reconcileGraceSeconds }),
   'send-email': (data, _job, { db, transportFor }) => sendOutboxEmail(db, transportFor, data.outboxId),
   // Files its email and those stored with it, in batches with other waiting ones of the property.
-  'inbound-email': (data, _job, { db, jobs, inboundLimits, rawMailHandoff }) =>
-    fileInboundEmails(db, jobs, [data.inboundEmailId, ...(data.alsoIds ?? [])], inboundLimits, { handoff: rawMailHandoff }),
+  'inbound-email': async (data, _job, { db, jobs, inboundLimits, rawMailHandoff }) =>
+    inboundJobResult(await fileInboundEmails(db, jobs, [data.inboundEmailId, ...(data.alsoIds ?? [])], inboundLimits, { handoff: rawMailHandoff })),
   'imap-poll': (data, _job, { db, jobs, imap }) => pollImapMailbox(db, jobs, data.propertyId, imap),
 };
