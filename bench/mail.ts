@@ -43,7 +43,7 @@ import { ingestInboundEmail, type IngestOutcome } from '../core/mail/ingest-inbo
 import { supportAddress } from '../core/mail/message-id.ts';
 import { contentHash } from '../core/mail/inbound/content-hash.ts';
 import { firstMessageId } from '../core/mail/inbound/message-ids.ts';
-import { headerValue, parseHeaderFields, splitHeaderBlock } from '../core/mail/inbound/raw-mime.ts';
+import { firstFieldValue, rawHeaderBlock } from '../core/mail/inbound/raw-mime.ts';
 import { replyAddress } from '../core/mail/reply-address.ts';
 import { storeInboundEmail } from '../core/mail/store-inbound-email.ts';
 import { createProperty } from '../core/properties/property-store.ts';
@@ -837,7 +837,7 @@ async function profilePhases(url: string, realJobs: JobQueue, property: Property
   const bounceMs = await cpu((raw) => detectBounce(raw));
   // What storeInboundEmail computes before its insert: the Message-ID from the header block, the content hash when there is none.
   const storeCpuMs = await cpu((raw) => {
-    const messageId = firstMessageId(headerValue(parseHeaderFields(splitHeaderBlock(raw.subarray(0, 256 * 1024).toString('latin1')).head), 'message-id'));
+    const messageId = firstMessageId(firstFieldValue(rawHeaderBlock(raw, 0, 256 * 1024), 'message-id'));
     return messageId === null ? contentHash(raw) : messageId;
   });
   return { emails: emails.length, storeMs, ingestMs, queries, jobs: jobStats, parseMs, bounceMs, storeCpuMs };

@@ -5,12 +5,12 @@ import type { JobQueue, JobRequest } from '../jobs/job-queue.ts';
 import type { RawMailHandoff } from './inbound/raw-mail-handoff.ts';
 import { contentHash } from './inbound/content-hash.ts';
 import { firstMessageId } from './inbound/message-ids.ts';
-import { headerValue, parseHeaderFields, rawHeaderBlock } from './inbound/raw-mime.ts';
+import { firstFieldValue, rawHeaderBlock } from './inbound/raw-mime.ts';
 
 /** The Message-ID of a raw message, read from its header block alone (before any full parse). */
 function rawMessageId(raw: Buffer): string | null {
   const head = rawHeaderBlock(raw, 0, 256 * 1024);
-  const id = firstMessageId(headerValue(parseHeaderFields(head), 'message-id'));
+  const id = firstMessageId(firstFieldValue(head, 'message-id'));
   return id && id.length <= 998 ? id : null;
 }
 

@@ -70,6 +70,30 @@ export function parseHeaderFields(head: string): HeaderField[] {
   return fields.map((f) => ({ name: f.name, value: f.pieces.filter((p) => p !== '').join(' ') }));
 }
 
+/**
+ * headerValue(parseHeaderFields(head), name) for one field (`name` lower-cased), without
+ * splitting out every field: the store reads the Message-ID of every message this way.
+ */
+export function firstFieldValue(head: string, name: string): string | null {
+  let pieces: string[] | null = null;
+  for (let start = 0; start <= head.length; ) {
+    const lf = head.indexOf('\n', start);
+    const end = lf === -1 ? head.length : lf;
+    const line = head.slice(start, end > start && head[end - 1] === '\r' && lf !== -1 ? end - 1 : end);
+    start = end + 1;
+    if (pieces && /^[ \t]/.test(line)) {
+      pieces.push(line.trim());
+      continue;
+    }
+    const match = FIELD_LINE.exec(line);
+    if (!match) continue;
+    // The field after ours ends it.
+    if (pieces) break;
+    if ((match[1] ?? '').toLowerCase() === name) pieces = [(match[2] ?? '').trim()];
+  }
+  return pieces && pieces.filter((p) => p !== '').join(' ');
+}
+
 /** The first value of a header field, or null. */
 export function headerValue(headers: HeaderField[], name: string): string | null {
   return headers.find((h) => h.name === name)?.value ?? null;
