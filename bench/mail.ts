@@ -14,7 +14,9 @@
 // in the one-by-one run, default 500), --ingress process,thread (the shapes of the pipelined runs: the ingress and one worker
 // in this thread, as `switchboard start` runs them, or the ingress and the workers each in a
 // thread of its own, as separate processes; or both), --workers N[,N] (worker threads in the
-// threaded shape, default 1), --keep (keep the bench database for inspection)).
+// threaded shape, default 1), --runs N (measured runs of each shape, default 3: the machine is
+// shared and one run's ratio can move by a tenth; the verdict is on their median), --keep (keep
+// the bench database for inspection)).
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -87,6 +89,7 @@ const { values: args } = parseArgs({
     'one-by-one': { type: 'string' },
     ingress: { type: 'string', default: 'process,thread' },
     workers: { type: 'string', default: '1' },
+    runs: { type: 'string', default: '3' },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -97,6 +100,7 @@ const profileCount = Number(args.profile);
 const batchSize = Number(args.batch);
 const ingressModes = new Set(args.ingress.split(','));
 const workerCounts = args.workers.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
+const runsPerShape = Math.max(1, Math.floor(Number(args.runs)));
 const oneByOneCount = Math.max(1, Math.min(count, Number(args['one-by-one'] ?? 500)));
 
 v8.setFlagsFromString('--expose-gc');
@@ -201,9 +205,9 @@ async function main(): Promise<void> {
         // scan the whole table (13 million rows read in one run of 6,000 emails). A live
         // install has statistics; so does the bench once it has mail to count.
         await sql`ANALYZE`.execute(db);
-        for (const level of concurrencyLevels) {
+        for (const level of concurrencyLevels) for (let r = 0; r < runsPerShape; r++) {
           // A corpus of the same shapes and sizes with Message-IDs of its own.
-          const corpusOfRun = buildCorpus(count, { ...corpusOptions, tag: `${tag}-c${level}-${s}` });
+          const corpusOfRun = buildCorpus(count, { ...corpusOptions, tag: `${tag}-c${level}-${s}-r${r}` });
           // The machine is shared: bare simpleParser is timed again on this run's emails right
           // before and after it, and the run is compared with what the parser did around it.
           const before = await timeSequential(corpusOfRun, (e) => simpleParser(e.raw));
@@ -215,8 +219,8 @@ async function main(): Promise<void> {
           const stopped = await waits.stop();
           const after = await timeSequential(corpusOfRun, (e) => simpleParser(e.raw));
           const adjacent = (before.perSecond + after.perSecond) / 2;
-          concurrent.push({ level, shape: shapeName(shape), run, waits: stopped, batches, jobRuns, cpuMs, services, busy, adjacent, storedBy });
-          checks.push({ name: `batched, ${level} at once, ${shapeName(shape)}`, outcomes: filed });
+          concurrent.push({ level, shape: shapeName(shape), repeat: r + 1, run, waits: stopped, batches, jobRuns, cpuMs, services, busy, adjacent, storedBy });
+          checks.push({ name: `batched, ${level} at once, ${shapeName(shape)}, run ${r + 1}`, outcomes: filed });
         }
       }
     } finally {
@@ -234,17 +238,24 @@ async function main(): Promise<void> {
       printProfile(profile, baseline);
     }
     const ratio = (run: Run) => run.perSecond / baseline.perSecond;
-    for (const { level, run, shape, adjacent } of concurrent) {
-      const r = run.perSecond / adjacent;
+    // One verdict per shape and level, on the median of its runs (each against the parser timed around it).
+    const groups = new Map<string, Concurrent[]>();
+    for (const c of concurrent) groups.set(`${c.level} ${c.shape}`, [...(groups.get(`${c.level} ${c.shape}`) ?? []), c]);
+    for (const runs of groups.values()) {
+      const { level, shape } = runs[0]!;
+      const ratios = runs.map((c) => c.run.perSecond / c.adjacent);
+      const median = [...ratios].sort((a, b) => a - b)[Math.floor((ratios.length - 1) / 2)]!;
+      const middle = runs[ratios.indexOf(median)]!;
       console.log(
-        `\nverdict: store + file, batched (${batchSize}/transaction), ${level} store sessions and ${level} jobs at once per worker, ${shape}: ${fmt(run.perSecond)} emails/s = ` +
-          `${r.toFixed(2)} × bare simpleParser timed around it (${fmt(adjacent)}/s) (target ≥ ${targetRatio}) → ${r >= targetRatio ? 'MEETS' : 'MISSES'}; ${ratio(run).toFixed(2)} × the first baseline`,
+        `\nverdict: store + file, batched (${batchSize}/transaction), ${level} store sessions and ${level} jobs at once per worker, ${shape}: ` +
+          `${runs.length === 1 ? '' : `median of ${runs.length} runs (${ratios.map((r) => r.toFixed(2)).join(', ')}): `}${fmt(middle.run.perSecond)} emails/s = ` +
+          `${median.toFixed(2)} × bare simpleParser timed around it (${fmt(middle.adjacent)}/s) (target ≥ ${targetRatio}) → ${median >= targetRatio ? 'MEETS' : 'MISSES'}; ${ratio(middle.run).toFixed(2)} × the first baseline`,
       );
     }
     console.log(
       `         one by one, sequential: ${fmt(sequential.perSecond)} emails/s = ${ratio(sequential).toFixed(2)} ×` +
         `; against simpleParser with parseEmail's own options (${fmt(parseRuns[1]!.perSecond)}/s): ` +
-        concurrent.map(({ level, run, shape }) => `batched, ${level}, ${shape} ${(run.perSecond / parseRuns[1]!.perSecond).toFixed(2)} ×`).join(', '),
+        concurrent.map(({ level, run, shape, repeat }) => `batched, ${level}, ${shape}, run ${repeat} ${(run.perSecond / parseRuns[1]!.perSecond).toFixed(2)} ×`).join(', '),
     );
   } finally {
     await Promise.all(queueNames.map((q) => jobs.queue(q).obliterate({ force: true }).catch(() => {})));
@@ -620,6 +631,8 @@ interface Concurrent {
   level: number;
   /** Where the emails were stored and filed (shapeName). */
   shape: string;
+  /** Which of the shape's runs (from 1). */
+  repeat: number;
   run: Run;
   waits: Waits;
   /** Emails filed by each batch. */
@@ -893,28 +906,28 @@ function printThroughput(names: string[], parseRuns: Run[], sequential: Run, con
   console.log('  store + file (parse, thread, file) on Postgres + BullMQ:');
   const verdict = (run: Run) => `${(run.perSecond / baseline.perSecond).toFixed(2)}  ${run.perSecond / baseline.perSecond >= targetRatio ? 'meets' : 'MISSES'} ≥ ${targetRatio}`;
   row('  one by one (ingestInboundEmail), sequential', sequential, verdict(sequential));
-  for (const { level, run, shape, adjacent } of concurrent) {
+  for (const { level, run, shape, adjacent, repeat } of concurrent) {
     const r = run.perSecond / adjacent;
-    row(`  batched, ${level}+${level} at once: ${shape}`, run, `${(run.perSecond / baseline.perSecond).toFixed(2)}; × adjacent baseline ${fmt(adjacent)}/s: ${r.toFixed(2)}  ${r >= targetRatio ? 'meets' : 'MISSES'} ≥ ${targetRatio}`);
+    row(`  batched, ${level}+${level} at once: ${shape}, run ${repeat}`, run, `${(run.perSecond / baseline.perSecond).toFixed(2)}; × adjacent baseline ${fmt(adjacent)}/s: ${r.toFixed(2)}  ${r >= targetRatio ? 'meets' : 'MISSES'} ≥ ${targetRatio}`);
   }
   console.log('    (batched: p50/p95 from the start of an email\'s store to the end of the batch that filed it)');
-  for (const { level, batches, jobRuns, cpuMs, services, run, shape, busy, storedBy } of concurrent) {
+  for (const { level, batches, jobRuns, cpuMs, services, run, shape, busy, storedBy, repeat } of concurrent) {
     const sorted = [...batches].sort((a, b) => a - b);
     const loops =
       busy.ingress === null
         ? `this thread ${fmt(100 * busy.main, 0)}% (stores and jobs)`
         : `ingress thread ${fmt(100 * busy.ingress, 0)}%, ` + (busy.workers.length ? `worker threads ${busy.workers.map((b) => `${fmt(100 * b, 0)}%`).join(', ')}` : `jobs ${fmt(100 * busy.main, 0)}%`);
     console.log(
-      `    ${level} at once, ${shape}: all stored after ${fmt(storedBy, 2)} s of ${fmt(run.seconds, 2)} s; ${jobRuns} inbound-email jobs filed ${batches.length} batches, of ${fmt(percentile(sorted, 0.5), 0)} emails at the median (max ${sorted[sorted.length - 1] ?? 0}). ` +
+      `    ${level} at once, ${shape}, run ${repeat}: all stored after ${fmt(storedBy, 2)} s of ${fmt(run.seconds, 2)} s; ${jobRuns} inbound-email jobs filed ${batches.length} batches, of ${fmt(percentile(sorted, 0.5), 0)} emails at the median (max ${sorted[sorted.length - 1] ?? 0}). ` +
         `Node CPU (all threads) ${fmt(cpuMs / run.emails, 3)} ms/email of ${fmt((1000 * run.seconds) / run.emails, 3)} ms wall (${fmt((100 * cpuMs) / (1000 * run.seconds), 0)}% of one core); ` +
         `event loop busy (wall time, not CPU: a thread waiting for a core counts as busy): ${loops}` +
         (services ? `; Postgres ${fmt(services.postgres / run.emails, 3)} ms/email, Redis ${fmt(services.redis / run.emails, 3)} ms/email of CPU` : ''),
     );
   }
-  for (const { level, waits, shape } of concurrent) {
+  for (const { level, waits, shape, repeat } of concurrent) {
     const top = [...waits.counts].sort((a, b) => b[1] - a[1]).slice(0, 5);
     console.log(
-      `    ${level} at once, ${shape}: of ${waits.samples} samples of pg_stat_activity, active statements were ` +
+      `    ${level} at once, ${shape}, run ${repeat}: of ${waits.samples} samples of pg_stat_activity, active statements were ` +
         (top.length ? top.map(([what, n]) => `${what} ${fmt((100 * n) / Math.max(1, waits.active), 0)}%`).join(', ') : 'none'),
     );
   }
