@@ -2,8 +2,8 @@
 // inbound-email jobs in `switchboard worker` processes, as many as the operator starts
 // (docs/OPERATIONS.md deploys two), each with its own event loop, database pool and Redis
 // connections, and so does this. It runs a BullMQ worker on the run's mail-inbound queue with
-// fileInboundEmails, as the worker's processor does, and posts what the jobs filed every
-// reportEveryMs (a message per job cost this thread CPU that production's worker does not spend).
+// fileInboundEmails, as the worker's processor does, and posts what the jobs filed in batches
+// (bench/batched-reports.ts).
 import { performance as perfHooks } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Worker as BullWorker } from 'bullmq';
@@ -14,6 +14,7 @@ import type { InboundLimits } from '../core/mail/ingest-inbound-email.ts';
 import { BullJobQueue } from '../worker/bullmq-job-queue.ts';
 import { inboundJobResult, type InboundJobResult } from '../worker/processors/inbound-job-result.ts';
 import { createRedis } from '../worker/redis-connection.ts';
+import { batchedReports } from './batched-reports.ts';
 
 /** What the thread is started with. */
 export interface FilingThreadData {
@@ -39,12 +40,7 @@ const port = parentPort!;
 const db = connectDatabase(data.databaseUrl, { max: 20 });
 const producer = createRedis(data.redisUrl, 'producer');
 const jobs = new BullJobQueue(producer, data.prefix);
-const reportEveryMs = 50;
-const unreported: Extract<FilingThreadReport, { kind: 'jobs' }>['jobs'] = [];
-
-function flushReports(): void {
-  if (unreported.length) port.postMessage({ kind: 'jobs', jobs: unreported.splice(0) } satisfies FilingThreadReport);
-}
+const reports = batchedReports<Extract<FilingThreadReport, { kind: 'jobs' }>['jobs'][number]>((jobs) => port.postMessage({ kind: 'jobs', jobs } satisfies FilingThreadReport));
 
 let running: { worker: BullWorker; connection: ReturnType<typeof createRedis>; loop: ReturnType<typeof perfHooks.eventLoopUtilization> } | null = null;
 
@@ -64,8 +60,7 @@ async function start(concurrency: number): Promise<void> {
     'mail-inbound',
     async (job) => {
       const result = await fileInboundEmails(db, jobs, [job.data.inboundEmailId, ...(job.data.alsoIds ?? [])], data.limits, { batchSize: data.batchSize });
-      if (unreported.length === 0) setTimeout(flushReports, reportEveryMs);
-      unreported.push({ at: performance.timeOrigin + performance.now(), filed: result.filed });
+      reports.add({ at: performance.timeOrigin + performance.now(), filed: result.filed });
       // What the worker's processor returns (BullMQ keeps it).
       return inboundJobResult(result);
     },
@@ -83,6 +78,6 @@ async function stop(): Promise<void> {
   const busy = perfHooks.eventLoopUtilization(loop).utilization;
   await worker.close();
   connection.disconnect();
-  flushReports();
+  reports.flush();
   port.postMessage({ kind: 'stopped', busy } satisfies FilingThreadReport);
 }

@@ -2,14 +2,14 @@
 // the ingress (`switchboard ingress`) and the workers (`switchboard worker`) as separate
 // processes, each with its own event loop, database pool and Redis connection, and so does
 // this. It stores the emails it is given through storeInboundEmail with `sessions` at once (as
-// parallel SMTP sessions do) and posts the stored ids back every reportEveryMs (a message per
-// email cost this thread and the main one CPU that production's ingress does not spend).
+// parallel SMTP sessions do) and posts the stored ids back in batches (bench/batched-reports.ts).
 import { performance as perfHooks } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { connectDatabase } from '../core/db/connect.ts';
 import { InboundGroupCommit } from '../core/mail/inbound-group-commit.ts';
 import { BullJobQueue } from '../worker/bullmq-job-queue.ts';
 import { createRedis } from '../worker/redis-connection.ts';
+import { batchedReports } from './batched-reports.ts';
 
 /** What the thread is started with. */
 export interface IngressThreadData {
@@ -56,17 +56,9 @@ port.on('message', (message: IngressThreadRequest) => {
   }
 });
 
-const reportEveryMs = 50;
-const unreported: Extract<IngressThreadReport, { kind: 'stored' }>['emails'] = [];
-
-function report(email: (typeof unreported)[number]): void {
-  if (unreported.length === 0) setTimeout(flushReports, reportEveryMs);
-  unreported.push(email);
-}
-
-function flushReports(): void {
-  if (unreported.length) port.postMessage({ kind: 'stored', emails: unreported.splice(0) } satisfies IngressThreadReport);
-}
+const reports = batchedReports<Extract<IngressThreadReport, { kind: 'stored' }>['emails'][number]>((emails) =>
+  port.postMessage({ kind: 'stored', emails } satisfies IngressThreadReport),
+);
 
 async function storeAll(): Promise<void> {
   const { emails, sessions } = pending!;
@@ -81,11 +73,11 @@ async function storeAll(): Promise<void> {
         const raw = Buffer.from(email.raw.buffer, email.raw.byteOffset, email.raw.byteLength);
         const stored = await inbound.store(raw, { propertyId: data.propertyId, via: 'smtp', from: email.from, to: [email.to] });
         if (stored.duplicate) throw new Error('corpus message stored as a duplicate');
-        report({ index, id: stored.id, startedAt });
+        reports.add({ index, id: stored.id, startedAt });
       }
     }),
   );
   // The last stores' report goes out first (its timer has not run yet).
-  flushReports();
+  reports.flush();
   port.postMessage({ kind: 'done', busy: perfHooks.eventLoopUtilization(loop).utilization } satisfies IngressThreadReport);
 }

@@ -16,6 +16,11 @@ export function jobOptions(name: JobName): JobsOptions {
   return { attempts, backoff: { type: fixed ? 'fixed' : 'exponential', delay: backoffMs, jitter: 0.5 }, ...retention };
 }
 
+/** A request of the catalog as BullMQ adds it: its options and its deterministic id. */
+function bullJob<N extends JobName>(name: N, data: JobPayloads[N], idSuffix?: string, delayMs?: number): { name: N; data: JobPayloads[N]; opts: JobsOptions } {
+  return { name, data, opts: { ...jobOptions(name), jobId: jobId(name, data, idSuffix), delay: delayMs && delayMs > 0 ? Math.round(delayMs) : undefined } };
+}
+
 /**
  * The catalog's queues on BullMQ: one Queue object per queue, sharing one connection. On a
  * Redis Cluster the prefix must carry a hash tag (core/config/redis-hash-tag.ts); the config
@@ -44,11 +49,8 @@ export class BullJobQueue implements JobQueue {
 
   async add<N extends JobName>(name: N, data: JobPayloads[N], options: { delayMs?: number; idSuffix?: string } = {}): Promise<void> {
     await this.connected();
-    await this.queue(jobQueues[name]).add(name, data, {
-      ...jobOptions(name),
-      jobId: jobId(name, data, options.idSuffix),
-      delay: options.delayMs && options.delayMs > 0 ? Math.round(options.delayMs) : undefined,
-    });
+    const job = bullJob(name, data, options.idSuffix, options.delayMs);
+    await this.queue(jobQueues[name]).add(job.name, job.data, job.opts);
   }
 
   async addBulk(requests: JobRequest[]): Promise<void> {
@@ -60,15 +62,14 @@ export class BullJobQueue implements JobQueue {
       if (list) list.push(r);
       else byQueue.set(jobQueues[r.name], [r]);
     }
-    const bulk = (r: JobRequest) => ({ name: r.name, data: r.data, opts: { ...jobOptions(r.name), jobId: jobId(r.name, r.data as never) } });
     await Promise.all(
       [...byQueue].map(([queue, list]) => {
+        const jobs = list.map((r) => bullJob(r.name, r.data as never));
         // BullMQ adds a bulk through an ioredis pipeline, whose construction copies every
         // loaded script onto it: for the one job of most SMTP group commits that cost more
         // than the add itself (bench/mail).
-        if (list.length > 1) return this.queue(queue).addBulk(list.map(bulk));
-        const { name, data, opts } = bulk(list[0]!);
-        return this.queue(queue).add(name, data, opts);
+        if (jobs.length > 1) return this.queue(queue).addBulk(jobs);
+        return this.queue(queue).add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts);
       }),
     );
   }

@@ -1,6 +1,6 @@
 import type { Config } from '../core/config/config.ts';
 import { connectDatabase } from '../core/db/connect.ts';
-import { RawMailHandoff } from '../core/mail/inbound/raw-mail-handoff.ts';
+import { RawMailHandoff } from '../core/mail/raw-mail-handoff.ts';
 import type { QueueName } from '../core/jobs/job-catalog.ts';
 import { BullJobQueue } from './bullmq-job-queue.ts';
 import { startHttpIngress } from './ingress/http-ingress.ts';

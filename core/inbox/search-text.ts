@@ -6,9 +6,13 @@ import { ValidationError } from '../errors.ts';
 // "mario.rossi@example.com" is found by "mario", "rossi@example" or "example.com" alike.
 
 const maxIndexedChars = 20_000;
+/** What a word is made of: letters and digits of any script. */
+const wordChars = String.raw`\p{L}\p{N}`;
+const word = new RegExp(`[${wordChars}]+`, 'gu');
+const notWord = new RegExp(`[^${wordChars}]+`, 'gu');
 
 function words(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return text.toLowerCase().match(word) ?? [];
 }
 
 /**
@@ -18,7 +22,7 @@ function words(text: string): string[] {
 export function searchWords(texts: (string | null | undefined)[]): string {
   // words(...).join(' ') in one pass, without an array of every word (each inbound email's
   // body goes through here).
-  return texts.filter(Boolean).join(' ').slice(0, maxIndexedChars).toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return texts.filter(Boolean).join(' ').slice(0, maxIndexedChars).toLowerCase().replace(notWord, ' ').trim();
 }
 
 /** SQL that adds `texts` to an item's search vector (stripped: lexemes only, bounded size). */

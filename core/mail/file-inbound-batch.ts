@@ -8,7 +8,7 @@ import { referencedIds } from './find-thread.ts';
 import { detectBounce } from './inbound/bounce.ts';
 import { MailParseError } from './inbound/mail-parse-error.ts';
 import { parseEmail } from './inbound/parse-email.ts';
-import type { RawMailHandoff } from './inbound/raw-mail-handoff.ts';
+import type { RawMailHandoff } from './raw-mail-handoff.ts';
 import { rawMailRow, selectRawMailRows, type RawMailRow } from './inbound/raw-mail-rows.ts';
 import { derive, isMail, namedTicketNumbers, planFiling, type ClaimedEmail, type FiledEmail, type FilingPlan, type FilingState } from './inbound-filing-plan.ts';
 import type { InboundLimits, IngestOutcome } from './ingest-inbound-email.ts';
@@ -159,7 +159,7 @@ type Head = Pick<InboundEmail, 'id' | 'property_id'>;
 /** waitsFor: the job's own email was left for later, as it answers this email, which another batch holds. */
 type Filing = { own: IngestOutcome | null; filed: FiledEmail[]; waitsFor?: string };
 
-type Batch = { batchSize: number; handoff: RawMailHandoff | undefined };
+type Batch = Required<Pick<FilingOptions, 'batchSize'>> & Pick<FilingOptions, 'handoff'>;
 
 async function fileOnce(db: Kysely<Database>, jobs: JobQueue, head: Head, limits: InboundLimits, batch: Batch, waitForOwn: boolean): Promise<Filing> {
   let filing: Filing;

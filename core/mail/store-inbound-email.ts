@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { byRowId } from '../db/row-id-order.ts';
 import type { Database, InboundEmail } from '../db/schema.ts';
 import type { JobQueue, JobRequest } from '../jobs/job-queue.ts';
-import type { RawMailHandoff } from './inbound/raw-mail-handoff.ts';
+import type { RawMailHandoff } from './raw-mail-handoff.ts';
 import { contentHash } from './inbound/content-hash.ts';
 import { firstMessageId } from './inbound/message-ids.ts';
 import { firstFieldValue, rawHeaderBlock } from './inbound/raw-mime.ts';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Property } from '../../core/db/schema.ts';
 import { fileInboundEmails } from '../../core/mail/file-inbound-batch.ts';
 import { InboundGroupCommit } from '../../core/mail/inbound-group-commit.ts';
-import { RawMailHandoff } from '../../core/mail/inbound/raw-mail-handoff.ts';
+import { RawMailHandoff } from '../../core/mail/raw-mail-handoff.ts';
 import type { BullJobQueue } from '../../worker/bullmq-job-queue.ts';
 import { startMailProperty, type MailProperty } from '../support/mail-property.ts';
 import type { TestDatabase } from '../support/test-database.ts';
@@ -35,6 +35,10 @@ describe('RawMailHandoff', () => {
     handoff.put('3', Buffer.alloc(50));
     expect([...handoff.peek(['1', '2', '3']).keys()]).toEqual(['2', '3']);
     expect(handoff.size).toEqual({ messages: 2, bytes: 100 });
+    // Reading drops what is stale too.
+    now = 1700;
+    expect([...handoff.peek(['1', '2', '3']).keys()]).toEqual(['3']);
+    expect(handoff.size).toEqual({ messages: 1, bytes: 50 });
   });
 });
 

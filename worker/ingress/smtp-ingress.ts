@@ -4,7 +4,7 @@ import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import type { Database } from '../../core/db/schema.ts';
 import type { JobQueue } from '../../core/jobs/job-queue.ts';
 import { InboundGroupCommit } from '../../core/mail/inbound-group-commit.ts';
-import type { RawMailHandoff } from '../../core/mail/inbound/raw-mail-handoff.ts';
+import type { RawMailHandoff } from '../../core/mail/raw-mail-handoff.ts';
 import type { Logger } from '../logger.ts';
 import type { SwitchboardMetrics } from '../metrics/metrics.ts';
 

@@ -41,7 +41,7 @@ const counting: Counting = {
   'inbound-email': (m, result: InboundJobResult) => {
     // A job files a batch: every email it filed counts here, once; the jobs of those emails
     // then find them filed and count nothing.
-    for (const [status, n] of Object.entries(result.filed)) m.emailsFiled.inc({ status }, n);
+    for (const [status, n] of Object.entries(result.filedByStatus)) m.emailsFiled.inc({ status }, n);
   },
   'imap-poll': (m, result: ImapPollResult) => {
     m.emailsReceived.inc({ via: 'imap', outcome: 'stored' }, result.stored);

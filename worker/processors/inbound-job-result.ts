@@ -11,13 +11,13 @@ import type { IngestOutcome } from '../../core/mail/ingest-inbound-email.ts';
 export interface InboundJobResult {
   /** The job's own email (filed false when another job's batch had filed it). */
   own: IngestOutcome;
-  /** Emails this job's batches filed, by status, its own included when it filed it. */
-  filed: Partial<Record<InboundStatus, number>>;
+  /** How many emails this job's batches filed, by status, its own included when it filed it. */
+  filedByStatus: Partial<Record<InboundStatus, number>>;
 }
 
 /** The job's result from what fileInboundEmails did. */
 export function inboundJobResult({ own, filed }: InboundBatchResult): InboundJobResult {
-  const byStatus: InboundJobResult['filed'] = {};
-  for (const email of filed) byStatus[email.status] = (byStatus[email.status] ?? 0) + 1;
-  return { own, filed: byStatus };
+  const filedByStatus: InboundJobResult['filedByStatus'] = {};
+  for (const email of filed) filedByStatus[email.status] = (filedByStatus[email.status] ?? 0) + 1;
+  return { own, filedByStatus };
 }

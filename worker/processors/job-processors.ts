@@ -10,7 +10,7 @@ import type { JobName, JobPayloads } from '../../core/jobs/job-catalog.ts';
 import type { JobQueue } from '../../core/jobs/job-queue.ts';
 import { reconcile } from '../../core/jobs/reconcile.ts';
 import { fileInboundEmails } from '../../core/mail/file-inbound-batch.ts';
-import type { RawMailHandoff } from '../../core/mail/inbound/raw-mail-handoff.ts';
+import type { RawMailHandoff } from '../../core/mail/raw-mail-handoff.ts';
 import type { InboundLimits } from '../../core/mail/ingest-inbound-email.ts';
 import { sendOutboxEmail, type TransportFor } from '../../core/mail/send-outbox-email.ts';
 import { convertConversation } from '../../core/tickets/convert-conversation.ts';

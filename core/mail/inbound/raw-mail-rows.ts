@@ -41,5 +41,8 @@ type SelectedRow = Omit<RawMailRow, 'raw'> & { raw_latin1: string | null; raw_by
 
 /** A row of selectRawMailRows with its raw mail as bytes (from `handed` when they were there). */
 export function rawMailRow({ raw_latin1, raw_bytes, ...row }: SelectedRow, handed: ReadonlyMap<string, Buffer> = new Map()): RawMailRow {
-  return { ...row, raw: handed.get(row.id) ?? (raw_latin1 === null ? raw_bytes! : Buffer.from(raw_latin1, 'latin1')) };
+  const raw = handed.get(row.id) ?? (raw_latin1 !== null ? Buffer.from(raw_latin1, 'latin1') : raw_bytes);
+  // A row selected as handed must be decoded with the same map (its raw mail was not read).
+  if (raw === null) throw new Error(`inbound email ${row.id}: raw mail neither read nor handed over`);
+  return { ...row, raw };
 }

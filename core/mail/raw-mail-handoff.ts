@@ -19,7 +19,8 @@ export class RawMailHandoff {
   constructor(
     private readonly maxBytes = defaultMaxBytes,
     private readonly maxAgeMs = defaultMaxAgeMs,
-    private readonly now: () => number = Date.now,
+    // Monotonic: a wall clock set back would keep entries past their age.
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /** Keeps the stored bytes of inbound email `id`, unless that would exceed the bound. */
@@ -30,8 +31,9 @@ export class RawMailHandoff {
     this.bytes += raw.length;
   }
 
-  /** The kept bytes of those of `ids` that are here; they stay until `forget`. */
+  /** The kept bytes of those of `ids` that are here; they stay until `forget` (or their age is up). */
   peek(ids: readonly string[]): Map<string, Buffer> {
+    this.expire();
     const found = new Map<string, Buffer>();
     for (const id of ids) {
       const entry = this.entries.get(id);
