@@ -54,6 +54,9 @@ export interface RunResult {
   loadSeconds: number;
   /** Switchboard processes that exited without being told to (a crash): names and how. */
   crashed: string[];
+  /** How many times a mail worker was killed -9, and how many sends each had in flight at most. */
+  mailWorkerKills: number;
+  mailWorkerConcurrency: number;
   summary: string;
 }
 
@@ -113,11 +116,12 @@ export async function runWithFault(services: FaultServices, options: RunOptions)
     // own, with CPU priority, so that neither a CPU-bound job nor a busy machine delays the
     // instant between recording a send and finishing it; every other queue in the general
     // workers.
+    const concurrency = options.concurrency ?? 4;
     let workerCount = 0;
     const general = queueNames.filter((q) => q !== 'mail-outbound').join(',');
     const startWorker = (queues: string) => {
       const name = `${queues === 'mail-outbound' ? 'mail-worker' : 'worker'}-${++workerCount}`;
-      return watch(spawnSwitchboard(name, ['worker', '--queues', queues, '--concurrency', String(options.concurrency ?? 4)], env, logFile, 'workers started'));
+      return watch(spawnSwitchboard(name, ['worker', '--queues', queues, '--concurrency', String(concurrency)], env, logFile, 'workers started'));
     };
     const queuesOf = new Map<SwitchboardProcess, string>();
     const start = (queues: string) => {
@@ -133,6 +137,8 @@ export async function runWithFault(services: FaultServices, options: RunOptions)
 
     const plan = await planLoad(db, property, options.size, triggerDelaySeconds * 1000, options.missedChatOpenMs);
     log(`load: ${plan.chats.length} chats (${plan.chats.length * 5} events), ${plan.emails.length} emails, ${plan.replies.length} agent replies; ${options.workers} general worker processes and 1 for outbound mail`);
+    // When each mail worker was killed: a send in flight then may be lost (the tally says which).
+    const mailWorkerKills: number[] = [];
     const ctx: FaultContext = {
       services,
       workers: alive,
@@ -141,6 +147,7 @@ export async function runWithFault(services: FaultServices, options: RunOptions)
         const victim = alive()[0];
         if (!victim) return;
         log(`kill -9 ${victim.name} (pid ${victim.child.pid})`);
+        if (queuesOf.get(victim) === 'mail-outbound') mailWorkerKills.push(Date.now());
         told.add(victim);
         await victim.kill('SIGKILL');
         await start(queuesOf.get(victim)!).ready;
@@ -168,17 +175,17 @@ export async function runWithFault(services: FaultServices, options: RunOptions)
 
     // Done means nothing promised is missing; then a little longer, for late duplicates.
     const deadline = Date.now() + options.settleMs;
-    let tally = await takeTally(db, property.id, plan, ack, received());
+    let tally = await takeTally(db, property.id, plan, ack, received(), mailWorkerKills);
     while (tally.totalLost > 0 && Date.now() < deadline) {
       await sleep(1000);
-      tally = await takeTally(db, property.id, plan, ack, received());
+      tally = await takeTally(db, property.id, plan, ack, received(), mailWorkerKills);
     }
     const seconds = (performance.now() - started) / 1000;
     await sleep(3000);
-    tally = await takeTally(db, property.id, plan, ack, received());
+    tally = await takeTally(db, property.id, plan, ack, received(), mailWorkerKills);
     const summary = formatTally(options.name, tally, ack, seconds) + (crashed.length ? `\n         CRASHED: ${crashed.join(', ')} (see ${logFile})` : '');
     console.log(summary);
-    return { tally, ack, seconds, loadSeconds, summary, crashed };
+    return { tally, ack, seconds, loadSeconds, summary, crashed, mailWorkerKills: mailWorkerKills.length, mailWorkerConcurrency: concurrency };
   } finally {
     for (const p of processes) told.add(p);
     await Promise.all(processes.map((p) => p.kill('SIGTERM')));

@@ -17,6 +17,13 @@ export interface Tally {
     outboundNotReceived: number;
   };
   duplicated: { tickets: number; messages: number; emailsSentTwice: number; wrongTriggers: number };
+  /**
+   * Emails recorded as sent that the SMTP server never got, each recorded while a mail worker
+   * that was then killed -9 was sending: the instant between committing "sent" and writing the
+   * terminating "." that docs/OPERATIONS.md describes (core/mail/send-outbox-email.ts). Not
+   * counted as lost; the suite bounds them by the kills of mail workers.
+   */
+  outboundLostToKills: number;
   /** For the record: what was done. */
   done: { tickets: number; outboundSent: number; smtpMessages: number; triggersFired: number };
   totalLost: number;
@@ -25,11 +32,15 @@ export interface Tally {
 
 const count = (rows: { n: string | number | bigint }[]) => Number(rows[0]?.n ?? 0);
 
+/** How long a send can be in flight after its transaction started (sent_at is that start). */
+const sendInFlightMs = 5000;
+
 /**
  * Computes the tally. `received` is the Message-ID of every message the SMTP server took
- * (one entry per delivery, so a resent email shows twice).
+ * (one entry per delivery, so a resent email shows twice); `mailWorkerKills`, when each
+ * kill -9 of a mail worker happened (epoch ms).
  */
-export async function takeTally(db: Kysely<Database>, propertyId: string, plan: LoadPlan, ack: Acknowledged, received: string[]): Promise<Tally> {
+export async function takeTally(db: Kysely<Database>, propertyId: string, plan: LoadPlan, ack: Acknowledged, received: string[], mailWorkerKills: number[] = []): Promise<Tally> {
   const events = [...ack.events];
   const stored = await db.selectFrom('chat_events').select('event_id').where('property_id', '=', propertyId).where('processed_at', 'is not', null).where('event_id', 'in', events.length ? events : ['-']).execute();
   const chatEvents = events.length - stored.length;
@@ -81,11 +92,14 @@ export async function takeTally(db: Kysely<Database>, propertyId: string, plan: 
   const agentMessages = await db.selectFrom('messages').select('body').where('property_id', '=', propertyId).where('sender', '=', 'agent').where('body', 'in', replyBodies.length ? replyBodies : ['-']).execute();
   const agentReplies = new Set(replyBodies).size - new Set(agentMessages.map((m) => m.body)).size;
 
-  const outbox = await db.selectFrom('outbox_emails').select(['message_id', 'status']).where('property_id', '=', propertyId).execute();
+  const outbox = await db.selectFrom('outbox_emails').select(['message_id', 'status', 'sent_at']).where('property_id', '=', propertyId).execute();
   const outboundNotSent = outbox.filter((o) => o.status !== 'sent').length;
   const deliveries = new Map<string, number>();
   for (const id of received) deliveries.set(id, (deliveries.get(id) ?? 0) + 1);
-  const outboundNotReceived = outbox.filter((o) => o.status === 'sent' && !deliveries.has(o.message_id)).length;
+  const notReceived = outbox.filter((o) => o.status === 'sent' && !deliveries.has(o.message_id));
+  const inFlightAtKill = (sentAt: Date | null) => sentAt !== null && mailWorkerKills.some((k) => k >= sentAt.getTime() && k - sentAt.getTime() <= sendInFlightMs);
+  const outboundLostToKills = notReceived.filter((o) => inFlightAtKill(o.sent_at)).length;
+  const outboundNotReceived = notReceived.length - outboundLostToKills;
   const emailsSentTwice = [...deliveries.values()].filter((n) => n > 1).length;
 
   // Duplicates: a conversation converted twice, an inbound email filed twice, an agent reply or
@@ -118,6 +132,7 @@ export async function takeTally(db: Kysely<Database>, propertyId: string, plan: 
   return {
     lost,
     duplicated,
+    outboundLostToKills,
     done: { tickets, outboundSent: outbox.length - outboundNotSent, smtpMessages: received.length, triggersFired },
     totalLost: Object.values(lost).reduce((a, b) => a + b, 0),
     totalDuplicated: Object.values(duplicated).reduce((a, b) => a + b, 0),
@@ -133,6 +148,7 @@ export function formatTally(fault: string, tally: Tally, ack: Acknowledged, seco
     `         accepted ${ack.events.size} chat events, ${ack.emails.size} emails, ${ack.replies.size} agent replies ` +
     `(client retries: http ${ack.retries.http}, smtp ${ack.retries.smtp}, replies ${ack.retries.reply}); ` +
     `done: ${tally.done.tickets} tickets, ${tally.done.triggersFired} triggers, ${tally.done.outboundSent} emails sent, ${tally.done.smtpMessages} received by SMTP; settled in ${seconds.toFixed(1)} s` +
+    (tally.outboundLostToKills ? `\n         sent emails lost to a kill -9 of their mail worker mid-send (not counted as lost): ${tally.outboundLostToKills}` : '') +
     (tally.totalLost ? `\n         lost by kind: ${Object.entries(l).filter(([, n]) => n).map(([k, n]) => `${k} ${n}`).join(', ')}` : '')
   );
 }
