@@ -1,0 +1,43 @@
+import type { JobName, JobPayloads } from './job-catalog.ts';
+import type { JobQueue, JobRequest } from './job-queue.ts';
+
+// A job queued inside a transaction can start before the transaction commits: its worker then
+// finds no row, fails with "not visible (yet)" and waits out a retry's backoff (an inbound
+// batch's acknowledgements went out seconds late, each after a warning). Queued through this
+// instead, jobs are held until `release`, which the caller runs once the transaction has
+// committed, and dropped if it rolled back. A process that dies in between leaves rows without
+// jobs, which reconcile queues, as when Redis is down.
+
+/** A JobQueue for one transaction: adds are held until `release`; removes and requeues go through at once. */
+export class JobsAfterCommit implements JobQueue {
+  private held: { request: JobRequest; options?: { delayMs?: number; idSuffix?: string } }[] = [];
+
+  constructor(private readonly jobs: JobQueue) {}
+
+  async add<N extends JobName>(name: N, data: JobPayloads[N], options?: { delayMs?: number; idSuffix?: string }): Promise<void> {
+    this.held.push({ request: { name, data } as JobRequest, options });
+  }
+
+  async addBulk(requests: JobRequest[]): Promise<void> {
+    for (const request of requests) this.held.push({ request });
+  }
+
+  remove(name: JobName, data: JobPayloads[JobName], options?: { idSuffix?: string }): Promise<void> {
+    return this.jobs.remove(name, data, options);
+  }
+
+  requeue<N extends JobName>(name: N, data: JobPayloads[N]): Promise<void> {
+    return this.jobs.requeue(name, data);
+  }
+
+  /** Queues what was held (after the commit). A failure is the caller's: the rows are stored, reconcile queues them. */
+  async release(): Promise<void> {
+    const held = this.held;
+    this.held = [];
+    const plain = held.filter((h) => !h.options).map((h) => h.request);
+    await Promise.all([
+      plain.length ? this.jobs.addBulk(plain) : Promise.resolve(),
+      ...held.filter((h) => h.options).map((h) => this.jobs.add(h.request.name, h.request.data as never, h.options)),
+    ]);
+  }
+}
