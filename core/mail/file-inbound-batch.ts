@@ -4,7 +4,7 @@ import { byRowId } from '../db/row-id-order.ts';
 import type { Database, InboundEmail, Property, Ticket } from '../db/schema.ts';
 import { NotVisibleYetError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
-import { JobsAfterCommit } from '../jobs/jobs-after-commit.ts';
+import { transactionThenJobs } from '../jobs/jobs-after-commit.ts';
 import { referencedIds } from './find-thread.ts';
 import { detectBounce } from './inbound/bounce.ts';
 import { MailParseError } from './inbound/mail-parse-error.ts';
@@ -163,28 +163,24 @@ type Filing = { own: IngestOutcome | null; filed: FiledEmail[]; waitsFor?: strin
 type Batch = Required<Pick<FilingOptions, 'batchSize'>> & Pick<FilingOptions, 'handoff'>;
 
 async function fileOnce(db: Kysely<Database>, jobs: JobQueue, head: Head, limits: InboundLimits, batch: Batch, waitForOwn: boolean): Promise<Filing> {
-  // The acknowledgements' send jobs are queued once the batch has committed (jobs-after-commit.ts).
-  let afterCommit = new JobsAfterCommit(jobs);
   let filing: Filing;
   try {
-    filing = await fileBatch(db, afterCommit, head, limits, batch, waitForOwn);
+    filing = await fileBatch(db, jobs, head, limits, batch, waitForOwn);
   } catch (error) {
     if (batch.batchSize === 1) throw error;
     // One of the other emails may be what failed, or the batch met another transaction in a
     // deadlock: the job's own email is filed alone, as it was before batching; the others
     // stay for their own jobs.
-    afterCommit = new JobsAfterCommit(jobs);
-    filing = await fileBatch(db, afterCommit, head, limits, { ...batch, batchSize: 1 }, true);
+    filing = await fileBatch(db, jobs, head, limits, { ...batch, batchSize: 1 }, true);
   }
-  // Committed: what it filed is not read again, and its emails can be sent. With Redis away the
-  // outbox rows wait for reconcile, as writeOutboxEmails has it.
+  // Committed: what it filed is not read again.
   batch.handoff?.forget(filing.filed.map((f) => f.id));
-  await afterCommit.release().catch(() => {});
   return filing;
 }
 
 async function fileBatch(db: Kysely<Database>, jobs: JobQueue, head: Head, limits: InboundLimits, { batchSize, handoff }: Batch, waitForOwn: boolean): Promise<Filing> {
-  return db.transaction().execute(async (trx) => {
+  // The acknowledgements' send jobs are queued once the batch has committed.
+  return transactionThenJobs(db, jobs, async (trx, jobs) => {
     // The raw messages are durable already, and a filing lost in a crash is redone from them
     // (reconcile), so this commit need not wait for the disk.
     await sql`SET LOCAL synchronous_commit = off`.execute(trx);

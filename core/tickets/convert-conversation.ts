@@ -6,6 +6,7 @@ import { InvalidStateError, NotFoundError, NotVisibleYetError } from '../errors.
 import { findItem } from '../inbox/find-item.ts';
 import { formatItemRef } from '../inbox/item-ref.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
+import { transactionThenJobs } from '../jobs/jobs-after-commit.ts';
 import { queueTicketAcknowledgement } from '../mail/ticket-acknowledgement.ts';
 import { appendMessage } from '../messages/append-message.ts';
 import { createTicket } from './ticket-store.ts';
@@ -24,7 +25,8 @@ export interface Conversion {
  * transaction.
  */
 export async function convertConversation(db: Kysely<Database>, jobs: JobQueue, conversationId: string, options: { automatic?: boolean } = {}): Promise<Conversion> {
-  return db.transaction().execute(async (trx) => {
+  // The acknowledgement's send job is queued once the transaction has committed.
+  return transactionThenJobs(db, jobs, async (trx, jobs) => {
     const locked = await lockConversation(trx, conversationId).catch((error: unknown) => {
       // The automatic job is queued in the transaction that makes the chat: it may look first.
       if (options.automatic && error instanceof NotFoundError) throw new NotVisibleYetError(error.message);

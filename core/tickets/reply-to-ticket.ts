@@ -4,6 +4,7 @@ import { resolveAgent } from '../directory/agents.ts';
 import { InvalidStateError, ValidationError } from '../errors.ts';
 import { findItem } from '../inbox/find-item.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
+import { transactionThenJobs } from '../jobs/jobs-after-commit.ts';
 import { newMessageId, supportAddress } from '../mail/message-id.ts';
 import { writeOutboxEmail } from '../mail/outbox.ts';
 import { replyAddress } from '../mail/reply-address.ts';
@@ -30,7 +31,8 @@ export async function replyToTicket(
   if (item.kind !== 'ticket') throw new InvalidStateError(`${item.ref} is a conversation: convert it to a ticket to answer by email`);
   if (item.trashedAt) throw new InvalidStateError(`${item.ref} is in the trash; restore it first`);
   const agent = input.agent ? await resolveAgent(db, propertyId, input.agent) : null;
-  return db.transaction().execute(async (trx) => {
+  // The reply's send job is queued once the transaction has committed.
+  return transactionThenJobs(db, jobs, async (trx, jobs) => {
     const ticket = await trx.selectFrom('tickets').selectAll().where('id', '=', item.id).forUpdate().executeTakeFirstOrThrow();
     const property = await trx.selectFrom('properties').selectAll().where('id', '=', propertyId).executeTakeFirstOrThrow();
     const contact = await trx.selectFrom('contacts').selectAll().where('id', '=', ticket.contact_id).executeTakeFirstOrThrow();
