@@ -1,0 +1,44 @@
+import truncate from 'lodash/truncate.js';
+
+// Everything taken from outside (mail headers, webhook bodies, CLI arguments) is bounded
+// before it is stored or echoed: a 200 KB Subject must not become a 200 KB ticket title,
+// a list row or the subject of an acknowledgement. Display text is cut at a word boundary
+// with an ellipsis; the caller keeps the full value where it has one (the raw mail) and
+// notes the cut on the item.
+
+/** How long each kind of outside text may be where it is shown or stored as a field. */
+export const textBounds = {
+  /** Ticket titles and email subjects: what a list, a notification or a mail client shows. */
+  subject: 200,
+  /** A person's display name (From's phrase, a visitor's or agent's name). */
+  displayName: 100,
+  /** Tag and department names. */
+  label: 64,
+  /** Short free fields of webhook bodies: names of pages, countries, departments, ids. */
+  field: 500,
+  /** One chat message or one webhook message body. */
+  message: 20_000,
+} as const;
+
+/** A value after bounding: the text to keep, and whether (and from what length) it was cut. */
+export interface BoundedText {
+  text: string;
+  cut: boolean;
+  /** The length of the value before it was cut, in UTF-16 code units. */
+  originalLength: number;
+}
+
+/**
+ * The text cut to at most `max` characters (code points, with its "…") at the last word boundary that
+ * fits; a value without whitespace in reach is cut mid-word. Surrogate pairs are never split.
+ */
+export function boundText(value: string, max: number): BoundedText {
+  if (value.length <= max) return { text: value, cut: false, originalLength: value.length };
+  const text = truncate(value, { length: max, separator: /\s+/, omission: '…' });
+  return { text, cut: true, originalLength: value.length };
+}
+
+/** The system note an item carries when one of its fields was cut. */
+export function cutNote(what: string, bounded: BoundedText): string {
+  return `${what} was ${bounded.originalLength.toLocaleString('en-US')} characters long and is shown cut to ${bounded.text.length}`;
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { boundText, cutNote } from '../../core/text/bounded-text.ts';
+
+describe('boundText', () => {
+  it('keeps a value that fits, untouched', () => {
+    expect(boundText('Where is my order?', 200)).toEqual({ text: 'Where is my order?', cut: false, originalLength: 18 });
+  });
+
+  it('cuts at the last word boundary that fits, with an ellipsis', () => {
+    const bounded = boundText('Where is my order? It was due on Monday', 20);
+    expect(bounded).toEqual({ text: 'Where is my order?…', cut: true, originalLength: 39 });
+    expect([...bounded.text].length).toBeLessThanOrEqual(20);
+  });
+
+  it('cuts a value without spaces mid-word, and a 200 KB subject to the bound', () => {
+    const bounded = boundText('A'.repeat(200_000), 200);
+    expect(bounded.cut).toBe(true);
+    expect(bounded.text).toBe(`${'A'.repeat(199)}…`);
+    expect(bounded.originalLength).toBe(200_000);
+  });
+
+  it('never splits a surrogate pair', () => {
+    const { text } = boundText('😀'.repeat(50), 10);
+    expect(text).toBe(`${'😀'.repeat(9)}…`);
+    expect(text).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
+
+  it('words the note with both lengths', () => {
+    expect(cutNote('The subject', boundText('x'.repeat(1234), 200))).toBe('The subject was 1,234 characters long and is shown cut to 200');
+  });
+});
