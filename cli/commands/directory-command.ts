@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { listAgents, upsertAgent } from '../../core/directory/agents.ts';
 import { listLabels, resolveLabel } from '../../core/directory/labels.ts';
+import { requireLength, textBounds } from '../../core/text/bounded-text.ts';
 import { action } from '../action.ts';
 import { formatTable } from '../format-table.ts';
 
@@ -14,6 +15,7 @@ export function registerDirectory(program: Command): void {
     .description('add an agent (or rename one)')
     .action(
       action(async (ctx, email: string, opts: { name?: string }) => {
+        if (opts.name !== undefined) requireLength(opts.name.trim(), textBounds.displayName, '--name must be');
         const property = await ctx.property();
         const row = await upsertAgent(await ctx.db(), property.id, { email, name: opts.name });
         ctx.print(row, () => `agent ${row.id}: ${row.name} <${row.email}>`);
@@ -36,6 +38,7 @@ export function registerDirectory(program: Command): void {
     .description('add a department')
     .action(
       action(async (ctx, name: string) => {
+        requireLength(name.trim(), textBounds.label, 'department names are');
         const property = await ctx.property();
         const row = await resolveLabel(await ctx.db(), 'departments', property.id, name, { create: true });
         ctx.print(row, () => `department ${row.id}: ${row.name}`);

@@ -5,6 +5,7 @@ import { resolveAgent } from '../directory/agents.ts';
 import { resolveLabel } from '../directory/labels.ts';
 import { findItem, type ItemHandle } from './find-item.ts';
 import { priorityNames } from './inbox-item.ts';
+import { requireLength, textBounds } from '../text/bounded-text.ts';
 
 // The actions of the inbox on one item. Each is one guarded UPDATE: the WHERE clause repeats
 // the state check, so a concurrent change makes the update miss instead of overwriting, and
@@ -81,6 +82,8 @@ export async function setPriority(db: Db, propertyId: string, ref: string, prior
 
 /** Adds a tag by name (created when new); adding a tag the item has changes nothing. */
 export async function addTag(db: Db, propertyId: string, ref: string, tagName: string): Promise<void> {
+  // A tag is typed by a person (CLI, dashboard): a name too long is refused, not cut.
+  requireLength(tagName.trim(), textBounds.label, 'tag names are');
   const item = await liveItem(db, propertyId, ref);
   const tag = await resolveLabel(db, 'tags', propertyId, tagName, { create: true });
   if (item.tagIds.includes(tag.id)) return;

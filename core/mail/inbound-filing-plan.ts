@@ -1,6 +1,7 @@
 import { normalizeEmail } from '../contacts/contacts.ts';
 import type { InboundEmail, InboundStatus, MessageSender, Property, Ticket } from '../db/schema.ts';
 import { searchWords } from '../inbox/search-text.ts';
+import { withoutTicketTags } from '../tickets/ticket-subject.ts';
 import { classifyAutomatic, type AutomaticVerdict } from './inbound/auto-reply.ts';
 import type { BounceReport } from './inbound/bounce.ts';
 import type { ParsedAttachment, ParsedEmail } from './inbound/parse-email.ts';
@@ -224,7 +225,8 @@ export function planFiling(state: FilingState, emails: ClaimedEmail[], numbers: 
       byNumber: (n) => byNumber.get(n),
     });
     const { match, forgedToken } = clues;
-    const notes: string[] = [];
+    // What parsing cut (a huge subject, name or id list) is noted with the rest, in the batch's one insert of messages.
+    const notes: string[] = [...mail.cuts];
     if (forgedToken) notes.push(`the reply address ${forgedToken} carried a token that does not verify; it was ignored`);
     let ticket = match && match.ticket.contactId === contact.id ? match.ticket : null;
     const stranger = match && !ticket ? match : null;
@@ -232,7 +234,9 @@ export function planFiling(state: FilingState, emails: ClaimedEmail[], numbers: 
     if (!ticket) {
       const number = numbers ? numbers[newTickets.length] : -(newTickets.length + 1);
       if (number === undefined) return null;
-      const subject = mail.subject.trim() || '(no subject)';
+      // A `[#n]` in a new ticket's subject names another ticket (a stranger's reply, a guess):
+      // the title leaves it out, so that its mail carries its own tag alone.
+      const subject = withoutTicketTags(mail.subject) || '(no subject)';
       ticket = { id: null, number, status: 'open', subject, contactId: contact.id, isNew: true, initialWords: searchWords([subject, contact.email, contactName]), addedWords: [], lastMessageAt: at, reopened: false };
       newTickets.push(ticket);
       byNumber.set(number, ticket);

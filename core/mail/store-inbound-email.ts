@@ -7,11 +7,9 @@ import { contentHash } from './inbound/content-hash.ts';
 import { firstMessageId } from './inbound/message-ids.ts';
 import { firstFieldValue, rawHeaderBlock } from './inbound/raw-mime.ts';
 
-/** The Message-ID of a raw message, read from its header block alone (before any full parse). */
+/** The Message-ID of a raw message, read from its header block alone (before any full parse); an over-long one is none (messageIdBounds). */
 function rawMessageId(raw: Buffer): string | null {
-  const head = rawHeaderBlock(raw, 0, 256 * 1024);
-  const id = firstMessageId(firstFieldValue(head, 'message-id'));
-  return id && id.length <= 998 ? id : null;
+  return firstMessageId(firstFieldValue(rawHeaderBlock(raw, 0, 256 * 1024), 'message-id'));
 }
 
 /** Where a raw message came from. */

@@ -1,7 +1,9 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { trimReferences } from './inbound/message-ids.ts';
 
-const maxReferences = 20;
+/** How many ids the References of mail we send carry at most. */
+export const maxReferences = 20;
 
 /**
  * The Message-IDs of a ticket's email thread, oldest first: what we sent and what we
@@ -22,6 +24,6 @@ export async function threadReferences(trx: Transaction<Database>, ticketId: str
     .where('message_id', 'is not', null)
     .execute();
   const chain = [...sent, ...received].sort((a, b) => a.at.getTime() - b.at.getTime()).map((r) => r.message_id!);
-  const references = chain.length > maxReferences ? [chain[0]!, ...chain.slice(-(maxReferences - 1))] : chain;
+  const references = trimReferences(chain, maxReferences);
   return { inReplyTo: chain[chain.length - 1] ?? null, references };
 }

@@ -3,8 +3,10 @@ import type { Database, MessageSender, OutboxEmail, Property, Ticket } from '../
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { ticketSubject } from '../tickets/ticket-subject.ts';
 import { newMessageId, supportAddress } from './message-id.ts';
+import { trimReferences } from './inbound/message-ids.ts';
 import { writeOutboxEmail, type OutboxInput } from './outbox.ts';
 import { replyAddress } from './reply-address.ts';
+import { maxReferences } from './thread-references.ts';
 
 /** A line of the transcript an acknowledgement carries. */
 export interface TranscriptLine {
@@ -63,7 +65,8 @@ export function ticketAcknowledgement(
     subject: ticketSubject(ticket.number, ticket.subject, !fromChat),
     text,
     inReplyTo,
-    references: fromChat ? [] : inReplyTo ? [...origin.email.references, inReplyTo] : origin.email.references,
+    // Bounded as every reply's: the first email's References are the sender's, of any length.
+    references: fromChat ? [] : trimReferences(inReplyTo ? [...origin.email.references, inReplyTo] : origin.email.references, maxReferences),
     replyTo: replyAddress(property, ticket.number),
     automatic: true,
   };

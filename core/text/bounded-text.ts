@@ -1,4 +1,5 @@
 import truncate from 'lodash/truncate.js';
+import { ValidationError } from '../errors.ts';
 
 // Everything taken from outside (mail headers, webhook bodies, CLI arguments) is bounded
 // before it is stored or echoed: a 200 KB Subject must not become a 200 KB ticket title,
@@ -35,10 +36,22 @@ export interface BoundedText {
 export function boundText(value: string, max: number): BoundedText {
   if (value.length <= max) return { text: value, cut: false, originalLength: value.length };
   const text = truncate(value, { length: max, separator: /\s+/, omission: '…' });
-  return { text, cut: true, originalLength: value.length };
+  // Astral characters count once there: a value longer in UTF-16 may fit in code points.
+  return { text, cut: text !== value, originalLength: value.length };
 }
 
 /** The system note an item carries when one of its fields was cut. */
 export function cutNote(what: string, bounded: BoundedText): string {
   return `${what} was ${bounded.originalLength.toLocaleString('en-US')} characters long and is shown cut to ${bounded.text.length}`;
+}
+
+/**
+ * What a person types (a tag, a department, an agent's name) is refused when empty or too long
+ * rather than cut behind their back: the error tells them the bound, and they choose the words.
+ * `rule` starts the one-line error: "tag names are" gives "tag names are 1 to 64 characters, got 70".
+ */
+export function requireLength(value: string, max: number, rule: string): string {
+  const length = [...value].length;
+  if (length === 0 || length > max) throw new ValidationError(`${rule} 1 to ${max} characters${length ? `, got ${length.toLocaleString('en-US')}` : ''}`);
+  return value;
 }

@@ -3,7 +3,8 @@ import { normalizeEmail } from '../../contacts/contacts.ts';
 import { contentHash } from './content-hash.ts';
 import { htmlToReadableText } from './html-to-readable-text.ts';
 import { MailParseError } from './mail-parse-error.ts';
-import { firstMessageId, messageIdsIn } from './message-ids.ts';
+import { boundText, cutNote, textBounds } from '../../text/bounded-text.ts';
+import { firstMessageId, messageIdBounds, readMessageIds, trimReferences } from './message-ids.ts';
 import { rawHeaderBlock } from './raw-mime.ts';
 import { storableText } from './storable-text.ts';
 import { trimReply } from './trim-reply.ts';
@@ -19,13 +20,14 @@ export interface ParsedAttachment {
 
 /** What the rest of Switchboard needs from an inbound email: ids, addresses, texts, attachments. */
 export interface ParsedEmail {
-  /** Normalised `<id@domain>`; null when the message has none. */
+  /** Normalised `<id@domain>`; null when the message has none (or only an over-long one: see messageIdBounds). */
   messageId: string | null;
   inReplyTo: string | null;
-  /** Normalised, oldest first as the sender wrote them. */
+  /** Normalised, oldest first as the sender wrote them; at most messageIdBounds.references (the first and the most recent). */
   references: string[];
+  /** Cut to textBounds.subject at a word boundary; the whole header stays in the raw mail and in `headers`. */
   subject: string;
-  /** Address lower-cased; null when there is no usable From. */
+  /** Address lower-cased; null when there is no usable From. The name is cut to textBounds.displayName. */
   from: { address: string; name: string | null } | null;
   to: string[];
   cc: string[];
@@ -40,6 +42,8 @@ export interface ParsedEmail {
   attachments: ParsedAttachment[];
   /** sha256 hex of the raw bytes without trace headers: equal for one message delivered twice. */
   contentHash: string;
+  /** What bounding cut or left out (subject, sender's name, ids), each worded as the note the ticket gets; empty when nothing. */
+  cuts: string[];
 }
 
 /** Limits applied while parsing. */
@@ -93,12 +97,21 @@ export async function parseEmail(raw: Buffer, limits: ParseLimits): Promise<Pars
 function toParsedEmail(raw: Buffer, mail: ParsedMail, limits: ParseLimits): ParsedEmail {
   const headers = headerRecord(mail);
   const text = plainText(mail);
+  const cuts: string[] = [];
+  const subject = boundText(storableText(mail.subject ?? '').trim(), textBounds.subject);
+  if (subject.cut) cuts.push(`${cutNote('the subject', subject)} (the whole header is kept in the raw mail)`);
+  const from = firstAddress(mail.from);
+  if (from?.name) {
+    const name = boundText(from.name, textBounds.displayName);
+    if (name.cut) cuts.push(cutNote("the sender's name", name));
+    from.name = name.text;
+  }
   return {
-    messageId: firstMessageId(headers['message-id']),
+    messageId: boundedMessageId(headers['message-id'], cuts),
     inReplyTo: firstMessageId(headers['in-reply-to']),
-    references: messageIdsIn(headers.references),
-    subject: storableText(mail.subject ?? '').trim(),
-    from: firstAddress(mail.from),
+    references: boundedReferences(headers.references, cuts),
+    subject: subject.text,
+    from,
     to: addresses(mail.to),
     cc: addresses(mail.cc),
     replyTo: firstAddress(mail.replyTo)?.address ?? null,
@@ -118,7 +131,28 @@ function toParsedEmail(raw: Buffer, mail: ParsedMail, limits: ParseLimits): Pars
       Object.defineProperty(this, 'contentHash', { value, enumerable: true });
       return value;
     },
+    cuts,
   };
+}
+
+/** The message's own id; an over-long one is no id (the store tells the message apart by its content), and the note says so. */
+function boundedMessageId(value: string | undefined, cuts: string[]): string | null {
+  const id = firstMessageId(value);
+  if (id === null) {
+    const { overLong, longest } = readMessageIds(value);
+    if (overLong > 0) cuts.push(`its Message-ID was ${longest.toLocaleString('en-US')} characters long (over the ${messageIdBounds.length} of a mail header line) and was ignored: the email is told apart by its content`);
+  }
+  return id;
+}
+
+/** References within the bounds of count and length, with a note when some were left out. */
+function boundedReferences(value: string | undefined, cuts: string[]): string[] {
+  const { ids, overLong } = readMessageIds(value);
+  const references = trimReferences(ids);
+  const dropped = ids.length - references.length;
+  if (overLong > 0) cuts.push(`${overLong.toLocaleString('en-US')} of its References ${overLong === 1 ? 'was' : 'were'} over ${messageIdBounds.length} characters long and ignored`);
+  if (dropped > 0) cuts.push(`its References named ${ids.length.toLocaleString('en-US')} emails; the first and the ${references.length - 1} most recent were kept`);
+  return references;
 }
 
 function assertLooksLikeEmail(raw: Buffer): void {
