@@ -5,9 +5,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Property } from '../../core/db/schema.ts';
 import { queueNames } from '../../core/jobs/job-catalog.ts';
 import { fileInboundBatch } from '../../core/mail/file-inbound-batch.ts';
+import { parseEmail } from '../../core/mail/inbound/parse-email.ts';
+import { messageIdBounds } from '../../core/mail/inbound/message-ids.ts';
 import { ingestInboundEmail } from '../../core/mail/ingest-inbound-email.ts';
+import { maxReferences } from '../../core/mail/thread-references.ts';
 import { storeInboundEmail } from '../../core/mail/store-inbound-email.ts';
 import { updateProperty } from '../../core/properties/property-store.ts';
+import { textBounds } from '../../core/text/bounded-text.ts';
 import { BullJobQueue } from '../../worker/bullmq-job-queue.ts';
 import { startSmtpIngress } from '../../worker/ingress/smtp-ingress.ts';
 import { createRedis } from '../../worker/redis-connection.ts';
@@ -114,8 +118,38 @@ async function runCase(c: EmlCase): Promise<string> {
   const row = await t.db.selectFrom('inbound_emails').select(['status', 'reason', 'processed_at']).where('id', '=', id).executeTakeFirstOrThrow();
   if (!row.processed_at || !FILED.has(row.status)) throw new Error(`row ${id} ended ${row.status}, processed_at ${String(row.processed_at)}`);
   if (row.status === 'quarantined' && !row.reason?.trim()) throw new Error(`row ${id} quarantined without a reason`);
+  if (row.status === 'threaded' && !duplicate) await checkBounds(id);
   const via = c.index % SMTP_EVERY === 0 ? 'smtp:' : '';
   return `${via}${duplicate ? 'deduped' : row.status}`;
+}
+
+/**
+ * Issue 13's bounds on a filed email: its ticket's title, its contact's name and its stored id
+ * within them, and every cut parsing reports (read again from the stored raw mail) noted on
+ * the email and on its ticket.
+ */
+async function checkBounds(id: string): Promise<void> {
+  const row = await t.db
+    .selectFrom('inbound_emails as e')
+    .innerJoin('tickets as k', 'k.id', 'e.ticket_id')
+    .innerJoin('contacts as c', 'c.id', 'k.contact_id')
+    .select(['e.raw', 'e.subject', 'e.message_id', 'e.reason', 'k.id as ticketId', 'k.subject as title', 'c.name'])
+    .where('e.id', '=', id)
+    .executeTakeFirstOrThrow();
+  const over = (what: string, value: string | null, max: number) => {
+    if (value !== null && value.length > max) throw new Error(`row ${id}: ${what} is ${value.length} characters, over ${max}`);
+  };
+  over('the ticket title', row.title, textBounds.subject);
+  over('the stored subject', row.subject, textBounds.subject);
+  over("the contact's name", row.name, textBounds.displayName);
+  over('the Message-ID', row.message_id, messageIdBounds.length);
+  const { cuts } = await parseEmail(row.raw, limits);
+  if (cuts.length === 0) return;
+  const notes = (await t.db.selectFrom('messages').select('body').where('ticket_id', '=', row.ticketId).where('sender', '=', 'system').execute()).map((m) => m.body).join('\n');
+  for (const cut of cuts) {
+    if (!row.reason?.includes(cut)) throw new Error(`row ${id}: the cut "${cut}" is not in its reason`);
+    if (!notes.includes(cut)) throw new Error(`row ${id}: the cut "${cut}" has no system note on its ticket`);
+  }
 }
 
 describe('fuzzing the inbound email path', () => {
@@ -160,6 +194,13 @@ describe('fuzzing the inbound email path', () => {
     expect(tally.results.length).toBe(cases);
     expect(tally.failures.map((f) => `${f.name}: ${f.failure}`)).toEqual([]);
     expect(unprocessed.map((r) => r.id)).toEqual([]);
+    // Whatever came in, what we would send stays within the bounds (the acknowledgements are queued).
+    const { rows: [sent] } = await sql<{ subject: number; refs: number; in_reply_to: number }>`
+      SELECT coalesce(max(length(subject)), 0) AS subject, coalesce(max(cardinality("references")), 0) AS refs,
+        coalesce(max(length(in_reply_to)), 0) AS in_reply_to FROM outbox_emails`.execute(t.db);
+    expect(sent!.subject).toBeLessThanOrEqual(textBounds.subject);
+    expect(sent!.refs).toBeLessThanOrEqual(maxReferences);
+    expect(sent!.in_reply_to).toBeLessThanOrEqual(messageIdBounds.length);
     const quarantinedWithoutReason = await t.db.selectFrom('inbound_emails').select('id').where('status', '=', 'quarantined').where((eb) => eb.or([eb('reason', 'is', null), eb('reason', '=', '')])).execute();
     expect(quarantinedWithoutReason).toEqual([]);
   });

@@ -299,6 +299,36 @@ const mutations = {
     return { s: setHeader(s, 'Message-ID', `<${'m'.repeat(size)}.${r.int(0, 1e9)}@example.com>`), detail: `${size}` };
   },
 
+  // The bounds of issue 13: fields cut (subject, display name) or left out (ids) with a note.
+  'huge-display-name': (s, r) => {
+    const size = r.int(101, 150_000);
+    const variant = r.pick(['quoted', 'encoded', 'bare']);
+    const address = headerOf(s, 'From')?.match(/<[^<>]*>/)?.[0] ?? '<someone@example.com>';
+    const name =
+      variant === 'encoded'
+        ? Array.from({ length: Math.ceil(size / 12) }, () => `=?utf-8?B?${Buffer.from(r.pick(['Größe ', 'café ', 'ünïcødé ', 'Anna '])).toString('base64')}?=`).join(' ')
+        : variant === 'quoted'
+          ? `"${words(r, size).replace(/["\\]/g, '')}"`
+          : words(r, size).replace(/[<>@,;:"\\()[\]]/g, '');
+    return { s: setHeader(s, 'From', `${name} ${address}`), detail: `${variant} ${size}` };
+  },
+  'message-id-near-bound': (s, r) => {
+    // Around the 998 of a header line, in 8-bit octets (two bytes each in Postgres): the id
+    // that fits must still fit the unique index's btree row; one past it is no id.
+    const length = r.pick([996, 997, 998, 999, 1_000, r.int(1_001, 3_000)]);
+    const filler = Array.from({ length: length - '<@x.example>'.length }, () => String.fromCharCode(r.pick([0x41 + r.int(0, 25), 0xc0 + r.int(0, 63)]))).join('');
+    return { s: setHeader(s, 'Message-ID', `<${filler}@x.example>`), detail: `${length}` };
+  },
+  'references-over-bound': (s, r, ctx) => {
+    // Many ids, some over-long, 8-bit ones among them; sometimes our thread's id last, which
+    // threading must still find after the list was cut.
+    const n = r.int(51, 3_000);
+    const ids = Array.from({ length: n }, (_, i) => (r.chance(0.02) ? `<${'l'.repeat(r.int(999, 4_000))}.${i}@x.example>` : `<r${i}.${r.int(0, 1e9)}\u00e9@x.example>`));
+    if (ctx.thread && r.chance(0.5)) ids.push(ctx.thread.messageId);
+    const eol = eolOf(s);
+    return { s: setHeader(s, 'References', ids.join(`${eol} `)), detail: `${n} ids` };
+  },
+
   // Nesting
   'nested-multipart-deep': (s, r) => {
     const depth = r.int(50, 400);
