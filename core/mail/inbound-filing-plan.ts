@@ -197,7 +197,9 @@ export function planFiling(state: FilingState, emails: ClaimedEmail[], numbers: 
       const addresses = [...new Set([...bounce.failedRecipients, ...(outbound ? [outbound.to_address] : [])])];
       plan.bouncing.push(...addresses);
       const ticket = outbound?.ticket_id ? ticketById(outbound.ticket_id) : null;
-      if (ticket) append(ticket, { sender: 'system', body: `Email to ${addresses.join(', ')} bounced: ${reason}`, authorName: null, inboundEmailId: row.id });
+      // A report may list thousands of recipients: all are marked bouncing, ten are named.
+      const named = addresses.length > 10 ? `${addresses.slice(0, 10).join(', ')} and ${addresses.length - 10} more` : addresses.join(', ');
+      if (ticket) append(ticket, { sender: 'system', body: `Email to ${named} bounced: ${reason}`, authorName: null, inboundEmailId: row.id });
       plan.inbound.push({ id: row.id, kind: 'bounce', status: 'bounce', reason, automatic: true, ticket, fromAddress: null, subject: null });
       if (ticket && row.message_id) byMessageId.set(row.message_id, ticket);
       filed({ status: 'bounce', ticket: ticket?.number ?? null, note: reason });

@@ -7,6 +7,7 @@ import { replyToTicket } from '../../core/tickets/reply-to-ticket.ts';
 import { startSmtpIngress } from '../../worker/ingress/smtp-ingress.ts';
 import { eventId, silentLogger, startPipeline, type Pipeline } from '../support/pipeline-harness.ts';
 import { messageIdOf, startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
+import { deliveryStatusNotification } from '../support/delivery-status.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 // Issue 13, item 3: every field an email brings is bounded before it becomes a ticket's title,
@@ -155,6 +156,57 @@ describe('bounded inbound fields', () => {
     expect(newAck.references[0]).toBe('<many-0@refs.example>');
     expect(newAck.references.at(-1)).toBe(newAck.in_reply_to);
     expect((await received(newAck.message_id)).references).toEqual(newAck.references);
+  });
+
+  it("cuts an attachment's 2,000-character file name, with a note", async () => {
+    const filename = `${noise(2_000, 'abcdefghij klmnop')}.pdf`;
+    const raw = [
+      'From: files@example.com',
+      'To: help@in.shop.example',
+      'Subject: My invoice',
+      `Message-ID: <${eventId()}@sender.example>`,
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: text/plain',
+      '',
+      'Attached.',
+      '--b',
+      `Content-Type: application/pdf; name="${filename}"`,
+      `Content-Disposition: attachment; filename="${filename}"`,
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.from('%PDF-1.4').toString('base64'),
+      '--b--',
+      '',
+    ].join('\r\n');
+    const row = await deliverAndFile(raw);
+    const attachment = await p.t.db.selectFrom('email_attachments').select('filename').where('inbound_email_id', '=', row.id).executeTakeFirstOrThrow();
+    expect(attachment.filename!.length).toBeLessThanOrEqual(textBounds.field);
+    expect(filename.startsWith(attachment.filename!.slice(0, -1))).toBe(true);
+    expect(await notesOn(row.ticket_id!)).toMatch(/an attachment's file name was 2,004 characters long and is shown cut to \d+/);
+  });
+
+  it('bounds a bounce: its reason to a field, and its note names ten of a thousand failed recipients (each marked bouncing)', async () => {
+    const first = await deliverAndFile(mail({ from: 'bounced@example.com', subject: 'Will bounce' }));
+    const ack = await ackOf(first.ticket_id!);
+    const failed = Array.from({ length: 1_000 }, (_, i) => `gone${i}@bounce.example`);
+    const report = deliveryStatusNotification({
+      to: 'help@in.shop.example',
+      messageId: `<${eventId()}@mx.example.com>`,
+      bouncedMessageId: ack.message_id,
+      diagnostic: `550 5.1.1 ${words(100_000)}`,
+    }).replace('Subject: Undelivered', `X-Failed-Recipients: ${failed.join(',\r\n ')}\r\nSubject: Undelivered`);
+    const row = await deliverAndFile(report);
+    expect(row.status).toBe('bounce');
+    expect(row.reason!.length).toBeLessThanOrEqual(textBounds.field);
+    const notes = await notesOn(first.ticket_id!);
+    expect(notes).toMatch(/^Email to owner@example\.com, gone0@bounce\.example, .* and 992 more bounced: 550 5\.1\.1 word0 .*…$/m);
+    expect(notes.length).toBeLessThan(2_000);
+    // Every address counts, named or not: the ticket's contact (the outbound recipient, the 1,002nd) is marked bouncing.
+    const contact = await p.t.db.selectFrom('contacts').select('bouncing').where('email', '=', 'bounced@example.com').executeTakeFirstOrThrow();
+    expect(contact.bouncing).toBe(true);
   });
 
   it("an agent's reply on a ticket whose title is at the bound keeps its subject within it", async () => {

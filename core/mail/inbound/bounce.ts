@@ -1,5 +1,6 @@
 import { firstMessageId } from './message-ids.ts';
 import { decodedBody, headerValue, leafParts, parseContentType, parseHeaderFields, rawHeaderBlock, splitHeaderBlock, type RawPart } from './raw-mime.ts';
+import { boundText, textBounds } from '../../text/bounded-text.ts';
 import { storableText } from './storable-text.ts';
 
 // Bounce detection reads the raw message rather than mailparser's result: mailparser files the
@@ -63,7 +64,9 @@ export function detectBounce(raw: Buffer): BounceReport {
   // The report is read from raw bytes, where a NUL may sit anywhere; these strings are stored.
   const failedRecipients = [...new Set(failed.map(storableText))];
   const bounced = failedRecipients.length > 0 || (statusPart !== undefined && reason !== null);
-  return { bounced, failedRecipients, originalMessageId: bounced ? originalMessageId(text, parts) : null, reason: bounced && reason !== null ? storableText(reason) : null };
+  // The reason is a server's words, stored and shown on the ticket: bounded like any outside field (the report stays in the raw mail).
+  const shownReason = bounced && reason !== null ? boundText(storableText(reason), textBounds.field).text : null;
+  return { bounced, failedRecipients, originalMessageId: bounced ? originalMessageId(text, parts) : null, reason: shownReason };
 }
 
 function notBounced(): BounceReport {

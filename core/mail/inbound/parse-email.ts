@@ -121,8 +121,10 @@ function toParsedEmail(raw: Buffer, mail: ParsedMail, limits: ParseLimits): Pars
     headers,
     attachments: mail.attachments.map((a) => {
       const skipped = a.size > limits.maxAttachmentBytes;
-      const filename = a.filename === undefined ? null : storableText(a.filename);
-      return { filename, contentType: storableText(a.contentType), size: a.size, content: skipped ? null : a.content, skipped };
+      const filename = a.filename === undefined ? null : boundText(storableText(a.filename), textBounds.field);
+      if (filename?.cut) cuts.push(cutNote("an attachment's file name", filename));
+      // A media type is short (RFC 6838: 127 characters a side); a longer one is noise, cut without a note.
+      return { filename: filename?.text ?? null, contentType: boundText(storableText(a.contentType), textBounds.field).text, size: a.size, content: skipped ? null : a.content, skipped };
     }),
     // Computed when read: filing never needs it (storing hashed the raw message already),
     // and hashing costs as much as a tenth of the parse.
