@@ -45,6 +45,8 @@ export const chatEventSchema = z.discriminatedUnion('type', [
     visitor: z.object({ name: text(200), email }),
     message: z.object({ text: text(20_000) }),
     department: text(200).optional(),
+    // System notes for the conversation, e.g. that the sender cut a field to fit (the tawk mapping).
+    notes: z.array(text(1000)).max(10).optional(),
   }),
 ]);
 

@@ -83,7 +83,7 @@ async function handleRequest(ctx: IngressContext, req: IncomingMessage, res: Ser
   const started = performance.now();
   let route: Route | undefined;
   const facts: RequestFacts = {};
-  const logFields = (status: number) => ({ method: req.method, path: req.url, route: route?.name, propertyId: facts.propertyId, status, ms: Math.round(performance.now() - started) });
+  const logFields = (status: number) => ({ method: req.method, path: req.url, route: route?.name, propertyId: facts.propertyId, hookId: facts.hookId, status, ms: Math.round(performance.now() - started) });
   try {
     route = matchRoute(req.method, req.url, ctx.ops);
     const rawBody = await readBody(req, ctx.maxBodyBytes);

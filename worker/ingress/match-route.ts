@@ -8,6 +8,8 @@ import { handleTawkWebhook } from './tawk-webhook-route.ts';
 /** What a route learned about a request that its log line should carry. */
 export interface RequestFacts {
   propertyId?: string;
+  /** The webhook's X-Hook-Event-Id: what the service's dashboard shows for a delivery. */
+  hookId?: string;
 }
 
 /** A matched endpoint: a name for logs and metrics, and the handler that makes the whole answer. */
