@@ -83,10 +83,18 @@ describe('POST /v1/events', () => {
     await refused(() => h.postEvents(pretty, { signature: signBody(h.property.signing_secret, compact) }), 401, /does not match/);
   });
 
-  it('malformed JSON → 400 "malformed JSON", before anything else is looked at', async () => {
-    const answer = await refused(() => h.postEvents('{"id": "x", "type": ', { signature: null }), 400, /^malformed JSON: /);
-    expect(answer.body.error?.code).toBe('malformed_json');
-    await refused(() => h.postEvents('', { signature: null }), 400, /^malformed JSON: the body is empty/);
+  it('a body whose signature cannot be checked (not JSON, not an event, no property) → 401 saying why, never a 400 about its JSON', async () => {
+    const malformed = '{"id": "x", "type": ';
+    // Signed or not, wrongly or rightly: no property can be found, so no secret can check it.
+    await refused(() => h.postEvents(malformed, { secret: 'not-the-secret' }), 401, /^the signature cannot be checked: the body is not JSON/);
+    await refused(() => h.postEvents(malformed), 401, /^the signature cannot be checked: the body is not JSON/);
+    const missing = await refused(() => h.postEvents(malformed, { signature: null }), 401, /^missing X-Switchboard-Signature header/);
+    expect(missing.body.error?.code).toBe('bad_signature');
+    await refused(() => h.postEvents(''), 401, /^the signature cannot be checked: the body is not JSON/);
+    await refused(() => h.postEvents({ events: [] }), 401, /^the signature cannot be checked: body must be one event or \{"events": \[\.\.\.\]\} whose first event names the property/);
+    await refused(() => h.postEvents([chatEvent('chat.started')]), 401, /^the signature cannot be checked: body must be one event/);
+    await refused(() => h.postEvents({ ...chatEvent('chat.started'), property: undefined }), 401, /^the signature cannot be checked: property must be the property's id or slug/);
+    await refused(() => h.postEvents({ events: [{ ...chatEvent('chat.started'), property: {} }] }), 401, /^the signature cannot be checked: events\[0\]\.property must be/);
   });
 
   it('a bad field → 400 naming it, and nothing of the batch is stored', async () => {
@@ -96,9 +104,7 @@ describe('POST /v1/events', () => {
     expect(answer.body.error?.code).toBe('invalid_input');
     await refused(() => h.postEvents(chatEvent('chat.started', { at: 'yesterday' })), 400, /^at: /);
     await refused(() => h.postEvents(chatEvent('offline.submitted', { visitor: { name: 'Ana', email: 'nope' } })), 400, /^visitor\.email: must be an email address/);
-    await refused(() => h.postEvents({ events: [] }), 400, /body must be one event or \{"events": \[\.\.\.\]\}/);
-    await refused(() => h.postEvents([chatEvent('chat.started')]), 400, /body must be one event/);
-    await refused(() => h.postEvents({ ...chatEvent('chat.started'), property: undefined }), 400, /^property: must be the property's id or slug/);
+    await refused(() => h.postEvents({ events: [chatEvent('chat.started'), 'not an event'] }), 400, /^events\[1\]: /);
   });
 
   it('events of one request naming different properties → 400, nothing stored', async () => {

@@ -107,6 +107,9 @@ describe('POST /v1/webhooks/tawk/:property', () => {
     expect(tampered.status).toBe(401);
     const missing = await h.postTawk(raw, 'hook-bad-sig', { signature: '' });
     expect(missing).toMatchObject({ status: 401, body: { error: { message: expect.stringMatching(/missing X-Tawk-Signature/) } } });
+    // The signature is checked over the raw bytes before they are parsed: malformed JSON is a 401 too.
+    const malformed = await h.postTawk('{"event": "chat:end", ', 'hook-bad-sig', { signature: tawkSignature('another-secret', '{"event": "chat:end", ') });
+    expect(malformed).toMatchObject({ status: 401, body: { error: { code: 'bad_signature' } } });
     expect((await h.rows()).length).toBe(before);
   });
 
