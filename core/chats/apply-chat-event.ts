@@ -120,6 +120,9 @@ export async function applyChatEvent(ctx: ApplyContext, event: ChatEvent): Promi
         authorName: event.visitor.name,
         createdAt: event.at,
       });
+      for (const note of event.notes ?? []) {
+        await appendMessage(ctx.trx, { propertyId: ctx.property.id, target: { conversationId: conversation.id }, sender: 'system', body: note, createdAt: event.at });
+      }
       await ctx.trx.updateTable('conversations').set({ ended_at: event.at }).where('id', '=', conversation.id).execute();
       if (ctx.property.auto_convert) await ctx.jobs.add('convert', { conversationId: conversation.id });
       return nothingCancelled;

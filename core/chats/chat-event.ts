@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
+import { boundText, textBounds } from '../text/bounded-text.ts';
 
 // The chat events the ingress accepts (POST /v1/events), as the chat side sends them. The
 // schema is the contract: a request that does not match stores nothing and gets a message
@@ -19,6 +20,9 @@ const base = {
   at: z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
 };
 const chatRef = z.object({ id });
+// Every string of an event has a bound, the names of pre-chat fields and their number too.
+const maxPrechatFieldName = 200;
+const maxPrechatFields = 100;
 
 export const chatEventSchema = z.discriminatedUnion('type', [
   z.object({
@@ -27,7 +31,14 @@ export const chatEventSchema = z.discriminatedUnion('type', [
     chat: chatRef,
     visitor: z.object({ id, name: text(200).optional(), email: email.optional() }),
     prechat: z
-      .object({ name: text(200).optional(), email: email.optional(), fields: z.record(z.string(), z.union([z.string().max(2000), z.number(), z.boolean()])).optional() })
+      .object({
+        name: text(200).optional(),
+        email: email.optional(),
+        fields: z
+          .record(z.string().max(maxPrechatFieldName), z.union([z.string().max(2000), z.number(), z.boolean()]))
+          .refine((fields) => Object.keys(fields).length <= maxPrechatFields, `at most ${maxPrechatFields} fields`)
+          .optional(),
+      })
       .optional(),
     department: text(200).optional(),
   }),
@@ -45,6 +56,8 @@ export const chatEventSchema = z.discriminatedUnion('type', [
     visitor: z.object({ name: text(200), email }),
     message: z.object({ text: text(20_000) }),
     department: text(200).optional(),
+    // System notes for the conversation, e.g. that the sender cut a field to fit (the tawk mapping).
+    notes: z.array(text(1000)).max(10).optional(),
   }),
 ]);
 
@@ -61,7 +74,8 @@ const requestSchema = z.union([
 /** Describes the first problem of a zod error as "field.path: message". */
 function firstIssue(error: z.ZodError, prefix: string): string {
   const issue = error.issues[0]!;
-  const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.').replace(/\.(\d+)/g, '[$1]');
+  // A path segment can be a key the sender chose (a pre-chat field name): echoed bounded.
+  const path = [prefix, ...issue.path.map((segment) => boundText(String(segment), textBounds.label).text)].filter(Boolean).join('.').replace(/\.(\d+)/g, '[$1]');
   return `${path || 'body'}: ${issue.message}`;
 }
 

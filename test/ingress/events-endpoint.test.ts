@@ -83,10 +83,18 @@ describe('POST /v1/events', () => {
     await refused(() => h.postEvents(pretty, { signature: signBody(h.property.signing_secret, compact) }), 401, /does not match/);
   });
 
-  it('malformed JSON → 400 "malformed JSON", before anything else is looked at', async () => {
-    const answer = await refused(() => h.postEvents('{"id": "x", "type": ', { signature: null }), 400, /^malformed JSON: /);
-    expect(answer.body.error?.code).toBe('malformed_json');
-    await refused(() => h.postEvents('', { signature: null }), 400, /^malformed JSON: the body is empty/);
+  it('a body whose signature cannot be checked (not JSON, not an event, no property) → 401 saying why, never a 400 about its JSON', async () => {
+    const malformed = '{"id": "x", "type": ';
+    // Signed or not, wrongly or rightly: no property can be found, so no secret can check it.
+    await refused(() => h.postEvents(malformed, { secret: 'not-the-secret' }), 401, /^the signature cannot be checked: the body is not JSON/);
+    await refused(() => h.postEvents(malformed), 401, /^the signature cannot be checked: the body is not JSON/);
+    const missing = await refused(() => h.postEvents(malformed, { signature: null }), 401, /^missing X-Switchboard-Signature header/);
+    expect(missing.body.error?.code).toBe('bad_signature');
+    await refused(() => h.postEvents(''), 401, /^the signature cannot be checked: the body is not JSON/);
+    await refused(() => h.postEvents({ events: [] }), 401, /^the signature cannot be checked: body must be one event or \{"events": \[\.\.\.\]\} whose first event names the property/);
+    await refused(() => h.postEvents([chatEvent('chat.started')]), 401, /^the signature cannot be checked: body must be one event/);
+    await refused(() => h.postEvents({ ...chatEvent('chat.started'), property: undefined }), 401, /^the signature cannot be checked: property must be the property's id or slug/);
+    await refused(() => h.postEvents({ events: [{ ...chatEvent('chat.started'), property: {} }] }), 401, /^the signature cannot be checked: events\[0\]\.property must be/);
   });
 
   it('a bad field → 400 naming it, and nothing of the batch is stored', async () => {
@@ -96,9 +104,33 @@ describe('POST /v1/events', () => {
     expect(answer.body.error?.code).toBe('invalid_input');
     await refused(() => h.postEvents(chatEvent('chat.started', { at: 'yesterday' })), 400, /^at: /);
     await refused(() => h.postEvents(chatEvent('offline.submitted', { visitor: { name: 'Ana', email: 'nope' } })), 400, /^visitor\.email: must be an email address/);
-    await refused(() => h.postEvents({ events: [] }), 400, /body must be one event or \{"events": \[\.\.\.\]\}/);
-    await refused(() => h.postEvents([chatEvent('chat.started')]), 400, /body must be one event/);
-    await refused(() => h.postEvents({ ...chatEvent('chat.started'), property: undefined }), 400, /^property: must be the property's id or slug/);
+    await refused(() => h.postEvents({ events: [chatEvent('chat.started'), 'not an event'] }), 400, /^events\[1\]: /);
+  });
+
+  it('every string of an event has a bound: one character over → 400 naming the field', async () => {
+    const over = (n: number) => 'x'.repeat(n + 1);
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [chatEvent('chat.started', { id: over(200) }), /^id: Too big/],
+      [chatEvent('chat.started', { chat: { id: over(200) } }), /^chat\.id: Too big/],
+      [chatEvent('chat.started', { visitor: { id: over(200) } }), /^visitor\.id: Too big/],
+      [chatEvent('chat.started', { visitor: { id: 'v', name: over(200) } }), /^visitor\.name: Too big/],
+      [chatEvent('chat.started', { visitor: { id: 'v', email: `${over(320)}@example.com` } }), /^visitor\.email: Too big/],
+      [chatEvent('chat.started', { prechat: { name: over(200) } }), /^prechat\.name: Too big/],
+      [chatEvent('chat.started', { prechat: { fields: { order: over(2000) } } }), /^prechat\.fields\.order: Too big/],
+      [chatEvent('chat.started', { prechat: { fields: { [over(200)]: '1' } } }), /^prechat\.fields\.x{63}…: Invalid key/],
+      [chatEvent('chat.started', { prechat: { fields: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`f${i}`, i])) } }), /^prechat\.fields: at most 100 fields/],
+      [chatEvent('chat.started', { department: over(200) }), /^department: Too big/],
+      [chatEvent('chat.message', { message: { id: over(200), sender: 'visitor', text: 'hi' } }), /^message\.id: Too big/],
+      [chatEvent('chat.message', { message: { id: 'm', sender: 'visitor', text: over(20_000) } }), /^message\.text: Too big/],
+      [chatEvent('chat.message', { message: { id: 'm', sender: 'agent', agent: { id: 'a', name: over(200) }, text: 'hi' } }), /^message\.agent\.name: Too big/],
+      [{ ...chatEvent('chat.ended'), type: 'chat.assigned', agent: { id: over(200) } }, /^agent\.id: Too big/],
+      [chatEvent('offline.submitted', { visitor: { name: over(200), email: 'ana@example.com' } }), /^visitor\.name: Too big/],
+      [chatEvent('offline.submitted', { notes: [over(1000)] }), /^notes\[0\]: Too big/],
+      [chatEvent('offline.submitted', { notes: Array.from({ length: 11 }, () => 'n') }), /^notes: Too big/],
+    ];
+    for (const [event, message] of cases) await refused(() => h.postEvents(event), 400, message);
+    // The property is needed before the signature can be checked: an over-long one finds none.
+    await refused(() => h.postEvents(chatEvent('chat.started', { property: over(100) })), 401, /^the signature cannot be checked: property must be/);
   });
 
   it('events of one request naming different properties → 400, nothing stored', async () => {

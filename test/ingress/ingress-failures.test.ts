@@ -34,13 +34,20 @@ describe('Postgres unreachable', () => {
     const ingress = await startHttpIngress({ db, jobs, logger, host: '127.0.0.1', port: 0, maxBodyBytes: 65536 });
     try {
       const body = JSON.stringify(chatEvent('chat.started'));
-      const res = await fetch(`http://127.0.0.1:${ingress.port}/v1/events`, { method: 'POST', body, headers: { 'X-Switchboard-Signature': signBody('s', body) } });
+      const res = await fetch(`http://127.0.0.1:${ingress.port}/v1/events`, { method: 'POST', body, headers: { 'Content-Type': 'application/json', 'X-Switchboard-Signature': signBody('s', body) } });
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe('5');
       expect(await res.json()).toEqual({ error: { code: 'database_unavailable', message: 'the database is unavailable: nothing was stored, retry later' } });
 
-      const hook = await fetch(`http://127.0.0.1:${ingress.port}/v1/webhooks/tawk/shop`, { method: 'POST', body: '{}', headers: { 'X-Tawk-Signature': '0'.repeat(40), 'X-Hook-Event-Id': 'h1' } });
+      const hook = await fetch(`http://127.0.0.1:${ingress.port}/v1/webhooks/tawk/shop`, { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json', 'X-Tawk-Signature': '0'.repeat(40), 'X-Hook-Event-Id': 'h1' } });
       expect(hook.status).toBe(503);
+
+      // A wrong Content-Type is answered without the database: 415, not 503.
+      for (const path of ['/v1/events', '/v1/webhooks/tawk/shop']) {
+        const plain = await fetch(`http://127.0.0.1:${ingress.port}${path}`, { method: 'POST', body, headers: { 'Content-Type': 'text/plain', 'X-Switchboard-Signature': signBody('s', body) } });
+        expect(plain.status).toBe(415);
+        expect(((await plain.json()) as { error: { code: string } }).error.code).toBe('unsupported_media_type');
+      }
       expect(lines.some((l) => l.level === 50 && /request failed/.test(l.msg))).toBe(true);
     } finally {
       await ingress.close();

@@ -119,7 +119,7 @@ it('counts chat events, requests, jobs, triggers, conversions and mail by exactl
   // A redelivery of chat A's start: a duplicate.
   expect((await o.post(a[0])).status).toBe(202);
   expect((await o.post(started('chat-c'), 'wrong secret')).status).toBe(401);
-  expect((await o.post({ events: [] })).status).toBe(400);
+  expect((await o.post({ ...started('chat-d'), at: 'yesterday' })).status).toBe(400);
   expect((await fetch(`${o.base}/nowhere`)).status).toBe(404);
   // Mail: one stored (a new ticket and its acknowledgement), the same again (a duplicate), one for a domain nobody has.
   await o.mail(rawMail('<order-1@example.com>'), 'help@in.shop.example');

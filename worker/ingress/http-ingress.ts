@@ -9,7 +9,8 @@ import type { OpsEndpoints } from '../ops-endpoints.ts';
 import { toHttpError } from './http-error.ts';
 import type { IngressContext } from './ingress-context.ts';
 import { matchRoute, type RequestFacts, type Route } from './match-route.ts';
-import { readBody } from './read-body.ts';
+import { requireJsonContentType } from './json-content-type.ts';
+import { readBody, refuseDeclaredOversize } from './read-body.ts';
 import { sendAnswer, sendError } from './respond.ts';
 
 /** What the HTTP ingress needs: built once by the composition root. */
@@ -83,9 +84,14 @@ async function handleRequest(ctx: IngressContext, req: IncomingMessage, res: Ser
   const started = performance.now();
   let route: Route | undefined;
   const facts: RequestFacts = {};
-  const logFields = (status: number) => ({ method: req.method, path: req.url, route: route?.name, propertyId: facts.propertyId, status, ms: Math.round(performance.now() - started) });
+  const logFields = (status: number) => ({ method: req.method, path: req.url, route: route?.name, propertyId: facts.propertyId, hookId: facts.hookId, status, ms: Math.round(performance.now() - started) });
   try {
     route = matchRoute(req.method, req.url, ctx.ops);
+    // Size as declared (413), then Content-Type (415): both refused before a byte is read.
+    if (route.json) {
+      refuseDeclaredOversize(req, ctx.maxBodyBytes);
+      requireJsonContentType(req);
+    }
     const rawBody = await readBody(req, ctx.maxBodyBytes);
     const answer = await route.handle(ctx, req, rawBody, facts);
     sendAnswer(res, answer, isClosing() ? { Connection: 'close' } : {});
@@ -93,7 +99,7 @@ async function handleRequest(ctx: IngressContext, req: IncomingMessage, res: Ser
     ctx.logger[route.ops ? 'debug' : 'info'](logFields(answer.status), 'request answered');
   } catch (error) {
     const answer = toHttpError(error);
-    // A body left unread (404, 405, 413) must not be parsed as the next request on this
+    // A body left unread (404, 405, 413, 415) must not be parsed as the next request on this
     // connection: Node discards the rest, and the connection ends after this answer.
     const close = isClosing() || !req.complete;
     sendError(res, answer, close ? { Connection: 'close' } : {});

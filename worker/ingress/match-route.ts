@@ -8,6 +8,8 @@ import { handleTawkWebhook } from './tawk-webhook-route.ts';
 /** What a route learned about a request that its log line should carry. */
 export interface RequestFacts {
   propertyId?: string;
+  /** The webhook's X-Hook-Event-Id: what the service's dashboard shows for a delivery. */
+  hookId?: string;
 }
 
 /** A matched endpoint: a name for logs and metrics, and the handler that makes the whole answer. */
@@ -15,6 +17,8 @@ export interface Route {
   name: string;
   /** An operational endpoint (scraped and probed every few seconds): logged at debug level. */
   ops?: boolean;
+  /** A JSON write endpoint: its Content-Type is checked before its body is read. */
+  json?: boolean;
   handle(ctx: IngressContext, req: IncomingMessage, rawBody: Buffer, facts: RequestFacts): Promise<Answer>;
 }
 
@@ -35,7 +39,7 @@ const accepted = (result: unknown): Answer => jsonAnswer(202, result);
  */
 export function matchRoute(method: string | undefined, url: string | undefined, ops?: OpsEndpoints): Route {
   const path = new URL(url ?? '/', 'http://ingress').pathname;
-  if (path === '/v1/events') return only('POST', method, { name: 'events', handle: async (ctx, req, rawBody, facts) => accepted(await handleEvents(ctx, req, rawBody, facts)) });
+  if (path === '/v1/events') return only('POST', method, { name: 'events', json: true, handle: async (ctx, req, rawBody, facts) => accepted(await handleEvents(ctx, req, rawBody, facts)) });
   if (path.startsWith(tawkPrefix) && path.length > tawkPrefix.length && !path.slice(tawkPrefix.length).includes('/')) {
     let ref: string;
     try {
@@ -43,7 +47,7 @@ export function matchRoute(method: string | undefined, url: string | undefined, 
     } catch {
       throw new HttpError(404, 'not_found', `no endpoint ${path}`);
     }
-    return only('POST', method, { name: 'tawk-webhook', handle: async (ctx, req, rawBody, facts) => accepted(await handleTawkWebhook(ctx, req, rawBody, ref, facts)) });
+    return only('POST', method, { name: 'tawk-webhook', json: true, handle: async (ctx, req, rawBody, facts) => accepted(await handleTawkWebhook(ctx, req, rawBody, ref, facts)) });
   }
   const opsRoute = opsPaths[path as keyof typeof opsPaths];
   if (opsRoute === 'healthz' && !ops) return only('GET', method, { name: opsRoute, ops: true, handle: async () => jsonAnswer(200, { status: 'ok' }) });

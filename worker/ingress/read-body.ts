@@ -6,6 +6,12 @@ function tooLarge(limit: number): HttpError {
   return new HttpError(413, 'payload_too_large', `request body is larger than the limit of ${limit} bytes`);
 }
 
+/** Throws the 413 when the request's declared Content-Length is over `limit` (nothing read). */
+export function refuseDeclaredOversize(req: IncomingMessage, limit: number): void {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+}
+
 /**
  * Reads a request's raw body (signatures are over the exact bytes) up to `limit` bytes. A
  * declared Content-Length over the limit is refused before reading anything; a body that
@@ -14,8 +20,11 @@ function tooLarge(limit: number): HttpError {
  * the caller answers 413 (with `Connection: close`, see http-ingress.ts).
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(limit));
+  try {
+    refuseDeclaredOversize(req, limit);
+  } catch (error) {
+    return Promise.reject(error);
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

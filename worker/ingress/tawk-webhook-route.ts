@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { verifyTawkSignature } from '../../core/chats/event-signature.ts';
+import { boundText, textBounds } from '../../core/text/bounded-text.ts';
 import { acceptEvents, type AcceptedEvents } from './accept-events.ts';
 import { headerValue } from './header-value.ts';
 import { HttpError } from './http-error.ts';
@@ -9,8 +10,11 @@ import type { RequestFacts } from './match-route.ts';
 import { parseJsonBody } from './parse-json-body.ts';
 import { parseTawkWebhook, tawkToChatEvents } from './tawk-mapping.ts';
 
-// POST /v1/webhooks/tawk/:property: the live-chat service's webhooks, verified with the
-// property's webhook secret before anything in the body is looked at.
+// POST /v1/webhooks/tawk/:property: the live-chat service's webhooks. The checks, in order:
+// size and Content-Type (http-ingress.ts), the property of the URL, X-Tawk-Signature over the
+// raw bytes, X-Hook-Event-Id, and only then the body is parsed and its fields checked. The
+// hook id is not signed, so it is a second guard (the service always sends one) and a log
+// field, never the de-duplication key: that comes from the signed body (tawk-mapping.ts).
 
 /** What the webhook endpoint answers: the usual counts, plus the kind when it was not mapped. */
 export type TawkWebhookResult = AcceptedEvents & { ignored?: string };
@@ -24,16 +28,18 @@ export async function handleTawkWebhook(ctx: IngressContext, req: IncomingMessag
   }
   verifyTawkSignature(headerValue(req, 'x-tawk-signature'), rawBody, property.tawk_webhook_secret);
   const hookId = headerValue(req, 'x-hook-event-id');
-  if (!hookId) throw new HttpError(400, 'invalid_input', 'missing X-Hook-Event-Id header (it de-duplicates redeliveries)');
+  if (!hookId) throw new HttpError(400, 'invalid_input', 'missing X-Hook-Event-Id header (the service sends one with every delivery)');
   if (!/^[A-Za-z0-9._-]{1,150}$/.test(hookId)) throw new HttpError(400, 'invalid_input', 'X-Hook-Event-Id: must be 1 to 150 letters, digits, ".", "_" or "-"');
+  facts.hookId = hookId;
   const body = parseJsonBody(rawBody);
   const webhook = parseTawkWebhook(body);
   // A kind we do not map (the service added transcripts, for one) is acknowledged, or the
   // service would redeliver it for 12 hours.
   if (!webhook) {
-    const kind = String((body as { event: unknown }).event);
+    // Echoed in the answer and the log: bounded like any field of the body.
+    const kind = boundText(String((body as { event: unknown }).event), textBounds.field).text;
     ctx.logger.info({ propertyId: property.id, hookId, kind }, 'webhook kind not mapped: acknowledged and ignored');
     return { accepted: 0, duplicates: 0, ignored: kind };
   }
-  return acceptEvents(ctx, property, tawkToChatEvents(webhook, hookId, property.id), 'tawk');
+  return acceptEvents(ctx, property, tawkToChatEvents(webhook, property.id), 'tawk');
 }

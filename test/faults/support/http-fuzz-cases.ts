@@ -2,7 +2,8 @@
 // (seed, index) alone, each a valid request bent one way: malformed or truncated JSON, wrong
 // types, huge or deeply nested bodies, NULs and lone surrogates, missing, malformed, stale or
 // wrong signatures, byte flips before or after signing, odd content types, oversize bodies,
-// other methods and paths.
+// other methods and paths; signed webhook bodies replayed under new hook ids (stored once),
+// webhook strings far over their bounds (cut, not refused).
 import { createHmac } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { signBody } from '../../../core/chats/event-signature.ts';
@@ -18,6 +19,13 @@ export interface HttpCase {
   headers: Record<string, string>;
   body: Buffer;
   chunked?: boolean;
+  /** The statuses this case may get; any 2xx/4xx when absent. */
+  expectStatus?: number[];
+  /**
+   * A signed webhook body that other cases post too, under other hook ids: its rows (by chat
+   * id, or the visitor email of a ticket) must be one delivery's events however often it came.
+   */
+  replay?: { key: string; events: number };
 }
 
 /** What the generator needs to know about the target. */
@@ -34,13 +42,15 @@ export interface HttpFuzzTarget {
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-const tawkFixtures = (() => {
-  const dir = new URL('../../fixtures/tawk/', import.meta.url);
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => readFileSync(new URL(f, dir), 'utf8'));
-})();
+const tawkDir = new URL('../../fixtures/tawk/', import.meta.url);
+const tawkFixtures = readdirSync(tawkDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((f) => readFileSync(new URL(f, tawkDir), 'utf8'));
+const tawkFixture = (name: string) => JSON.parse(readFileSync(new URL(`${name}.json`, tawkDir), 'utf8')) as Record<string, Json> & { ticket: Record<string, Json>; requester: Record<string, Json>; message: Record<string, Json>; visitor: Record<string, Json> };
+
+/** How many distinct bodies the replay cases share: each is posted many times in a run. */
+const replayBodies = 12;
 
 function tawkSign(secret: string, body: Buffer): string {
   return createHmac('sha1', secret).update(body).digest('hex');
@@ -251,12 +261,32 @@ const kinds = {
     return { method: 'POST', path: '/v1/events', headers: { 'content-type': 'application/json', ...(value === null ? {} : { 'x-switchboard-signature': value }) }, body, detail: variant };
   },
   'content-type-odd': (r, t, i): Built => {
-    const good = signed(t, Buffer.from(JSON.stringify(validBody(r, t, i))));
-    const type = r.pick(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', '', 'application/json; charset=latin1', 'application/octet-stream']);
+    const good = r.chance(0.5) ? signed(t, Buffer.from(JSON.stringify(validBody(r, t, i)))) : tawk(t, Buffer.from(r.pick(tawkFixtures)), `hook-${i}`);
+    const type = r.pick([
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      '',
+      'application/json; charset=latin1',
+      'application/json; charset=utf-16',
+      'application/octet-stream',
+      'text/json',
+      'application/jsonp',
+      'application/json, text/plain',
+      'application/ld+json',
+      ';',
+      'x'.repeat(2000),
+    ]);
     const headers = { ...good.headers };
     if (type === '') delete headers['content-type'];
     else headers['content-type'] = type;
-    return { ...good, headers, detail: JSON.stringify(type) };
+    return { ...good, headers, expectStatus: [415], detail: `${good.path.slice(0, 20)} ${JSON.stringify(type.slice(0, 40))}` };
+  },
+  'content-type-json': (r, t, i): Built => {
+    // application/json in other spellings is accepted like the plain one.
+    const good = signed(t, Buffer.from(JSON.stringify(validEvent(r, t, `fz-${i}`))));
+    const type = r.pick(['Application/JSON', 'application/json; charset=utf-8', 'application/json;charset="UTF-8"', 'APPLICATION/JSON ; CHARSET=utf8', ' application/json ']);
+    return { ...good, headers: { ...good.headers, 'content-type': type }, expectStatus: [202], detail: JSON.stringify(type) };
   },
   oversize: (r, t): Built => {
     const size = t.maxBodyBytes + r.int(1, 200_000);
@@ -286,6 +316,36 @@ const kinds = {
   'tawk-valid': (r, t, i): Built => {
     const body = Buffer.from(r.pick(tawkFixtures));
     return tawk(t, body, `hook-${i}`);
+  },
+  'tawk-replayed': (r, t, i): Built => {
+    // One of a few signed bodies, posted again and again under new X-Hook-Event-Id values.
+    const k = r.int(0, replayBodies - 1);
+    if (r.chance(0.5)) {
+      const body = tawkFixture('ticket-create-offline-form');
+      const email = `fz-replay-${k}@example.org`;
+      body.ticket = { ...body.ticket, id: `fz-replay-ticket-${k}` };
+      body.requester = { ...body.requester, email };
+      return { ...tawk(t, Buffer.from(JSON.stringify(body)), `replay-${i}`), expectStatus: [202], replay: { key: email, events: 1 }, detail: `ticket ${k}` };
+    }
+    const body = tawkFixture('chat-start-with-visitor-message');
+    body.chatId = `fz-replay-chat-${k}`;
+    return { ...tawk(t, Buffer.from(JSON.stringify(body)), `replay-${i}`), expectStatus: [202], replay: { key: body.chatId, events: 2 }, detail: `chat ${k}` };
+  },
+  'tawk-huge-strings': (r, t, i): Built => {
+    // A free-text field far over its bound: cut and accepted, never refused (the service
+    // would redeliver for 12 hours). Ids are the exception: refused, never cut.
+    const size = r.int(t.maxBodyBytes / 8, t.maxBodyBytes / 2);
+    const word = r.pick(['word ', 'x', '😀', 'é ', '\u202e']);
+    // Whole words (an emoji is never split into a lone surrogate), `size` bytes of UTF-8.
+    const long = word.repeat(Math.floor(size / Buffer.byteLength(word)));
+    const variant = r.pick(['visitor.name', 'message.text', 'requester.name', 'ticket.subject', 'ticket.message', 'chatId']);
+    const body = variant.startsWith('requester') || variant.startsWith('ticket') ? tawkFixture('ticket-create-offline-form') : tawkFixture('chat-start-with-visitor-message');
+    if (body.event === 'ticket:create') body.ticket = { ...body.ticket, id: `fz-huge-${i}` };
+    else body.chatId = `fz-huge-${i}`;
+    const [object, field] = variant.split('.') as [string, string | undefined];
+    if (field) (body[object] as Record<string, Json>)[field] = long;
+    else body.chatId = long;
+    return { ...tawk(t, Buffer.from(JSON.stringify(body)), `hook-${i}`), expectStatus: variant === 'chatId' ? [400] : [202], detail: `${variant} ${long.length}` };
   },
   'tawk-bent': (r, t, i): Built => {
     const fixture = JSON.parse(r.pick(tawkFixtures)) as Json;
