@@ -7,6 +7,7 @@ import * as ticketNumberSequence from './2026-11-25T0005-ticket-number-sequence.
 import * as inboundPendingByProperty from './2026-11-25T0006-inbound-pending-by-property.ts';
 import * as rawMailLz4 from './2026-11-25T0007-raw-mail-lz4.ts';
 import * as contentHashWithoutMessageId from './2026-11-26T0008-content-hash-without-message-id.ts';
+import * as senderAuth from './2026-12-06T0009-sender-auth.ts';
 
 /**
  * Every migration, by name, in order. Listed statically rather than read from the folder at
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-25T0006-inbound-pending-by-property': inboundPendingByProperty,
   '2026-11-25T0007-raw-mail-lz4': rawMailLz4,
   '2026-11-26T0008-content-hash-without-message-id': contentHashWithoutMessageId,
+  '2026-12-06T0009-sender-auth': senderAuth,
 };

@@ -1,6 +1,8 @@
 import type { Config } from '../core/config/config.ts';
 import { connectDatabase } from '../core/db/connect.ts';
 import { RawMailHandoff } from '../core/mail/raw-mail-handoff.ts';
+import { defaultVerifyTimeoutMs } from '../core/mail/sender-auth.ts';
+import { systemDnsResolver } from '../core/mail/sender-auth-dns.ts';
 import type { QueueName } from '../core/jobs/job-catalog.ts';
 import { BullJobQueue } from './bullmq-job-queue.ts';
 import { startHttpIngress } from './ingress/http-ingress.ts';
@@ -105,7 +107,7 @@ export async function runProcesses(config: Config, urls: { databaseUrl: string; 
       const ingress = await startHttpIngress({ db, jobs, logger, metrics, ops, ...config.ingress });
       logger.info({ port: ingress.port, host: config.ingress.host }, `ingress listening on http://${config.ingress.host}:${ingress.port}`);
       stops.unshift(() => ingress.close());
-      const smtp = await startSmtpIngress({ db, jobs, logger, metrics, host: config.mail.ingressHost, port: config.mail.ingressPort, maxMessageBytes: config.mail.maxMessageBytes, rawMailHandoff });
+      const smtp = await startSmtpIngress({ db, jobs, logger, metrics, host: config.mail.ingressHost, port: config.mail.ingressPort, maxMessageBytes: config.mail.maxMessageBytes, rawMailHandoff, senderVerifier: { resolver: systemDnsResolver(), timeoutMs: defaultVerifyTimeoutMs } });
       logger.info({ port: smtp.port }, `SMTP ingress listening on ${config.mail.ingressHost}:${smtp.port}`);
       stops.unshift(() => smtp.close());
     }

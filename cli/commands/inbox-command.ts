@@ -97,7 +97,7 @@ function describeDetail(d: ItemDetail): string {
   if (d.visitor?.prechat) lines.push(`pre-chat ${JSON.stringify(d.visitor.prechat)}`);
   lines.push('');
   for (const m of d.messages) {
-    lines.push(`[${shortTime(m.createdAt)}] ${m.sender}${m.author ? ` (${m.author})` : ''}:`);
+    lines.push(`[${shortTime(m.createdAt)}] ${m.sender}${m.author ? ` (${m.author})` : ''}${m.senderVerified === false ? ' [sender not verified]' : ''}:`);
     lines.push(...m.body.split('\n').map((l) => `  ${l}`));
   }
   if (d.messages.length === 0) lines.push('(no messages)');

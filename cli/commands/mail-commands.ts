@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.ts';
 import { listQuarantine, reprocessInboundEmail } from '../../core/mail/quarantine.ts';
+import { readAuthenticationResults } from '../../core/mail/sender-auth.ts';
 import { storeInboundEmail } from '../../core/mail/store-inbound-email.ts';
 import { replyToTicket } from '../../core/tickets/reply-to-ticket.ts';
 import { action } from '../action.ts';
@@ -39,13 +40,16 @@ export function registerMail(program: Command): void {
   mail
     .command('ingest')
     .argument('[file]', 'an .eml file (default or -: stdin)')
-    .description('store a raw email as if it had arrived, and process it')
+    .description("store a raw email as if it had arrived, and process it (its sender counts as verified only by the Authentication-Results of the property's imap-authserv-id)")
     .action(
       action(async (ctx, file?: string) => {
         const raw = await readInput(file);
         if (raw.length === 0) throw new ValidationError('the message is empty');
         const property = await ctx.property();
-        const stored = await storeInboundEmail(await ctx.db(), await ctx.jobs(), raw, { propertyId: property.id, via: 'cli' });
+        // A replayed file has no client IP to check SPF against: like IMAP mail, its sender is
+        // judged by the receiving server's Authentication-Results, if the property trusts one.
+        const senderAuth = readAuthenticationResults(raw, property.imap_authserv_id);
+        const stored = await storeInboundEmail(await ctx.db(), await ctx.jobs(), raw, { propertyId: property.id, via: 'cli', senderAuth });
         ctx.print(stored, () => (stored.duplicate ? `already stored as inbound email ${stored.id}: not filed again` : `stored as inbound email ${stored.id}; the workers file it`));
       }),
     );

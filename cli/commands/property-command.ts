@@ -27,6 +27,9 @@ function describe(p: Property): string {
     ['callback-url', p.callback_url ?? '(unset)'],
     ['tawk-webhook-secret', p.tawk_webhook_secret ? '(set)' : '(unset)'],
     ['imap-url', p.imap_url ? redactImapUrl(p.imap_url) : '(unset)'],
+    ['sender-auth', p.sender_auth_mode],
+    ['imap-authserv-id', p.imap_authserv_id ?? '(unset: IMAP senders are not verified)'],
+    ['arc-trusted-sealers', p.arc_trusted_sealers.length ? p.arc_trusted_sealers.join(', ') : '(none)'],
     ['trash-retention-days', String(p.trash_retention_days)],
     ['signing-secret', p.signing_secret],
   ]

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { SenderAuth } from '../mail/sender-auth.ts';
 
 /**
  * The one Database interface of Switchboard: every table, as Postgres holds it.
@@ -51,6 +52,12 @@ export interface PropertiesTable {
   smtp_url: string | null;
   /** Mailbox polled for inbound mail (imap:// or imaps:// URL with credentials); null: none. */
   imap_url: string | null;
+  /** What mail whose sender is not authenticated may do (core/mail/sender-trust.ts). */
+  sender_auth_mode: Generated<SenderAuthMode>;
+  /** The authserv-id of the IMAP server's Authentication-Results trusted for this mailbox; null: none. */
+  imap_authserv_id: string | null;
+  /** ARC sealers (forwarders, lists) whose sealed results stand in for a broken DMARC. */
+  arc_trusted_sealers: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export interface AgentsTable {
@@ -209,6 +216,8 @@ export interface PurgeRunsTable {
   tickets_removed: Generated<number>;
 }
 
+export type SenderAuthMode = 'enforce' | 'flag' | 'off';
+
 export type InboundStatus = 'received' | 'threaded' | 'bounce' | 'quarantined';
 
 export interface InboundEmailsTable {
@@ -231,6 +240,10 @@ export interface InboundEmailsTable {
   ticket_id: string | null;
   received_at: Generated<Date>;
   processed_at: NullableTimestamp;
+  /** SPF, DKIM, DMARC and ARC of the sender as the ingress found them; null: stored before they were checked. */
+  sender_auth: ColumnType<SenderAuth | null, SenderAuth | null | undefined, SenderAuth | null>;
+  /** Whether filing counted the sender as authenticated (core/mail/sender-trust.ts); null: not filed as mail. */
+  sender_verified: ColumnType<boolean | null, boolean | null | undefined, boolean | null>;
 }
 
 export interface EmailAttachmentsTable {

@@ -11,6 +11,8 @@ export interface ItemMessage {
   author: string | null;
   body: string;
   createdAt: Date;
+  /** An email's sender: false when filing could not authenticate it ("sender not verified"); null for chat and system messages, and with sender-auth off. */
+  senderVerified: boolean | null;
 }
 
 /** Everything the detail view of an item shows. */
@@ -29,7 +31,8 @@ export async function showItem(db: Kysely<Database>, propertyId: string, ref: st
   const messages = await db
     .selectFrom('messages as m')
     .leftJoin('agents as a', 'a.id', 'm.agent_id')
-    .select(['m.id', 'm.sender', 'm.body', 'm.created_at', sql<string | null>`coalesce(m.author_name, a.name)`.as('author')])
+    .leftJoin('inbound_emails as e', 'e.id', 'm.inbound_email_id')
+    .select(['m.id', 'm.sender', 'm.body', 'm.created_at', sql<string | null>`coalesce(m.author_name, a.name)`.as('author'), 'e.sender_verified'])
     .where(handle.kind === 'conversation' ? 'm.conversation_id' : 'm.ticket_id', '=', handle.id)
     .orderBy('m.created_at')
     .orderBy('m.id')
@@ -51,7 +54,7 @@ export async function showItem(db: Kysely<Database>, propertyId: string, ref: st
   }
   return {
     item: toInboxItem(rows[0]!),
-    messages: messages.map((m) => ({ id: m.id, sender: m.sender, author: m.author, body: m.body, createdAt: m.created_at })),
+    messages: messages.map((m) => ({ id: m.id, sender: m.sender, author: m.author, body: m.body, createdAt: m.created_at, senderVerified: m.sender === 'visitor' ? (m.sender_verified ?? null) : null })),
     linked,
     visitor,
   };

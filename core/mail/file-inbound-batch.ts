@@ -337,7 +337,7 @@ async function parseClaimed(row: RawMailRow, limits: InboundLimits): Promise<Cla
     if (!(error instanceof MailParseError)) throw error;
     parseFailure = error.message;
   }
-  return { row: { id: row.id, message_id: row.message_id, envelope_to: row.envelope_to }, mail, parseFailure, bounce: detectBounce(row.raw) };
+  return { row: { id: row.id, message_id: row.message_id, envelope_to: row.envelope_to, sender_auth: row.sender_auth }, mail, parseFailure, bounce: detectBounce(row.raw) };
 }
 
 /** Reads what the batch's emails refer to (a few statements for all of them), then plans. */
@@ -489,10 +489,12 @@ async function write(trx: Transaction<Database>, jobs: JobQueue, propertyId: str
       automatic = CASE WHEN v.kind = 'quarantine' THEN e.automatic ELSE v.automatic END,
       ticket_id = CASE WHEN v.kind = 'quarantine' THEN e.ticket_id ELSE v.ticket_id END,
       from_address = CASE WHEN v.kind = 'mail' THEN v.from_address ELSE e.from_address END,
-      subject = CASE WHEN v.kind = 'mail' THEN v.subject ELSE e.subject END
+      subject = CASE WHEN v.kind = 'mail' THEN v.subject ELSE e.subject END,
+      sender_verified = v.sender_verified
     FROM unnest(
       ${u.map((x) => x.id)}::bigint[], ${u.map((x) => x.kind)}::text[], ${u.map((x) => x.status)}::text[], ${u.map((x) => x.reason)}::text[],
-      ${u.map((x) => x.automatic)}::boolean[], ${u.map((x) => x.ticket?.id ?? null)}::bigint[], ${u.map((x) => x.fromAddress)}::text[], ${u.map((x) => x.subject)}::text[]
-    ) AS v(id, kind, status, reason, automatic, ticket_id, from_address, subject)
+      ${u.map((x) => x.automatic)}::boolean[], ${u.map((x) => x.ticket?.id ?? null)}::bigint[], ${u.map((x) => x.fromAddress)}::text[], ${u.map((x) => x.subject)}::text[],
+      ${u.map((x) => x.senderVerified)}::boolean[]
+    ) AS v(id, kind, status, reason, automatic, ticket_id, from_address, subject, sender_verified)
     WHERE e.id = v.id`.execute(trx);
 }

@@ -8,6 +8,7 @@ import type { ParsedAttachment, ParsedEmail } from './inbound/parse-email.ts';
 import { findThread, subjectTag } from './find-thread.ts';
 import { mailDomain } from './message-id.ts';
 import { findReplyTokens, type ReplyToken } from './reply-address.ts';
+import { senderStanding } from './sender-trust.ts';
 
 // Deciding how a batch of inbound emails is filed, in memory, from what was read beforehand:
 // the emails in the order one-by-one filing would take them (by id), and the state they refer
@@ -18,7 +19,7 @@ import { findReplyTokens, type ReplyToken } from './reply-address.ts';
 
 /** A claimed email with what parsing found. */
 export interface ClaimedEmail {
-  row: Pick<InboundEmail, 'id' | 'message_id' | 'envelope_to'>;
+  row: Pick<InboundEmail, 'id' | 'message_id' | 'envelope_to' | 'sender_auth'>;
   mail: ParsedEmail | null;
   /** Why parseEmail rejected it, when it did. */
   parseFailure: string | null;
@@ -128,6 +129,8 @@ export interface PlannedInboundUpdate {
   ticket: PlannedTicket | null;
   fromAddress: string | null;
   subject: string | null;
+  /** Whether the sender counted as authenticated; null when not mail, or the property's sender-auth is off. */
+  senderVerified: boolean | null;
 }
 
 /** What became of one email of the batch. */
@@ -200,14 +203,14 @@ export function planFiling(state: FilingState, emails: ClaimedEmail[], numbers: 
       // A report may list thousands of recipients: all are marked bouncing, ten are named.
       const named = addresses.length > 10 ? `${addresses.slice(0, 10).join(', ')} and ${addresses.length - 10} more` : addresses.join(', ');
       if (ticket) append(ticket, { sender: 'system', body: `Email to ${named} bounced: ${reason}`, authorName: null, inboundEmailId: row.id });
-      plan.inbound.push({ id: row.id, kind: 'bounce', status: 'bounce', reason, automatic: true, ticket, fromAddress: null, subject: null });
+      plan.inbound.push({ id: row.id, kind: 'bounce', status: 'bounce', reason, automatic: true, ticket, fromAddress: null, subject: null, senderVerified: null });
       if (ticket && row.message_id) byMessageId.set(row.message_id, ticket);
       filed({ status: 'bounce', ticket: ticket?.number ?? null, note: reason });
       continue;
     }
     if (!isMail(email) || !mail?.from) {
       const reason = !mail ? `unparseable: ${parseFailure}` : 'no usable sender address (From)';
-      plan.inbound.push({ id: row.id, kind: 'quarantine', status: 'quarantined', reason, automatic: false, ticket: null, fromAddress: null, subject: null });
+      plan.inbound.push({ id: row.id, kind: 'quarantine', status: 'quarantined', reason, automatic: false, ticket: null, fromAddress: null, subject: null, senderVerified: null });
       filed({ status: 'quarantined', ticket: null, note: reason });
       continue;
     }
@@ -219,19 +222,41 @@ export function planFiling(state: FilingState, emails: ClaimedEmail[], numbers: 
     const contactName = contactNames.get(address) ?? (from.name?.trim() || null);
     contactNames.set(address, contactName);
 
-    const clues = findThread(mail, tokens, contact.id, {
-      byMessageId: (id) => {
-        const target = byMessageId.get(id);
-        return typeof target === 'string' ? ticketById(target) : target;
+    // The sender-auth policy: threading that rests on the From address alone (a reference, the
+    // subject tag) counts only for an authenticated sender; a valid reply token still does; a
+    // sender whose domain publishes p=reject and whose DMARC failed never joins a ticket.
+    const mode = property.sender_auth_mode;
+    const trust = mode === 'off' ? null : senderStanding(row.sender_auth, property);
+    const clues = findThread(
+      mail,
+      tokens,
+      contact.id,
+      {
+        byMessageId: (id) => {
+          const target = byMessageId.get(id);
+          return typeof target === 'string' ? ticketById(target) : target;
+        },
+        byNumber: (n) => byNumber.get(n),
       },
-      byNumber: (n) => byNumber.get(n),
-    });
-    const { match, forgedToken } = clues;
+      !trust || trust.standing === 'verified',
+    );
+    const { forgedToken } = clues;
+    let match = clues.match;
+    /** The ticket an unauthenticated sender's mail named but may not join: it gets a note, the mail its own ticket. */
+    let refused: NonNullable<typeof match> | null = null;
+    if (trust?.standing === 'rejected' && match) [refused, match] = [match, null];
+    if (clues.unverified) {
+      if (trust?.standing === 'rejected' || mode === 'enforce') refused = clues.unverified;
+      else match = clues.unverified;
+    }
     // What parsing cut (a huge subject, name or id list) is noted with the rest, in the batch's one insert of messages.
     const notes: string[] = [...mail.cuts];
+    const marks: string[] = [];
     if (forgedToken) notes.push(`the reply address ${forgedToken} carried a token that does not verify; it was ignored`);
     let ticket = match && match.ticket.contactId === contact.id ? match.ticket : null;
     const stranger = match && !ticket ? match : null;
+    if (trust && trust.standing !== 'verified' && match && ticket && match.via !== 'reply-token') marks.push(`sender not verified (${trust.why}); filed on T${ticket.number} by ${match.via}`);
+    else if (trust && trust.standing !== 'verified') marks.push(`sender not verified (${trust.why})`);
     const isNew = ticket === null;
     if (!ticket) {
       const number = numbers ? numbers[newTickets.length] : -(newTickets.length + 1);
@@ -254,6 +279,25 @@ export function planFiling(state: FilingState, emails: ClaimedEmail[], numbers: 
         inboundEmailId: null,
       });
     }
+    if (refused && trust) {
+      notes.push(`it referred to T${refused.ticket.number} (by ${refused.via}) but its sender ${from.address} is not verified (${trust.why}), so it was filed as T${ticket.number}`);
+      append(refused.ticket, {
+        sender: 'system',
+        body: `An email claiming to be from ${from.address}, whose sender could not be verified (${trust.why}), referred to this ticket (by ${refused.via}); it was filed as its own ticket T${ticket.number}.`,
+        authorName: null,
+        inboundEmailId: null,
+      });
+    }
+    // A forged token is noted on the ticket it aimed at too, when that is another ticket of the property.
+    const aimedAt = clues.forgedTokenTicket === null ? undefined : byNumber.get(clues.forgedTokenTicket);
+    if (forgedToken && aimedAt && aimedAt !== ticket) {
+      append(aimedAt, {
+        sender: 'system',
+        body: `An email from ${from.address} was sent to ${forgedToken}, a reply address for this ticket whose token does not verify; it was not filed here but as T${ticket.number}.`,
+        authorName: null,
+        inboundEmailId: null,
+      });
+    }
     if (notes.length) append(ticket, { sender: 'system', body: `Note on the email above: ${notes.join('; ')}.`, authorName: null, inboundEmailId: null });
     if (!isNew && ticket.status !== 'open') {
       // A reply reopens the ticket: it is waiting on us again.
@@ -264,8 +308,8 @@ export function planFiling(state: FilingState, emails: ClaimedEmail[], numbers: 
     if (isNew && !verdict.automatic) {
       plan.acknowledgements.push({ ticket, visitor: { email: contact.email, name: from.name ?? contactName }, email: { messageId: mail.messageId, references: mail.references } });
     }
-    const note = [verdict.automatic ? `automatic: ${verdict.reason}` : null, ...notes].filter(Boolean).join('; ') || null;
-    plan.inbound.push({ id: row.id, kind: 'mail', status: 'threaded', reason: note, automatic: verdict.automatic, ticket, fromAddress: from.address, subject: mail.subject });
+    const note = [verdict.automatic ? `automatic: ${verdict.reason}` : null, ...notes, ...marks].filter(Boolean).join('; ') || null;
+    plan.inbound.push({ id: row.id, kind: 'mail', status: 'threaded', reason: note, automatic: verdict.automatic, ticket, fromAddress: from.address, subject: mail.subject, senderVerified: trust ? trust.standing === 'verified' : null });
     // Later mail of the batch may reply to this one.
     if (row.message_id) byMessageId.set(row.message_id, ticket);
     filed({ status: 'threaded', ticket: ticket.number, note });

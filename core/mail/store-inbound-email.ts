@@ -3,6 +3,7 @@ import { byRowId } from '../db/row-id-order.ts';
 import type { Database, InboundEmail } from '../db/schema.ts';
 import type { JobQueue, JobRequest } from '../jobs/job-queue.ts';
 import type { RawMailHandoff } from './raw-mail-handoff.ts';
+import type { SenderAuth } from './sender-auth.ts';
 import { contentHash } from './inbound/content-hash.ts';
 import { firstMessageId } from './inbound/message-ids.ts';
 import { firstFieldValue, rawHeaderBlock } from './inbound/raw-mime.ts';
@@ -18,6 +19,8 @@ export interface InboundEnvelope {
   via: InboundEmail['received_via'];
   from?: string | null;
   to?: string[];
+  /** What the ingress found of the sender's SPF, DKIM, DMARC and ARC (core/mail/sender-auth.ts). */
+  senderAuth?: SenderAuth | null;
 }
 
 /** A raw message to store for one property. */
@@ -99,6 +102,7 @@ export async function insertInboundEmails(
         message_id: messageId,
         envelope_from: envelope.from ?? null,
         envelope_to: envelope.to ?? [],
+        sender_auth: envelope.senderAuth ?? null,
       })),
     )
     .onConflict((oc) => oc.doNothing())

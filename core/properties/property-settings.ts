@@ -53,6 +53,31 @@ export const propertySettings: Record<string, Setting> = {
       update.imap_url = v || null;
     },
   },
+  'sender-auth': {
+    describe: 'what mail from an unauthenticated sender (no DMARC pass) may do: enforce (its own ticket), flag (threaded, marked "sender not verified"), off',
+    apply(value, update) {
+      const v = value.trim().toLowerCase();
+      if (v !== 'enforce' && v !== 'flag' && v !== 'off') throw new ValidationError(`sender-auth must be enforce, flag or off, got "${value}"`);
+      update.sender_auth_mode = v;
+    },
+  },
+  'imap-authserv-id': {
+    describe: "authserv-id of the IMAP server's Authentication-Results header to trust, e.g. mx.example.com (empty to unset)",
+    apply: (value, update) => {
+      const v = value.trim().toLowerCase();
+      if (v && !/^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(v)) throw new ValidationError(`"${value}" is not a valid imap-authserv-id (a host name)`);
+      update.imap_authserv_id = v || null;
+    },
+  },
+  'arc-trusted-sealers': {
+    describe: 'comma-separated domains of forwarders whose ARC seal vouches for a DMARC pass before forwarding (empty to unset)',
+    apply(value, update) {
+      const domains = value.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean);
+      const bad = domains.find((d) => !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(d));
+      if (bad !== undefined) throw new ValidationError(`"${bad}" is not a valid domain for arc-trusted-sealers`);
+      update.arc_trusted_sealers = [...new Set(domains)];
+    },
+  },
   'trash-retention-days': { describe: 'days an item stays in the trash before the purge', apply: integer('trash_retention_days', 1, 3650) },
   'signing-secret': {
     describe: '"rotate" to generate a new secret',

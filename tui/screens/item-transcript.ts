@@ -37,7 +37,7 @@ export function formatDetail(detail: ItemDetail, width: number, showQuoted = fal
   if (detail.linked) add('meta', i.kind === 'conversation' ? `became ticket ${detail.linked}` : `from conversation ${detail.linked}`);
   lines.push({ kind: 'body', text: '' });
   for (const m of detail.messages) {
-    add(m.sender, `${senderMarks[m.sender]}${m.author ? ` (${m.author})` : ''}  ${shortTime(m.createdAt)}`);
+    add(m.sender, `${senderMarks[m.sender]}${m.author ? ` (${m.author})` : ''}${m.senderVerified === false ? ' [sender not verified]' : ''}  ${shortTime(m.createdAt)}`);
     if (i.kind === 'ticket') {
       const { text } = foldQuoted(m.body, showQuoted);
       for (const para of text.split('\n')) add(/^\[… \d+ quoted lines?, z to show\]$/.test(para) ? 'quote' : 'body', para, '   ');

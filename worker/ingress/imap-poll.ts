@@ -21,6 +21,7 @@ import type { Database } from '../../core/db/schema.ts';
 import { ConfigError, NotFoundError, ValidationError } from '../../core/errors.ts';
 import type { JobQueue } from '../../core/jobs/job-queue.ts';
 import { parseImapUrl, type ImapMailbox } from '../../core/mail/imap-url.ts';
+import { readAuthenticationResults } from '../../core/mail/sender-auth.ts';
 import { storeInboundEmail } from '../../core/mail/store-inbound-email.ts';
 
 /** Keyword of messages Switchboard has stored (keyword mode). */
@@ -67,7 +68,7 @@ export interface ImapPollResult {
  * scheduled run tries again).
  */
 export async function pollImapMailbox(db: Kysely<Database>, jobs: JobQueue, propertyId: string, options: ImapPollOptions = {}): Promise<ImapPollResult> {
-  const property = await db.selectFrom('properties').select(['id', 'slug', 'imap_url']).where('id', '=', propertyId).executeTakeFirst();
+  const property = await db.selectFrom('properties').select(['id', 'slug', 'imap_url', 'imap_authserv_id']).where('id', '=', propertyId).executeTakeFirst();
   if (!property) throw new NotFoundError(`no property ${propertyId}`);
   if (!property.imap_url) return { mailbox: '', mode: 'skipped', found: 0, stored: 0, duplicates: 0, tooLarge: 0, remaining: 0 };
   let target: ImapMailbox;
@@ -98,7 +99,7 @@ export async function pollImapMailbox(db: Kysely<Database>, jobs: JobQueue, prop
     throw describeImapError(error, `property ${property.slug}: IMAP login to ${where}`);
   }
   try {
-    return await pollOpenClient(client, db, jobs, propertyId, target.mailbox, options);
+    return await pollOpenClient(client, db, jobs, propertyId, target.mailbox, property.imap_authserv_id, options);
   } catch (error) {
     throw describeImapError(error, `property ${property.slug}: IMAP poll of ${where}`);
   } finally {
@@ -106,7 +107,7 @@ export async function pollImapMailbox(db: Kysely<Database>, jobs: JobQueue, prop
   }
 }
 
-async function pollOpenClient(client: ImapFlow, db: Kysely<Database>, jobs: JobQueue, propertyId: string, mailbox: string, options: ImapPollOptions): Promise<ImapPollResult> {
+async function pollOpenClient(client: ImapFlow, db: Kysely<Database>, jobs: JobQueue, propertyId: string, mailbox: string, authservId: string | null, options: ImapPollOptions): Promise<ImapPollResult> {
   const maxMessages = options.maxMessages ?? 200;
   const maxBytes = options.maxMessageBytes ?? 40 * 1024 * 1024;
   const lock = await client.getMailboxLock(mailbox);
@@ -142,7 +143,10 @@ async function pollOpenClient(client: ImapFlow, db: Kysely<Database>, jobs: JobQ
       const message = await client.fetchOne(range, { uid: true, source: true }, { uid: true });
       if (!message || !message.source) continue;
       // Store first, mark second: the mark tells the server we have it.
-      const { duplicate } = await storeInboundEmail(db, jobs, message.source, { propertyId, via: 'imap' });
+      // The server that took the mail checked its sender: its Authentication-Results, from the
+      // authserv-id the property trusts, is stored with it (no id set: not verified).
+      const senderAuth = readAuthenticationResults(message.source, authservId);
+      const { duplicate } = await storeInboundEmail(db, jobs, message.source, { propertyId, via: 'imap', senderAuth });
       if (duplicate) result.duplicates++;
       else result.stored++;
       if (keywords) await client.messageFlagsAdd(range, ['\\Seen', STORED_KEYWORD], { uid: true });

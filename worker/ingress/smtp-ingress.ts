@@ -5,6 +5,7 @@ import type { Database } from '../../core/db/schema.ts';
 import type { JobQueue } from '../../core/jobs/job-queue.ts';
 import { InboundGroupCommit } from '../../core/mail/inbound-group-commit.ts';
 import type { RawMailHandoff } from '../../core/mail/raw-mail-handoff.ts';
+import { verifySender, type SenderVerifier } from '../../core/mail/sender-auth.ts';
 import type { Logger } from '../logger.ts';
 import type { SwitchboardMetrics } from '../metrics/metrics.ts';
 
@@ -21,6 +22,8 @@ export interface SmtpIngressOptions {
   metrics?: SwitchboardMetrics;
   /** Given when this process also files mail: stored messages are handed to its worker. */
   rawMailHandoff?: RawMailHandoff;
+  /** How senders are verified (DNS resolver, time budget); the composition root passes the production one. */
+  senderVerifier?: SenderVerifier;
 }
 
 /** An SMTP reply with a status code, as smtp-server expects errors. */
@@ -81,8 +84,13 @@ export async function startSmtpIngress(options: SmtpIngressOptions): Promise<{ p
         }
         const raw = Buffer.concat(chunks);
         const properties = [...(propertiesOf.get(session) ?? [])];
-        const envelope = { via: 'smtp' as const, from: session.envelope.mailFrom ? session.envelope.mailFrom.address : null, to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()) };
-        Promise.all(properties.map((propertyId) => inbound.store(raw, { ...envelope, propertyId }))).then(
+        const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : null;
+        const envelope = { via: 'smtp' as const, from: mailFrom, to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()) };
+        // SPF, DKIM, DMARC and ARC are checked before storing, within the verifier's time
+        // budget; a failure to check is recorded (temperror), never a reason to lose the mail.
+        verifySender(raw, { ip: session.remoteAddress, helo: session.hostNameAppearsAs || null, mailFrom }, options.senderVerifier)
+          .then((senderAuth) => Promise.all(properties.map((propertyId) => inbound.store(raw, { ...envelope, propertyId, senderAuth }))))
+          .then(
           (stored) => {
             for (const s of stored) metrics?.emailsReceived.inc({ via: 'smtp', outcome: s.duplicate ? 'duplicate' : 'stored' });
             logger.info({ properties, inbound: stored.map((s) => s.id), bytes: raw.length }, 'smtp: message stored');
