@@ -21,6 +21,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 import { emlCase, loadBaseEmails, type EmlCase, type MutationContext } from './support/eml-mutations.ts';
 import { FuzzTally, runPool, withinMs } from './support/fuzz-tally.ts';
 import { fuzzSettings } from './support/seeded-random.ts';
+import { noDnsVerifier } from '../support/mail-auth.ts';
 
 // Fuzzing the inbound mail path: mutated copies of real emails (truncated, broken MIME,
 // bogus charsets, huge headers, deep nesting, garbage, NUL bytes, ...) go through what the
@@ -54,7 +55,7 @@ beforeAll(async () => {
   property = await updateProperty(t.db, (await makeProperty(t.db, 'fuzz')).id, { inbound_domain: 'in.fuzz.example', support_address: 'help@fuzz.example', name: 'Fuzz' });
   redis = createRedis(inject('redisUrl'), 'producer');
   jobs = new BullJobQueue(redis, prefix);
-  smtp = await startSmtpIngress({ db: t.db, jobs, logger: silentLogger, host: '127.0.0.1', port: 0, maxMessageBytes: SMTP_MAX_BYTES });
+  smtp = await startSmtpIngress({ db: t.db, jobs, logger: silentLogger, host: '127.0.0.1', port: 0, maxMessageBytes: SMTP_MAX_BYTES, senderVerifier: noDnsVerifier });
   transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true, pool: true, maxConnections: 2, maxMessages: 100 });
   // A ticket for mutated replies to thread onto (its acknowledgement is what they answer).
   const first = await storeInboundEmail(

@@ -11,6 +11,7 @@ import { eventId, silentLogger, startPipeline, type Pipeline } from '../support/
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
 import { sleep, waitFor } from '../support/wait-for.ts';
 import { deliveryStatusNotification } from '../support/delivery-status.ts';
+import { noDnsVerifier } from '../support/mail-auth.ts';
 
 // The threading policy for strangers and forged tokens, loop and bounce safety, SMTP outages
 // and refusals, the SMTP ingress's refusals, and the quarantine.
@@ -52,7 +53,7 @@ beforeAll(async () => {
   smtp = await startSmtpCapture();
   p = await startPipeline({ trigger_enabled: false, inbound_domain: 'in.shop.example', support_address: 'help@shop.example' });
   await p.startWorker({ smtpUrl: smtp.url });
-  ingress = await startSmtpIngress({ db: p.t.db, jobs: p.jobs, logger: silentLogger, host: '127.0.0.1', port: 0, maxMessageBytes: 50_000 });
+  ingress = await startSmtpIngress({ db: p.t.db, jobs: p.jobs, logger: silentLogger, host: '127.0.0.1', port: 0, maxMessageBytes: 50_000, senderVerifier: noDnsVerifier });
   const contact = await upsertContact(p.t.db, p.property.id, { email: 'owner@example.com', name: 'Owner' });
   ticket = await createTicket(p.t.db, { propertyId: p.property.id, subject: 'Broken lamp', contact });
   const { outbox } = await replyToTicket(p.t.db, p.jobs, p.property.id, `T${ticket.number}`, { body: 'We will send a new one.' });

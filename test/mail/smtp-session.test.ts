@@ -9,6 +9,7 @@ import { createRedis } from '../../worker/redis-connection.ts';
 import { makeProperty } from '../support/inbox-fixture.ts';
 import { silentLogger } from '../support/pipeline-harness.ts';
 import { createTestDatabase } from '../support/test-database.ts';
+import { noDnsVerifier } from '../support/mail-auth.ts';
 
 // A pooled client (nodemailer's pool, any MTA) sends several messages over one connection.
 // Each message belongs to the properties of its own recipients only (found by the fuzz run:
@@ -31,7 +32,7 @@ it('stores each message of one SMTP connection only for its own recipients', asy
   });
   const a = await updateProperty(t.db, (await makeProperty(t.db, 'a')).id, { inbound_domain: 'in.a.example' });
   const b = await updateProperty(t.db, (await makeProperty(t.db, 'b')).id, { inbound_domain: 'in.b.example' });
-  const smtp = await startSmtpIngress({ db: t.db, jobs, logger: silentLogger, host: '127.0.0.1', port: 0, maxMessageBytes: 100_000 });
+  const smtp = await startSmtpIngress({ db: t.db, jobs, logger: silentLogger, host: '127.0.0.1', port: 0, maxMessageBytes: 100_000, senderVerifier: noDnsVerifier });
   cleanups.push(() => smtp.close());
 
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true, pool: true, maxConnections: 1 });

@@ -4,6 +4,7 @@
 // mailauth and forwarded with an ARC seal as a mailing list or forwarder does.
 import { generateKeyPairSync } from 'node:crypto';
 import { authenticate, dkimSign, sealMessage, type DKIMSignOptions, type DNSResolver } from 'mailauth';
+import type { SenderVerifier } from '../../core/mail/sender-auth.ts';
 
 export interface SigningKey {
   domain: string;
@@ -61,3 +62,10 @@ export async function forwardedWithArc(raw: string, from: { ip: string; mailFrom
   const seal = await sealMessage(Buffer.from(modified), { signingDomain: sealer.domain, selector: sealer.selector, privateKey: sealer.privateKey, authResults, cv: 'none' } as never);
   return seal.toString() + modified;
 }
+
+/** For SMTP ingress tests that do not check senders: a DNS with no records (every sender unverified), never the network. */
+export const noDnsVerifier: SenderVerifier = {
+  resolver: async (domain) => {
+    throw Object.assign(new Error(`ENOTFOUND ${domain}`), { code: 'ENOTFOUND' });
+  },
+};

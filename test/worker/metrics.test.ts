@@ -21,6 +21,7 @@ import { parseSamples, sampleValue, type Sample } from '../support/prometheus-te
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { noDnsVerifier } from '../support/mail-auth.ts';
 
 // A real ingress (HTTP and SMTP) and real workers on Postgres and Redis, sharing one metrics
 // registry as `switchboard start` does; a small load, then /metrics is scraped like Prometheus
@@ -65,7 +66,7 @@ async function startObserved(settings: PropertyUpdate = {}): Promise<Observed> {
   const ops = { registry: metrics.registry, readiness: () => checkReadiness({ db: t.db, redis: producer }) };
   const ingress = await startHttpIngress({ db: t.db, jobs, logger: silentLogger, host: '127.0.0.1', port: 0, maxBodyBytes: 64 * 1024, metrics, ops });
   cleanups.push(() => ingress.close());
-  const smtpIn = await startSmtpIngress({ db: t.db, jobs, logger: silentLogger, host: '127.0.0.1', port: 0, maxMessageBytes: 64 * 1024, metrics });
+  const smtpIn = await startSmtpIngress({ db: t.db, jobs, logger: silentLogger, host: '127.0.0.1', port: 0, maxMessageBytes: 64 * 1024, metrics, senderVerifier: noDnsVerifier });
   cleanups.push(() => smtpIn.close());
   const smtp = await startSmtpCapture();
   cleanups.push(() => smtp.close());

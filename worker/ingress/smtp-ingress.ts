@@ -22,8 +22,11 @@ export interface SmtpIngressOptions {
   metrics?: SwitchboardMetrics;
   /** Given when this process also files mail: stored messages are handed to its worker. */
   rawMailHandoff?: RawMailHandoff;
-  /** How senders are verified (DNS resolver, time budget); the composition root passes the production one. */
-  senderVerifier?: SenderVerifier;
+  /**
+   * How senders are verified (DNS resolver, time budget): the composition root passes the
+   * system's DNS (core/mail/sender-auth-dns.ts), tests a resolver of their own records.
+   */
+  senderVerifier: SenderVerifier;
 }
 
 /** An SMTP reply with a status code, as smtp-server expects errors. */
