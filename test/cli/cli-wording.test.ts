@@ -77,6 +77,17 @@ describe('the CLI in the words of its user', { timeout: 120_000 }, () => {
     expect((await cli('assign', 'T1')).stderr).toBe("error: missing required argument 'agent'\n(see: switchboard assign --help)\n");
   });
 
+  it("other commands' mistakes, found by trying them: the same one line, the commands that exist", async () => {
+    oneLineError(await cli('migrate', 'sideways'), /^error: unknown migrate direction "sideways": use latest, down or status$/m);
+    oneLineError(await cli('trash', 'delete'), /^error: usage: switchboard trash ID \| trash list/m);
+    oneLineError(await cli('inbox', 'list', '--tag', 'nope'), /^error: no tag "nope" in this property \(see: switchboard tags\)$/m);
+    oneLineError(await cli('demo', '--url', 'http://127.0.0.1:1'), /^error: cannot send to the ingress at http:\/\/127\.0\.0\.1:1 .*is Switchboard running\?/m);
+    // Created as `property set` would take it: checked, and the domain in the case recipients are compared in.
+    oneLineError(await cli('property', 'create', 'shop2', '--inbound-domain', 'no good'), /^error: "no good" is not a valid inbound-domain$/m);
+    const created = JSON.parse((await cli('property', 'create', 'shop3', '--inbound-domain', 'In.Shop3.Example', '--json')).stdout) as { inbound_domain: string };
+    expect(created.inbound_domain).toBe('in.shop3.example');
+  });
+
   it('--version prints the version of package.json', async () => {
     const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     expect(await cli('--version')).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
