@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { SwitchboardError } from '../core/errors.ts';
 import { registerContact } from './commands/contact-command.ts';
@@ -18,11 +19,13 @@ import { describeError } from './describe-error.ts';
 // The CLI's composition root: one command per file under commands/, each a thin layer that
 // parses arguments, calls core/ and prints (a table for people, --json for scripts).
 
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
 const program = new Command('switchboard')
   .description('Switchboard: the shared inbox of a live-chat product, its workers and its dashboard')
+  .version(version, '-V, --version', 'print the version')
   .option('-p, --property <slug>', 'the property to act on (default: SWITCHBOARD_PROPERTY, or the only one)')
   .option('--json', 'print JSON for scripts')
-  .showHelpAfterError()
   .exitOverride();
 
 registerSetup(program);
@@ -38,6 +41,13 @@ registerTrash(program);
 registerContact(program);
 registerMail(program);
 registerTui(program);
+
+// A usage error is its line and where to read more, not the whole help: each command points
+// to its own --help (set once all exist; commander copies settings only into later commands).
+(function pointToHelp(command: Command, path: string): void {
+  command.showHelpAfterError(`(see: ${path} --help)`);
+  for (const sub of command.commands) pointToHelp(sub, `${path} ${sub.name()}`);
+})(program, program.name());
 
 try {
   await program.parseAsync(process.argv);

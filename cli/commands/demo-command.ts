@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { SwitchboardError } from '../../core/errors.ts';
 import { findProperty } from '../../core/properties/property-store.ts';
 import { action } from '../action.ts';
 import { sendDemoTraffic } from '../demo-traffic.ts';
@@ -18,7 +19,7 @@ export function registerDemo(program: Command): void {
           lines = await sendDemoTraffic(url, property);
         } catch (error) {
           const reason = error instanceof Error && 'cause' in error && error.cause instanceof Error ? error.cause.message : String(error);
-          throw new Error(`cannot send to the ingress at ${url} (${reason}); is Switchboard running? (npm start)`, { cause: error });
+          throw new SwitchboardError('not_running', `cannot send to the ingress at ${url} (${reason}); is Switchboard running? (npm start)`);
         }
         process.stdout.write(
           `${lines.join('\n')}\n\nThe workers apply them in a moment; the trigger fires after ${property.trigger_delay_seconds} s.\n` +

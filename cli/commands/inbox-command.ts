@@ -6,7 +6,7 @@ import { resolveLabel } from '../../core/directory/labels.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { priorityNames, type InboxItem } from '../../core/inbox/inbox-item.ts';
 import { showItem, type ItemDetail } from '../../core/inbox/item-detail.ts';
-import { listInbox, type InboxQuery, type InboxSort } from '../../core/inbox/list-inbox.ts';
+import { listInbox, maxPageSize, type InboxQuery, type InboxSort } from '../../core/inbox/list-inbox.ts';
 import { action } from '../action.ts';
 import { formatTable, shortTime } from '../format-table.ts';
 
@@ -43,7 +43,7 @@ async function toQuery(db: Kysely<Database>, propertyId: string, o: ListOptions)
     return v;
   };
   const limit = o.limit === undefined ? undefined : Number(o.limit);
-  if (limit !== undefined && !Number.isInteger(limit)) throw new ValidationError(`--limit "${o.limit}" is not a whole number`);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > maxPageSize)) throw new ValidationError(`--limit must be 1 to ${maxPageSize}, got "${o.limit}"`);
   let agent: InboxQuery['agent'];
   if (o.agent === 'assigned' || o.agent === 'unassigned') agent = o.agent;
   else if (o.agent && o.agent !== 'all') agent = { id: (await resolveAgent(db, propertyId, o.agent)).id };

@@ -1,38 +1,59 @@
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../core/db/schema.ts';
-import { addTag, assignItem, closeItem, markPending, removeTag, reopenItem, setPriority } from '../../core/inbox/item-actions.ts';
+import { resolveAgent } from '../../core/directory/agents.ts';
+import { resolveLabel } from '../../core/directory/labels.ts';
+import { priorityNames } from '../../core/inbox/inbox-item.ts';
+import { addTag, assignItem, closeItem, markPending, parsePriority, removeTag, reopenItem, setPriority } from '../../core/inbox/item-actions.ts';
 import { showItem } from '../../core/inbox/item-detail.ts';
 import { convertItem } from '../../core/tickets/convert-conversation.ts';
 import { action } from '../action.ts';
 
-type Act = (db: Kysely<Database>, propertyId: string, ref: string, ...rest: string[]) => Promise<void>;
+type Db = Kysely<Database>;
+/** Does the action; may return what to print after the item's id, in the inbox's words (agent and tag names, not ids). */
+type Act = (db: Db, propertyId: string, ref: string, ...values: string[]) => Promise<string | void>;
 
 /** Registers one item action: runs it, then prints the item's new state (JSON or a line). */
-function itemAction(program: Command, name: string, args: string[], description: string, act: Act, done: string): void {
+function itemAction(program: Command, name: string, args: string[], description: string, act: Act, done?: string): void {
   const command = program.command(name).description(description).argument('<id>', 'C<n> or T<n>');
   for (const arg of args) command.argument(`<${arg}>`);
   command.action(
-    action(async (ctx, ref: string, ...rest: string[]) => {
+    action(async (ctx, ref: string, ...rest: unknown[]) => {
+      // Commander passes the declared arguments, then the options object: only the arguments are values.
+      const values = rest.slice(0, args.length) as string[];
       const db = await ctx.db();
       const property = await ctx.property();
-      await act(db, property.id, ref, ...rest);
+      const said = await act(db, property.id, ref, ...values);
       const { item } = await showItem(db, property.id, ref);
-      ctx.print(item, () => `${item.ref} ${done.replace('%', rest.join(' '))}`);
+      ctx.print(item, () => `${item.ref} ${said ?? done}`);
     }),
   );
 }
 
+/** Assigns, then names the agent: `assign T27 2` takes 2 as an agent id, so the line says whom that was. */
+async function assign(db: Db, propertyId: string, ref: string, agentRef: string): Promise<string> {
+  const agent = await resolveAgent(db, propertyId, agentRef);
+  await assignItem(db, propertyId, ref, agent.id);
+  return `assigned to ${agent.name} <${agent.email}>`;
+}
+
+/** Tags or untags, then names the tag (it may have been given by id). */
+async function tagAction(db: Db, propertyId: string, ref: string, tagRef: string, add: boolean): Promise<string> {
+  await (add ? addTag : removeTag)(db, propertyId, ref, tagRef);
+  const tag = await resolveLabel(db, 'tags', propertyId, tagRef);
+  return `${add ? 'tagged' : 'untagged'} ${tag.name}`;
+}
+
 /** The inbox actions on one item: assign, unassign, close, reopen, pending, priority, tag, untag. */
 export function registerItemActions(program: Command): void {
-  itemAction(program, 'assign', ['agent'], 'assign an item to an agent (email, name or id)', (db, p, r, agent) => assignItem(db, p, r, agent!), 'assigned to %');
+  itemAction(program, 'assign', ['agent'], 'assign an item to an agent (email, name or id)', (db, p, r, agent) => assign(db, p, r, agent!));
   itemAction(program, 'unassign', [], 'remove the assignee', (db, p, r) => assignItem(db, p, r, null), 'unassigned');
   itemAction(program, 'close', [], 'close an item', closeItem, 'closed');
   itemAction(program, 'reopen', [], 'reopen a closed item (or a pending ticket)', reopenItem, 'reopened');
   itemAction(program, 'pending', [], 'mark a ticket pending (waiting on the visitor)', markPending, 'pending');
-  itemAction(program, 'priority', ['level'], 'set priority: low, normal, high, urgent', (db, p, r, level) => setPriority(db, p, r, level!), 'priority %');
-  itemAction(program, 'tag', ['tag'], 'add a tag (created if new)', (db, p, r, tag) => addTag(db, p, r, tag!), 'tagged %');
-  itemAction(program, 'untag', ['tag'], 'remove a tag', (db, p, r, tag) => removeTag(db, p, r, tag!), 'untagged %');
+  itemAction(program, 'priority', ['level'], 'set priority: low, normal, high, urgent', async (db, p, r, level) => (await setPriority(db, p, r, level!), `priority ${priorityNames[parsePriority(level!)]}`));
+  itemAction(program, 'tag', ['tag'], 'add a tag (created if new)', (db, p, r, tag) => tagAction(db, p, r, tag!, true));
+  itemAction(program, 'untag', ['tag'], 'remove a tag', (db, p, r, tag) => tagAction(db, p, r, tag!, false));
   program
     .command('convert')
     .argument('<id>', 'C<n>: a conversation with a visitor email')

@@ -8,8 +8,15 @@ import { replyToTicket } from '../../core/tickets/reply-to-ticket.ts';
 import { action } from '../action.ts';
 import { formatTable, shortTime } from '../format-table.ts';
 
+/** Why a file could not be read, in one line for the person who named it. */
+function unreadable(file: string, error: unknown): ValidationError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+  return new ValidationError(`cannot read ${file}: ${why}`);
+}
+
 async function readInput(file: string | undefined): Promise<Buffer> {
-  if (file && file !== '-') return readFile(file);
+  if (file && file !== '-') return readFile(file).catch((error: unknown) => Promise.reject(unreadable(file, error)));
   if (process.stdin.isTTY) throw new ValidationError('give a file, or pipe the message in (… | switchboard mail ingest -)');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);

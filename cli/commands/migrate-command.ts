@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { migrateDown, migrateToLatest, migrationStatus } from '../../core/db/migrate.ts';
+import { ValidationError } from '../../core/errors.ts';
 import { action } from '../action.ts';
 
 /** `switchboard migrate [latest|down|status]`. */
@@ -17,7 +18,7 @@ export function registerMigrate(program: Command): void {
           return;
         }
         if (direction !== 'latest' && direction !== 'down') {
-          program.error(`unknown migrate direction "${direction}": use latest, down or status`);
+          throw new ValidationError(`unknown migrate direction "${direction}": use latest, down or status`);
         }
         const done = direction === 'down' ? await migrateDown(db) : await migrateToLatest(db);
         ctx.print(done, () => (done.length ? done.join('\n') : 'nothing to do: the schema is up to date'));

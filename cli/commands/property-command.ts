@@ -49,7 +49,10 @@ export function registerProperty(program: Command): void {
     .description('create a property (a signing secret is generated)')
     .action(
       action(async (ctx, slug: string, opts: { name?: string; supportAddress?: string; inboundDomain?: string }) => {
-        const created = await createProperty(await ctx.db(), { slug, name: opts.name, supportAddress: opts.supportAddress, inboundDomain: opts.inboundDomain });
+        // The addresses are checked and normalised as `property set` does (a domain in capitals would never match a recipient).
+        const given = Object.entries({ 'name': opts.name, 'support-address': opts.supportAddress, 'inbound-domain': opts.inboundDomain }).filter(([, v]) => v !== undefined);
+        const checked = given.length ? parsePropertySettings(given.map(([k, v]) => `${k}=${v}`)) : {};
+        const created = await createProperty(await ctx.db(), { slug, name: checked.name, supportAddress: checked.support_address, inboundDomain: checked.inbound_domain });
         ctx.print(shown(created), () => describe(created));
       }),
     );

@@ -29,7 +29,7 @@ export function registerTrash(program: Command): void {
         const db = await ctx.db();
         const property = await ctx.property();
         const [verb, ref, ...extra] = words;
-        if (verb === 'list') {
+        if (verb === 'list' && !ref) {
           const items = await listTrash(db, property.id);
           ctx.print(items, () => (items.length ? itemTable(items) : 'the trash is empty'));
         } else if (verb === 'delete' && ref && extra.length === 0) {
@@ -42,7 +42,7 @@ export function registerTrash(program: Command): void {
         } else if (verb === 'restore' && ref && extra.length === 0) {
           await restoreFromTrash(db, property.id, ref);
           ctx.print({ restored: ref }, () => `${ref} restored`);
-        } else if (verb && !ref) {
+        } else if (verb && !ref && !['list', 'delete', 'restore'].includes(verb)) {
           await moveToTrash(db, property.id, verb);
           ctx.print({ trashed: verb }, () => `${verb} moved to the trash (switchboard restore ${verb} brings it back)`);
         } else {

@@ -10,6 +10,8 @@ export interface Label {
 }
 
 const noun: Record<LabelTable, string> = { departments: 'department', tags: 'tag' };
+/** The command that lists them. */
+const listCommand: Record<LabelTable, string> = { departments: 'department list', tags: 'tags' };
 
 /** Finds a department or tag by id or name, creating it by name when `create` is set. */
 export async function resolveLabel(
@@ -30,7 +32,7 @@ export async function resolveLabel(
     .executeTakeFirst();
   if (found) return found;
   if (!options.create || byId) {
-    throw new NotFoundError(`no ${noun[table]} "${ref}" in this property (see: switchboard ${noun[table]} list)`);
+    throw new NotFoundError(`no ${noun[table]} "${ref}" in this property (see: switchboard ${listCommand[table]})`);
   }
   return db
     .insertInto(table)

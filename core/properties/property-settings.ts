@@ -6,29 +6,30 @@ import { newSigningSecret } from './property-store.ts';
 /** One settable property field: its name on the command line and how a string becomes a column value. */
 interface Setting {
   describe: string;
-  apply(value: string, update: PropertyUpdate): void;
+  /** `name` is the setting's name as the user typed it, for error messages. */
+  apply(value: string, update: PropertyUpdate, name: string): void;
 }
 
-const text = (column: 'name' | 'trigger_message' | 'trigger_sender_name') => (value: string, update: PropertyUpdate) => {
-  if (!value.trim()) throw new ValidationError(`${column} must not be empty`);
+const text = (column: 'name' | 'trigger_message' | 'trigger_sender_name') => (value: string, update: PropertyUpdate, name: string) => {
+  if (!value.trim()) throw new ValidationError(`${name} must not be empty`);
   update[column] = value;
 };
 
-const nullableText = (column: 'support_address' | 'inbound_domain' | 'callback_url' | 'tawk_webhook_secret', pattern: RegExp) => (value: string, update: PropertyUpdate) => {
+const nullableText = (column: 'support_address' | 'inbound_domain' | 'callback_url' | 'tawk_webhook_secret', pattern: RegExp) => (value: string, update: PropertyUpdate, name: string) => {
   const v = column === 'support_address' || column === 'inbound_domain' ? value.trim().toLowerCase() : value.trim();
-  if (v && !pattern.test(v)) throw new ValidationError(`"${value}" is not a valid ${column.replace('_', ' ')}`);
+  if (v && !pattern.test(v)) throw new ValidationError(`"${value}" is not a valid ${name}`);
   update[column] = v || null;
 };
 
-const integer = (column: 'trigger_delay_seconds' | 'trash_retention_days' | 'inactivity_timeout_seconds', min: number, max: number) => (value: string, update: PropertyUpdate) => {
+const integer = (column: 'trigger_delay_seconds' | 'trash_retention_days' | 'inactivity_timeout_seconds', min: number, max: number) => (value: string, update: PropertyUpdate, name: string) => {
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw new ValidationError(`${column} must be a whole number from ${min} to ${max}, got "${value}"`);
+    throw new ValidationError(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
   }
   update[column] = Number(value);
 };
 
-const boolean = (column: 'trigger_enabled' | 'auto_convert') => (value: string, update: PropertyUpdate) => {
-  if (!/^(true|false|on|off|yes|no)$/i.test(value)) throw new ValidationError(`${column.replace('_', '-')} must be true or false, got "${value}"`);
+const boolean = (column: 'trigger_enabled' | 'auto_convert') => (value: string, update: PropertyUpdate, name: string) => {
+  if (!/^(true|false|on|off|yes|no)$/i.test(value)) throw new ValidationError(`${name} must be true or false, got "${value}"`);
   update[column] = /^(true|on|yes)$/i.test(value);
 };
 
@@ -99,7 +100,7 @@ export function parsePropertySettings(pairs: string[]): PropertyUpdate {
     if (eq < 0 || !setting) {
       throw new ValidationError(`"${pair}" is not key=value with a known key; settings: ${Object.keys(propertySettings).join(', ')}`);
     }
-    setting.apply(pair.slice(eq + 1), update);
+    setting.apply(pair.slice(eq + 1), update, key);
   }
   return update;
 }

@@ -38,7 +38,7 @@ describe('switchboard CLI', { timeout: 180_000 }, () => {
     expect(set).toMatchObject({ trigger_delay_seconds: 90, trigger_enabled: false });
     const bad = await cli('property', 'set', 'acme', 'trigger-delay=soon');
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toBe('error: trigger_delay_seconds must be a whole number from 0 to 86400, got "soon"\n');
+    expect(bad.stderr).toBe('error: trigger-delay must be a whole number from 0 to 86400, got "soon"\n');
     const dup = await cli('property', 'create', 'acme');
     expect(dup.stderr).toMatch(/already exists/);
   });

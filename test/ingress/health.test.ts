@@ -14,6 +14,7 @@ import { checkReadiness } from '../../worker/readiness.ts';
 import { createRedis } from '../../worker/redis-connection.ts';
 import { silentLogger } from '../support/pipeline-harness.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { childEnv } from '../support/child-env.ts';
 
 // /healthz, /readyz and /metrics on the ingress's port, with a real Postgres and Redis (and
 // ones that are not there), and on a worker-only process's own port.
@@ -184,7 +185,7 @@ describe('a worker-only process', () => {
     const t = await createTestDatabase();
     cleanups.push(() => t.drop());
     child = spawn(process.execPath, [bin, 'worker', '--queues', 'chat-events,maintenance'], {
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', DATABASE_URL: t.url, REDIS_URL: inject('redisUrl'), SWITCHBOARD_QUEUE_PREFIX: `test-ops-${process.pid}`, METRICS_PORT: '0' },
+      env: childEnv({ LOG_LEVEL: 'info', DATABASE_URL: t.url, REDIS_URL: inject('redisUrl'), SWITCHBOARD_QUEUE_PREFIX: `test-ops-${process.pid}`, METRICS_PORT: '0' }),
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     const exited = new Promise<number | string | null>((resolve) => child!.on('exit', (code, signal) => resolve(signal ?? code)));

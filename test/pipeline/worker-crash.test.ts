@@ -5,6 +5,7 @@ import { afterEach, expect, it } from 'vitest';
 import { createRedis } from '../../worker/redis-connection.ts';
 import { at, eventId, startPipeline, type Pipeline } from '../support/pipeline-harness.ts';
 import { sleep, waitFor } from '../support/wait-for.ts';
+import { childEnv } from '../support/child-env.ts';
 
 // A worker process dies (SIGKILL, not a mock) right after the conversion committed and
 // before BullMQ heard the job was done. Another worker picks the stalled job up and retries
@@ -22,7 +23,7 @@ afterEach(async () => {
 
 function worker(env: Record<string, string>): { child: ChildProcess; exited: Promise<NodeJS.Signals | number | null> } {
   const child = spawn(process.execPath, [bin, 'worker', '--concurrency', '2'], {
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', WORKER_LOCK_DURATION_MS: '2000', ...env },
+    env: childEnv({ LOG_LEVEL: 'warn', WORKER_LOCK_DURATION_MS: '2000', ...env }),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   children.push(child);

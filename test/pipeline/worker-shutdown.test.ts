@@ -8,6 +8,7 @@ import { updateProperty } from '../../core/properties/property-store.ts';
 import { createRedis } from '../../worker/redis-connection.ts';
 import { at, eventId, startPipeline, type Pipeline } from '../support/pipeline-harness.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { childEnv } from '../support/child-env.ts';
 
 // SIGTERM while a job runs: the worker stops taking jobs, lets the active one finish, then
 // exits cleanly — the job is completed, not left to be retried by someone else.
@@ -35,7 +36,7 @@ it('finishes the active job on SIGTERM, then exits with status 0', { timeout: 60
   p = await startPipeline({ trigger_delay_seconds: 0 });
   await updateProperty(p.t.db, p.property.id, { callback_url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` });
   const child = spawn(process.execPath, [bin, 'worker'], {
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', DATABASE_URL: p.t.url, REDIS_URL: p.redisUrl, SWITCHBOARD_QUEUE_PREFIX: p.prefix },
+    env: childEnv({ LOG_LEVEL: 'warn', DATABASE_URL: p.t.url, REDIS_URL: p.redisUrl, SWITCHBOARD_QUEUE_PREFIX: p.prefix }),
     stdio: 'ignore',
   });
   const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.on('exit', (code) => resolve({ code, at: Date.now() })));
