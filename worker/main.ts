@@ -1,4 +1,5 @@
 import type { Config } from '../core/config/config.ts';
+import { ConfigError } from '../core/errors.ts';
 import { connectDatabase } from '../core/db/connect.ts';
 import { RawMailHandoff } from '../core/mail/raw-mail-handoff.ts';
 import { defaultVerifyTimeoutMs } from '../core/mail/sender-auth.ts';
@@ -29,6 +30,24 @@ export interface ProcessRoles {
   logFile?: string;
   /** Started once everything runs; shut down when it settles, as on SIGTERM (e.g. a dashboard that quits). */
   until?: () => Promise<unknown>;
+  /** Called once every listener and worker is up, with the ports the ingress listens on. */
+  onRunning?: (listening: Listening) => void;
+}
+
+/** The ports a process listens on (the real ones when 0 asked for a free port). */
+export interface Listening {
+  ingressPort?: number;
+  smtpPort?: number;
+}
+
+/** A port another program holds, said with the variable that moves it. */
+function portInUse(variable: string, host: string, port: number) {
+  return (error: unknown): never => {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new ConfigError(`${variable} ${port} on ${host} is in use by another program: stop it, or choose another port with ${variable}`);
+    }
+    throw error;
+  };
 }
 
 /**
@@ -51,6 +70,7 @@ export async function runProcesses(config: Config, urls: { databaseUrl: string; 
   const filesMail = roles.worker && (roles.queues?.includes('mail-inbound') ?? true);
   const rawMailHandoff = roles.ingress && filesMail ? new RawMailHandoff() : undefined;
   const stops: (() => Promise<void>)[] = [];
+  const listening: Listening = {};
   try {
     await assertNoEviction(producer, logger);
     if (!roles.ingress) {
@@ -104,10 +124,15 @@ export async function runProcesses(config: Config, urls: { databaseUrl: string; 
       stops.unshift(() => workers.close());
     }
     if (roles.ingress) {
-      const ingress = await startHttpIngress({ db, jobs, logger, metrics, ops, ...config.ingress });
+      const ingress = await startHttpIngress({ db, jobs, logger, metrics, ops, ...config.ingress }).catch(portInUse('INGRESS_PORT', config.ingress.host, config.ingress.port));
+      listening.ingressPort = ingress.port;
       logger.info({ port: ingress.port, host: config.ingress.host }, `ingress listening on http://${config.ingress.host}:${ingress.port}`);
       stops.unshift(() => ingress.close());
-      const smtp = await startSmtpIngress({ db, jobs, logger, metrics, host: config.mail.ingressHost, port: config.mail.ingressPort, maxMessageBytes: config.mail.maxMessageBytes, rawMailHandoff, senderVerifier: { resolver: systemDnsResolver(), timeoutMs: defaultVerifyTimeoutMs } });
+      const senderVerifier = { resolver: systemDnsResolver(), timeoutMs: defaultVerifyTimeoutMs };
+      const smtp = await startSmtpIngress({ db, jobs, logger, metrics, host: config.mail.ingressHost, port: config.mail.ingressPort, maxMessageBytes: config.mail.maxMessageBytes, rawMailHandoff, senderVerifier }).catch(
+        portInUse('SMTP_INGRESS_PORT', config.mail.ingressHost, config.mail.ingressPort),
+      );
+      listening.smtpPort = smtp.port;
       logger.info({ port: smtp.port }, `SMTP ingress listening on ${config.mail.ingressHost}:${smtp.port}`);
       stops.unshift(() => smtp.close());
     }
@@ -118,6 +143,7 @@ export async function runProcesses(config: Config, urls: { databaseUrl: string; 
     await db.destroy();
     throw error;
   }
+  roles.onRunning?.(listening);
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
       logger.info({ signal }, 'shutting down: finishing active work');

@@ -5,7 +5,7 @@ import { listInbox } from '../../core/inbox/list-inbox.ts';
 import path from 'node:path';
 import { servicesUp } from '../../services/embedded-services.ts';
 import { runTui } from '../../tui/main.ts';
-import { runProcesses } from '../../worker/main.ts';
+import { runProcesses, type Listening } from '../../worker/main.ts';
 import { action } from '../action.ts';
 import type { CliContext } from '../cli-context.ts';
 
@@ -57,17 +57,19 @@ export function registerSetup(program: Command): void {
           log(`Switchboard stopped (logs: ${logFile}).`);
           return;
         }
-        log(
-          [
-            `Switchboard is running: ingress on http://${ctx.config.ingress.host}:${ctx.config.ingress.port}, workers on every queue (ctrl-c stops).`,
-            'In another terminal:',
-            '  npx switchboard demo                                            # send live chat traffic',
-            '  npx switchboard inbox list --status open --agent unassigned',
-            '  npx switchboard inbox show C1',
-            '  npx switchboard --help',
-          ].join('\n'),
-        );
-        await runProcesses(ctx.config, urls, { ingress: true, worker: true });
+        // Said once every listener is up: a port in use fails the start before any "running".
+        const banner = ({ ingressPort, smtpPort }: Listening) =>
+          log(
+            [
+              `Switchboard is running: ingress on http://${ctx.config.ingress.host}:${ingressPort}, SMTP ingress on ${ctx.config.mail.ingressHost}:${smtpPort}, workers on every queue (ctrl-c stops).`,
+              'In another terminal:',
+              '  npx switchboard demo                                            # send live chat traffic',
+              '  npx switchboard inbox list --status open --agent unassigned',
+              '  npx switchboard inbox show C1',
+              '  npx switchboard --help',
+            ].join('\n'),
+          );
+        await runProcesses(ctx.config, urls, { ingress: true, worker: true, onRunning: banner });
       }),
     );
 }
