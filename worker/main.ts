@@ -143,7 +143,6 @@ export async function runProcesses(config: Config, urls: { databaseUrl: string; 
     await db.destroy();
     throw error;
   }
-  roles.onRunning?.(listening);
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
       logger.info({ signal }, 'shutting down: finishing active work');
@@ -155,6 +154,8 @@ export async function runProcesses(config: Config, urls: { databaseUrl: string; 
     const onInt = () => shutdown('SIGINT');
     process.on('SIGTERM', onTerm);
     process.on('SIGINT', onInt);
+    // Said only once a signal would be handled: a stop right after the banner still drains.
+    roles.onRunning?.(listening);
     roles.until?.().then(
       () => shutdown('dashboard closed'),
       (error: unknown) => {

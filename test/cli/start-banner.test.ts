@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -21,18 +21,36 @@ afterAll(async () => {
 });
 
 /** Runs `switchboard start --no-tui` until it exits, or until `stopWhen` matches its stderr (then SIGTERM). */
-function start(env: Record<string, string>, stopWhen?: RegExp): Promise<{ code: number | null; stderr: string }> {
+function start(env: Record<string, string>, stopWhen?: RegExp, beforeStop: (stderr: string) => Promise<unknown> = async () => null): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; atStop: unknown }> {
   const child = spawn(process.execPath, [bin, 'start', '--no-tui', '--no-demo'], {
     env: childEnv({ DATABASE_URL: t.url, REDIS_URL: inject('redisUrl'), SWITCHBOARD_QUEUE_PREFIX: `start-banner-${t.name}`, LOG_LEVEL: 'info', INGRESS_HOST: '127.0.0.1', SMTP_INGRESS_HOST: '127.0.0.1', ...env }),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
+  let stopped = false;
+  let atStop: unknown;
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
-    if (stopWhen?.test(stderr)) child.kill('SIGTERM');
+    // One SIGTERM: a second one during the drain would end the process at once.
+    if (!stopped && stopWhen?.test(stderr)) {
+      stopped = true;
+      void beforeStop(stderr).then((value) => {
+        atStop = value;
+        child.kill('SIGTERM');
+      });
+    }
   });
   const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  return new Promise((resolve) => child.on('exit', (code) => (clearTimeout(timer), resolve({ code, stderr }))));
+  return new Promise((resolve) => child.on('exit', (code, signal) => (clearTimeout(timer), resolve({ code, signal, stderr, atStop }))));
+}
+
+/** Whether a TCP connection to the port on loopback is accepted. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
 }
 
 /** A port held by another program for the length of `use`. */
@@ -48,15 +66,14 @@ async function withPortTaken<T>(use: (port: number) => Promise<T>): Promise<T> {
 
 describe('switchboard start', { timeout: 90_000 }, () => {
   it('prints the banner after every listener is up, with the ports they got', async () => {
-    const { code, stderr } = await start({ INGRESS_PORT: '0', SMTP_INGRESS_PORT: '0' }, /Switchboard is running/);
+    // The moment the banner is read, both ports it names must already take connections.
+    const { code, stderr, atStop } = await start({ INGRESS_PORT: '0', SMTP_INGRESS_PORT: '0' }, /Switchboard is running[^\n]*\n/, async (text) => {
+      const [, http, smtp] = /ingress on http:\/\/127\.0\.0\.1:(\d+), SMTP ingress on 127\.0\.0\.1:(\d+)/.exec(text) ?? [];
+      return { http: await accepts(Number(http)), smtp: await accepts(Number(smtp)) };
+    });
+    expect(atStop).toEqual({ http: true, smtp: true });
     expect(code).toBe(0);
-    const http = /"port":(\d+)[^\n]*"msg":"ingress listening/.exec(stderr);
-    const smtp = /"port":(\d+)[^\n]*"msg":"SMTP ingress listening/.exec(stderr);
-    const workers = stderr.indexOf('workers started');
-    const banner = stderr.indexOf('Switchboard is running');
-    expect(http && smtp && workers >= 0).toBeTruthy();
-    expect(banner).toBeGreaterThan(Math.max(http!.index, smtp!.index, workers));
-    expect(stderr).toContain(`Switchboard is running: ingress on http://127.0.0.1:${http![1]}, SMTP ingress on 127.0.0.1:${smtp![1]}, workers on every queue`);
+    expect(stderr).toMatch(/Switchboard is running: ingress on http:\/\/127\.0\.0\.1:\d+, SMTP ingress on 127\.0\.0\.1:\d+, workers on every queue/);
   });
 
   it('a taken ingress port: no banner, one clear line naming INGRESS_PORT, exit 1', async () => {
