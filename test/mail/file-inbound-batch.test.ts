@@ -197,7 +197,8 @@ describe('filing a batch', () => {
     expect(s.contacts.find((c) => c.email === 'bob@example.com')?.name).toBe('Bob Brown');
     expect(s.contacts.find((c) => c.email === 'dave@example.com')?.name).toBe('Dave Davis');
     // Automatic mail is filed and never answered.
-    expect(s.inbound[8]).toMatchObject({ status: 'threaded', automatic: true, reason: 'automatic: Auto-Submitted: auto-replied' });
+    // Stored without a verification (as `mail ingest` does): threaded under sender-auth flag, and marked.
+    expect(s.inbound[8]).toMatchObject({ status: 'threaded', automatic: true, reason: 'automatic: Auto-Submitted: auto-replied; sender not verified (the sender was not checked)' });
     expect(acks(8)).toEqual([]);
     // The bounce marks the agent's reply and the address, with a note on the ticket.
     expect(s.inbound[9]).toMatchObject({ status: 'bounce', ticket_id: n });

@@ -166,7 +166,8 @@ it('counts chat events, requests, jobs, triggers, conversions and mail by exactl
   expect(v('switchboard_emails_filed_total', { status: 'threaded' })).toBe(1);
   // The job keeps its own email's outcome and counts, not a list of every email it filed.
   const [filing] = await o.jobs.queue('mail-inbound').getCompleted();
-  expect(filing?.returnvalue).toEqual({ own: { status: 'threaded', filed: true, ticket: expect.any(Number), note: null }, filedByStatus: { threaded: 1 } });
+  // The reply came over SMTP from a domain with no DMARC record: threaded, and marked (sender-auth flag).
+  expect(filing?.returnvalue).toEqual({ own: { status: 'threaded', filed: true, ticket: expect.any(Number), note: 'sender not verified (DMARC none for example.com)' }, filedByStatus: { threaded: 1 } });
   expect(s.filter((x) => x.name === 'switchboard_jobs_failed_total' && x.labels.reason === 'permanent')).toEqual([]);
   expect(s.filter((x) => x.name === 'switchboard_emails_send_failed_total')).toEqual([]);
   expect(o.smtp.messages).toHaveLength(2);
