@@ -42,6 +42,8 @@ export interface DashboardOptions {
    * Without it those two actions report that they cannot run; everything else works.
    */
   jobs?: JobQueue;
+  /** The dashboard runs inside `switchboard start`: quitting it stops the ingress and the workers, so it asks first. */
+  quitStopsBackOffice?: boolean;
 }
 
 /** A running dashboard. */
@@ -92,7 +94,7 @@ export function startDashboard(options: DashboardOptions): Dashboard {
   const queues = queueStatsLoader(options.redis, options.queuePrefix);
   const jobs = queueJobs((name) => queues.queue(name));
 
-  let state = initialDashboardState(view.listHeight());
+  let state = initialDashboardState(view.listHeight(), options.quitStopsBackOffice ?? false);
   let unassigned: UnassignedCount | null = null;
   let health: ConnectionHealth | null = null;
   let running: Promise<void> | null = null;

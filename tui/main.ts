@@ -17,6 +17,8 @@ export interface TuiOptions {
   refreshMs?: number;
   /** A job queue of the caller's; by default one is opened on `redisUrl` and closed on quit. */
   jobs?: JobQueue;
+  /** Inside `switchboard start`: quitting stops everything, so the dashboard asks first. */
+  quitStopsBackOffice?: boolean;
 }
 
 /**

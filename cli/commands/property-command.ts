@@ -11,13 +11,27 @@ function shown(p: Property): Property {
   return { ...p, imap_url: p.imap_url ? redactImapUrl(p.imap_url) : null };
 }
 
+/** What the SMTP ingress takes for this property, and how mail to its support address gets there. */
+function inboundMail(p: Property): { accepts: string; supportMail: string } {
+  if (!p.inbound_domain) return { accepts: '(nothing: set inbound-domain)', supportMail: p.imap_url ? 'polled over IMAP (imap-url)' : '(set inbound-domain, or imap-url)' };
+  const accepts = `any address @${p.inbound_domain} (refuses others with 550)`;
+  const supportDomain = p.support_address?.split('@')[1]?.toLowerCase();
+  if (!p.support_address) return { accepts, supportMail: '(no support-address)' };
+  if (supportDomain === p.inbound_domain) return { accepts, supportMail: 'delivered to the ingress directly (its domain is the inbound domain)' };
+  const via = [`forward ${p.support_address} to an address @${p.inbound_domain}`, p.imap_url ? 'polled over IMAP (imap-url)' : 'or poll it with imap-url'];
+  return { accepts, supportMail: via.join(', ') };
+}
+
 function describe(p: Property): string {
+  const mail = inboundMail(p);
   return [
     ['id', p.id],
     ['slug', p.slug],
     ['name', p.name],
     ['support-address', p.support_address ?? '(unset)'],
     ['inbound-domain', p.inbound_domain ?? '(unset)'],
+    ['smtp-ingress-takes', mail.accepts],
+    ['support-mail', mail.supportMail],
     ['trigger-enabled', String(p.trigger_enabled)],
     ['trigger-delay', `${p.trigger_delay_seconds} s`],
     ['trigger-message', p.trigger_message],

@@ -1,3 +1,4 @@
+import { listProperties } from '../../core/properties/property-store.ts';
 import type { Command } from 'commander';
 import { migrateToLatest } from '../../core/db/migrate.ts';
 import { seedDemo } from '../../core/demo/seed-demo.ts';
@@ -14,6 +15,14 @@ const log = (message: string) => process.stderr.write(`${message}\n`);
 async function seed(ctx: CliContext): Promise<string> {
   const { property, created } = await seedDemo(await ctx.db());
   return created ? `demo data loaded into property "${property.slug}"` : `demo data already present in property "${property.slug}"`;
+}
+
+/** Why `start` runs without its dashboard, or null when it can open one. */
+function whyNoDashboard(property: { slug: string } | null): string | null {
+  if (!property) return 'there is no property yet (create one with `switchboard property create SLUG`)';
+  if (!process.stdout.isTTY || !process.stdin.isTTY) return 'stdout is not a terminal (the log goes to stderr)';
+  if (process.env.CI) return 'CI is set';
+  return null;
 }
 
 /** `switchboard seed-demo` and `switchboard start`. */
@@ -42,17 +51,21 @@ export function registerSetup(program: Command): void {
         for (const line of await migrateToLatest(db)) log(line);
         const empty = !(await db.selectFrom('properties').select('id').limit(1).executeTakeFirst());
         if (empty && opts.demo) log(await seed(ctx));
-        const property = await ctx.property().catch(() => null);
+        // With several properties and none chosen, the dashboard opens on the first (C-p switches).
+        const property = await ctx.property().catch(async () => (await listProperties(db))[0] ?? null);
         if (property) {
           const open = await listInbox(db, property.id, { status: 'open', agent: 'unassigned', limit: 500 });
           log(`property "${property.slug}": ${open.items.length}${open.nextCursor ? '+' : ''} open unassigned items`);
         }
         const urls = { databaseUrl: await ctx.databaseUrl(), redisUrl: await ctx.redisUrl() };
-        if (opts.tui && property && process.stdin.isTTY && process.stdout.isTTY && !process.env.CI) {
+        const noDashboard = !opts.tui ? null : whyNoDashboard(property);
+        if (noDashboard) log(`no dashboard: ${noDashboard}; open it in a terminal with \`npx switchboard tui\``);
+        if (opts.tui && !noDashboard && property) {
           // The dashboard owns the terminal: logs go to a file, and quitting it stops everything.
           const logFile = path.join(ctx.config.dataDir, 'switchboard.log');
-          const tuiOptions = { db: await ctx.db(), redisUrl: urls.redisUrl, queuePrefix: ctx.config.queuePrefix, property, jobs: await ctx.jobs() };
-          log(`starting the ingress and workers (logs: ${logFile}), then the dashboard; q in it stops everything`);
+          const tuiOptions = { db: await ctx.db(), redisUrl: urls.redisUrl, queuePrefix: ctx.config.queuePrefix, property, jobs: await ctx.jobs(), quitStopsBackOffice: true };
+          const others = (await listProperties(db)).length - 1;
+          log(`starting the ingress and workers (logs: ${logFile}), then the dashboard on "${property.slug}"${others > 0 ? ` (${others} more: C-p switches)` : ''}; q in it asks, then stops everything`);
           await runProcesses(ctx.config, urls, { ingress: true, worker: true, logFile, until: () => runTui(tuiOptions) });
           log(`Switchboard stopped (logs: ${logFile}).`);
           return;

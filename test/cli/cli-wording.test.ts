@@ -48,6 +48,15 @@ describe('the CLI in the words of its user', { timeout: 120_000 }, () => {
     expect((await cli('close', ref)).stdout).toBe(`${ref} closed\n`);
   });
 
+  it('property show says which addresses the SMTP ingress takes and how support mail reaches it', async () => {
+    const shown = (await cli('property', 'show', 'demo')).stdout;
+    expect(shown).toMatch(/^smtp-ingress-takes +any address @inbound\.acme\.example \(refuses others with 550\)$/m);
+    expect(shown).toMatch(/^support-mail +forward support@acme\.example to an address @inbound\.acme\.example, or poll it with imap-url$/m);
+    expect(await cli('property', 'set', 'demo', 'support-address=help@inbound.acme.example')).toMatchObject({ code: 0 });
+    expect((await cli('property', 'show', 'demo')).stdout).toMatch(/^support-mail +delivered to the ingress directly/m);
+    expect(await cli('property', 'set', 'demo', 'support-address=support@acme.example')).toMatchObject({ code: 0 });
+  });
+
   it('property settings are named as they are set', async () => {
     oneLineError(await cli('property', 'set', 'demo', 'trigger-delay=soon'), /^error: trigger-delay must be a whole number from 0 to 86400, got "soon"$/m);
     oneLineError(await cli('property', 'set', 'demo', 'trash-retention-days=0'), /^error: trash-retention-days must be a whole number from 1 to 3650/m);

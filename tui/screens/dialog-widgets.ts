@@ -115,7 +115,7 @@ export function createDialogWidgets(screen: blessed.Widgets.Screen, onEditorKey:
         dialog.setLabel(` ${overlay.purpose} `);
         dialog.setContent(`${esc(fit(overlay.label, inner))}\n{bold}> ${esc(overlay.draft)}_{/bold}\n{gray-fg}enter applies · esc cancels{/}`);
       } else {
-        dialog.setLabel(overlay.action.kind === 'delete' ? ' delete permanently ' : ' confirm ');
+        dialog.setLabel('quit' in overlay.action ? ' quit ' : overlay.action.kind === 'delete' ? ' delete permanently ' : ' confirm ');
         dialog.setContent(`${esc(fit(overlay.question, inner))}\n\n{bold}y{/bold} yes · {bold}n{/bold} no`);
       }
       dialog.show();

@@ -4,7 +4,7 @@ import { withFilters, type InboxState } from './inbox-state.ts';
 import { startAction } from './item-action.ts';
 import { itemKey } from './item-keys.ts';
 import { keyMapLineCount } from './key-map.ts';
-import { openConfirm, overlayKey } from './overlay.ts';
+import { openConfirm, overlayKey, quitOrAsk } from './overlay.ts';
 import { openFilterPrompt } from './filter-prompt.ts';
 import { openPropertySwitcher } from './property-switcher.ts';
 import { queuesKey } from './queue-keys.ts';
@@ -18,7 +18,8 @@ const none = (state: DashboardState): KeyResult => ({ state, effects: [] });
 
 /** The dashboard's key handler: pure, it returns the next state and the effects to run. */
 export function handleKey(state: DashboardState, key: string): KeyResult {
-  if (key === 'C-c') return { state, effects: [{ type: 'quit' }] };
+  // C-c at the quit question is a second C-c: the person means it.
+  if (key === 'C-c') return state.overlay?.type === 'confirm' && 'quit' in state.overlay.action ? { state: { ...state, overlay: null }, effects: [{ type: 'quit' }] } : quitOrAsk({ ...state, overlay: null });
   // A dialog takes every key until it is answered.
   if (state.overlay) return overlayKey(state, key);
   // A message is for one look: the next key clears it.
@@ -27,7 +28,7 @@ export function handleKey(state: DashboardState, key: string): KeyResult {
   if (state.help) return helpKey(state, key);
   switch (key) {
     case 'q':
-      return { state, effects: [{ type: 'quit' }] };
+      return quitOrAsk(state);
     case '?':
       return none({ ...state, help: true, helpScroll: 0 });
     case '1':
@@ -58,10 +59,10 @@ export function handleKey(state: DashboardState, key: string): KeyResult {
   return queuesKey(state, key);
 }
 
-/** While the help is up: the arrows and page keys scroll it, any other key closes it. */
+/** While the help is up: the arrows and page keys scroll it, any other key (q too) closes it. */
 function helpKey(state: DashboardState, key: string): KeyResult {
   const by = key === 'down' ? 1 : key === 'up' ? -1 : key === 'pagedown' ? 10 : key === 'pageup' ? -10 : 0;
-  if (by === 0) return key === 'q' ? { state, effects: [{ type: 'quit' }] } : none({ ...state, help: false, helpScroll: 0 });
+  if (by === 0) return none({ ...state, help: false, helpScroll: 0 });
   return none({ ...state, helpScroll: Math.max(0, Math.min(keyMapLineCount(), state.helpScroll + by)) });
 }
 

@@ -31,6 +31,8 @@ export interface DashboardState {
   overlay: Overlay | null;
   /** Cleared by the next key. */
   message: StatusMessage | null;
+  /** Under `switchboard start` quitting stops the ingress and the workers too: it asks first. */
+  quitStopsBackOffice: boolean;
 }
 
 /** Something a key asks the screen to do; the key handler itself never does I/O. */
@@ -75,6 +77,6 @@ export interface KeyResult {
 }
 
 /** The first state of the dashboard. */
-export function initialDashboardState(pageSize = 20): DashboardState {
-  return { tab: 'inbox', help: false, helpScroll: 0, inbox: initialInboxState(pageSize), trash: initialTrashState(), queues: initialQueuesState(pageSize - 1), overlay: null, message: null };
+export function initialDashboardState(pageSize = 20, quitStopsBackOffice = false): DashboardState {
+  return { tab: 'inbox', help: false, helpScroll: 0, inbox: initialInboxState(pageSize), trash: initialTrashState(), queues: initialQueuesState(pageSize - 1), overlay: null, message: null, quitStopsBackOffice };
 }

@@ -5,7 +5,7 @@ export const keyMap: { section: string; keys: [string, string][] }[] = [
     keys: [
       ['1 2 3', 'Inbox / Queues / Trash'],
       ['? C-p', 'help (scrolls) / property'],
-      ['q C-c', 'quit'],
+      ['q C-c', 'quit (under start: asks, stops all)'],
     ],
   },
   {

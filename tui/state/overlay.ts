@@ -4,6 +4,20 @@ import { filterPromptKey, type FilterOverlay } from './filter-prompt.ts';
 import { propertiesKey, type PropertiesOverlay } from './property-switcher.ts';
 import { isQueueAction, startQueueAction, type QueueAction } from './queue-action.ts';
 
+/** Quitting a dashboard that runs inside `switchboard start`, which stops everything. */
+export interface QuitAction {
+  quit: true;
+}
+
+/** The question `q` asks under `switchboard start`. */
+export const quitQuestion = 'Quit: stop the ingress and the workers too? (y/n)';
+
+/** Quits at once, or asks first when quitting also stops the ingress and the workers. */
+export function quitOrAsk(state: DashboardState): KeyResult {
+  if (!state.quitStopsBackOffice) return { state, effects: [{ type: 'quit' }] };
+  return { state: { ...state, overlay: { type: 'confirm', action: { quit: true }, question: quitQuestion } }, effects: [] };
+}
+
 /** What a one-line prompt asks for. */
 export type PromptPurpose = 'assign' | 'tag' | 'untag';
 
@@ -12,7 +26,7 @@ export type Overlay =
   /** One line of text: an agent to assign (empty unassigns), a tag to add or remove. */
   | { type: 'prompt'; purpose: PromptPurpose; ref: string; label: string; draft: string }
   /** A y/n question before a destructive action on an item or a queue. */
-  | { type: 'confirm'; action: ItemAction | QueueAction; question: string }
+  | { type: 'confirm'; action: ItemAction | QueueAction | QuitAction; question: string }
   /** The reply editor: a blessed textarea holds the text; `sending` while the reply is on its way. */
   | { type: 'editor'; ref: string; sending: boolean }
   /** The inbox filter prompt (`f`). */
@@ -47,6 +61,7 @@ export function overlayKey(state: DashboardState, key: string): KeyResult {
   if (overlay.type === 'confirm') {
     if (key === 'y' || key === 'Y') {
       const back = { ...state, overlay: null };
+      if ('quit' in overlay.action) return { state: back, effects: [{ type: 'quit' }] };
       return isQueueAction(overlay.action) ? startQueueAction(back, overlay.action) : startAction(back, overlay.action);
     }
     if (key === 'n' || key === 'N' || key === 'escape' || key === 'q') return close({ text: 'nothing changed', kind: 'info' });
