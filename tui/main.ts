@@ -17,6 +17,8 @@ export interface TuiOptions {
   refreshMs?: number;
   /** A job queue of the caller's; by default one is opened on `redisUrl` and closed on quit. */
   jobs?: JobQueue;
+  /** Closes the dashboard as `q` does when it aborts (the process it runs in was told to stop). */
+  stopping?: AbortSignal;
 }
 
 /**
@@ -34,7 +36,11 @@ export async function runTui(options: TuiOptions): Promise<void> {
   const ownQueue = producer ? new BullJobQueue(producer, options.queuePrefix) : null;
   try {
     const dashboard = startDashboard({ ...options, redis, jobs: options.jobs ?? ownQueue! });
+    const close = () => void dashboard.quit();
+    if (options.stopping?.aborted) close();
+    options.stopping?.addEventListener('abort', close, { once: true });
     await dashboard.closed;
+    options.stopping?.removeEventListener('abort', close);
   } finally {
     await ownQueue?.close().catch(() => {});
     producer?.disconnect();

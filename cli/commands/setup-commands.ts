@@ -53,7 +53,7 @@ export function registerSetup(program: Command): void {
           const logFile = path.join(ctx.config.dataDir, 'switchboard.log');
           const tuiOptions = { db: await ctx.db(), redisUrl: urls.redisUrl, queuePrefix: ctx.config.queuePrefix, property, jobs: await ctx.jobs() };
           log(`starting the ingress and workers (logs: ${logFile}), then the dashboard; q in it stops everything`);
-          await runProcesses(ctx.config, urls, { ingress: true, worker: true, logFile, until: () => runTui(tuiOptions) });
+          await runProcesses(ctx.config, urls, { ingress: true, worker: true, logFile, until: (stopping) => runTui({ ...tuiOptions, stopping }) });
           log(`Switchboard stopped (logs: ${logFile}).`);
           return;
         }
