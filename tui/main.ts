@@ -19,6 +19,8 @@ export interface TuiOptions {
   jobs?: JobQueue;
   /** Inside `switchboard start`: quitting stops everything, so the dashboard asks first. */
   quitStopsBackOffice?: boolean;
+  /** Closes the dashboard as `q` does when it aborts (the process it runs in was told to stop). */
+  stopping?: AbortSignal;
 }
 
 /**
@@ -36,7 +38,11 @@ export async function runTui(options: TuiOptions): Promise<void> {
   const ownQueue = producer ? new BullJobQueue(producer, options.queuePrefix) : null;
   try {
     const dashboard = startDashboard({ ...options, redis, jobs: options.jobs ?? ownQueue! });
+    const close = () => void dashboard.quit();
+    if (options.stopping?.aborted) close();
+    options.stopping?.addEventListener('abort', close, { once: true });
     await dashboard.closed;
+    options.stopping?.removeEventListener('abort', close);
   } finally {
     await ownQueue?.close().catch(() => {});
     producer?.disconnect();

@@ -10,6 +10,7 @@ import { startHttpIngress } from './ingress/http-ingress.ts';
 import { startSmtpIngress } from './ingress/smtp-ingress.ts';
 import { MailTransports } from './mail-transports.ts';
 import { startSmtpSink } from './smtp-sink.ts';
+import { gracefulStop } from './graceful-stop.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics/metrics.ts';
 import { registerQueueDepth } from './metrics/queue-depth.ts';
@@ -28,8 +29,12 @@ export interface ProcessRoles {
   concurrency?: number;
   /** Log to this file instead of stderr (when a dashboard owns the terminal). */
   logFile?: string;
-  /** Started once everything runs; shut down when it settles, as on SIGTERM (e.g. a dashboard that quits). */
-  until?: () => Promise<unknown>;
+  /**
+   * Started once everything runs; the process shuts down when it settles (a dashboard that
+   * quits), as on SIGTERM. `stopping` aborts on SIGTERM/SIGINT: it must settle then (the
+   * dashboard closes and gives the terminal back) before the drain.
+   */
+  until?: (stopping: AbortSignal) => Promise<unknown>;
   /** Called once every listener and worker is up, with the ports the ingress listens on. */
   onRunning?: (listening: Listening) => void;
 }
@@ -54,7 +59,8 @@ function portInUse(variable: string, host: string, port: number) {
  * The composition root of Switchboard's long-running processes: builds the database pool,
  * the Redis connections, the job queue, the logger and the metrics once, starts the ingress
  * and/or the workers on them, and shuts down gracefully on SIGTERM/SIGINT (the ingress stops
- * accepting, active jobs finish, then connections close). GET /metrics, /healthz and /readyz
+ * accepting, active jobs finish, then connections close; within DRAIN_TIMEOUT_MS, and a
+ * second signal exits at once: worker/graceful-stop.ts). GET /metrics, /healthz and /readyz
  * are served on the ingress's port, or by a worker-only process on METRICS_HOST:METRICS_PORT.
  * Resolves when the process has shut down.
  */
@@ -143,30 +149,22 @@ export async function runProcesses(config: Config, urls: { databaseUrl: string; 
     await db.destroy();
     throw error;
   }
-  await new Promise<void>((resolve) => {
-    const shutdown = (signal: string) => {
-      logger.info({ signal }, 'shutting down: finishing active work');
-      process.off('SIGTERM', onTerm);
-      process.off('SIGINT', onInt);
-      resolve();
-    };
-    const onTerm = () => shutdown('SIGTERM');
-    const onInt = () => shutdown('SIGINT');
-    process.on('SIGTERM', onTerm);
-    process.on('SIGINT', onInt);
-    // Said only once a signal would be handled: a stop right after the banner still drains.
-    roles.onRunning?.(listening);
-    roles.until?.().then(
-      () => shutdown('dashboard closed'),
-      (error: unknown) => {
-        logger.error({ err: error }, 'the dashboard failed');
-        shutdown('dashboard failed');
-      },
-    );
-  });
+  const shutdown = gracefulStop(logger, config.worker.drainTimeoutMs);
+  // Said only once a signal would be handled: a stop right after the banner still drains.
+  roles.onRunning?.(listening);
+  const until = roles.until?.(shutdown.signal).then(
+    () => shutdown.request('dashboard closed'),
+    (error: unknown) => {
+      logger.error({ err: error }, 'the dashboard failed');
+      shutdown.request('dashboard failed');
+    },
+  );
+  await shutdown.requested;
+  await until;
   for (const stop of stops) await stop();
   await jobs.close();
   await producer.quit().catch(() => producer.disconnect());
   await db.destroy();
+  shutdown.done();
   logger.info('stopped');
 }

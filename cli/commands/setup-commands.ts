@@ -66,7 +66,7 @@ export function registerSetup(program: Command): void {
           const tuiOptions = { db: await ctx.db(), redisUrl: urls.redisUrl, queuePrefix: ctx.config.queuePrefix, property, jobs: await ctx.jobs(), quitStopsBackOffice: true };
           const others = (await listProperties(db)).length - 1;
           log(`starting the ingress and workers (logs: ${logFile}), then the dashboard on "${property.slug}"${others > 0 ? ` (${others} more: C-p switches)` : ''}; q in it asks, then stops everything`);
-          await runProcesses(ctx.config, urls, { ingress: true, worker: true, logFile, until: () => runTui(tuiOptions) });
+          await runProcesses(ctx.config, urls, { ingress: true, worker: true, logFile, until: (stopping) => runTui({ ...tuiOptions, stopping }) });
           log(`Switchboard stopped (logs: ${logFile}).`);
           return;
         }

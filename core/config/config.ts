@@ -40,6 +40,8 @@ export interface Config {
     /** Where a worker-only process serves /metrics, /healthz and /readyz (0 picks a free port). */
     metricsHost: string;
     metricsPort: number;
+    /** How long a process told to stop (SIGTERM, SIGINT) may drain before it exits anyway. */
+    drainTimeoutMs: number;
   };
   /** Cron pattern of the trash purge. */
   purgeCron: string;
@@ -94,6 +96,7 @@ export function parseConfig(env: Env): Config {
       killAfterJob: nonEmpty(env, 'SWITCHBOARD_FAULT_KILL_AFTER'),
       metricsHost: nonEmpty(env, 'METRICS_HOST') ?? '127.0.0.1',
       metricsPort: intVariable(env, 'METRICS_PORT', 9464, 0, 65535),
+      drainTimeoutMs: intVariable(env, 'DRAIN_TIMEOUT_MS', 25_000, 1000, 3_600_000),
     },
     reconcileEveryMs: intVariable(env, 'RECONCILE_EVERY_MS', 60_000, 1000, 3_600_000),
     reconcileGraceSeconds: intVariable(env, 'RECONCILE_GRACE_SECONDS', 30, 1, 86_400),
