@@ -88,6 +88,22 @@ describe('POST /v1/webhooks/tawk/:property', () => {
     expect(await rowsOf(id)).toHaveLength(2);
   });
 
+  it('a retry of a delivery that an earlier version stored under its hook id (tawk-<hook id>) is a duplicate, across the upgrade', async () => {
+    const { raw, id } = fixtureWith('chat-start-with-visitor-message');
+    const at = new Date('2026-03-02T14:03:04.646Z');
+    const chat = { id };
+    // The rows as the earlier version stored this delivery.
+    await h.t.db
+      .insertInto('chat_events')
+      .values([
+        { property_id: h.property.id, event_id: 'tawk-hook-legacy', type: 'chat.started', chat_id: id, occurred_at: at, payload: JSON.stringify({ id: 'tawk-hook-legacy', type: 'chat.started', chat, visitor: { id: `tawk-${id}` } }), source: 'tawk' },
+        { property_id: h.property.id, event_id: 'tawk-hook-legacy-message', type: 'chat.message', chat_id: id, occurred_at: at, payload: JSON.stringify({ id: 'tawk-hook-legacy-message', type: 'chat.message', chat }), source: 'tawk' },
+      ])
+      .execute();
+    expect((await h.postTawk(raw, 'hook-legacy')).body).toEqual({ accepted: 0, duplicates: 2 });
+    expect((await h.rows()).filter((r) => r.chat_id === id).map((r) => r.event_id)).toEqual(['tawk-hook-legacy', 'tawk-hook-legacy-message']);
+  });
+
   it('the same chat at another time, or another kind, is another event', async () => {
     const { raw, id } = fixtureWith('chat-start-with-visitor-message');
     expect((await h.postTawk(raw, 'hook-a')).body).toEqual({ accepted: 2, duplicates: 0 });

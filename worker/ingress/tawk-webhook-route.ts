@@ -13,8 +13,9 @@ import { parseTawkWebhook, tawkToChatEvents } from './tawk-mapping.ts';
 // POST /v1/webhooks/tawk/:property: the live-chat service's webhooks. The checks, in order:
 // size and Content-Type (http-ingress.ts), the property of the URL, X-Tawk-Signature over the
 // raw bytes, X-Hook-Event-Id, and only then the body is parsed and its fields checked. The
-// hook id is not signed, so it is a second guard (the service always sends one) and a log
-// field, never the de-duplication key: that comes from the signed body (tawk-mapping.ts).
+// hook id is not signed, so it is never the de-duplication key: that comes from the signed
+// body (tawk-mapping.ts). It stays a second guard: required (the service always sends one),
+// logged, and a delivery stored under it by an earlier version is not stored again.
 
 /** What the webhook endpoint answers: the usual counts, plus the kind when it was not mapped. */
 export type TawkWebhookResult = AcceptedEvents & { ignored?: string };
@@ -41,5 +42,20 @@ export async function handleTawkWebhook(ctx: IngressContext, req: IncomingMessag
     ctx.logger.info({ propertyId: property.id, hookId, kind }, 'webhook kind not mapped: acknowledged and ignored');
     return { accepted: 0, duplicates: 0, ignored: kind };
   }
-  return acceptEvents(ctx, property, tawkToChatEvents(webhook, property.id), 'tawk');
+  const events = tawkToChatEvents(webhook, property.id);
+  if (await storedUnderHookId(ctx, property.id, hookId)) {
+    ctx.metrics?.chatEventsReceived.inc({ source: 'tawk', outcome: 'duplicate' }, events.length);
+    return { accepted: 0, duplicates: events.length };
+  }
+  return acceptEvents(ctx, property, events, 'tawk');
+}
+
+/**
+ * True when this delivery was stored before its events were keyed by the body: earlier
+ * versions keyed them `tawk-<hook id>`, and the service retries a delivery whose answer it
+ * missed for up to 12 hours, across an upgrade. One look-up on the unique index.
+ */
+async function storedUnderHookId(ctx: IngressContext, propertyId: string, hookId: string): Promise<boolean> {
+  const row = await ctx.db.selectFrom('chat_events').select('id').where('property_id', '=', propertyId).where('event_id', '=', `tawk-${hookId}`).executeTakeFirst();
+  return row !== undefined;
 }
