@@ -145,7 +145,7 @@ export async function seedDemo(db: Kysely<Database>, now = new Date()): Promise<
           tagIds: rnd() < 0.5 ? [pick(tagIds)] : [],
           createdAt: ended,
         });
-        await appendMessage(trx, { propertyId: pid, target: { ticketId: ticket.id }, sender: 'system', body: 'Ticket created from a missed chat; the transcript was emailed to the visitor.', createdAt: ended });
+        await appendMessage(trx, { propertyId: pid, target: { ticketId: ticket.id }, sender: 'system', body: 'Ticket created from a missed chat; an acknowledgement with the transcript was queued to the visitor.', createdAt: ended });
       }
     }
     return { property, created: true };

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Database, OutboxEmailsTable, OutboxStatus, Property } from '../db/schema.ts';
 import { DeliveryRefusedError, NotVisibleYetError } from '../errors.ts';
+import { appendMessage } from '../messages/append-message.ts';
 import { composeEmail } from './compose-email.ts';
 
 /**
@@ -97,7 +98,7 @@ export async function sendOutboxEmail(db: Kysely<Database>, transportFor: Transp
     // Recorded as sent, but the server refused the message or the connection broke before its
     // answer: the row goes back to queued (or failed) so that the retry, or a person, sees it.
     const was = committed ? 'sent' : 'queued';
-    await db
+    const marked = await db
       .updateTable('outbox_emails')
       .set({
         attempts: committed ? sql`attempts` : sql`attempts + 1`,
@@ -107,7 +108,12 @@ export async function sendOutboxEmail(db: Kysely<Database>, transportFor: Transp
       })
       .where('id', '=', outboxId)
       .where('status', '=', was)
-      .execute();
+      .returning(['ticket_id', 'property_id', 'to_address'])
+      .executeTakeFirst();
+    // A refusal is final: the ticket says so, so nobody reads an earlier note as "it was sent".
+    if (permanent && marked?.ticket_id) {
+      await appendMessage(db, { propertyId: marked.property_id, target: { ticketId: marked.ticket_id }, sender: 'system', body: `The ${kind === 'ticket_ack' ? 'acknowledgement' : 'reply'} to ${marked.to_address} could not be sent: ${reason}` });
+    }
     const thrown = permanent ? new DeliveryRefusedError(`SMTP refused outbox email ${outboxId}: ${reason}`) : error;
     if (kind && typeof thrown === 'object' && thrown !== null) failedKinds.set(thrown, kind);
     throw thrown;

@@ -74,15 +74,23 @@ export async function convertConversation(db: Kysely<Database>, jobs: JobQueue, 
         createdAt: m.created_at,
       });
     }
-    await appendMessage(trx, { propertyId: property.id, target: { ticketId: ticket.id }, sender: 'system', body: `Ticket created from ${conversation.kind === 'offline' ? 'offline message' : 'missed chat'} ${ref}; the transcript was emailed to ${contact.email}.` });
     await trx
       .updateTable('conversations')
       .set({ status: 'closed', status_changed_at: sql`now()`, updated_at: sql`now()`, contact_id: contact.id })
       .where('id', '=', conversation.id)
       .execute();
-    await queueTicketAcknowledgement(trx, jobs, property, ticket, contact, {
+    const acknowledgement = await queueTicketAcknowledgement(trx, jobs, property, ticket, contact, {
       transcript: messages.map((m) => ({ sender: m.sender, author: m.author_name, body: m.body, createdAt: m.created_at })),
     });
+    // The note says what happened to the acknowledgement, not what was hoped: it is queued
+    // (a failed send adds its own note, send-outbox-email.ts), or held back by the outbox.
+    const mailed =
+      acknowledgement?.status === 'queued'
+        ? `an acknowledgement with the transcript is queued to ${contact.email}`
+        : acknowledgement
+          ? `no acknowledgement was sent to ${contact.email}: ${acknowledgement.last_error ?? acknowledgement.status}`
+          : `no acknowledgement was written (the ticket has one already)`;
+    await appendMessage(trx, { propertyId: property.id, target: { ticketId: ticket.id }, sender: 'system', body: `Ticket created from ${conversation.kind === 'offline' ? 'offline message' : 'missed chat'} ${ref}; ${mailed}.` });
     return { ticket, created: true };
   });
 }

@@ -202,6 +202,8 @@ describe('SMTP outages and refusals', () => {
     }, 'the refusal');
     expect(row.last_error).toMatch(/550.*recipient refuses mail/);
     expect(row.attempts).toBe(1);
+    // The ticket says the reply did not go, with the server's reason.
+    expect((await systemNotes(t.id)).join('\n')).toMatch(/^The reply to refused@example\.com could not be sent: .*550.*recipient refuses mail/m);
   });
 });
 

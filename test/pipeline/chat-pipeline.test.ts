@@ -131,6 +131,28 @@ describe('missed chats', () => {
     expect(tickets[0]!.contact_id).toBe(contact[0]!.id);
   });
 
+  it("a converted ticket's note says what happened to its acknowledgement: queued, or held back within the hour", async () => {
+    p = await startPipeline({ trigger_enabled: false });
+    await p.startWorker();
+    const notes = async (chat: string) => {
+      const conv = await waitFor(async () => {
+        const c = await conversation(p!, chat);
+        return c?.status === 'closed' ? c : undefined;
+      }, `the conversion of ${chat}`);
+      const ticket = await p!.t.db.selectFrom('tickets').select('id').where('conversation_id', '=', conv.id).executeTakeFirstOrThrow();
+      return (await p!.t.db.selectFrom('messages').select('body').where('ticket_id', '=', ticket.id).where('sender', '=', 'system').execute()).map((m) => m.body);
+    };
+    await p.post({ events: [started('chat-n1', { prechat: { name: 'Ugo', email: 'ugo@example.com' } }), message('chat-n1', 'visitor', 'Hello?')] });
+    await p.post(ended('chat-n1'));
+    expect(await notes('chat-n1')).toEqual([expect.stringMatching(/^Ticket created from missed chat C\d+; an acknowledgement with the transcript is queued to ugo@example\.com\.$/)]);
+    // A second missed chat of the same visitor within the hour: the outbox holds its automatic mail back.
+    await p.post({ events: [started('chat-n2', { prechat: { name: 'Ugo', email: 'ugo@example.com' } }), message('chat-n2', 'visitor', 'Hello again?')] });
+    await p.post(ended('chat-n2'));
+    const second = await notes('chat-n2');
+    expect(second).toEqual([expect.stringMatching(/^Ticket created from missed chat C\d+; no acknowledgement was sent to ugo@example\.com: an automatic email went to ugo@example\.com less than \d+ minutes ago\.$/)]);
+    expect(second.join('\n')).not.toContain('emailed');
+  });
+
   it('a missed chat without an email stays open and missed, with no ticket', async () => {
     p = await startPipeline({ trigger_enabled: false });
     await p.startWorker();
