@@ -489,7 +489,7 @@ async function write(trx: Transaction<Database>, jobs: JobQueue, propertyId: str
       automatic = CASE WHEN v.kind = 'quarantine' THEN e.automatic ELSE v.automatic END,
       ticket_id = CASE WHEN v.kind = 'quarantine' THEN e.ticket_id ELSE v.ticket_id END,
       from_address = CASE WHEN v.kind = 'mail' THEN v.from_address ELSE e.from_address END,
-      subject = CASE WHEN v.kind = 'mail' THEN v.subject ELSE e.subject END,
+      subject = CASE WHEN v.kind = 'mail' THEN v.subject ELSE COALESCE(v.subject, e.subject) END,
       sender_verified = v.sender_verified
     FROM unnest(
       ${u.map((x) => x.id)}::bigint[], ${u.map((x) => x.kind)}::text[], ${u.map((x) => x.status)}::text[], ${u.map((x) => x.reason)}::text[],

@@ -210,7 +210,9 @@ export function planFiling(state: FilingState, emails: ClaimedEmail[], numbers: 
     }
     if (!isMail(email) || !mail?.from) {
       const reason = !mail ? `unparseable: ${parseFailure}` : 'no usable sender address (From)';
-      plan.inbound.push({ id: row.id, kind: 'quarantine', status: 'quarantined', reason, automatic: false, ticket: null, fromAddress: null, subject: null, senderVerified: null });
+      // A message that parsed but has no sender keeps its subject: the quarantine list is where
+      // a person decides what it was, and the subject is what they recognise it by.
+      plan.inbound.push({ id: row.id, kind: 'quarantine', status: 'quarantined', reason, automatic: false, ticket: null, fromAddress: null, subject: mail?.subject ?? null, senderVerified: null });
       filed({ status: 'quarantined', ticket: null, note: reason });
       continue;
     }

@@ -227,4 +227,15 @@ describe('the SMTP ingress', () => {
     const filed = await p.t.db.selectFrom('inbound_emails').select('id').where('status', '=', 'threaded').executeTakeFirstOrThrow();
     await expect(reprocessInboundEmail(p.t.db, p.jobs, p.property.id, filed.id)).rejects.toThrow(/already filed/);
   });
+
+  it('lists a message without a From by its subject, through the SMTP ingress', async () => {
+    const subject = `Order ${eventId()} never arrived`;
+    const raw = mail({ from: 'x@sender.example', to: 'help@in.shop.example', subject, body: 'No From header at all.' }).replace(/^From: .*\r\n/, '');
+    expect(raw).not.toMatch(/^From:/m);
+    const row = await fileAndWait(raw);
+    expect(row.status).toBe('quarantined');
+    const [entry] = (await listQuarantine(p.t.db, p.property.id)).filter((q) => q.id === row.id);
+    expect(entry).toMatchObject({ subject, from: 'x@sender.example', reason: 'no usable sender address (From)' });
+  });
+
 });
