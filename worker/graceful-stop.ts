@@ -19,18 +19,23 @@ export interface GracefulStop {
  * connection cannot keep a stopped process serving past what Compose and systemd allow
  * (their own grace periods are longer, so the process ends itself, with a log line, rather than
  * being killed). A second signal during the drain exits at once, with 128 + its number, as a
- * process killed by it would: that is what a person pressing ctrl-c twice means.
+ * process killed by it would: that is what a person pressing ctrl-c twice means. A signal
+ * within `echoWindowMs` of the first is the same stop, not a second one: a terminal's ctrl-c,
+ * timeout(1) and `kill -- -PGID` signal the whole process group, so node gets the signal
+ * itself and again from npm, which forwards its own to its child.
  */
-export function gracefulStop(logger: Logger, drainTimeoutMs: number, exit: (code: number) => void = (code) => process.exit(code)): GracefulStop {
+export function gracefulStop(logger: Logger, drainTimeoutMs: number, exit: (code: number) => void = (code) => process.exit(code), echoWindowMs = 1_000): GracefulStop {
   const controller = new AbortController();
   let resolveRequested!: (reason: string) => void;
   const requested = new Promise<string>((resolve) => (resolveRequested = resolve));
   let deadline: NodeJS.Timeout | undefined;
+  let firstAt = 0;
 
   const request = (reason: string) => {
     if (controller.signal.aborted) return;
     logger.info({ signal: reason, drainTimeoutMs }, 'shutting down: finishing active work');
     controller.abort(reason);
+    firstAt = Date.now();
     deadline = setTimeout(() => {
       logger.error({ drainTimeoutMs }, `still draining after DRAIN_TIMEOUT_MS (${drainTimeoutMs} ms): exiting now; jobs left unfinished are retried once their locks expire`);
       exit(1);
@@ -39,6 +44,7 @@ export function gracefulStop(logger: Logger, drainTimeoutMs: number, exit: (code
   };
   const onSignal = (signal: NodeJS.Signals) => {
     if (!controller.signal.aborted) return request(signal);
+    if (Date.now() - firstAt < echoWindowMs) return logger.info({ signal }, `${signal} again within ${echoWindowMs} ms: the same stop (another one exits at once)`);
     logger.warn({ signal }, `second ${signal} while draining: exiting now`);
     exit(128 + constants.signals[signal]);
   };

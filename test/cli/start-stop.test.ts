@@ -47,12 +47,16 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Starts `command args`, waits for the banner, sends `signal` to that process alone, and reports what was left. */
-async function startThenStop(command: string, args: string[], signal: NodeJS.Signals) {
+/**
+ * Starts `command args`, waits for the banner, sends `signal` to that process alone (or, with
+ * `group`, to its whole process group, as a terminal's ctrl-c does), and reports what was left.
+ */
+async function startThenStop(command: string, args: string[], signal: NodeJS.Signals, { group = false } = {}) {
   const child = spawn(command, args, {
     cwd: root,
     env: childEnv({ HOME: process.env.HOME ?? '/root', DATABASE_URL: t.url, REDIS_URL: inject('redisUrl'), SWITCHBOARD_QUEUE_PREFIX: `start-stop-${t.name}`, INGRESS_HOST: '127.0.0.1', INGRESS_PORT: '0', SMTP_INGRESS_HOST: '127.0.0.1', SMTP_INGRESS_PORT: '0', CI: 'true' }),
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: group,
   });
   let output = '';
   const banner = new Promise<{ http: number; smtp: number }>((resolve) => {
@@ -70,7 +74,8 @@ async function startThenStop(command: string, args: string[], signal: NodeJS.Sig
   expect(tree.length).toBeGreaterThan(0);
   const before = { http: await accepts(ports.http), smtp: await accepts(ports.smtp) };
   const sentAt = Date.now();
-  child.kill(signal);
+  if (group) process.kill(-child.pid!, signal);
+  else child.kill(signal);
   const exit = await exited;
   const stoppedInMs = Date.now() - sentAt;
   // The tree may take a moment more to be reaped after npm itself returns.
@@ -89,6 +94,19 @@ describe('stopping what a user started', { timeout: 120_000 }, () => {
       expect(result.output).toContain('"msg":"stopped"');
       // Within the drain timeout (DRAIN_TIMEOUT_MS, 25 s by default).
       expect(result.stoppedInMs).toBeLessThan(25_000);
+    });
+  }
+
+  // A terminal's ctrl-c, timeout(1), and kill -- -PGID signal the whole process group: node
+  // gets the signal itself and npm forwards its own too. That is one stop, not a second signal.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`npm start: ${signal} to its whole process group (node gets it from npm too) drains; it is not a second signal`, async () => {
+      const result = await startThenStop('npm', ['start', '--', '--no-tui', '--no-demo'], signal, { group: true });
+      expect(result.output).not.toContain('exiting now');
+      expect(result.output).toContain('"msg":"stopped"');
+      expect(result.exit.code).toBe(0);
+      expect(result.left).toEqual([]);
+      expect(result.after).toEqual({ http: false, smtp: false });
     });
   }
 
