@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { childEnv } from '../support/child-env.ts';
+import { createProperty } from '../../core/properties/property-store.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 // `switchboard start` says "Switchboard is running" only once the HTTP and SMTP ingress listen
@@ -21,8 +22,8 @@ afterAll(async () => {
 });
 
 /** Runs `switchboard start --no-tui` until it exits, or until `stopWhen` matches its stderr (then SIGTERM). */
-function start(env: Record<string, string>, stopWhen?: RegExp, beforeStop: (stderr: string) => Promise<unknown> = async () => null): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; atStop: unknown }> {
-  const child = spawn(process.execPath, [bin, 'start', '--no-tui', '--no-demo'], {
+function start(env: Record<string, string>, stopWhen?: RegExp, beforeStop: (stderr: string) => Promise<unknown> = async () => null, flags = ['--no-tui', '--no-demo']): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; atStop: unknown }> {
+  const child = spawn(process.execPath, [bin, 'start', ...flags], {
     env: childEnv({ DATABASE_URL: t.url, REDIS_URL: inject('redisUrl'), SWITCHBOARD_QUEUE_PREFIX: `start-banner-${t.name}`, LOG_LEVEL: 'info', INGRESS_HOST: '127.0.0.1', SMTP_INGRESS_HOST: '127.0.0.1', ...env }),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -65,6 +66,17 @@ async function withPortTaken<T>(use: (port: number) => Promise<T>): Promise<T> {
 }
 
 describe('switchboard start', { timeout: 90_000 }, () => {
+  it('says in one line why it opens no dashboard, and how to open one', async () => {
+    const ports = { INGRESS_PORT: '0', SMTP_INGRESS_PORT: '0' };
+    const none = await start(ports, /Switchboard is running[^\n]*\n/, async () => null, ['--no-demo']);
+    expect(none.stderr).toContain('no dashboard: there is no property yet (create one with `switchboard property create SLUG`); open it in a terminal with `npx switchboard tui`');
+    await createProperty(t.db, { slug: 'banner-shop' });
+    // Its stdout is a pipe here, as under a service manager or `npm start | tee`.
+    const piped = await start({ ...ports, CI: '' }, /Switchboard is running[^\n]*\n/, async () => null, ['--no-demo']);
+    expect(piped.stderr).toContain('no dashboard: stdout is not a terminal (the log goes to stderr); open it in a terminal with `npx switchboard tui`');
+    expect(piped.code).toBe(0);
+  });
+
   it('prints the banner after every listener is up, with the ports they got', async () => {
     // The moment the banner is read, both ports it names must already take connections.
     const { code, stderr, atStop } = await start({ INGRESS_PORT: '0', SMTP_INGRESS_PORT: '0' }, /Switchboard is running[^\n]*\n/, async (text) => {
