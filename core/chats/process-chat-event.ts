@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { NotFoundError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
+import { refreshResponseClocks } from '../responses/response-clock-store.ts';
 import { applyChatEvent } from './apply-chat-event.ts';
 import { chatEventSchema } from './chat-event.ts';
 import { lockChat } from './chat-lock.ts';
@@ -30,12 +31,14 @@ export async function processChatEvent(db: Kysely<Database>, jobs: JobQueue, eve
     if (rows.length === 0) return { applied: 0, triggersCancelled: 0 };
     const property = await trx.selectFrom('properties').selectAll().where('id', '=', head.property_id).executeTakeFirstOrThrow();
     let triggersCancelled = 0;
+    const externalIds = head.chat_id ? [head.chat_id] : [];
     for (const row of rows) {
       // The payload passed this schema at the ingress; parsing again restores its types (dates).
       const event = chatEventSchema.parse(row.payload);
       // A sender's clock may run ahead (the signature window allows minutes): nothing we store
       // happens in the future, or a later action's now() would precede the item's creation.
       if (event.at > now) event.at = now;
+      if (!head.chat_id) externalIds.push(`offline/${event.id}`);
       if ((await applyChatEvent({ trx, property, jobs, now }, event)).triggerCancelled) triggersCancelled++;
     }
     await trx
@@ -43,6 +46,9 @@ export async function processChatEvent(db: Kysely<Database>, jobs: JobQueue, eve
       .set({ processed_at: sql`now()` })
       .where('id', 'in', rows.map((r) => r.id))
       .execute();
+    // The chat's response clocks, as its events left it, in the same transaction.
+    const touched = externalIds.length === 0 ? [] : await trx.selectFrom('conversations').select('id').where('property_id', '=', head.property_id).where('external_id', 'in', externalIds).execute();
+    await refreshResponseClocks(trx, jobs, touched.map((c) => ({ kind: 'conversation' as const, id: c.id })), now);
     return { applied: rows.length, triggersCancelled };
   });
 }

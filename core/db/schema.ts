@@ -1,5 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { BusinessHours } from '../hours/business-hours.ts';
 import type { SenderAuth } from '../mail/sender-auth.ts';
+import type { ClockName, ResponseTargets } from '../responses/response-targets.ts';
 
 /**
  * The one Database interface of Switchboard: every table, as Postgres holds it.
@@ -20,6 +22,7 @@ export interface Database {
   purge_runs: PurgeRunsTable;
   inbound_emails: InboundEmailsTable;
   email_attachments: EmailAttachmentsTable;
+  response_alerts: ResponseAlertsTable;
 }
 
 type NullableTimestamp = ColumnType<Date | null, Date | null | undefined, Date | null>;
@@ -58,6 +61,10 @@ export interface PropertiesTable {
   imap_authserv_id: string | null;
   /** ARC sealers (forwarders, lists) whose sealed results stand in for a broken DMARC. */
   arc_trusted_sealers: ColumnType<string[], string[] | undefined, string[]>;
+  /** When the support team works (core/hours/business-hours.ts); null: always (24/7). */
+  business_hours: ColumnType<BusinessHours | null, string | null | undefined, string | null>;
+  /** Response-time targets in business time (core/responses/response-targets.ts); null: none. */
+  response_targets: ColumnType<ResponseTargets | null, string | null | undefined, string | null>;
 }
 
 export interface AgentsTable {
@@ -125,6 +132,17 @@ export interface ConversationsTable {
   trashed_at: NullableTimestamp;
   first_agent_reply_at: NullableTimestamp;
   trigger_fired_at: NullableTimestamp;
+  /** When the visitor's unanswered wait began (their first message since an agent's last public reply); null: nobody waits. */
+  waiting_since: NullableTimestamp;
+  /** When each clock is due (core/responses/response-clocks.ts); null: not running. */
+  first_due_at: NullableTimestamp;
+  next_due_at: NullableTimestamp;
+  /** The earliest due time of the running clocks, and when the first of them is at risk. */
+  due_at: NullableTimestamp;
+  at_risk_at: NullableTimestamp;
+  /** Since when the item is pending or closed, as the clocks last saw it, and the business time it spent so before (pg int8 → string). */
+  paused_since: NullableTimestamp;
+  paused_ms: ColumnType<string, string | number | undefined, string | number>;
 }
 
 export interface TicketsTable {
@@ -146,6 +164,18 @@ export interface TicketsTable {
   status_changed_at: Generated<Date>;
   last_message_at: NullableTimestamp;
   trashed_at: NullableTimestamp;
+  /** When the visitor's unanswered wait began (their first message since an agent's last public reply); null: nobody waits. */
+  waiting_since: NullableTimestamp;
+  /** When each clock is due (core/responses/response-clocks.ts); null: not running. */
+  first_due_at: NullableTimestamp;
+  next_due_at: NullableTimestamp;
+  /** The earliest due time of the running clocks, and when the first of them is at risk. */
+  due_at: NullableTimestamp;
+  at_risk_at: NullableTimestamp;
+  /** Since when the item is pending or closed, as the clocks last saw it, and the business time it spent so before (pg int8 → string). */
+  paused_since: NullableTimestamp;
+  paused_ms: ColumnType<string, string | number | undefined, string | number>;
+  resolution_due_at: NullableTimestamp;
 }
 
 export interface MessagesTable {
@@ -256,6 +286,20 @@ export interface EmailAttachmentsTable {
   skipped: Generated<boolean>;
 }
 
+export interface ResponseAlertsTable {
+  id: Generated<string>;
+  property_id: string;
+  conversation_id: string | null;
+  ticket_id: string | null;
+  clock: ClockName;
+  kind: 'at_risk' | 'breach';
+  started_at: Date;
+  due_at: Date;
+  fired_at: Generated<Date>;
+  agent_id: string | null;
+  department_id: string | null;
+  priority: number;
+}
 export type Property = Selectable<PropertiesTable>;
 export type NewProperty = Insertable<PropertiesTable>;
 export type PropertyUpdate = Updateable<PropertiesTable>;

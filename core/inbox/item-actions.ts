@@ -1,10 +1,11 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { InvalidStateError, ValidationError } from '../errors.ts';
 import { resolveAgent } from '../directory/agents.ts';
 import { resolveLabel } from '../directory/labels.ts';
 import { findItem, type ItemHandle } from './find-item.ts';
 import { priorityNames } from './inbox-item.ts';
+import { refreshResponseClocks } from '../responses/response-clock-store.ts';
 import { requireLength, textBounds } from '../text/bounded-text.ts';
 
 // The actions of the inbox on one item. Each is one guarded UPDATE: the WHERE clause repeats
@@ -24,6 +25,22 @@ async function update(
   item: ItemHandle,
   set: Record<string, unknown>,
   guard: { status?: string[]; tagIds?: string[] } = {},
+): Promise<void> {
+  // A change of status, priority or department moves the item's response clocks: they are
+  // recomputed in the same transaction (the checks at the new times come from reconcile).
+  const movesClocks = ['status', 'priority', 'department_id'].some((key) => key in set);
+  if (!movesClocks) return updateOnce(db, item, set, guard);
+  await db.transaction().execute(async (trx) => {
+    await updateOnce(trx, item, set, guard);
+    await refreshResponseClocks(trx, null, [{ kind: item.kind, id: item.id }]);
+  });
+}
+
+async function updateOnce(
+  db: Db | Transaction<Database>,
+  item: ItemHandle,
+  set: Record<string, unknown>,
+  guard: { status?: string[]; tagIds?: string[] },
 ): Promise<void> {
   let query = db
     .updateTable(item.table)

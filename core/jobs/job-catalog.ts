@@ -27,6 +27,8 @@ export interface JobPayloads {
   'inbound-email': { inboundEmailId: string; alsoIds?: string[] };
   /** Fetch new mail from a property's IMAP mailbox, store it, then mark it taken on the server. */
   'imap-poll': { propertyId: string };
+  /** Record the at-risk and breached response clocks of an item (`ticket-12`) that are now due; one job per item and time. */
+  'response-check': { item: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -43,12 +45,13 @@ export const jobQueues = {
   'send-email': 'mail-outbound',
   'inbound-email': 'mail-inbound',
   'imap-poll': 'mail-inbound',
+  'response-check': 'response-timers',
 } as const satisfies Record<JobName, string>;
 
 export type QueueName = (typeof jobQueues)[JobName];
 
 /** Every queue, in the order the dashboard lists them. */
-export const queueNames: QueueName[] = ['chat-events', 'chat-timers', 'conversions', 'chat-callbacks', 'mail-outbound', 'mail-inbound', 'maintenance'];
+export const queueNames: QueueName[] = ['chat-events', 'chat-timers', 'conversions', 'chat-callbacks', 'mail-outbound', 'mail-inbound', 'response-timers', 'maintenance'];
 
 /** The deterministic id of a job. */
 export function jobId<N extends JobName>(name: N, data: JobPayloads[N], suffix?: string): string {
@@ -79,4 +82,5 @@ export const jobRetries: Record<JobName, { attempts: number; backoffMs: number; 
   'inbound-email': { attempts: 10, backoffMs: 1000 },
   // Scheduled every few seconds: the next tick is the retry.
   'imap-poll': { attempts: 1, backoffMs: 1000 },
+  'response-check': { attempts: 10, backoffMs: 1000 },
 };

@@ -5,6 +5,7 @@ import type { Database, InboundEmail, Property, Ticket } from '../db/schema.ts';
 import { NotVisibleYetError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { transactionThenJobs } from '../jobs/jobs-after-commit.ts';
+import { refreshResponseClocks } from '../responses/response-clock-store.ts';
 import { referencedIds } from './find-thread.ts';
 import { detectBounce } from './inbound/bounce.ts';
 import { MailParseError } from './inbound/mail-parse-error.ts';
@@ -462,6 +463,8 @@ async function write(trx: Transaction<Database>, jobs: JobQueue, propertyId: str
       FROM unnest(${existing.map((t) => t.id)}::bigint[], ${existing.map((t) => t.addedWords.join(' '))}::text[], ${existing.map((t) => t.reopened)}::boolean[]) AS v(id, words, reopen)
       WHERE t.id = v.id`.execute(trx);
   }
+  // The response clocks of every ticket the batch touched: two statements for the batch.
+  await refreshResponseClocks(trx, jobs, plan.tickets.map((t) => ({ kind: 'ticket' as const, id: t.id! })));
   if (plan.attachments.length) {
     await trx
       .insertInto('email_attachments')

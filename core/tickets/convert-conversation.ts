@@ -10,6 +10,7 @@ import { transactionThenJobs } from '../jobs/jobs-after-commit.ts';
 import { queueTicketAcknowledgement } from '../mail/ticket-acknowledgement.ts';
 import { appendMessage } from '../messages/append-message.ts';
 import { createTicket } from './ticket-store.ts';
+import { refreshResponseClocks } from '../responses/response-clock-store.ts';
 
 /** The ticket a conversation became, and whether this call made it. */
 export interface Conversion {
@@ -91,6 +92,8 @@ export async function convertConversation(db: Kysely<Database>, jobs: JobQueue, 
           ? `no acknowledgement was sent to ${contact.email}: ${acknowledgement.last_error ?? acknowledgement.status}`
           : `no acknowledgement was written (the ticket has one already)`;
     await appendMessage(trx, { propertyId: property.id, target: { ticketId: ticket.id }, sender: 'system', body: `Ticket created from ${conversation.kind === 'offline' ? 'offline message' : 'missed chat'} ${ref}; ${mailed}.` });
+    // The ticket's clocks count from the chat's start; the closed conversation's stop.
+    await refreshResponseClocks(trx, jobs, [{ kind: 'ticket', id: ticket.id }, { kind: 'conversation', id: conversation.id }]);
     return { ticket, created: true };
   });
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, OutboxEmail } from '../db/schema.ts';
+import { refreshResponseClocks } from '../responses/response-clock-store.ts';
 import { resolveAgent } from '../directory/agents.ts';
 import { InvalidStateError, ValidationError } from '../errors.ts';
 import { findItem } from '../inbox/find-item.ts';
@@ -59,6 +60,7 @@ export async function replyToTicket(
       authorName: agent?.name ?? null,
       outboxEmailId: outbox!.id,
     });
+    await refreshResponseClocks(trx, jobs, [{ kind: 'ticket', id: ticket.id }]);
     return { outbox: outbox! };
   });
 }

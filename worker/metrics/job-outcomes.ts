@@ -3,6 +3,7 @@ import type { PurgeResult } from '../../core/inbox/purge-trash.ts';
 import type { JobName } from '../../core/jobs/job-catalog.ts';
 import type { ReconcileResult } from '../../core/jobs/reconcile.ts';
 import type { SendOutcome } from '../../core/mail/send-outbox-email.ts';
+import type { FiredAlert } from '../../core/responses/response-alerts.ts';
 import type { ImapPollResult } from '../ingress/imap-poll.ts';
 import type { InboundJobResult } from '../processors/inbound-job-result.ts';
 import type { SwitchboardMetrics } from './metrics.ts';
@@ -42,6 +43,9 @@ const counting: Counting = {
     // A job files a batch: every email it filed counts here, once; the jobs of those emails
     // then find them filed and count nothing.
     for (const [status, n] of Object.entries(result.filedByStatus)) m.emailsFiled.inc({ status }, n);
+  },
+  'response-check': (m, result: FiredAlert[]) => {
+    for (const alert of result) if (alert.kind === 'breach') m.responseBreaches.inc({ property: alert.property, clock: alert.clock });
   },
   'imap-poll': (m, result: ImapPollResult) => {
     m.emailsReceived.inc({ via: 'imap', outcome: 'stored' }, result.stored);

@@ -22,6 +22,7 @@ export interface SwitchboardMetrics {
   triggersFired: Counter;
   triggersCancelled: Counter;
   ticketsConverted: Counter;
+  responseBreaches: Counter<'property' | 'clock'>;
   itemsPurged: Counter<'kind'>;
   reconcileRequeued: Counter<'kind'>;
 }
@@ -83,6 +84,12 @@ export function createMetrics(): SwitchboardMetrics {
     triggersCancelled: new Counter({
       name: 'switchboard_triggers_cancelled_total',
       help: 'Chat-recovery triggers made pointless before they fired: an agent answered, or the chat ended.',
+      registers,
+    }),
+    responseBreaches: new Counter({
+      name: 'switchboard_response_breaches_total',
+      help: 'Response targets breached, by property and clock (first, next, resolution); each breach counts once.',
+      labelNames: ['property', 'clock'],
       registers,
     }),
     ticketsConverted: new Counter({ name: 'switchboard_tickets_converted_total', help: 'Tickets made from missed chats and offline messages by the convert job.', registers }),
