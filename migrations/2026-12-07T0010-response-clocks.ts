@@ -8,7 +8,8 @@ import { type Kysely, sql } from 'kysely';
 // an item spent pending or closed (the resolution clock does not run then); a move back to
 // open is seen by the next recomputation, whoever made it. response_alerts records
 // each at-risk and breach once: its unique key (the item, the clock, the clock's start, the
-// kind) is what makes a timer fire exactly once however often its job runs.
+// kind) is what makes a timer fire exactly once however often its job runs; clocks_checked_at
+// is when a check last looked, so reconcile asks again only for times no check has seen.
 
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`ALTER TABLE properties ADD COLUMN business_hours jsonb, ADD COLUMN response_targets jsonb`.execute(db);
@@ -20,7 +21,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       ADD COLUMN due_at timestamptz,
       ADD COLUMN at_risk_at timestamptz,
       ADD COLUMN paused_since timestamptz,
-      ADD COLUMN paused_ms bigint NOT NULL DEFAULT 0`.execute(db);
+      ADD COLUMN paused_ms bigint NOT NULL DEFAULT 0,
+      ADD COLUMN clocks_checked_at timestamptz`.execute(db);
     // The `due` sort and the --due filters walk this index; items with no clock running are not in it.
     await sql`CREATE INDEX ${sql.id(`${table}_due`)} ON ${sql.table(table)} (property_id, due_at, id) WHERE trashed_at IS NULL AND due_at IS NOT NULL`.execute(db);
     await sql`CREATE INDEX ${sql.id(`${table}_waiting`)} ON ${sql.table(table)} (property_id, waiting_since, id) WHERE trashed_at IS NULL AND waiting_since IS NOT NULL`.execute(db);
@@ -50,7 +52,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP TABLE response_alerts`.execute(db);
   await sql`ALTER TABLE tickets DROP COLUMN resolution_due_at`.execute(db);
   for (const table of ['conversations', 'tickets']) {
-    await sql`ALTER TABLE ${sql.table(table)} DROP COLUMN waiting_since, DROP COLUMN first_due_at, DROP COLUMN next_due_at, DROP COLUMN due_at, DROP COLUMN at_risk_at, DROP COLUMN paused_since, DROP COLUMN paused_ms`.execute(db);
+    await sql`ALTER TABLE ${sql.table(table)} DROP COLUMN waiting_since, DROP COLUMN first_due_at, DROP COLUMN next_due_at, DROP COLUMN due_at, DROP COLUMN at_risk_at, DROP COLUMN paused_since, DROP COLUMN paused_ms, DROP COLUMN clocks_checked_at`.execute(db);
   }
   await sql`ALTER TABLE properties DROP COLUMN business_hours, DROP COLUMN response_targets`.execute(db);
 }

@@ -143,6 +143,8 @@ export interface ConversationsTable {
   /** Since when the item is pending or closed, as the clocks last saw it, and the business time it spent so before (pg int8 → string). */
   paused_since: NullableTimestamp;
   paused_ms: ColumnType<string, string | number | undefined, string | number>;
+  /** When a clock check (core/responses/response-alerts.ts) last looked at the item. */
+  clocks_checked_at: NullableTimestamp;
 }
 
 export interface TicketsTable {
@@ -175,6 +177,8 @@ export interface TicketsTable {
   /** Since when the item is pending or closed, as the clocks last saw it, and the business time it spent so before (pg int8 → string). */
   paused_since: NullableTimestamp;
   paused_ms: ColumnType<string, string | number | undefined, string | number>;
+  /** When a clock check (core/responses/response-alerts.ts) last looked at the item. */
+  clocks_checked_at: NullableTimestamp;
   resolution_due_at: NullableTimestamp;
 }
 

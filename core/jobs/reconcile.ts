@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { scheduleChatTimers } from '../chats/chat-timers.ts';
+import { clockItemKey } from '../responses/response-clock-store.ts';
 import type { JobQueue } from './job-queue.ts';
 
 /** What a reconcile pass queued again. */
@@ -11,6 +12,8 @@ export interface ReconcileResult {
   outboxEmails: number;
   /** Chats still going whose timers (recovery trigger, inactivity) were scheduled again. */
   chatTimers: number;
+  /** Response-clock checks asked for again: due (or at risk) soon or already, and not yet recorded. */
+  clockChecks: number;
 }
 
 const batch = 1000;
@@ -21,7 +24,7 @@ const batch = 1000;
  * failed for good. This pass finds stored work that should have been done by now and makes
  * sure a job exists for it. Jobs are idempotent, so queueing one that is also running is safe.
  */
-export async function reconcile(db: Kysely<Database>, jobs: JobQueue, options: { graceSeconds?: number } = {}): Promise<ReconcileResult> {
+export async function reconcile(db: Kysely<Database>, jobs: JobQueue, options: { graceSeconds?: number; clockHorizonSeconds?: number } = {}): Promise<ReconcileResult> {
   const grace = sql<Date>`now() - ${options.graceSeconds ?? 30} * interval '1 second'`;
   const events = await db
     .selectFrom('chat_events')
@@ -72,5 +75,27 @@ export async function reconcile(db: Kysely<Database>, jobs: JobQueue, options: {
     .execute();
   const now = new Date();
   for (const c of open) await scheduleChatTimers(jobs, c, c, now);
-  return { chatEvents: events.length, conversions: conversions.length, inboundEmails: inbound.length, outboxEmails: outbox.length, chatTimers: open.length };
+
+  // Response clocks: the checks of times that have come, or come before the next pass, and that
+  // no check has looked at yet. Those are the timers a Redis that lost its data lost, and those of inbox
+  // actions and settings changes, which store due times without a job queue. Later times wait
+  // for a later pass, so thousands of running clocks do not mean thousands of jobs a minute.
+  const horizon = sql<Date>`now() + ${options.clockHorizonSeconds ?? 180} * interval '1 second'`;
+  const checks: { kind: 'conversation' | 'ticket'; id: string; at: Date }[] = [];
+  for (const kind of ['conversation', 'ticket'] as const) {
+    const table = sql.table(kind === 'ticket' ? 'tickets' : 'conversations');
+    const resolution = kind === 'ticket' ? sql`, (i.resolution_due_at)` : sql``;
+    const { rows } = await sql<{ id: string; at: Date }>`
+      SELECT i.id, x.at FROM ${table} i
+      CROSS JOIN LATERAL (VALUES (i.at_risk_at), (i.first_due_at), (i.next_due_at) ${resolution}) AS x(at)
+      WHERE i.due_at IS NOT NULL AND i.trashed_at IS NULL AND x.at IS NOT NULL AND x.at < ${horizon}
+        AND (i.clocks_checked_at IS NULL OR i.clocks_checked_at < x.at)
+      ORDER BY x.at
+      LIMIT ${batch}`.execute(db);
+    for (const r of rows) checks.push({ kind, ...r });
+  }
+  for (const c of checks) {
+    await jobs.add('response-check', { item: clockItemKey(c) }, { delayMs: Math.max(0, c.at.getTime() - now.getTime()), idSuffix: String(c.at.getTime()) });
+  }
+  return { chatEvents: events.length, conversions: conversions.length, inboundEmails: inbound.length, outboxEmails: outbox.length, chatTimers: open.length, clockChecks: checks.length };
 }

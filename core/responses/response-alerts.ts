@@ -31,6 +31,8 @@ export async function checkResponseClocks(db: Kysely<Database>, jobs: JobQueue, 
     const [clocks] = await computeItemClocks(trx, [item], { lock: true });
     if (!clocks) return [];
     await storeClocks(trx, [clocks]);
+    // What this check saw covers every time up to now: reconcile does not ask for them again.
+    await trx.updateTable(item.kind === 'ticket' ? 'tickets' : 'conversations').set({ clocks_checked_at: now }).where('id', '=', item.id).execute();
     const fired: FiredAlert[] = [];
     for (const r of clocks.state.running) {
       for (const [kind, at] of [['at_risk', r.atRiskAt], ['breach', r.dueAt]] as const) {

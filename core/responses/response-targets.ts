@@ -14,7 +14,7 @@ export type ClockName = (typeof clockNames)[number];
 /** Business milliseconds per clock; a clock left out has no target there (the next level decides). */
 export type ClockTargets = Partial<Record<ClockName, number>>;
 
-/** Who hears of a breach, besides the note on the item and the metric. */
+/** Who hears of a breach, besides the note on the item and the metric (stored; not sent yet: issue 14's notifications are to come). */
 export interface BreachNotify {
   /** 'assignee' falls back to the lead address when the item has no agent. */
   email: 'off' | 'assignee' | 'lead';
@@ -52,6 +52,16 @@ export function readTargets(stored: unknown): ResponseTargets {
   if (stored === null || stored === undefined) return noTargets;
   const parsed = schema.safeParse(stored);
   return parsed.success ? (parsed.data as ResponseTargets) : noTargets;
+}
+
+/** Targets about to be stored, checked: a bad one is refused in words, never stored. */
+export function checkTargets(targets: ResponseTargets): ResponseTargets {
+  const parsed = schema.safeParse(targets);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ValidationError(`response targets: ${issue.path.map(String).join('.') || 'value'}: ${issue.message}`);
+  }
+  return parsed.data as ResponseTargets;
 }
 
 /** The target of `clock` for an item of this priority and department, in business ms; null: no target. */
@@ -101,8 +111,6 @@ export function describeTargets(targets: ResponseTargets, departmentName: (id: s
   for (const p of priorityNames) if (targets.byPriority[p]) lines.push(`${`priority ${p}`.padEnd(14)} ${describeClocks(targets.byPriority[p])}`);
   for (const [id, t] of Object.entries(targets.byDepartment)) lines.push(`${`dept ${departmentName(id)}`.padEnd(14)} ${describeClocks(t)}`);
   lines.push(`${'at risk'.padEnd(14)} at ${Math.round(targets.atRiskShare * 100)}% of a target`);
-  const n = targets.notify;
-  const email = n.email === 'off' ? 'no email' : n.email === 'lead' ? `email ${n.leadAddress ?? '(no lead address set)'}` : `email the assignee${n.leadAddress ? ` (else ${n.leadAddress})` : ''}`;
-  lines.push(`${'on breach'.padEnd(14)} a note, ${email}${n.callback ? ', POST to the callback URL' : ''}`);
+  lines.push(`${'on breach'.padEnd(14)} a system note on the item, and switchboard_response_breaches_total`);
   return lines;
 }

@@ -31,7 +31,7 @@ it('queues stored events that have no job, and their conversions follow', async 
 
   // Before any worker runs: a starting worker's own reconcile (its schedule's first run is
   // immediate) would queue these too, and their processing could race this count.
-  expect(await reconcile(p.t.db, p.jobs)).toEqual({ chatEvents: 3, conversions: 0, inboundEmails: 0, outboxEmails: 0, chatTimers: 0 });
+  expect(await reconcile(p.t.db, p.jobs)).toEqual({ chatEvents: 3, conversions: 0, inboundEmails: 0, outboxEmails: 0, chatTimers: 0, clockChecks: 0 });
   await p.startWorker();
   const ticket = await waitFor(() => p!.t.db.selectFrom('tickets').selectAll().executeTakeFirst(), 'the ticket');
   expect(ticket.subject).toBe('Missed chat from lost@example.com');

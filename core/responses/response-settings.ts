@@ -1,0 +1,55 @@
+import type { Kysely } from 'kysely';
+import type { Database, Property } from '../db/schema.ts';
+import { NotFoundError } from '../errors.ts';
+import { parseBusinessHours, type BusinessHours } from '../hours/business-hours.ts';
+import { checkTargets, readTargets, type ResponseTargets } from './response-targets.ts';
+import { refreshResponseClocks } from './response-clock-store.ts';
+
+// Changing a property's business hours or targets moves the due times of its open items: they
+// are recomputed at once, in batches (a transaction each), so the inbox and the timers agree
+// with the new settings. The checks at the new times come from reconcile as they near.
+
+const batch = 500;
+
+async function recomputeOpenItems(db: Kysely<Database>, propertyId: string): Promise<number> {
+  let count = 0;
+  for (const kind of ['conversation', 'ticket'] as const) {
+    const table = kind === 'conversation' ? 'conversations' : 'tickets';
+    let after = '0';
+    for (;;) {
+      const rows = await db
+        .selectFrom(table)
+        .select('id')
+        .where('property_id', '=', propertyId)
+        .where('status', '!=', 'closed')
+        .where('trashed_at', 'is', null)
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(batch)
+        .execute();
+      if (!rows.length) break;
+      await db.transaction().execute((trx) => refreshResponseClocks(trx, null, rows.map((r) => ({ kind, id: r.id }))));
+      count += rows.length;
+      after = rows[rows.length - 1]!.id;
+    }
+  }
+  return count;
+}
+
+/** Sets (or with null clears: always open) the property's business hours, validated; returns how many open items were recomputed. */
+export async function setBusinessHours(db: Kysely<Database>, propertyId: string, hours: BusinessHours | null): Promise<{ property: Property; recomputed: number }> {
+  const valid = hours === null ? null : parseBusinessHours(hours);
+  const property = await db.updateTable('properties').set({ business_hours: valid === null ? null : JSON.stringify(valid) }).where('id', '=', propertyId).returningAll().executeTakeFirst();
+  if (!property) throw new NotFoundError(`no property ${propertyId}`);
+  return { property, recomputed: await recomputeOpenItems(db, propertyId) };
+}
+
+/** Sets the property's response targets; returns how many open items were recomputed. */
+export async function setResponseTargets(db: Kysely<Database>, propertyId: string, targets: ResponseTargets): Promise<{ property: Property; recomputed: number }> {
+  const property = await db.updateTable('properties').set({ response_targets: JSON.stringify(checkTargets(targets)) }).where('id', '=', propertyId).returningAll().executeTakeFirst();
+  if (!property) throw new NotFoundError(`no property ${propertyId}`);
+  return { property, recomputed: await recomputeOpenItems(db, propertyId) };
+}
+
+/** The property's targets (none set: no targets). */
+export const targetsOf = (property: Pick<Property, 'response_targets'>): ResponseTargets => readTargets(property.response_targets);
