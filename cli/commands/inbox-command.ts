@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
-import type { Database } from '../../core/db/schema.ts';
+import { DateTime } from 'luxon';
+import type { Database, Property } from '../../core/db/schema.ts';
+import { formatDuration, parseBusinessDuration } from '../../core/hours/business-duration.ts';
 import { resolveAgent } from '../../core/directory/agents.ts';
 import { resolveLabel } from '../../core/directory/labels.ts';
 import { ValidationError } from '../../core/errors.ts';
@@ -24,6 +26,8 @@ interface ListOptions {
   order?: string;
   limit?: string;
   cursor?: string;
+  due?: string;
+  waitingLongerThan?: string;
 }
 
 /** Parses YYYY-MM-DD (a whole day, local time) or an ISO time. `end` makes a day inclusive. */
@@ -34,8 +38,18 @@ export function parseDate(text: string, flag: string, end = false): Date {
   return date;
 }
 
+/** `--due breached|at-risk|today`; today ends at midnight in the property's business-hours zone (else the machine's). */
+function dueFilter(value: string | undefined, zone: string | undefined): InboxQuery['due'] {
+  if (value === undefined) return undefined;
+  const v = value.trim().toLowerCase();
+  if (v === 'breached' || v === 'at-risk') return v;
+  if (v === 'today') return { before: (zone ? DateTime.now().setZone(zone) : DateTime.now()).endOf('day').plus({ milliseconds: 1 }).toJSDate() };
+  throw new ValidationError(`--due "${value}" is not one of: breached, at-risk, today`);
+}
+
 /** Turns the command-line filters into an InboxQuery, resolving names to ids. */
-async function toQuery(db: Kysely<Database>, propertyId: string, o: ListOptions): Promise<InboxQuery> {
+async function toQuery(db: Kysely<Database>, property: Property, o: ListOptions): Promise<InboxQuery> {
+  const propertyId = property.id;
   const oneOf = <T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined => {
     if (value === undefined) return undefined;
     const v = value.replace('-', '_') as T;
@@ -44,6 +58,7 @@ async function toQuery(db: Kysely<Database>, propertyId: string, o: ListOptions)
   };
   const limit = o.limit === undefined ? undefined : Number(o.limit);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > maxPageSize)) throw new ValidationError(`--limit must be 1 to ${maxPageSize}, got "${o.limit}"`);
+  const sort = oneOf<InboxSort>('--sort', o.sort, ['created', 'updated', 'status_changed', 'priority', 'due']);
   let agent: InboxQuery['agent'];
   if (o.agent === 'assigned' || o.agent === 'unassigned') agent = o.agent;
   else if (o.agent && o.agent !== 'all') agent = { id: (await resolveAgent(db, propertyId, o.agent)).id };
@@ -57,17 +72,28 @@ async function toQuery(db: Kysely<Database>, propertyId: string, o: ListOptions)
     createdFrom: o.from ? parseDate(o.from, '--from') : undefined,
     createdTo: o.to ? parseDate(o.to, '--to', true) : undefined,
     text: o.search,
-    sort: oneOf<InboxSort>('--sort', o.sort, ['created', 'updated', 'status_changed', 'priority']),
-    order: oneOf('--order', o.order, ['asc', 'desc'] as const),
+    due: dueFilter(o.due, property.business_hours?.zone),
+    waitingSince: o.waitingLongerThan === undefined ? undefined : new Date(Date.now() - parseBusinessDuration(o.waitingLongerThan)),
+    sort,
+    // Due times read soonest first; the other sorts newest (or highest) first.
+    order: oneOf('--order', o.order, ['asc', 'desc'] as const) ?? (sort === 'due' ? 'asc' : 'desc'),
     limit,
     cursor: o.cursor,
   };
 }
 
+/** How long the visitor has waited, and when the first running clock is due ("45m", "2h 05m over"). */
+export function waitingAndDue(i: InboxItem, now = Date.now()): [string, string] {
+  const waiting = i.waitingSince ? formatDuration(now - i.waitingSince.getTime()) : '-';
+  const due = !i.dueAt ? '-' : i.dueAt.getTime() <= now ? `${formatDuration(now - i.dueAt.getTime())} over` : `in ${formatDuration(i.dueAt.getTime() - now)}`;
+  return [waiting, due];
+}
+
 /** One line per item, as in every list of the CLI. */
 export function itemTable(items: InboxItem[]): string {
+  const now = Date.now();
   return formatTable(
-    ['ID', 'TYPE', 'STATUS', 'PRIORITY', 'AGENT', 'CONTACT', 'TAGS', 'CREATED', 'UPDATED', 'TITLE'],
+    ['ID', 'TYPE', 'STATUS', 'PRIORITY', 'AGENT', 'CONTACT', 'TAGS', 'WAITING', 'DUE', 'CREATED', 'UPDATED', 'TITLE'],
     items.map((i) => [
       i.ref,
       i.channel ?? 'ticket',
@@ -76,6 +102,7 @@ export function itemTable(items: InboxItem[]): string {
       i.agent?.name ?? '-',
       i.contact.email ?? i.contact.name ?? '-',
       i.tags.join(','),
+      ...waitingAndDue(i, now),
       shortTime(i.createdAt),
       shortTime(i.updatedAt),
       i.title,
@@ -119,15 +146,17 @@ export function registerInbox(program: Command): void {
     .option('--from <date>', 'created on or after (YYYY-MM-DD or ISO time)')
     .option('--to <date>', 'created on or before (YYYY-MM-DD, inclusive, or ISO time, exclusive)')
     .option('-q, --search <text>', 'free text over subject, messages, contact name and email')
-    .option('--sort <sort>', 'created | updated | status-changed | priority', 'created')
-    .option('--order <order>', 'asc | desc', 'desc')
+    .option('--due <when>', 'by response targets: breached | at-risk | today (due before midnight)')
+    .option('--waiting-longer-than <duration>', 'the visitor has waited longer than this for an answer, e.g. 2h')
+    .option('--sort <sort>', 'created | updated | status-changed | priority | due (soonest first)', 'created')
+    .option('--order <order>', 'asc | desc (default desc; asc for due)')
     .option('--limit <n>', 'page size (1-500)', '50')
     .option('--cursor <cursor>', 'continue after a previous page (printed at its end)')
     .action(
       action(async (ctx, opts: ListOptions) => {
         const db = await ctx.db();
         const property = await ctx.property();
-        const page = await listInbox(db, property.id, await toQuery(db, property.id, opts));
+        const page = await listInbox(db, property.id, await toQuery(db, property, opts));
         ctx.print(page, () => {
           const text = page.items.length ? itemTable(page.items) : 'nothing matches';
           return page.nextCursor ? `${text}\n\nmore: add --cursor ${page.nextCursor}` : text;

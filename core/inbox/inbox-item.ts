@@ -24,6 +24,11 @@ export interface InboxItem {
   statusChangedAt: Date;
   lastMessageAt: Date | null;
   trashedAt: Date | null;
+  /** When the visitor's unanswered wait began; null: nobody waits on us. */
+  waitingSince: Date | null;
+  /** The earliest due time of the item's running response clocks, and when it is at risk; null: none runs. */
+  dueAt: Date | null;
+  atRiskAt: Date | null;
 }
 
 /** Priority names, index = stored value. */
@@ -53,6 +58,9 @@ export interface ItemRow {
   status_changed_at: Date;
   last_message_at: Date | null;
   trashed_at: Date | null;
+  waiting_since: Date | null;
+  due_at: Date | null;
+  at_risk_at: Date | null;
 }
 
 /**
@@ -73,7 +81,7 @@ export function itemColumns(kind: ItemKind): RawBuilder<unknown> {
     i.contact_id,
     ${isConversation ? sql`coalesce((SELECT email FROM contacts WHERE id = i.contact_id), i.visitor_email)` : sql`(SELECT email FROM contacts WHERE id = i.contact_id)`} AS contact_email,
     ${isConversation ? sql`coalesce((SELECT name FROM contacts WHERE id = i.contact_id), i.visitor_name)` : sql`(SELECT name FROM contacts WHERE id = i.contact_id)`} AS contact_name,
-    i.created_at, i.updated_at, i.status_changed_at, i.last_message_at, i.trashed_at`;
+    i.created_at, i.updated_at, i.status_changed_at, i.last_message_at, i.trashed_at, i.waiting_since, i.due_at, i.at_risk_at`;
 }
 
 /** Shapes a row selected with `itemColumns`. */
@@ -97,5 +105,8 @@ export function toInboxItem(row: ItemRow): InboxItem {
     statusChangedAt: row.status_changed_at,
     lastMessageAt: row.last_message_at,
     trashedAt: row.trashed_at,
+    waitingSince: row.waiting_since,
+    dueAt: row.due_at,
+    atRiskAt: row.at_risk_at,
   };
 }

@@ -6,7 +6,7 @@ import { itemColumns, toInboxItem, type InboxItem, type ItemRow } from './inbox-
 import type { ItemKind } from './item-ref.ts';
 import { searchQuery } from './search-text.ts';
 
-export type InboxSort = 'created' | 'updated' | 'status_changed' | 'priority';
+export type InboxSort = 'created' | 'updated' | 'status_changed' | 'priority' | 'due';
 export type SortOrder = 'asc' | 'desc';
 
 /** What the inbox shows. Ids (agent, department, tag) are resolved by the caller. */
@@ -24,6 +24,10 @@ export interface InboxQuery {
   /** Created strictly before. */
   createdTo?: Date;
   text?: string;
+  /** By response clocks: breached (due passed), at risk (not yet due), or due before a time (the CLI's "today"). */
+  due?: 'breached' | 'at-risk' | { before: Date };
+  /** Only items whose visitor has waited since before this time. */
+  waitingSince?: Date;
   sort?: InboxSort;
   order?: SortOrder;
   limit?: number;
@@ -41,6 +45,8 @@ const sortColumns: Record<InboxSort, string> = {
   updated: 'updated_at',
   status_changed: 'status_changed_at',
   priority: 'priority',
+  // Only items with a running clock have a due time: a due listing is of them.
+  due: 'due_at',
 };
 
 const kindRank: Record<ItemKind, number> = { conversation: 0, ticket: 1 };
@@ -56,7 +62,7 @@ export const maxPageSize = 500;
 export async function listInbox(db: Kysely<Database>, propertyId: string, query: InboxQuery = {}): Promise<InboxPage> {
   const sort = query.sort ?? 'created';
   const order = query.order ?? 'desc';
-  if (!(sort in sortColumns)) throw new ValidationError(`unknown sort "${sort}": use created, updated, status_changed or priority`);
+  if (!(sort in sortColumns)) throw new ValidationError(`unknown sort "${sort}": use created, updated, status_changed, priority or due`);
   if (order !== 'asc' && order !== 'desc') throw new ValidationError(`unknown order "${String(order)}": use asc or desc`);
   const limit = query.limit ?? 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > maxPageSize) throw new ValidationError(`page size must be 1 to ${maxPageSize}`);
@@ -200,6 +206,12 @@ function conditions(
     where.push(sql`${sql.ref(`i.${sortColumns[sort]}`)} >= ${query.createdFrom}`);
   }
   if (tsquery) where.push(sql`i.search @@ to_tsquery('simple', ${tsquery})`);
+  // The due sort and filters walk the partial index of items with a running clock.
+  if (sort === 'due' || query.due) where.push(sql`i.due_at IS NOT NULL`);
+  if (query.due === 'breached') where.push(sql`i.due_at <= now()`);
+  else if (query.due === 'at-risk') where.push(sql`i.at_risk_at <= now() AND i.due_at > now()`);
+  else if (query.due) where.push(sql`i.due_at < ${query.due.before}`);
+  if (query.waitingSince) where.push(sql`i.waiting_since < ${query.waitingSince}`);
   if (cursor) where.push(afterCursor(kindRank[kind], sort, order, cursor));
   return where;
 }

@@ -58,6 +58,8 @@ const sortField: Record<InboxSort, (s: ItemSpec) => number> = {
   updated: (s) => s.updated ?? s.created,
   status_changed: (s) => s.statusChanged ?? s.created,
   priority: (s) => s.priority ?? 1,
+  // Not walked by this file's exhaustive comparisons (no targets here): test/responses covers it.
+  due: () => 0,
 };
 
 /** The oracle's order: sort key, then conversations before tickets, then id; reversed for desc. */

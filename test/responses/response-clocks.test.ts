@@ -247,3 +247,51 @@ describe('response alerts', () => {
     }
   });
 });
+
+describe('the inbox by response clocks', () => {
+  it('sorts by due time (keyset-paged), and filters breached, at risk, due before a time and waiting longer than', async () => {
+    const { listInbox } = await import('../../core/inbox/list-inbox.ts');
+    const q = await startPipeline({ trigger_enabled: false, inbound_domain: 'in.shop.example', support_address: 'help@shop.example' });
+    try {
+      const { createTicket } = await import('../../core/tickets/ticket-store.ts');
+      const { upsertContact } = await import('../../core/contacts/contacts.ts');
+      await setResponseTargets(q.t.db, q.property.id, { ...noTargets, base: { first: 10 * H } });
+      // Visitors who wrote 1, 3, 5, 7, 9 and 11 hours ago: the last is breached, the 9-hour one at risk (80% = 8h).
+      const refs: string[] = [];
+      for (const hoursAgo of [5, 11, 1, 9, 3, 7]) {
+        const at = new Date(Date.now() - hoursAgo * H);
+        const contact = await upsertContact(q.t.db, q.property.id, { email: `v${hoursAgo}@example.com` });
+        const t = await createTicket(q.t.db, { propertyId: q.property.id, subject: `${hoursAgo}h ago`, contact, createdAt: at });
+        await appendMessage(q.t.db, { propertyId: q.property.id, target: { ticketId: t.id }, sender: 'visitor', body: 'Help', createdAt: at });
+        refs.push(`T${t.number}`);
+      }
+      // One with no clock: it is in no due listing.
+      const quiet = await upsertContact(q.t.db, q.property.id, { email: 'quiet@example.com' });
+      await createTicket(q.t.db, { propertyId: q.property.id, subject: 'no visitor message', contact: quiet });
+      await setResponseTargets(q.t.db, q.property.id, { ...noTargets, base: { first: 10 * H } }); // computes the clocks
+      const titles = (items: { title: string }[]) => items.map((i) => i.title);
+
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await listInbox(q.t.db, q.property.id, { sort: 'due', order: 'asc', limit: 2, cursor });
+        seen.push(...titles(page.items));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(seen).toEqual(['11h ago', '9h ago', '7h ago', '5h ago', '3h ago', '1h ago']);
+      const desc = await listInbox(q.t.db, q.property.id, { sort: 'due', order: 'desc', limit: 3 });
+      expect(titles(desc.items)).toEqual(['1h ago', '3h ago', '5h ago']);
+
+      expect(titles((await listInbox(q.t.db, q.property.id, { due: 'breached' })).items)).toEqual(['11h ago']);
+      expect(titles((await listInbox(q.t.db, q.property.id, { due: 'at-risk' })).items)).toEqual(['9h ago']);
+      expect(titles((await listInbox(q.t.db, q.property.id, { due: { before: new Date(Date.now() + 5.5 * H) }, sort: 'due', order: 'asc' })).items)).toEqual(['11h ago', '9h ago', '7h ago', '5h ago']);
+      expect(titles((await listInbox(q.t.db, q.property.id, { waitingSince: new Date(Date.now() - 6 * H), sort: 'created', order: 'asc' })).items)).toEqual(['11h ago', '9h ago', '7h ago']);
+      const [first] = (await listInbox(q.t.db, q.property.id, { sort: 'due', order: 'asc', limit: 1 })).items;
+      const { waitingAndDue } = await import('../../cli/commands/inbox-command.ts');
+      expect(waitingAndDue(first!)).toEqual([expect.stringMatching(/^11h 0\dm$/), expect.stringMatching(/^(<1m|\dm) over$/)]);
+      expect(refs).toHaveLength(6);
+    } finally {
+      await q.close();
+    }
+  });
+});

@@ -26,6 +26,9 @@ export function inboxItem(ref: string, over: Partial<InboxItem> = {}): InboxItem
     statusChangedAt: at,
     lastMessageAt: null,
     trashedAt: null,
+    waitingSince: null,
+    dueAt: null,
+    atRiskAt: null,
     ...over,
   };
 }
