@@ -70,6 +70,9 @@ describe('the Queues tab', () => {
     const term = fakeTerminal(100, 30);
     const d = start(term);
     try {
+      // The start-up refresh first: a refresh asked for while it runs joins it, and under load
+      // it could read the queue before the job below failed (the next is 60 s away).
+      await d.refresh();
       await conversions.add('convert-conversation', { conversationId: '42' }, { jobId: 'convert-42', attempts: 1 });
       await waitFor(async () => (await conversions.getJobState('convert-42')) === 'failed', 'the job failed');
       term.press('2');
