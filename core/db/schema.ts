@@ -104,7 +104,23 @@ export type ConversationStatus = 'open' | 'closed';
 export type TicketStatus = 'open' | 'pending' | 'closed';
 export type MessageSender = 'visitor' | 'agent' | 'system' | 'trigger';
 
-export interface ConversationsTable {
+/** Each item's response clocks (core/responses), on conversations and tickets alike. */
+export interface ResponseClockColumns {
+  /** When the visitor's unanswered wait began (their first message since an agent's last public reply); null: nobody waits. */
+  waiting_since: NullableTimestamp;
+  /** When each clock is due (core/responses/response-clocks.ts); null: not running. */
+  first_due_at: NullableTimestamp;
+  next_due_at: NullableTimestamp;
+  /** The earliest due time of the running clocks, and when the first of them is at risk. */
+  due_at: NullableTimestamp;
+  at_risk_at: NullableTimestamp;
+  /** Since when the item is pending or closed, as the clocks last saw it, and the business time it spent so before (pg int8 → string). */
+  paused_since: NullableTimestamp;
+  paused_ms: ColumnType<string, string | number | undefined, string | number>;
+  /** When a clock check (core/responses/response-alerts.ts) last looked at the item. */
+  clocks_checked_at: NullableTimestamp;
+}
+export interface ConversationsTable extends ResponseClockColumns {
   id: Generated<string>;
   property_id: string;
   kind: ConversationKind;
@@ -132,22 +148,9 @@ export interface ConversationsTable {
   trashed_at: NullableTimestamp;
   first_agent_reply_at: NullableTimestamp;
   trigger_fired_at: NullableTimestamp;
-  /** When the visitor's unanswered wait began (their first message since an agent's last public reply); null: nobody waits. */
-  waiting_since: NullableTimestamp;
-  /** When each clock is due (core/responses/response-clocks.ts); null: not running. */
-  first_due_at: NullableTimestamp;
-  next_due_at: NullableTimestamp;
-  /** The earliest due time of the running clocks, and when the first of them is at risk. */
-  due_at: NullableTimestamp;
-  at_risk_at: NullableTimestamp;
-  /** Since when the item is pending or closed, as the clocks last saw it, and the business time it spent so before (pg int8 → string). */
-  paused_since: NullableTimestamp;
-  paused_ms: ColumnType<string, string | number | undefined, string | number>;
-  /** When a clock check (core/responses/response-alerts.ts) last looked at the item. */
-  clocks_checked_at: NullableTimestamp;
 }
 
-export interface TicketsTable {
+export interface TicketsTable extends ResponseClockColumns {
   id: Generated<string>;
   property_id: string;
   /** Shown to people as T<number> and in mail subjects as [#<number>]; from one sequence, so unique per property. */
@@ -166,19 +169,6 @@ export interface TicketsTable {
   status_changed_at: Generated<Date>;
   last_message_at: NullableTimestamp;
   trashed_at: NullableTimestamp;
-  /** When the visitor's unanswered wait began (their first message since an agent's last public reply); null: nobody waits. */
-  waiting_since: NullableTimestamp;
-  /** When each clock is due (core/responses/response-clocks.ts); null: not running. */
-  first_due_at: NullableTimestamp;
-  next_due_at: NullableTimestamp;
-  /** The earliest due time of the running clocks, and when the first of them is at risk. */
-  due_at: NullableTimestamp;
-  at_risk_at: NullableTimestamp;
-  /** Since when the item is pending or closed, as the clocks last saw it, and the business time it spent so before (pg int8 → string). */
-  paused_since: NullableTimestamp;
-  paused_ms: ColumnType<string, string | number | undefined, string | number>;
-  /** When a clock check (core/responses/response-alerts.ts) last looked at the item. */
-  clocks_checked_at: NullableTimestamp;
   resolution_due_at: NullableTimestamp;
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runCli } from '../support/run-cli.ts';
+import { expectOneLineError as oneLineError, runCli } from '../support/run-cli.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 // `switchboard hours` and `targets` as a support lead types them: what is set reads back, a
@@ -18,12 +18,6 @@ afterAll(async () => {
   await t?.drop();
 });
 
-function oneLineError(result: { code: number; stdout: string; stderr: string }, pattern: RegExp): void {
-  expect(result.stdout).toBe('');
-  expect(result.stderr).toMatch(pattern);
-  expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
-  expect(result.code).toBe(1);
-}
 
 describe('hours and targets from the command line', { timeout: 120_000 }, () => {
   it('sets, shows and clears business hours, and refuses bad ones in one line', async () => {

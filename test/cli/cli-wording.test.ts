@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { InboxItem } from '../../core/inbox/inbox-item.ts';
-import { runCli } from '../support/run-cli.ts';
+import { expectOneLineError as oneLineError, runCli } from '../support/run-cli.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 // What a newcomer reads: every line names things as they typed them (agents, tags, settings,
@@ -20,14 +20,6 @@ afterAll(async () => {
   await t?.drop();
 });
 
-/** A one-line error on stderr, exit 1, nothing on stdout. */
-function oneLineError(result: { code: number; stdout: string; stderr: string }, pattern: RegExp): void {
-  expect(result.stdout).toBe('');
-  expect(result.stderr).toMatch(pattern);
-  expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
-  expect(result.stderr).not.toMatch(/\n\s+at |_seconds|\[object Object\]/);
-  expect(result.code).toBe(1);
-}
 
 describe('the CLI in the words of its user', { timeout: 120_000 }, () => {
   it('item actions name the agent, priority and tag, with nothing after them', async () => {

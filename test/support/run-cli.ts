@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { childEnv } from './child-env.ts';
@@ -11,4 +12,13 @@ export function runCli(args: string[], env: Record<string, string>): Promise<{ c
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
     });
   });
+}
+
+/** What a refusal of the CLI must be: one line on stderr in the user's words, exit 1, nothing on stdout, no stack or column name. */
+export function expectOneLineError(result: { code: number; stdout: string; stderr: string }, pattern: RegExp): void {
+  expect(result.stdout).toBe('');
+  expect(result.stderr).toMatch(pattern);
+  expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+  expect(result.stderr).not.toMatch(/\n\s+at |_seconds|\[object Object\]/);
+  expect(result.code).toBe(1);
 }
