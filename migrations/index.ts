@@ -9,6 +9,7 @@ import * as rawMailLz4 from './2026-11-25T0007-raw-mail-lz4.ts';
 import * as contentHashWithoutMessageId from './2026-11-26T0008-content-hash-without-message-id.ts';
 import * as senderAuth from './2026-12-06T0009-sender-auth.ts';
 import * as responseClocks from './2026-12-07T0010-response-clocks.ts';
+import * as breachNotices from './2026-12-07T0011-breach-notices.ts';
 
 /**
  * Every migration, by name, in order. Listed statically rather than read from the folder at
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T0008-content-hash-without-message-id': contentHashWithoutMessageId,
   '2026-12-06T0009-sender-auth': senderAuth,
   '2026-12-07T0010-response-clocks': responseClocks,
+  '2026-12-07T0011-breach-notices': breachNotices,
 };

@@ -210,7 +210,7 @@ export interface OutboxEmailsTable {
   id: Generated<string>;
   property_id: string;
   ticket_id: string | null;
-  kind: 'ticket_ack' | 'agent_reply';
+  kind: 'ticket_ack' | 'agent_reply' | 'breach_notice';
   /** Fixed when the row is written, in our own domain, with angle brackets. */
   message_id: string;
   from_address: string;

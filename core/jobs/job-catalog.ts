@@ -29,6 +29,8 @@ export interface JobPayloads {
   'imap-poll': { propertyId: string };
   /** Record the at-risk and breached response clocks of an item (`ticket-12`) that are now due; one job per item and time. */
   'response-check': { item: string };
+  /** POST a breach (response_alerts row) to the property's callback URL. */
+  'deliver-alert': { alertId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -46,6 +48,7 @@ export const jobQueues = {
   'inbound-email': 'mail-inbound',
   'imap-poll': 'mail-inbound',
   'response-check': 'response-timers',
+  'deliver-alert': 'chat-callbacks',
 } as const satisfies Record<JobName, string>;
 
 export type QueueName = (typeof jobQueues)[JobName];
@@ -83,4 +86,5 @@ export const jobRetries: Record<JobName, { attempts: number; backoffMs: number; 
   // Scheduled every few seconds: the next tick is the retry.
   'imap-poll': { attempts: 1, backoffMs: 1000 },
   'response-check': { attempts: 10, backoffMs: 1000 },
+  'deliver-alert': { attempts: 8, backoffMs: 2000 },
 };

@@ -112,7 +112,7 @@ export async function sendOutboxEmail(db: Kysely<Database>, transportFor: Transp
       .executeTakeFirst();
     // A refusal is final: the ticket says so, so nobody reads an earlier note as "it was sent".
     if (permanent && marked?.ticket_id) {
-      await appendMessage(db, { propertyId: marked.property_id, target: { ticketId: marked.ticket_id }, sender: 'system', body: `The ${kind === 'ticket_ack' ? 'acknowledgement' : 'reply'} to ${marked.to_address} could not be sent: ${reason}` });
+      await appendMessage(db, { propertyId: marked.property_id, target: { ticketId: marked.ticket_id }, sender: 'system', body: `The ${kind === 'ticket_ack' ? 'acknowledgement' : kind === 'breach_notice' ? 'breach notice' : 'reply'} to ${marked.to_address} could not be sent: ${reason}` });
     }
     const thrown = permanent ? new DeliveryRefusedError(`SMTP refused outbox email ${outboxId}: ${reason}`) : error;
     if (kind && typeof thrown === 'object' && thrown !== null) failedKinds.set(thrown, kind);

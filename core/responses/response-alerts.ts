@@ -1,11 +1,14 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { formatDuration } from '../hours/business-duration.ts';
 import { transactionThenJobs } from '../jobs/jobs-after-commit.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
+import { formatItemRef } from '../inbox/item-ref.ts';
+import { newMessageId, supportAddress } from '../mail/message-id.ts';
+import { writeOutboxEmail } from '../mail/outbox.ts';
 import { appendMessage } from '../messages/append-message.ts';
 import { computeItemClocks, parseClockItemKey, storeClocks, type ClockItem } from './response-clock-store.ts';
-import type { ClockName } from './response-targets.ts';
+import { readTargets, type ClockName } from './response-targets.ts';
 
 /** An alert a check fired for the first time. */
 export interface FiredAlert {
@@ -23,11 +26,11 @@ const clockWords: Record<ClockName, string> = { first: 'first response', next: '
  * unique key (the item, the clock, the clock's start, the kind) makes each fire exactly once,
  * however often the job runs (a retry, a duplicate, a reconcile after a Redis wipe); an answer
  * that came first leaves no running clock, so nothing fires. A breach also writes a system
- * note on the item, in the same transaction.
+ * note on the item, in the same transaction, and the notifications the property asks for.
  */
 export async function checkResponseClocks(db: Kysely<Database>, jobs: JobQueue, itemKey: string, now = new Date()): Promise<FiredAlert[]> {
   const item: ClockItem = parseClockItemKey(itemKey);
-  return transactionThenJobs(db, jobs, async (trx) => {
+  return transactionThenJobs(db, jobs, async (trx, jobs) => {
     const [clocks] = await computeItemClocks(trx, [item], { lock: true });
     if (!clocks) return [];
     await storeClocks(trx, [clocks]);
@@ -55,9 +58,47 @@ export async function checkResponseClocks(db: Kysely<Database>, jobs: JobQueue, 
             body: `The ${clockWords[r.clock]} target (${formatDuration(r.targetMs)} of business time) was breached: due ${at.toISOString()}, counted from ${r.startedAt.toISOString()}.`,
             createdAt: now,
           });
+          await notifyBreach(trx, jobs, item, inserted.rows[0]!.id, r.clock, at);
         }
       }
     }
     return fired;
+  });
+}
+
+/**
+ * The notifications of a breach the property asks for (its targets' `notify`): an email to the
+ * item's agent (else the lead address) or to the lead, written to the outbox in the breach's
+ * transaction (automatic, so the outbox's once-an-hour rule per recipient holds it back in a
+ * storm), and a signed POST to the callback URL (a job, queued after the commit).
+ */
+async function notifyBreach(trx: Transaction<Database>, jobs: JobQueue, item: ClockItem, alertId: string, clock: ClockName, dueAt: Date): Promise<void> {
+  const table = item.kind === 'ticket' ? 'tickets' : 'conversations';
+  const row = await trx
+    // Both tables have the columns read here: typed as one of them.
+    .selectFrom(`${table} as i` as 'tickets as i')
+    .innerJoin('properties as p', 'p.id', 'i.property_id')
+    .leftJoin('agents as g', 'g.id', 'i.agent_id')
+    .selectAll('p')
+    .select(['g.email as agent_email', 'g.name as agent_name'])
+    .where('i.id', '=', item.id)
+    .executeTakeFirstOrThrow();
+  const { agent_email: agentEmail, agent_name: agentName, ...property } = row;
+  const notify = readTargets(property.response_targets).notify;
+  if (notify.callback && property.callback_url) await jobs.add('deliver-alert', { alertId });
+  if (notify.email === 'off') return;
+  const to = notify.email === 'assignee' ? (agentEmail ?? notify.leadAddress) : notify.leadAddress;
+  if (!to) return;
+  const ref = item.kind === 'ticket' ? formatItemRef('ticket', (await trx.selectFrom('tickets').select('number').where('id', '=', item.id).executeTakeFirstOrThrow()).number) : formatItemRef('conversation', item.id);
+  await writeOutboxEmail(trx, jobs, {
+    propertyId: property.id,
+    ticketId: item.kind === 'ticket' ? item.id : null,
+    kind: 'breach_notice',
+    messageId: newMessageId(property, `breach-${alertId}`),
+    from: supportAddress(property),
+    to,
+    subject: `${ref} breached its ${clockWords[clock]} target`,
+    text: `${ref} of ${property.name} breached its ${clockWords[clock]} target: it was due ${dueAt.toISOString()}.${agentName ? `\nAssigned to ${agentName}.` : '\nNobody is assigned.'}\n\nswitchboard inbox show ${ref}\n`,
+    automatic: true,
   });
 }

@@ -14,7 +14,7 @@ export type ClockName = (typeof clockNames)[number];
 /** Business milliseconds per clock; a clock left out has no target there (the next level decides). */
 export type ClockTargets = Partial<Record<ClockName, number>>;
 
-/** Who hears of a breach, besides the note on the item and the metric (stored; not sent yet: issue 14's notifications are to come). */
+/** Who hears of a breach, besides the note on the item and the metric (core/responses/response-alerts.ts). */
 export interface BreachNotify {
   /** 'assignee' falls back to the lead address when the item has no agent. */
   email: 'off' | 'assignee' | 'lead';
@@ -111,6 +111,8 @@ export function describeTargets(targets: ResponseTargets, departmentName: (id: s
   for (const p of priorityNames) if (targets.byPriority[p]) lines.push(`${`priority ${p}`.padEnd(14)} ${describeClocks(targets.byPriority[p])}`);
   for (const [id, t] of Object.entries(targets.byDepartment)) lines.push(`${`dept ${departmentName(id)}`.padEnd(14)} ${describeClocks(t)}`);
   lines.push(`${'at risk'.padEnd(14)} at ${Math.round(targets.atRiskShare * 100)}% of a target`);
-  lines.push(`${'on breach'.padEnd(14)} a system note on the item, and switchboard_response_breaches_total`);
+  const n = targets.notify;
+  const email = n.email === 'off' ? 'no email' : n.email === 'lead' ? `email ${n.leadAddress ?? '(no lead address set)'}` : `email the assignee${n.leadAddress ? ` (else ${n.leadAddress})` : ''}`;
+  lines.push(`${'on breach'.padEnd(14)} a note, ${email}${n.callback ? ', POST to the callback URL' : ''}`);
   return lines;
 }

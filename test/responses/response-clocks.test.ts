@@ -214,6 +214,46 @@ describe('response alerts', () => {
     }
   });
 
+  it('emails a breach to the assignee (else the lead) through the outbox, and POSTs it signed to the callback URL', async () => {
+    const { createServer } = await import('node:http');
+    const { verifySignature } = await import('../../core/chats/event-signature.ts');
+    const { upsertAgent } = await import('../../core/directory/agents.ts');
+    const { assignItem } = await import('../../core/inbox/item-actions.ts');
+    const { updateProperty } = await import('../../core/properties/property-store.ts');
+    const posts: { type: string; item: string; clock: string }[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        verifySignature(req.headers['x-switchboard-signature'] as string, body, p.property.signing_secret);
+        posts.push(JSON.parse(body.toString()) as (typeof posts)[number]);
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    await updateProperty(p.t.db, p.property.id, { callback_url: `http://127.0.0.1:${port}/hook` });
+    await setResponseTargets(p.t.db, p.property.id, { ...noTargets, base: { first: 1000 }, notify: { email: 'assignee', leadAddress: 'lead@shop.example', callback: true } });
+    const assigned = await file(mail({ from: 'jo@example.com', subject: 'Assigned', body: 'Someone has this.' }));
+    const agent = await upsertAgent(p.t.db, p.property.id, { email: 'kim@shop.example', name: 'Kim' });
+    await assignItem(p.t.db, p.property.id, `T${assigned.number}`, agent.email);
+    const nobody = await file(mail({ from: 'lu@example.com', subject: 'Nobody', body: 'Nobody has this.' }));
+    const worker = await p.startWorker();
+    try {
+      const notices = (id: string) => p.t.db.selectFrom('outbox_emails').select(['to_address', 'subject', 'automatic']).where('ticket_id', '=', id).where('kind', '=', 'breach_notice').execute();
+      for (let i = 0; i < 100 && ((await notices(assigned.id)).length === 0 || (await notices(nobody.id)).length === 0 || posts.length < 2); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(await notices(assigned.id)).toEqual([{ to_address: 'kim@shop.example', subject: `T${assigned.number} breached its first response target`, automatic: true }]);
+      expect((await notices(nobody.id)).map((n) => n.to_address)).toEqual(['lead@shop.example']);
+      expect(posts).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'response.breached', item: `T${assigned.number}`, clock: 'first' }), expect.objectContaining({ type: 'response.breached', item: `T${nobody.number}`, clock: 'first' })]));
+    } finally {
+      await worker.close();
+      await new Promise((r) => server.close(r));
+      await updateProperty(p.t.db, p.property.id, { callback_url: null });
+      await setResponseTargets(p.t.db, p.property.id, { ...noTargets, base: { first: 4 * H, next: 8 * H, resolution: 72 * H } });
+    }
+  });
+
   it('reconcile asks again for the checks a Redis wipe lost', async () => {
     await setResponseTargets(p.t.db, p.property.id, { ...noTargets, base: { first: 1000 } });
     const t = await file(mail({ from: 'ivy@example.com', subject: 'Wiped', body: 'Redis forgot me.' }));

@@ -73,7 +73,7 @@ export function createMetrics(): SwitchboardMetrics {
       registers,
     }),
     emailsFiled: new Counter({ name: 'switchboard_emails_filed_total', help: 'Inbound emails filed, by status (threaded, bounce, quarantined).', labelNames: ['status'], registers }),
-    emailsSent: new Counter({ name: 'switchboard_emails_sent_total', help: 'Outbox emails sent, by kind (ticket_ack, agent_reply).', labelNames: ['kind'], registers }),
+    emailsSent: new Counter({ name: 'switchboard_emails_sent_total', help: 'Outbox emails sent, by kind (ticket_ack, agent_reply, breach_notice).', labelNames: ['kind'], registers }),
     emailsSendFailed: new Counter({
       name: 'switchboard_emails_send_failed_total',
       help: 'Failed send attempts of outbox emails, by kind and reason (refused: SMTP 5xx, marked failed; transient: retried).',

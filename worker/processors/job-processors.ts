@@ -13,6 +13,7 @@ import { fileInboundEmails } from '../../core/mail/file-inbound-batch.ts';
 import type { RawMailHandoff } from '../../core/mail/raw-mail-handoff.ts';
 import type { InboundLimits } from '../../core/mail/ingest-inbound-email.ts';
 import { sendOutboxEmail, type TransportFor } from '../../core/mail/send-outbox-email.ts';
+import { deliverAlert } from '../../core/responses/deliver-alert.ts';
 import { checkResponseClocks } from '../../core/responses/response-alerts.ts';
 import { convertConversation } from '../../core/tickets/convert-conversation.ts';
 import { pollImapMailbox, type ImapPollOptions } from '../ingress/imap-poll.ts';
@@ -52,4 +53,5 @@ export const jobProcessors: { [N in JobName]: Processor<N> } = {
     inboundJobResult(await fileInboundEmails(db, jobs, [data.inboundEmailId, ...(data.alsoIds ?? [])], inboundLimits, { handoff: rawMailHandoff })),
   'imap-poll': (data, _job, { db, jobs, imap }) => pollImapMailbox(db, jobs, data.propertyId, imap),
   'response-check': (data, _job, { db, jobs }) => checkResponseClocks(db, jobs, data.item),
+  'deliver-alert': (data, _job, { db }) => deliverAlert(db, data.alertId),
 };
