@@ -16,6 +16,7 @@ import { propertiesFailed, propertiesLoaded, type PropertyChoice } from './state
 import { queueActionDone } from './state/queue-action.ts';
 import { jobFailed, jobLoaded, jobsFailed, jobsLoaded, jobsRange, statsFailed, statsLoaded } from './state/queues-state.ts';
 import { trashFailed, trashLoaded } from './state/trash-state.ts';
+import { attentionFailed, attentionLoaded } from './state/attention-state.ts';
 
 /** What a settled effect leaves: the next state, or a result whose effects run in turn (an action's reload). */
 export type Outcome = DashboardState | KeyResult;
@@ -165,6 +166,16 @@ export function effectTable(ctx: EffectContext): EffectTable {
       },
       done: (s, { ref, propertyId }, { field }) => (ctx.scope().property.id === propertyId ? filterResolved(s, field, ref) : s),
       failed: (s, error) => filterLookupFailed(s, error),
+    }),
+    // The piles are for the property they were read in: piles that land after a switch are
+    // dropped, and so is a failure (the switch replaced the attention state it started from).
+    loadAttention: task({
+      start: () => {
+        const { property, inbox } = ctx.scope();
+        return inbox.attention().then((piles) => ({ piles, propertyId: property.id }));
+      },
+      done: (s, { piles, propertyId }) => (ctx.scope().property.id === propertyId ? { ...s, attention: attentionLoaded(s.attention, piles) } : s),
+      failed: (s, error, _, at) => (at.attention === s.attention ? { ...s, attention: attentionFailed(s.attention, error) } : s),
     }),
     loadProperties: task({
       start: () => listProperties(ctx.db),

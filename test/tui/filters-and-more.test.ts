@@ -96,7 +96,7 @@ describe('inbox filters: agent, department, tag, dates, missed', () => {
     expect(shortFilters(f)).toBe('status:open @Ann d:sales #vip 03-01..03-31 missed');
     expect(shortFilters(defaultFilters)).toBe('all items');
     const s = loaded(['C1']);
-    const parts = statusParts({ property: 'demo', inbox: { ...s.inbox, filters: f }, unassigned: null, health: null });
+    const parts = statusParts({ property: 'demo', inbox: { ...s.inbox, filters: f }, health: null });
     expect(parts.short).toBe('demo p1 │ status:open @Ann d:sales #vip 03-01..03-31 missed');
   });
 });
@@ -118,12 +118,13 @@ describe('property switcher', () => {
     expect(press(listed, 'escape').state.overlay).toBeNull();
     const withTag = { ...chosen.state, inbox: { ...chosen.state.inbox, filters: { ...chosen.state.inbox.filters, status: 'open' as const, tag: { id: '9', name: 'vip' } } } };
     const switched = propertySwitched(withTag, props[1]!);
-    expect(switched.effects).toEqual([{ type: 'load' }]);
+    expect(switched.effects).toEqual([{ type: 'load' }, { type: 'loadAttention' }]);
+    expect(switched.state.attention.piles).toBeNull(); // the other property's piles are not shown meanwhile
     expect(switched.state.inbox).toMatchObject({ items: [], selected: 0, cursors: [null], mode: 'list' });
     expect(switched.state.inbox.loadSeq).toBeGreaterThan(s.inbox.loadSeq);
     expect(switched.state.inbox.filters).toEqual({ ...defaultFilters, status: 'open' });
     expect(switched.state.message?.text).toContain('other');
-    expect(propertySwitched({ ...withTag, tab: 'trash' }, props[1]!).effects).toEqual([{ type: 'load' }, { type: 'loadTrash' }]);
+    expect(propertySwitched({ ...withTag, tab: 'trash' }, props[1]!).effects).toEqual([{ type: 'load' }, { type: 'loadAttention' }, { type: 'loadTrash' }]);
   });
 });
 
@@ -177,7 +178,7 @@ describe('queues status bar', () => {
     const n = queueNames.length;
     expect(describeQueues(q)).toBe(`${n} queues · wait ${n} act 0 delay ${2 * n} fail ${4 * n} · 1 paused`);
     expect(describeQueues({ ...q, mode: 'jobs', queue: queueNames[1]!, jobState: 'failed' })).toBe(`${queueNames[1]} › failed p1`);
-    const parts = statusParts({ property: 'demo', inbox: s.inbox, unassigned: null, health: null, queues: q });
+    const parts = statusParts({ property: 'demo', inbox: s.inbox, health: null, queues: q });
     expect(parts.left).toContain('queues · wait');
     expect(parts.left).not.toContain('status:');
   });

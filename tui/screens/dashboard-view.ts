@@ -1,7 +1,7 @@
 import blessed from 'blessed';
 import type { ConnectionHealth } from '../data/connection-health.ts';
-import type { UnassignedCount } from '../data/inbox-loader.ts';
 import { tabs, type DashboardState } from '../state/dashboard-state.ts';
+import { attentionBar, type BarSegment } from './attention-bar.ts';
 import { createDialogWidgets } from './dialog-widgets.ts';
 import { helpLines } from './help-text.ts';
 import { formatInboxTable } from './inbox-table.ts';
@@ -16,7 +16,6 @@ import { fit } from './text-fit.ts';
 export interface ViewData {
   state: DashboardState;
   property: string;
-  unassigned: UnassignedCount | null;
   health: ConnectionHealth | null;
 }
 
@@ -50,6 +49,8 @@ const lineColours: Record<LineKind, string | null> = {
 const jobLineColours: Record<JobLineKind, string | null> = { heading: 'white-fg}{bold', meta: 'gray-fg', error: 'red-fg', body: null };
 
 const esc = (text: string) => blessed.escape(text);
+const toneColours: Record<NonNullable<BarSegment['tone']>, string> = { breach: 'white-fg}{red-bg', risk: 'black-fg}{yellow-bg' };
+const barSegment = (s: BarSegment) => (s.tone ? `{${toneColours[s.tone]}}${esc(s.text)}{/}` : esc(s.text));
 const selectedRow = (row: string) => `{black-fg}{cyan-bg}${esc(row)}{/}`;
 
 /**
@@ -65,10 +66,13 @@ export function createDashboardView(screen: blessed.Widgets.Screen, onEditorKey:
   const header = blessed.box({ parent: screen, top: 0, left: 0, width: '100%', height: 1, tags: true, style: { bg: 'blue', fg: 'white' } });
   // Lines are fitted to the width before they get here; blessed's own wrapping would also
   // break a line that ends in a colour reset (it counts the escape codes), so it is off.
-  const body = blessed.box({ parent: screen, top: 1, left: 0, width: '100%', height: '100%-2', tags: true, wrap: false, clickable: true });
+  const body = blessed.box({ parent: screen, top: 1, left: 0, width: '100%', height: '100%-3', tags: true, wrap: false, clickable: true });
   body.on('click', (data: { y: number }) => onMouse({ type: 'click', row: data.y - Number(body.atop) }));
   body.on('wheeldown', () => onMouse({ type: 'wheel', down: true }));
   body.on('wheelup', () => onMouse({ type: 'wheel', down: false }));
+  // The lead's piles, on a line of their own above the status bar so that they keep their
+  // counts and ages at 80 columns, where the status bar has no room to spare.
+  const attention = blessed.box({ parent: screen, bottom: 1, left: 0, width: '100%', height: 1, tags: true, style: { bg: 'black', fg: 'white' } });
   const status = blessed.box({ parent: screen, bottom: 0, left: 0, width: '100%', height: 1, tags: true, style: { bg: 'black', fg: 'white' } });
   const help = blessed.box({
     parent: screen,
@@ -86,7 +90,7 @@ export function createDashboardView(screen: blessed.Widgets.Screen, onEditorKey:
   const dialogs = createDialogWidgets(screen, onEditorKey);
 
   const width = () => Number(screen.width);
-  const bodyHeight = () => Math.max(1, Number(screen.height) - 2);
+  const bodyHeight = () => Math.max(1, Number(screen.height) - 3);
 
   function inboxLines(data: ViewData): string[] {
     const inbox = data.state.inbox;
@@ -190,7 +194,7 @@ export function createDashboardView(screen: blessed.Widgets.Screen, onEditorKey:
       const lines = state.tab === 'trash' ? trashLines(data) : state.tab === 'queues' ? queueLines(data) : state.inbox.mode === 'history' && state.inbox.history ? historyLines(data) : inboxLines(data);
       body.setContent(lines.join('\n'));
       const inbox = state.inbox;
-      const p = statusParts({ property: data.property, inbox, unassigned: data.unassigned, health: data.health, queues: state.tab === 'queues' ? state.queues : undefined });
+      const p = statusParts({ property: data.property, inbox, health: data.health, queues: state.tab === 'queues' ? state.queues : undefined });
       const conn = (text: string) => (text.endsWith('down') ? `{white-fg}{red-bg} ${esc(text)} {/}` : text.endsWith('up') ? `{green-fg}${esc(text)}{/}` : esc(text));
       const connections = `${conn(p.postgres)} ${conn(p.redis)}`;
       const connectionsWidth = p.postgres.length + p.redis.length + 5;
@@ -201,11 +205,12 @@ export function createDashboardView(screen: blessed.Widgets.Screen, onEditorKey:
       } else if (state.tab === 'inbox' && inbox.mode === 'search') {
         status.setContent(esc(fit(`/${inbox.searchDraft}_   (enter search · esc cancel)`, width())));
       } else {
-        const right = ` │ ${p.unassigned} │ `;
+        const right = ' │ ';
         const room = width() - right.length - p.postgres.length - p.redis.length - ' │ ? help'.length - 3;
         const left = [...p.left].length <= room ? p.left : p.short;
         status.setContent(`${esc(fit(left, Math.max(0, room)))}${esc(right)}${connections} │ ? help`);
       }
+      attention.setContent(attentionBar(state.attention, width()).map(barSegment).join(''));
       // The help never outgrows the screen: two columns where they fit (all of it at 80×24),
       // and it scrolls when it is still too long.
       help.width = Math.min(100, width() - 2);

@@ -1,3 +1,4 @@
+import { initialAttentionState, type AttentionState } from './attention-state.ts';
 import type { ItemAction } from './item-action.ts';
 import { initialInboxState, type InboxState } from './inbox-state.ts';
 import type { Overlay } from './overlay.ts';
@@ -25,6 +26,8 @@ export interface DashboardState {
   helpScroll: number;
   inbox: InboxState;
   trash: TrashState;
+  /** The attention bar's piles, read by every refresh. */
+  attention: AttentionState;
   /** The Queues tab: the table, a queue's jobs, a job. */
   queues: QueuesState;
   /** A prompt, a confirmation or the reply editor, on top of everything; it takes the keys. */
@@ -63,6 +66,8 @@ export type Effect =
   | { type: 'queueAct'; action: QueueAction }
   /** Look up an agent, department or tag typed into the filter prompt, then filter by it. */
   | { type: 'resolveFilter'; field: 'agent' | 'department' | 'tag'; value: string }
+  /** Read the attention bar's piles of the property shown. */
+  | { type: 'loadAttention' }
   /** Read the properties for the switcher. */
   | { type: 'loadProperties' }
   /** Show `property` instead of the one shown. */
@@ -78,5 +83,5 @@ export interface KeyResult {
 
 /** The first state of the dashboard. */
 export function initialDashboardState(pageSize = 20, quitStopsBackOffice = false): DashboardState {
-  return { tab: 'inbox', help: false, helpScroll: 0, inbox: initialInboxState(pageSize), trash: initialTrashState(), queues: initialQueuesState(pageSize - 1), overlay: null, message: null, quitStopsBackOffice };
+  return { tab: 'inbox', help: false, helpScroll: 0, inbox: initialInboxState(pageSize), trash: initialTrashState(), attention: initialAttentionState(), queues: initialQueuesState(pageSize - 1), overlay: null, message: null, quitStopsBackOffice };
 }

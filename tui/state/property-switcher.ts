@@ -2,6 +2,7 @@ import type { DashboardState, Effect, KeyResult } from './dashboard-state.ts';
 import { withoutPropertyFilters } from './inbox-filters.ts';
 import { initialInboxState } from './inbox-state.ts';
 import { initialTrashState, reloadTrash } from './trash-state.ts';
+import { initialAttentionState } from './attention-state.ts';
 import { listMove } from './list-navigation.ts';
 
 /** A property as the switcher lists it. */
@@ -65,7 +66,7 @@ export function propertySwitched(state: DashboardState, property: PropertyChoice
   // Past every number used so far, so a page of the old property that arrives late is ignored.
   const fresh = { ...inbox, loadSeq: state.inbox.loadSeq + 1 };
   const trash = reloadTrash({ ...initialTrashState(), loadSeq: state.trash.loadSeq });
-  const effects: Effect[] = [{ type: 'load' }];
+  const effects: Effect[] = [{ type: 'load' }, { type: 'loadAttention' }];
   if (state.tab === 'trash') effects.push({ type: 'loadTrash' });
-  return { state: { ...state, inbox: fresh, trash, message: { text: `now showing ${property.slug} (${property.name})`, kind: 'info' } }, effects };
+  return { state: { ...state, inbox: fresh, trash, attention: initialAttentionState(), message: { text: `now showing ${property.slug} (${property.name})`, kind: 'info' } }, effects };
 }

@@ -1,0 +1,76 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Property } from '../../core/db/schema.ts';
+import { seedDemo } from '../../core/demo/seed-demo.ts';
+import { attentionPiles } from '../../core/inbox/attention-piles.ts';
+import { setResponseTargets } from '../../core/responses/response-settings.ts';
+import { noTargets } from '../../core/responses/response-targets.ts';
+import { startDashboard, type Dashboard } from '../../tui/dashboard.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { cellColours, fakeTerminal, screenShows, type FakeTerminal } from './fake-terminal.ts';
+
+// The attention bar, pile keys and due colours on the real screen over fake TTY streams: the
+// demo inbox with targets set (first reply 4h, next 8h), so that some of it is breached.
+
+const H = 3_600_000;
+let t: TestDatabase;
+let redis: Redis;
+let property: Property;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  property = (await seedDemo(t.db)).property;
+  await setResponseTargets(t.db, property.id, { ...noTargets, base: { first: 4 * H, next: 8 * H } });
+  redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
+  await redis.connect();
+});
+afterAll(async () => {
+  redis?.disconnect();
+  await t?.drop();
+});
+
+function start(term: FakeTerminal): Dashboard {
+  return startDashboard({ db: t.db, redis, queuePrefix: `tui-attn-${t.name}`, property, input: term.input, output: term.output, terminal: 'xterm-256color', refreshMs: 60_000 });
+}
+
+/** The line of the attention bar: the one above the status bar. */
+const barLine = (text: string) => text.split('\n').at(-2)!;
+
+describe('the attention bar', () => {
+  it('at 80×24: every pile with its count and oldest wait, abbreviated to fit; breached in red', async () => {
+    const piles = await attentionPiles(t.db, property.id);
+    const breached = piles.find((p) => p.name === 'breached')!;
+    expect(breached.count).toBeGreaterThan(0); // the demo's old chats are past 4h
+    const term = fakeTerminal(80, 24);
+    const d = start(term);
+    try {
+      const text = await screenShows(d, 'the bar', (s) => /breach(ed)? \d+/.test(barLine(s)));
+      const bar = barLine(text);
+      expect(text.split('\n')).toHaveLength(24);
+      expect([...bar].length).toBeLessThanOrEqual(80);
+      for (const p of piles) expect(bar).toMatch(new RegExp(`\\b${p.count}\\b`));
+      expect(bar).toMatch(new RegExp(`breach(ed)? ${breached.count} \\d+[dhm]`));
+      expect(text.split('\n').at(-1)).toMatch(/pg up redis up │ \? help$/);
+      expect(text).not.toContain('open unassigned'); // the old count of the status bar is gone
+      const col = bar.indexOf('breach');
+      expect(cellColours(d.screen, 22, col).bg).toBe(1); // red
+    } finally {
+      await d.quit();
+    }
+  });
+
+  it('at 200×50: the piles in full with their keys and oldest waits', async () => {
+    const term = fakeTerminal(200, 50);
+    const d = start(term);
+    try {
+      const text = await screenShows(d, 'the bar', (s) => barLine(s).includes('B breached'));
+      const bar = barLine(text);
+      expect(bar).toMatch(/^U open unassigned \d+ \(oldest \d+[dhm][ \dhm]*\) {2}· {2}M missed with email \d+/);
+      expect(bar).toMatch(/B breached \d+ \(oldest \d+[dhm]/);
+      expect(bar).toMatch(/W at risk \d+/);
+      expect(bar).toMatch(/L pending \d+/);
+    } finally {
+      await d.quit();
+    }
+  });
+});
