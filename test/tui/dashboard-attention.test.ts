@@ -73,4 +73,21 @@ describe('the attention bar', () => {
       await d.quit();
     }
   });
+
+  it('B lists the breached pile, longest overdue first, as many rows as the bar counts', async () => {
+    const breached = (await attentionPiles(t.db, property.id)).find((p) => p.name === 'breached')!;
+    const term = fakeTerminal(200, 50);
+    const d = start(term);
+    try {
+      await screenShows(d, 'the bar', (s) => barLine(s).includes('B breached'));
+      term.press('B');
+      const text = await screenShows(d, 'the breached pile', (s) => d.state().inbox.filters.due === 'breached' && d.state().inbox.loadedSeq === d.state().inbox.loadSeq && s.includes('breached: oldest first'));
+      const rows = text.split('\n').filter((l) => /^[CT]\d+ /.test(l));
+      expect(rows).toHaveLength(breached.count);
+      const due = d.state().inbox.items.map((i) => i.dueAt!.getTime());
+      expect(due).toEqual([...due].sort((a, b) => a - b));
+    } finally {
+      await d.quit();
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { pileNames, type Pile, type PileName } from '../../core/inbox/attention-piles.ts';
 import { formatDuration } from '../../core/hours/business-duration.ts';
 import type { AttentionState } from '../state/attention-state.ts';
+import { pileKeys } from '../state/pile-jump.ts';
 import { fit } from './text-fit.ts';
 
 /** A piece of the bar; the screen colours a non-empty breached pile red and an at-risk one yellow. */
@@ -8,9 +9,6 @@ export interface BarSegment {
   text: string;
   tone: 'breach' | 'risk' | null;
 }
-
-/** The key that lists each pile (tui/state/dashboard-keys.ts binds them). */
-export const pileKeys: Record<PileName, string> = { unassigned: 'U', missed: 'M', breached: 'B', atRisk: 'W', pending: 'L' };
 
 // Labels from the fullest to the shortest; the bar uses the fullest form that fits the width,
 // so that a lead reads the same piles in the same order at any size.

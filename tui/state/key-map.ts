@@ -6,6 +6,11 @@ export const keyMap: { section: string; keys: [string, string][] }[] = [
       ['1 2 3', 'Inbox / Queues / Trash'],
       ['? C-p', 'help (scrolls) / property'],
       ['q C-c', 'quit (under start: asks, stops all)'],
+      ['U M', 'pile: unassigned / missed'],
+      ['B W L', 'breached / at risk / later'],
+      // The dialogs' keys live here: a section of their own would not fit 80×24.
+      ['y n', 'confirm / cancel (dialogs)'],
+      ['C-s', 'send a reply (esc drops)'],
     ],
   },
   {
@@ -22,13 +27,6 @@ export const keyMap: { section: string; keys: [string, string][] }[] = [
       ['/ esc', 'search / clear the search'],
       ['enter', 'open the item (esc back)'],
       ['z', 'quoted email: show / fold'],
-    ],
-  },
-  {
-    section: 'Dialogs',
-    keys: [
-      ['y / n', 'confirm / cancel'],
-      ['C-s', 'send a reply (esc drops)'],
     ],
   },
   {
