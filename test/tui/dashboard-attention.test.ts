@@ -52,6 +52,7 @@ describe('the attention bar', () => {
       expect(bar).toMatch(new RegExp(`breach(ed)? ${breached.count} \\d+[dhm]`));
       expect(text.split('\n').at(-1)).toMatch(/pg up redis up │ \? help$/);
       expect(text).not.toContain('open unassigned'); // the old count of the status bar is gone
+      expect(text).toMatch(/^ID\s+STATUS\s+WAITING\s+DUE\s+CONTACT\s+TITLE/m); // no room for the department and tags
       const col = bar.indexOf('breach');
       expect(cellColours(d.screen, 22, col).bg).toBe(1); // red
     } finally {
@@ -86,6 +87,12 @@ describe('the attention bar', () => {
       expect(rows).toHaveLength(breached.count);
       const due = d.state().inbox.items.map((i) => i.dueAt!.getTime());
       expect(due).toEqual([...due].sort((a, b) => a - b));
+      // Every row is overdue: its DUE says by how much, and it is red (but the selected one).
+      expect(rows.every((r) => /\d+[dhm]( \d+[hm])? over /.test(r))).toBe(true);
+      expect(text).toMatch(/^ID\s+TYPE\s+STATUS\s+WAITING\s+DUE\s+PRIO\s+AGENT\s+DEPT\s+TAGS\s+CONTACT/m);
+      expect(breached.count).toBeGreaterThan(1);
+      expect(cellColours(d.screen, 3, 0).fg).toBe(1); // the second row, red
+      expect(cellColours(d.screen, 2, 0).bg).toBe(6); // the selected first row keeps its cyan
     } finally {
       await d.quit();
     }

@@ -4,7 +4,7 @@ import { tabs, type DashboardState } from '../state/dashboard-state.ts';
 import { attentionBar, type BarSegment } from './attention-bar.ts';
 import { createDialogWidgets } from './dialog-widgets.ts';
 import { helpLines } from './help-text.ts';
-import { formatInboxTable } from './inbox-table.ts';
+import { formatInboxTable, type DueTone } from './inbox-table.ts';
 import { formatDetail, type LineKind } from './item-transcript.ts';
 import { formatJobDetail, formatJobList, type JobLineKind } from './job-list.ts';
 import { formatQueuesTable } from './queues-table.ts';
@@ -51,6 +51,8 @@ const jobLineColours: Record<JobLineKind, string | null> = { heading: 'white-fg}
 const esc = (text: string) => blessed.escape(text);
 const toneColours: Record<NonNullable<BarSegment['tone']>, string> = { breach: 'white-fg}{red-bg', risk: 'black-fg}{yellow-bg' };
 const barSegment = (s: BarSegment) => (s.tone ? `{${toneColours[s.tone]}}${esc(s.text)}{/}` : esc(s.text));
+/** A row past its due time in red, one at risk in yellow (the selected row keeps the selection's colours). */
+const dueRow = (row: string, tone: DueTone) => (tone === 'breach' ? `{red-fg}${esc(row)}{/}` : tone === 'risk' ? `{yellow-fg}${esc(row)}{/}` : esc(row));
 const selectedRow = (row: string) => `{black-fg}{cyan-bg}${esc(row)}{/}`;
 
 /**
@@ -107,7 +109,7 @@ export function createDashboardView(screen: blessed.Widgets.Screen, onEditorKey:
     }
     const table = formatInboxTable(inbox.items, w, inbox.filters.sort);
     const lines = [`{bold}${esc(table.header)}{/bold}`];
-    table.rows.forEach((row, n) => lines.push(n === inbox.selected ? `{black-fg}{cyan-bg}${esc(row)}{/}` : esc(row)));
+    table.rows.forEach((row, n) => lines.push(n === inbox.selected ? selectedRow(row) : dueRow(row, table.tones[n]!)));
     if (inbox.items.length === 0) lines.push(inbox.loadedSeq === 0 ? 'loading…' : 'nothing matches these filters');
     if (inbox.error) lines.push(`{red-fg}${esc(inbox.error)}{/}`);
     return lines;
@@ -119,7 +121,7 @@ export function createDashboardView(screen: blessed.Widgets.Screen, onEditorKey:
     const lines = [`{bold}${esc(table.header)}{/bold}`];
     const room = Math.max(1, bodyHeight() - 2);
     const first = listWindowFirst(selected, items.length, room);
-    table.rows.slice(first, first + room).forEach((row, n) => lines.push(n + first === selected ? `{black-fg}{cyan-bg}${esc(row)}{/}` : esc(row)));
+    table.rows.slice(first, first + room).forEach((row, n) => lines.push(n + first === selected ? selectedRow(row) : dueRow(row, table.tones[n + first]!)));
     return lines;
   }
 
