@@ -1,14 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../core/db/schema.ts';
-import { resolveAgent } from '../core/directory/agents.ts';
-import { resolveLabel } from '../core/directory/labels.ts';
+import { listAgents, resolveAgent } from '../core/directory/agents.ts';
+import { listLabels, resolveLabel } from '../core/directory/labels.ts';
 import { listProperties } from '../core/properties/property-store.ts';
 import type { PropertyScope } from './data/property-scope.ts';
 import type { QueueJobs } from './data/queue-jobs.ts';
 import type { QueueStatsLoader } from './data/queue-stats.ts';
 import type { DashboardView } from './screens/dashboard-view.ts';
 import type { DashboardState, Effect, KeyResult } from './state/dashboard-state.ts';
-import { filterLookupFailed, filterResolved } from './state/filter-prompt.ts';
+import { filterChoicesFailed, filterChoicesLoaded, filterLookupFailed, filterResolved } from './state/filter-prompt.ts';
 import { toInboxQuery } from './state/inbox-filters.ts';
 import { currentCursor, detailFailed, detailLoaded, historyFailed, historyLoaded, pageFailed, pageLoaded } from './state/inbox-state.ts';
 import { actionDone, actionFailed, replyFailed, replySent } from './state/item-keys.ts';
@@ -176,6 +176,21 @@ export function effectTable(ctx: EffectContext): EffectTable {
       },
       done: (s, { piles, propertyId }) => (ctx.scope().property.id === propertyId ? { ...s, attention: attentionLoaded(s.attention, piles) } : s),
       failed: (s, error, _, at) => (at.attention === s.attention ? { ...s, attention: attentionFailed(s.attention, error) } : s),
+    }),
+    // The picker's names: the prompt takes every key while it is up, so the property cannot
+    // change before they land (and they are dropped if the prompt was closed meanwhile).
+    loadFilterChoices: task({
+      start: async () => {
+        const propertyId = ctx.scope().property.id;
+        const [agents, departments, tags] = await Promise.all([listAgents(ctx.db, propertyId), listLabels(ctx.db, 'departments', propertyId), listLabels(ctx.db, 'tags', propertyId)]);
+        return {
+          agent: agents.map((a) => ({ id: a.id, name: a.name, detail: a.email })),
+          department: departments.map((d) => ({ id: d.id, name: d.name })),
+          tag: tags.map((t) => ({ id: t.id, name: t.name })),
+        };
+      },
+      done: (s, choices) => filterChoicesLoaded(s, choices),
+      failed: (s, error) => filterChoicesFailed(s, error),
     }),
     loadProperties: task({
       start: () => listProperties(ctx.db),

@@ -33,6 +33,8 @@ function start(term: FakeTerminal): Dashboard {
   return startDashboard({ db: t.db, redis, queuePrefix: `tui-attn-${t.name}`, property, input: term.input, output: term.output, terminal: 'xterm-256color', refreshMs: 60_000 });
 }
 
+const settled = (d: Dashboard) => d.state().inbox.loadedSeq === d.state().inbox.loadSeq;
+
 /** The line of the attention bar: the one above the status bar. */
 const barLine = (text: string) => text.split('\n').at(-2)!;
 
@@ -93,6 +95,36 @@ describe('the attention bar', () => {
       expect(breached.count).toBeGreaterThan(1);
       expect(cellColours(d.screen, 3, 0).fg).toBe(1); // the second row, red
       expect(cellColours(d.screen, 2, 0).bg).toBe(6); // the selected first row keeps its cyan
+    } finally {
+      await d.quit();
+    }
+  });
+});
+
+describe('the filter picker', () => {
+  it("lists the property's tags under the prompt, narrows them as typed, and applies the one chosen", async () => {
+    const term = fakeTerminal(80, 24);
+    const d = start(term);
+    try {
+      await screenShows(d, 'the inbox', (s) => /^[CT]\d+ /m.test(s));
+      term.press('f\t\t'); // the tag field
+      let text = await screenShows(d, 'the tags', (s) => s.includes('Tag (type to narrow') && s.includes('feature-request') && s.includes('onboarding'));
+      expect(text).toContain('↑↓ choose');
+      term.press('ref');
+      text = await screenShows(d, 'narrowed', (s) => s.includes('> ref_') && !s.includes('onboarding'));
+      expect(text).toMatch(/refund/);
+      term.press('\r');
+      text = await screenShows(d, 'filtered by the tag', (s) => d.state().inbox.filters.tag?.name === 'refund' && d.state().inbox.loadedSeq === d.state().inbox.loadSeq && s.includes('#refund'));
+      expect(d.state().inbox.items.every((i) => i.tags.includes('refund'))).toBe(true);
+      // The agents, by part of a name, with the down arrow.
+      term.press('f');
+      await screenShows(d, 'the agents', (s) => s.includes('Agent (email or name') && /<[^>]+@[^>]+>/.test(s));
+      const first = (d.state().overlay as { choices: { agent: { id: string; name: string }[] } }).choices.agent[0]!;
+      term.press('\x15\x1b[B'); // ctrl-u empties the draft; down highlights the first agent
+      await screenShows(d, 'the first agent chosen', (s) => (d.state().overlay as { picked?: number }).picked === 0 && s.includes(first.name));
+      term.press('\r');
+      await screenShows(d, 'filtered by the agent', (s) => settled(d) && s.includes(`@${first.name}`));
+      expect(d.state().inbox.filters.agent).toEqual({ id: first.id, name: first.name });
     } finally {
       await d.quit();
     }

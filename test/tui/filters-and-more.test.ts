@@ -55,7 +55,8 @@ describe('inbox filters: agent, department, tag, dates, missed', () => {
   it('f opens a prompt that cycles its fields with tab; enter filters or looks the name up', () => {
     const s = loaded(['C1', 'T2']);
     const open = press(s, 'f');
-    expect(open.state.overlay).toEqual({ type: 'filter', field: 'agent', draft: '' });
+    expect(open.state.overlay).toMatchObject({ type: 'filter', field: 'agent', draft: '' });
+    expect(open.effects).toEqual([{ type: 'loadFilterChoices' }]);
     // Keys are text in the prompt: q does not quit, j does not move.
     const typed = press(open.state, ...type('qj'), 'backspace', 'backspace', 'tab', 'tab', 'tab', ...type('2026-01-01'), 'enter');
     expect(typed.effects).toEqual([{ type: 'load' }]);
@@ -63,7 +64,8 @@ describe('inbox filters: agent, department, tag, dates, missed', () => {
     expect(typed.state.inbox.filters.createdFrom).toBe('2026-01-01');
     expect(typed.state.inbox.cursors).toEqual([null]);
     const lookup = press(s, 'f', 'tab', ...type('sales'), 'enter');
-    expect(lookup.effects).toEqual([{ type: 'resolveFilter', field: 'department', value: 'sales' }]);
+    // Before the picker's names have arrived, a name typed in full is looked up.
+    expect(lookup.effects).toEqual([{ type: 'loadFilterChoices' }, { type: 'resolveFilter', field: 'department', value: 'sales' }]);
     const resolved = filterResolved(lookup.state, 'department', { id: '3', name: 'sales' });
     expect(resolved.effects).toEqual([{ type: 'load' }]);
     expect(resolved.state.inbox.filters.department).toEqual({ id: '3', name: 'sales' });

@@ -68,6 +68,8 @@ export type Effect =
   | { type: 'resolveFilter'; field: 'agent' | 'department' | 'tag'; value: string }
   /** Read the attention bar's piles of the property shown. */
   | { type: 'loadAttention' }
+  /** Read the property's agents, departments and tags for the filter prompt's picker. */
+  | { type: 'loadFilterChoices' }
   /** Read the properties for the switcher. */
   | { type: 'loadProperties' }
   /** Show `property` instead of the one shown. */
