@@ -157,13 +157,14 @@ export function dashboardController(options: DashboardControllerOptions, screen:
   };
 }
 
-/** What a refresh loads again: the attention piles, the page, the open item, the trash and the jobs when shown, the queues table and the job shown. */
+/** What a refresh loads again: the attention piles, the page, the open item, the trash, the agents and the jobs when shown, the queues table and the job shown. */
 function refreshEffects(state: DashboardState): Effect[] {
   const open = state.inbox.mode === 'detail' ? state.inbox.detail?.ref : undefined;
   const q = state.queues;
   const effects: Effect[] = [{ type: 'loadAttention' }, { type: 'load' }];
   if (open) effects.push({ type: 'open', ref: open });
   if (state.tab === 'trash') effects.push({ type: 'loadTrash' });
+  if (state.tab === 'agents') effects.push({ type: 'loadAgents' });
   effects.push({ type: 'loadQueues' });
   if (state.tab === 'queues' && q.mode !== 'table') effects.push({ type: 'loadJobs' });
   if (q.mode === 'job' && q.queue && q.detail) effects.push({ type: 'loadJob', queue: q.queue, id: q.detail.id });

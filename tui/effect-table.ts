@@ -17,6 +17,7 @@ import { queueActionDone } from './state/queue-action.ts';
 import { jobFailed, jobLoaded, jobsFailed, jobsLoaded, jobsRange, statsFailed, statsLoaded } from './state/queues-state.ts';
 import { trashFailed, trashLoaded } from './state/trash-state.ts';
 import { attentionFailed, attentionLoaded } from './state/attention-state.ts';
+import { agentsFailed, agentsLoaded } from './state/agents-state.ts';
 
 /** What a settled effect leaves: the next state, or a result whose effects run in turn (an action's reload). */
 export type Outcome = DashboardState | KeyResult;
@@ -110,6 +111,12 @@ export function effectTable(ctx: EffectContext): EffectTable {
       start: () => ctx.scope().actions.trash(),
       done: (s, items, _, at) => ({ ...s, trash: trashLoaded(s.trash, at.trash.loadSeq, items) }),
       failed: (s, error, _, at) => ({ ...s, trash: trashFailed(s.trash, at.trash.loadSeq, error) }),
+    }),
+
+    loadAgents: task({
+      start: () => ctx.scope().inbox.agents(),
+      done: (s, rows, _, at) => ({ ...s, agents: agentsLoaded(s.agents, at.agents.loadSeq, rows) }),
+      failed: (s, error, _, at) => ({ ...s, agents: agentsFailed(s.agents, at.agents.loadSeq, error) }),
     }),
 
     // Item actions: success is a result of its own (a message and the reloads of what is shown).

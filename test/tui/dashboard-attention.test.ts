@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Property } from '../../core/db/schema.ts';
 import { seedDemo } from '../../core/demo/seed-demo.ts';
+import { agentLoad, startOfLocalDay } from '../../core/inbox/agent-load.ts';
 import { attentionPiles } from '../../core/inbox/attention-piles.ts';
 import { setResponseTargets } from '../../core/responses/response-settings.ts';
 import { noTargets } from '../../core/responses/response-targets.ts';
@@ -125,6 +126,37 @@ describe('the filter picker', () => {
       term.press('\r');
       await screenShows(d, 'filtered by the agent', (s) => settled(d) && s.includes(`@${first.name}`));
       expect(d.state().inbox.filters.agent).toEqual({ id: first.id, name: first.name });
+    } finally {
+      await d.quit();
+    }
+  });
+});
+
+describe('the Agents tab', () => {
+  it("4 lists each agent's open items, oldest wait and breaches today; enter lists that agent's open items", async () => {
+    const load = await agentLoad(t.db, property.id, startOfLocalDay());
+    const busy = load.find((r) => r.open > 0)!;
+    const ticket = await t.db.selectFrom('tickets').select('id').where('property_id', '=', property.id).executeTakeFirstOrThrow();
+    await t.db.insertInto('response_alerts').values({ property_id: property.id, ticket_id: ticket.id, clock: 'first', kind: 'breach', started_at: new Date(1), due_at: new Date(2), agent_id: busy.agent.id, priority: 1 }).execute();
+    const term = fakeTerminal(80, 24);
+    const d = start(term);
+    try {
+      term.press('4');
+      const text = await screenShows(d, 'the agents', (s) => s.includes(' 4 Agents ') && /AGENT\s+OPEN\s+OLDEST WAITING\s+BREACHES TODAY/.test(s) && d.state().agents.loadedSeq > 0);
+      for (const r of load) expect(text).toMatch(new RegExp(`^${r.agent.name.slice(0, 8)}.*\\s${r.open}\\s+(\\d+[dhm]( \\d+[hm])?|-)\\s+${r.agent.id === busy.agent.id ? r.breaches + 1 : r.breaches}$`, 'm'));
+      const index = load.indexOf(busy);
+      const line = 3 + index; // header row, title, column header
+      // Breached today: red, once the selection (cyan) is on another row.
+      if (index === 0) {
+        term.press('j');
+        await screenShows(d, 'the second row selected', () => d.state().agents.selected === 1);
+      }
+      expect(cellColours(d.screen, line, 0).fg).toBe(1);
+      if (index === 0) term.press('k');
+      term.press('j'.repeat(index) + '\r');
+      await screenShows(d, "the agent's items", (s) => settled(d) && d.state().tab === 'inbox' && s.includes(`${busy.agent.name}: open items`));
+      expect(d.state().inbox.items).toHaveLength(Math.min(busy.open, d.state().inbox.pageSize));
+      expect(d.state().inbox.items.every((i) => i.agent?.id === busy.agent.id && i.status === 'open')).toBe(true);
     } finally {
       await d.quit();
     }

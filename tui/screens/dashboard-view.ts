@@ -4,6 +4,7 @@ import { tabs, type DashboardState } from '../state/dashboard-state.ts';
 import { attentionBar, type BarSegment } from './attention-bar.ts';
 import { createDialogWidgets } from './dialog-widgets.ts';
 import { helpLines } from './help-text.ts';
+import { formatAgentsTable } from './agents-table.ts';
 import { formatInboxTable, type DueTone } from './inbox-table.ts';
 import { formatDetail, type LineKind } from './item-transcript.ts';
 import { formatJobDetail, formatJobList, type JobLineKind } from './job-list.ts';
@@ -34,7 +35,7 @@ export interface DashboardView {
   editorText(): string;
 }
 
-const tabTitles: Record<DashboardState['tab'], string> = { inbox: 'Inbox', queues: 'Queues', trash: 'Trash' };
+const tabTitles: Record<DashboardState['tab'], string> = { inbox: 'Inbox', queues: 'Queues', trash: 'Trash', agents: 'Agents' };
 const lineColours: Record<LineKind, string | null> = {
   heading: 'white-fg}{bold',
   meta: 'gray-fg',
@@ -142,6 +143,20 @@ export function createDashboardView(screen: blessed.Widgets.Screen, onEditorKey:
     return [title, ...itemList(t.items, t.selected, 'updated')];
   }
 
+  function agentLines(data: ViewData): string[] {
+    const a = data.state.agents;
+    const title = `{bold}${esc(fit(`Agents  ${a.loadedSeq === 0 ? 'loading…' : `${a.rows.length}, by name`}  (breaches since midnight · enter lists their open items)`, width()))}{/bold}`;
+    if (a.error && a.rows.length === 0) return [title, `{red-fg}${esc(a.error)}{/}`];
+    if (a.loadedSeq > 0 && a.rows.length === 0) return [title, '', 'no agents in this property (switchboard agent add)'];
+    const table = formatAgentsTable(a.rows, width());
+    const room = Math.max(1, bodyHeight() - 2);
+    const first = listWindowFirst(a.selected, a.rows.length, room);
+    const lines = [title, `{bold}${esc(table.header)}{/bold}`];
+    table.rows.slice(first, first + room).forEach((row, n) => lines.push(n + first === a.selected ? selectedRow(row) : table.breached[n + first] ? `{red-fg}${esc(row)}{/}` : esc(row)));
+    if (a.error) lines.push(`{red-fg}${esc(a.error)} (the rows above are the last read){/}`);
+    return lines;
+  }
+
   function queueLines(data: ViewData): string[] {
     const q = data.state.queues;
     if (q.mode === 'jobs') return jobListLines(data);
@@ -192,8 +207,8 @@ export function createDashboardView(screen: blessed.Widgets.Screen, onEditorKey:
     update(data) {
       const { state } = data;
       const tabText = tabs.map((t, n) => (t === state.tab ? `{black-fg}{white-bg} ${n + 1} ${tabTitles[t]} {/}` : ` ${n + 1} ${tabTitles[t]} `)).join(' ');
-      header.setContent(`{bold} Switchboard{/bold}  ${tabText}  ${esc(fit(`${data.property} (C-p switch)`, Math.max(0, width() - 40)).trimEnd())}`);
-      const lines = state.tab === 'trash' ? trashLines(data) : state.tab === 'queues' ? queueLines(data) : state.inbox.mode === 'history' && state.inbox.history ? historyLines(data) : inboxLines(data);
+      header.setContent(`{bold} Switchboard{/bold}  ${tabText}  ${esc(fit(`${data.property} (C-p switch)`, Math.max(0, width() - 50)).trimEnd())}`);
+      const lines = state.tab === 'agents' ? agentLines(data) : state.tab === 'trash' ? trashLines(data) : state.tab === 'queues' ? queueLines(data) : state.inbox.mode === 'history' && state.inbox.history ? historyLines(data) : inboxLines(data);
       body.setContent(lines.join('\n'));
       const inbox = state.inbox;
       const p = statusParts({ property: data.property, inbox, health: data.health, queues: state.tab === 'queues' ? state.queues : undefined });

@@ -11,6 +11,7 @@ import { queuesKey } from './queue-keys.ts';
 import { reloadTrash } from './trash-state.ts';
 import { listMove, scrollStep } from './list-navigation.ts';
 import { jumpToPile, pileOfKey } from './pile-jump.ts';
+import { agentsKey, showAgents } from './agents-state.ts';
 
 // Keys arrive as strings: a printable character as itself ('j', 'O', '/', ' '), anything else
 // by blessed's full name ('enter', 'escape', 'tab', 'up', 'pagedown', 'backspace', 'C-c').
@@ -41,6 +42,8 @@ export function handleKey(state: DashboardState, key: string): KeyResult {
     case '3':
       // The trash is read when its tab is shown, and again by every refresh while it is.
       return { state: { ...state, tab: 'trash', trash: reloadTrash(state.trash) }, effects: [{ type: 'loadTrash' }] };
+    case '4':
+      return showAgents(state);
   }
   const pile = pileOfKey(key);
   if (pile) return jumpToPile(state, pile);
@@ -59,6 +62,7 @@ export function handleKey(state: DashboardState, key: string): KeyResult {
     return inboxResult(state, listKey(inbox, key));
   }
   if (state.tab === 'trash') return trashKey(state, key);
+  if (state.tab === 'agents') return agentsKey(state, key);
   return queuesKey(state, key);
 }
 

@@ -3,7 +3,7 @@ export const keyMap: { section: string; keys: [string, string][] }[] = [
   {
     section: 'Everywhere',
     keys: [
-      ['1 2 3', 'Inbox / Queues / Trash'],
+      ['1-4', 'Inbox/Queues/Trash/Agents'],
       ['? C-p', 'help (scrolls) / property'],
       ['q C-c', 'quit (under start: asks, stops all)'],
       ['U M', 'pile: unassigned / missed'],
@@ -43,10 +43,10 @@ export const keyMap: { section: string; keys: [string, string][] }[] = [
     ],
   },
   {
-    section: 'Trash',
+    section: 'Trash and Agents',
     keys: [
-      ['R', 'restore'],
-      ['D', 'delete for good (asks)'],
+      ['R D', 'restore / delete for good'],
+      ['enter', "an agent's open items"],
     ],
   },
   {
