@@ -44,5 +44,7 @@ describe('inbox table', () => {
     expect(t.rows[0]).toMatch(/T1\s+ticket\s+open\s+5h 05m\s+1h 05m over\s+normal\s+Sara\s+billing\s+vip,refund\s+ann@example.com/);
     expect(t.rows[3]).toMatch(/T4\s+ticket\s+open\s+-\s+-\s+normal\s+-\s+-\s+-\s+ann/);
     for (const line of [t.header, ...t.rows]) expect([...line]).toHaveLength(200);
+    // A due listing (the breached and at-risk piles) shows when each item was created.
+    expect(formatInboxTable(items, 200, 'due', now).header).toMatch(/CONTACT\s+CREATED\s+TITLE/);
   });
 });

@@ -33,7 +33,8 @@ export function dueTone(i: InboxItem, now: number): DueTone {
 
 /** The time column follows the sort: what the list is ordered by is what it shows. */
 function timeColumn(sort: InboxSort): Column {
-  if (sort === 'created') return { title: 'CREATED', width: 11, drop: 2, cell: (i) => shortTime(i.createdAt) };
+  // A due listing has no time of its own to show (DUE is a column): it shows when each was created.
+  if (sort === 'created' || sort === 'due') return { title: 'CREATED', width: 11, drop: 2, cell: (i) => shortTime(i.createdAt) };
   if (sort === 'status_changed') return { title: 'CHANGED', width: 11, drop: 2, cell: (i) => shortTime(i.statusChangedAt) };
   return { title: 'UPDATED', width: 11, drop: 2, cell: (i) => shortTime(i.updatedAt) };
 }
