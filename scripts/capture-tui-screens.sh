@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the dashboard under tmux on the demo data and saves the text of its screens at 80×24
-# and 200×50 into docs/ (the README shows one). Needs tmux (installed with apt-get when root).
+# and 200×50 into docs/ (the README shows one): the attention ones list the breached pile (B).
+# Needs tmux (installed with apt-get when root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v tmux >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y --no-install-recommends tmux >/dev/null; } || { echo "install tmux first: sudo apt-get install tmux" >&2; exit 1; }
@@ -8,6 +9,9 @@ command -v tmux >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y --no-in
 node bin/switchboard.mjs services up >/dev/null
 node bin/switchboard.mjs migrate >/dev/null
 node bin/switchboard.mjs seed-demo >/dev/null
+# The demo property has no response targets: without them nothing is breached or at risk, and
+# the attention bar would show those piles empty.
+node bin/switchboard.mjs -p demo targets set first=4h next=8h >/dev/null
 
 capture() { # capture COLUMNS ROWS NAME KEYS...
   local cols=$1 rows=$2 name=$3; shift 3
@@ -28,3 +32,5 @@ capture 80 24 inbox-80x24
 capture 200 50 inbox-200x50
 capture 200 50 detail-200x50 s Enter
 capture 200 50 queues-200x50 2
+capture 80 24 attention-80x24
+capture 200 50 attention-200x50 B

@@ -4,7 +4,6 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../core/db/schema.ts';
 import type { JobQueue } from '../core/jobs/job-queue.ts';
 import { checkHealth, type ConnectionHealth } from './data/connection-health.ts';
-import type { UnassignedCount } from './data/inbox-loader.ts';
 import { propertyScope } from './data/property-scope.ts';
 import { queueJobs } from './data/queue-jobs.ts';
 import { queueStatsLoader } from './data/queue-stats.ts';
@@ -63,7 +62,6 @@ export function dashboardController(options: DashboardControllerOptions, screen:
   const table = effectTable({ db: options.db, scope: () => scope, queues, jobs, editor: view, switchTo, quit: () => void quit() });
 
   let state = initialDashboardState(view.listHeight(), options.quitStopsBackOffice ?? false);
-  let unassigned: UnassignedCount | null = null;
   let health: ConnectionHealth | null = null;
   let running: Promise<void> | null = null;
   let closing: Promise<void> | null = null;
@@ -72,7 +70,7 @@ export function dashboardController(options: DashboardControllerOptions, screen:
 
   function render(): void {
     if (closing) return;
-    view.update({ state, property: scope.property.slug, unassigned, health });
+    view.update({ state, property: scope.property.slug, health });
     screen.render();
   }
 
@@ -105,31 +103,18 @@ export function dashboardController(options: DashboardControllerOptions, screen:
     render();
   }
 
-  /** Reads the open unassigned count of the property shown; one for a property no longer shown is dropped, a failure keeps the last. */
-  function countUnassigned(): Promise<void> {
-    const started = scope;
-    return started.inbox.openUnassigned().then(
-      (count) => {
-        if (scope === started) unassigned = count;
-      },
-      () => {},
-    );
-  }
-
-  /** Shows another property: new loaders, the count and the trash read again, the inbox from its first page. */
+  /** Shows another property: new loaders, its piles and the trash read again, the inbox from its first page. */
   function switchTo(next: PropertyChoice): void {
     scope = propertyScope(options.db, options.jobs, next);
-    unassigned = null;
     screen.title = `Switchboard · ${scope.property.slug}`;
-    void countUnassigned().then(render);
     apply(propertySwitched(state, scope.property));
   }
 
-  /** Everything at once: health, the count, and the loads of what is shown; one render when all have landed. */
+  /** Everything at once: health, the attention piles, and the loads of what is shown; one render when all have landed. */
   function refresh(): Promise<void> {
     if (closing) return Promise.resolve();
     running ??= (async () => {
-      const [h] = await Promise.all([checkHealth(options.db, options.redis), countUnassigned(), ...refreshEffects(state).map(settle)]);
+      const [h] = await Promise.all([checkHealth(options.db, options.redis), ...refreshEffects(state).map(settle)]);
       health = h;
       render();
     })().finally(() => (running = null));
@@ -172,13 +157,14 @@ export function dashboardController(options: DashboardControllerOptions, screen:
   };
 }
 
-/** What a refresh loads again: the page, the open item, the trash and the jobs when shown, the queues table and the job shown. */
+/** What a refresh loads again: the attention piles, the page, the open item, the trash, the agents and the jobs when shown, the queues table and the job shown. */
 function refreshEffects(state: DashboardState): Effect[] {
   const open = state.inbox.mode === 'detail' ? state.inbox.detail?.ref : undefined;
   const q = state.queues;
-  const effects: Effect[] = [{ type: 'load' }];
+  const effects: Effect[] = [{ type: 'loadAttention' }, { type: 'load' }];
   if (open) effects.push({ type: 'open', ref: open });
   if (state.tab === 'trash') effects.push({ type: 'loadTrash' });
+  if (state.tab === 'agents') effects.push({ type: 'loadAgents' });
   effects.push({ type: 'loadQueues' });
   if (state.tab === 'queues' && q.mode !== 'table') effects.push({ type: 'loadJobs' });
   if (q.mode === 'job' && q.queue && q.detail) effects.push({ type: 'loadJob', queue: q.queue, id: q.detail.id });

@@ -52,6 +52,9 @@ export function startDashboard(options: DashboardOptions): Dashboard {
     // A printable character is the key itself ('O', '/', ' '); anything else goes by name.
     const printable = ch !== undefined && [...ch].length === 1 && ch >= ' ' && ch !== '\x7f' && !key?.ctrl && !key?.meta;
     const name = printable ? ch : key?.full;
+    // blessed turns one \r into two keypresses, 'enter' and then 'return': only the first is a
+    // key, or the second would clear the message that enter has just set (as every key does).
+    if (name === 'return') return;
     if (name) controller.key(name);
   });
   screen.on('resize', () => controller.resize());

@@ -1,14 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../core/db/schema.ts';
-import { resolveAgent } from '../core/directory/agents.ts';
-import { resolveLabel } from '../core/directory/labels.ts';
+import { listAgents, resolveAgent } from '../core/directory/agents.ts';
+import { listLabels, resolveLabel } from '../core/directory/labels.ts';
 import { listProperties } from '../core/properties/property-store.ts';
 import type { PropertyScope } from './data/property-scope.ts';
 import type { QueueJobs } from './data/queue-jobs.ts';
 import type { QueueStatsLoader } from './data/queue-stats.ts';
 import type { DashboardView } from './screens/dashboard-view.ts';
 import type { DashboardState, Effect, KeyResult } from './state/dashboard-state.ts';
-import { filterLookupFailed, filterResolved } from './state/filter-prompt.ts';
+import { filterChoicesFailed, filterChoicesLoaded, filterLookupFailed, filterResolved } from './state/filter-prompt.ts';
 import { toInboxQuery } from './state/inbox-filters.ts';
 import { currentCursor, detailFailed, detailLoaded, historyFailed, historyLoaded, pageFailed, pageLoaded } from './state/inbox-state.ts';
 import { actionDone, actionFailed, replyFailed, replySent } from './state/item-keys.ts';
@@ -16,6 +16,8 @@ import { propertiesFailed, propertiesLoaded, type PropertyChoice } from './state
 import { queueActionDone } from './state/queue-action.ts';
 import { jobFailed, jobLoaded, jobsFailed, jobsLoaded, jobsRange, statsFailed, statsLoaded } from './state/queues-state.ts';
 import { trashFailed, trashLoaded } from './state/trash-state.ts';
+import { attentionFailed, attentionLoaded } from './state/attention-state.ts';
+import { agentsFailed, agentsLoaded } from './state/agents-state.ts';
 
 /** What a settled effect leaves: the next state, or a result whose effects run in turn (an action's reload). */
 export type Outcome = DashboardState | KeyResult;
@@ -111,6 +113,12 @@ export function effectTable(ctx: EffectContext): EffectTable {
       failed: (s, error, _, at) => ({ ...s, trash: trashFailed(s.trash, at.trash.loadSeq, error) }),
     }),
 
+    loadAgents: task({
+      start: () => ctx.scope().inbox.agents(),
+      done: (s, rows, _, at) => ({ ...s, agents: agentsLoaded(s.agents, at.agents.loadSeq, rows) }),
+      failed: (s, error, _, at) => ({ ...s, agents: agentsFailed(s.agents, at.agents.loadSeq, error) }),
+    }),
+
     // Item actions: success is a result of its own (a message and the reloads of what is shown).
     act: task({
       start: ({ action }) => ctx.scope().actions.run(action),
@@ -165,6 +173,31 @@ export function effectTable(ctx: EffectContext): EffectTable {
       },
       done: (s, { ref, propertyId }, { field }) => (ctx.scope().property.id === propertyId ? filterResolved(s, field, ref) : s),
       failed: (s, error) => filterLookupFailed(s, error),
+    }),
+    // The piles are for the property they were read in: piles that land after a switch are
+    // dropped, and so is a failure (the switch replaced the attention state it started from).
+    loadAttention: task({
+      start: () => {
+        const { property, inbox } = ctx.scope();
+        return inbox.attention().then((piles) => ({ piles, propertyId: property.id }));
+      },
+      done: (s, { piles, propertyId }) => (ctx.scope().property.id === propertyId ? { ...s, attention: attentionLoaded(s.attention, piles) } : s),
+      failed: (s, error, _, at) => (at.attention === s.attention ? { ...s, attention: attentionFailed(s.attention, error) } : s),
+    }),
+    // The picker's names: the prompt takes every key while it is up, so the property cannot
+    // change before they land (and they are dropped if the prompt was closed meanwhile).
+    loadFilterChoices: task({
+      start: async () => {
+        const propertyId = ctx.scope().property.id;
+        const [agents, departments, tags] = await Promise.all([listAgents(ctx.db, propertyId), listLabels(ctx.db, 'departments', propertyId), listLabels(ctx.db, 'tags', propertyId)]);
+        return {
+          agent: agents.map((a) => ({ id: a.id, name: a.name, detail: a.email })),
+          department: departments.map((d) => ({ id: d.id, name: d.name })),
+          tag: tags.map((t) => ({ id: t.id, name: t.name })),
+        };
+      },
+      done: (s, choices) => filterChoicesLoaded(s, choices),
+      failed: (s, error) => filterChoicesFailed(s, error),
     }),
     loadProperties: task({
       start: () => listProperties(ctx.db),

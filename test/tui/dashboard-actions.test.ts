@@ -204,7 +204,7 @@ describe('dashboard actions', () => {
       // The whole key map fits 80×24.
       term.press('?');
       const help = await screenShows(d, 'the help', (s) => s.includes('Keys (any key closes)'));
-      for (const line of ['Dialogs', 'delete for good (asks)', 'reply by email (tickets)', 'open the item', "the contact's history"]) expect(help).toContain(line);
+      for (const line of ['confirm / cancel (dialogs)', 'pile: unassigned / missed', 'restore / delete for good', 'reply by email (tickets)', 'open the item', "the contact's history"]) expect(help).toContain(line);
     } finally {
       await d.quit();
     }

@@ -144,7 +144,7 @@ describe('the Queues tab', () => {
       // The whole key map, queue keys included, still fits 80×24.
       term.press('?');
       const help = await screenShows(d, 'the help', (s) => s.includes('Keys (any key closes)'));
-      for (const line of ['retry job / all failed', 'pause / resume the queue', 'clean completed / failed', 'delete for good (asks)', 'Dialogs']) expect(help).toContain(line);
+      for (const line of ['retry job / all failed', 'pause / resume the queue', 'clean completed / failed', 'restore / delete for good', 'confirm / cancel (dialogs)']) expect(help).toContain(line);
     } finally {
       await d.quit();
     }

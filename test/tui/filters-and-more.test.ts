@@ -55,7 +55,8 @@ describe('inbox filters: agent, department, tag, dates, missed', () => {
   it('f opens a prompt that cycles its fields with tab; enter filters or looks the name up', () => {
     const s = loaded(['C1', 'T2']);
     const open = press(s, 'f');
-    expect(open.state.overlay).toEqual({ type: 'filter', field: 'agent', draft: '' });
+    expect(open.state.overlay).toMatchObject({ type: 'filter', field: 'agent', draft: '' });
+    expect(open.effects).toEqual([{ type: 'loadFilterChoices' }]);
     // Keys are text in the prompt: q does not quit, j does not move.
     const typed = press(open.state, ...type('qj'), 'backspace', 'backspace', 'tab', 'tab', 'tab', ...type('2026-01-01'), 'enter');
     expect(typed.effects).toEqual([{ type: 'load' }]);
@@ -63,7 +64,8 @@ describe('inbox filters: agent, department, tag, dates, missed', () => {
     expect(typed.state.inbox.filters.createdFrom).toBe('2026-01-01');
     expect(typed.state.inbox.cursors).toEqual([null]);
     const lookup = press(s, 'f', 'tab', ...type('sales'), 'enter');
-    expect(lookup.effects).toEqual([{ type: 'resolveFilter', field: 'department', value: 'sales' }]);
+    // Before the picker's names have arrived, a name typed in full is looked up.
+    expect(lookup.effects).toEqual([{ type: 'loadFilterChoices' }, { type: 'resolveFilter', field: 'department', value: 'sales' }]);
     const resolved = filterResolved(lookup.state, 'department', { id: '3', name: 'sales' });
     expect(resolved.effects).toEqual([{ type: 'load' }]);
     expect(resolved.state.inbox.filters.department).toEqual({ id: '3', name: 'sales' });
@@ -96,7 +98,7 @@ describe('inbox filters: agent, department, tag, dates, missed', () => {
     expect(shortFilters(f)).toBe('status:open @Ann d:sales #vip 03-01..03-31 missed');
     expect(shortFilters(defaultFilters)).toBe('all items');
     const s = loaded(['C1']);
-    const parts = statusParts({ property: 'demo', inbox: { ...s.inbox, filters: f }, unassigned: null, health: null });
+    const parts = statusParts({ property: 'demo', inbox: { ...s.inbox, filters: f }, health: null });
     expect(parts.short).toBe('demo p1 │ status:open @Ann d:sales #vip 03-01..03-31 missed');
   });
 });
@@ -118,12 +120,13 @@ describe('property switcher', () => {
     expect(press(listed, 'escape').state.overlay).toBeNull();
     const withTag = { ...chosen.state, inbox: { ...chosen.state.inbox, filters: { ...chosen.state.inbox.filters, status: 'open' as const, tag: { id: '9', name: 'vip' } } } };
     const switched = propertySwitched(withTag, props[1]!);
-    expect(switched.effects).toEqual([{ type: 'load' }]);
+    expect(switched.effects).toEqual([{ type: 'load' }, { type: 'loadAttention' }]);
+    expect(switched.state.attention.piles).toBeNull(); // the other property's piles are not shown meanwhile
     expect(switched.state.inbox).toMatchObject({ items: [], selected: 0, cursors: [null], mode: 'list' });
     expect(switched.state.inbox.loadSeq).toBeGreaterThan(s.inbox.loadSeq);
     expect(switched.state.inbox.filters).toEqual({ ...defaultFilters, status: 'open' });
     expect(switched.state.message?.text).toContain('other');
-    expect(propertySwitched({ ...withTag, tab: 'trash' }, props[1]!).effects).toEqual([{ type: 'load' }, { type: 'loadTrash' }]);
+    expect(propertySwitched({ ...withTag, tab: 'trash' }, props[1]!).effects).toEqual([{ type: 'load' }, { type: 'loadAttention' }, { type: 'loadTrash' }]);
   });
 });
 
@@ -177,7 +180,7 @@ describe('queues status bar', () => {
     const n = queueNames.length;
     expect(describeQueues(q)).toBe(`${n} queues · wait ${n} act 0 delay ${2 * n} fail ${4 * n} · 1 paused`);
     expect(describeQueues({ ...q, mode: 'jobs', queue: queueNames[1]!, jobState: 'failed' })).toBe(`${queueNames[1]} › failed p1`);
-    const parts = statusParts({ property: 'demo', inbox: s.inbox, unassigned: null, health: null, queues: q });
+    const parts = statusParts({ property: 'demo', inbox: s.inbox, health: null, queues: q });
     expect(parts.left).toContain('queues · wait');
     expect(parts.left).not.toContain('status:');
   });

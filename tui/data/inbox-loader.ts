@@ -1,22 +1,18 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../core/db/schema.ts';
+import { agentLoad, startOfLocalDay, type AgentLoad } from '../../core/inbox/agent-load.ts';
+import { attentionPiles, type Pile } from '../../core/inbox/attention-piles.ts';
 import { showItem, type ItemDetail } from '../../core/inbox/item-detail.ts';
 import { listInbox, type InboxPage, type InboxQuery } from '../../core/inbox/list-inbox.ts';
-
-/** How many open unassigned items are counted before the count shows as "N+". */
-export const unassignedCountCap = 99;
-
-/** The open unassigned count: exact up to the cap, else the cap and `more`. */
-export interface UnassignedCount {
-  count: number;
-  more: boolean;
-}
 
 /** What the inbox screen reads, for one property. */
 export interface InboxLoader {
   page(query: InboxQuery): Promise<InboxPage>;
   detail(ref: string): Promise<ItemDetail>;
-  openUnassigned(): Promise<UnassignedCount>;
+  /** The attention bar's piles (core/inbox/attention-piles.ts). */
+  attention(): Promise<Pile[]>;
+  /** The Agents tab: each agent's load, breaches counted since the dashboard's local midnight. */
+  agents(): Promise<AgentLoad[]>;
 }
 
 /** The inbox reads of one property, through core's queries. */
@@ -24,16 +20,7 @@ export function inboxLoader(db: Kysely<Database>, propertyId: string): InboxLoad
   return {
     page: (query) => listInbox(db, propertyId, query),
     detail: (ref) => showItem(db, propertyId, ref),
-    // One index-ordered page of at most cap + 1 narrow rows per kind: cheap at any inbox size,
-    // where an exact count(*) would read every open item.
-    async openUnassigned() {
-      const page = await listInbox(db, propertyId, { status: 'open', agent: 'unassigned', limit: unassignedCountCap });
-      return { count: page.items.length, more: page.nextCursor !== null };
-    },
+    attention: () => attentionPiles(db, propertyId),
+    agents: () => agentLoad(db, propertyId, startOfLocalDay()),
   };
-}
-
-/** "12", or "99+" past the cap. */
-export function formatCount(count: UnassignedCount): string {
-  return `${count.count}${count.more ? '+' : ''}`;
 }

@@ -1,10 +1,11 @@
 import blessed from 'blessed';
 import type { ConnectionHealth } from '../data/connection-health.ts';
-import type { UnassignedCount } from '../data/inbox-loader.ts';
 import { tabs, type DashboardState } from '../state/dashboard-state.ts';
+import { attentionBar, type BarSegment } from './attention-bar.ts';
 import { createDialogWidgets } from './dialog-widgets.ts';
 import { helpLines } from './help-text.ts';
-import { formatInboxTable } from './inbox-table.ts';
+import { formatAgentsTable } from './agents-table.ts';
+import { formatInboxTable, type DueTone } from './inbox-table.ts';
 import { formatDetail, type LineKind } from './item-transcript.ts';
 import { formatJobDetail, formatJobList, type JobLineKind } from './job-list.ts';
 import { formatQueuesTable } from './queues-table.ts';
@@ -16,7 +17,6 @@ import { fit } from './text-fit.ts';
 export interface ViewData {
   state: DashboardState;
   property: string;
-  unassigned: UnassignedCount | null;
   health: ConnectionHealth | null;
 }
 
@@ -35,7 +35,7 @@ export interface DashboardView {
   editorText(): string;
 }
 
-const tabTitles: Record<DashboardState['tab'], string> = { inbox: 'Inbox', queues: 'Queues', trash: 'Trash' };
+const tabTitles: Record<DashboardState['tab'], string> = { inbox: 'Inbox', queues: 'Queues', trash: 'Trash', agents: 'Agents' };
 const lineColours: Record<LineKind, string | null> = {
   heading: 'white-fg}{bold',
   meta: 'gray-fg',
@@ -50,6 +50,10 @@ const lineColours: Record<LineKind, string | null> = {
 const jobLineColours: Record<JobLineKind, string | null> = { heading: 'white-fg}{bold', meta: 'gray-fg', error: 'red-fg', body: null };
 
 const esc = (text: string) => blessed.escape(text);
+const toneColours: Record<NonNullable<BarSegment['tone']>, string> = { breach: 'white-fg}{red-bg', risk: 'black-fg}{yellow-bg' };
+const barSegment = (s: BarSegment) => (s.tone ? `{${toneColours[s.tone]}}${esc(s.text)}{/}` : esc(s.text));
+/** A row past its due time in red, one at risk in yellow (the selected row keeps the selection's colours). */
+const dueRow = (row: string, tone: DueTone) => (tone === 'breach' ? `{red-fg}${esc(row)}{/}` : tone === 'risk' ? `{yellow-fg}${esc(row)}{/}` : esc(row));
 const selectedRow = (row: string) => `{black-fg}{cyan-bg}${esc(row)}{/}`;
 
 /**
@@ -65,10 +69,13 @@ export function createDashboardView(screen: blessed.Widgets.Screen, onEditorKey:
   const header = blessed.box({ parent: screen, top: 0, left: 0, width: '100%', height: 1, tags: true, style: { bg: 'blue', fg: 'white' } });
   // Lines are fitted to the width before they get here; blessed's own wrapping would also
   // break a line that ends in a colour reset (it counts the escape codes), so it is off.
-  const body = blessed.box({ parent: screen, top: 1, left: 0, width: '100%', height: '100%-2', tags: true, wrap: false, clickable: true });
+  const body = blessed.box({ parent: screen, top: 1, left: 0, width: '100%', height: '100%-3', tags: true, wrap: false, clickable: true });
   body.on('click', (data: { y: number }) => onMouse({ type: 'click', row: data.y - Number(body.atop) }));
   body.on('wheeldown', () => onMouse({ type: 'wheel', down: true }));
   body.on('wheelup', () => onMouse({ type: 'wheel', down: false }));
+  // The lead's piles, on a line of their own above the status bar so that they keep their
+  // counts and ages at 80 columns, where the status bar has no room to spare.
+  const attention = blessed.box({ parent: screen, bottom: 1, left: 0, width: '100%', height: 1, tags: true, style: { bg: 'black', fg: 'white' } });
   const status = blessed.box({ parent: screen, bottom: 0, left: 0, width: '100%', height: 1, tags: true, style: { bg: 'black', fg: 'white' } });
   const help = blessed.box({
     parent: screen,
@@ -86,7 +93,7 @@ export function createDashboardView(screen: blessed.Widgets.Screen, onEditorKey:
   const dialogs = createDialogWidgets(screen, onEditorKey);
 
   const width = () => Number(screen.width);
-  const bodyHeight = () => Math.max(1, Number(screen.height) - 2);
+  const bodyHeight = () => Math.max(1, Number(screen.height) - 3);
 
   function inboxLines(data: ViewData): string[] {
     const inbox = data.state.inbox;
@@ -103,7 +110,7 @@ export function createDashboardView(screen: blessed.Widgets.Screen, onEditorKey:
     }
     const table = formatInboxTable(inbox.items, w, inbox.filters.sort);
     const lines = [`{bold}${esc(table.header)}{/bold}`];
-    table.rows.forEach((row, n) => lines.push(n === inbox.selected ? `{black-fg}{cyan-bg}${esc(row)}{/}` : esc(row)));
+    table.rows.forEach((row, n) => lines.push(n === inbox.selected ? selectedRow(row) : dueRow(row, table.tones[n]!)));
     if (inbox.items.length === 0) lines.push(inbox.loadedSeq === 0 ? 'loading…' : 'nothing matches these filters');
     if (inbox.error) lines.push(`{red-fg}${esc(inbox.error)}{/}`);
     return lines;
@@ -115,7 +122,7 @@ export function createDashboardView(screen: blessed.Widgets.Screen, onEditorKey:
     const lines = [`{bold}${esc(table.header)}{/bold}`];
     const room = Math.max(1, bodyHeight() - 2);
     const first = listWindowFirst(selected, items.length, room);
-    table.rows.slice(first, first + room).forEach((row, n) => lines.push(n + first === selected ? `{black-fg}{cyan-bg}${esc(row)}{/}` : esc(row)));
+    table.rows.slice(first, first + room).forEach((row, n) => lines.push(n + first === selected ? selectedRow(row) : dueRow(row, table.tones[n + first]!)));
     return lines;
   }
 
@@ -134,6 +141,20 @@ export function createDashboardView(screen: blessed.Widgets.Screen, onEditorKey:
     if (t.error) return [title, `{red-fg}${esc(t.error)}{/}`];
     if (t.loadedSeq > 0 && t.items.length === 0) return [title, '', 'the trash is empty'];
     return [title, ...itemList(t.items, t.selected, 'updated')];
+  }
+
+  function agentLines(data: ViewData): string[] {
+    const a = data.state.agents;
+    const title = `{bold}${esc(fit(`Agents  ${a.loadedSeq === 0 ? 'loading…' : `${a.rows.length}, by name`}  (breaches since midnight · enter lists their open items)`, width()))}{/bold}`;
+    if (a.error && a.rows.length === 0) return [title, `{red-fg}${esc(a.error)}{/}`];
+    if (a.loadedSeq > 0 && a.rows.length === 0) return [title, '', 'no agents in this property (switchboard agent add)'];
+    const table = formatAgentsTable(a.rows, width());
+    const room = Math.max(1, bodyHeight() - 2);
+    const first = listWindowFirst(a.selected, a.rows.length, room);
+    const lines = [title, `{bold}${esc(table.header)}{/bold}`];
+    table.rows.slice(first, first + room).forEach((row, n) => lines.push(n + first === a.selected ? selectedRow(row) : table.breached[n + first] ? `{red-fg}${esc(row)}{/}` : esc(row)));
+    if (a.error) lines.push(`{red-fg}${esc(a.error)} (the rows above are the last read){/}`);
+    return lines;
   }
 
   function queueLines(data: ViewData): string[] {
@@ -186,11 +207,11 @@ export function createDashboardView(screen: blessed.Widgets.Screen, onEditorKey:
     update(data) {
       const { state } = data;
       const tabText = tabs.map((t, n) => (t === state.tab ? `{black-fg}{white-bg} ${n + 1} ${tabTitles[t]} {/}` : ` ${n + 1} ${tabTitles[t]} `)).join(' ');
-      header.setContent(`{bold} Switchboard{/bold}  ${tabText}  ${esc(fit(`${data.property} (C-p switch)`, Math.max(0, width() - 40)).trimEnd())}`);
-      const lines = state.tab === 'trash' ? trashLines(data) : state.tab === 'queues' ? queueLines(data) : state.inbox.mode === 'history' && state.inbox.history ? historyLines(data) : inboxLines(data);
+      header.setContent(`{bold} Switchboard{/bold}  ${tabText}  ${esc(fit(`${data.property} (C-p switch)`, Math.max(0, width() - 50)).trimEnd())}`);
+      const lines = state.tab === 'agents' ? agentLines(data) : state.tab === 'trash' ? trashLines(data) : state.tab === 'queues' ? queueLines(data) : state.inbox.mode === 'history' && state.inbox.history ? historyLines(data) : inboxLines(data);
       body.setContent(lines.join('\n'));
       const inbox = state.inbox;
-      const p = statusParts({ property: data.property, inbox, unassigned: data.unassigned, health: data.health, queues: state.tab === 'queues' ? state.queues : undefined });
+      const p = statusParts({ property: data.property, inbox, health: data.health, queues: state.tab === 'queues' ? state.queues : undefined });
       const conn = (text: string) => (text.endsWith('down') ? `{white-fg}{red-bg} ${esc(text)} {/}` : text.endsWith('up') ? `{green-fg}${esc(text)}{/}` : esc(text));
       const connections = `${conn(p.postgres)} ${conn(p.redis)}`;
       const connectionsWidth = p.postgres.length + p.redis.length + 5;
@@ -201,11 +222,12 @@ export function createDashboardView(screen: blessed.Widgets.Screen, onEditorKey:
       } else if (state.tab === 'inbox' && inbox.mode === 'search') {
         status.setContent(esc(fit(`/${inbox.searchDraft}_   (enter search · esc cancel)`, width())));
       } else {
-        const right = ` │ ${p.unassigned} │ `;
+        const right = ' │ ';
         const room = width() - right.length - p.postgres.length - p.redis.length - ' │ ? help'.length - 3;
         const left = [...p.left].length <= room ? p.left : p.short;
         status.setContent(`${esc(fit(left, Math.max(0, room)))}${esc(right)}${connections} │ ? help`);
       }
+      attention.setContent(attentionBar(state.attention, width()).map(barSegment).join(''));
       // The help never outgrows the screen: two columns where they fit (all of it at 80×24),
       // and it scrolls when it is still too long.
       help.width = Math.min(100, width() - 2);

@@ -1,6 +1,6 @@
 import blessed from 'blessed';
 import type { Overlay } from '../state/overlay.ts';
-import { filterLabels } from '../state/filter-prompt.ts';
+import { filterLabels, isPickerField, matchingChoices, type FilterOverlay } from '../state/filter-prompt.ts';
 import { filterFields } from '../state/inbox-filters.ts';
 import { fit } from './text-fit.ts';
 
@@ -19,6 +19,26 @@ export interface DialogWidgets {
 }
 
 const esc = (text: string) => blessed.escape(text);
+
+/**
+ * The picker under the filter prompt's draft: the matching names (an agent's email beside its
+ * name), at most `room`, scrolled to keep the highlighted one in sight, and how many more match.
+ */
+export function pickerLines(overlay: FilterOverlay, width: number, room: number): string[] {
+  if (overlay.choicesError) return [`{red-fg}${esc(fit(`names not read (${overlay.choicesError}); type one in full`, width))}{/}`];
+  if (!overlay.choices) return ['{gray-fg}loading the names…{/}'];
+  const matches = matchingChoices(overlay);
+  if (matches.length === 0) return [`{gray-fg}${esc(fit(overlay.draft.trim() ? 'no name matches: enter looks it up as typed' : 'none in this property', width))}{/}`];
+  const picked = overlay.picked ?? -1;
+  const shown = matches.length > room ? room - 1 : room;
+  const first = Math.max(0, Math.min(picked - shown + 1, matches.length - shown));
+  const lines = matches.slice(first, first + shown).map((c, n) => {
+    const line = esc(fit(`${c.name}${c.detail ? ` <${c.detail}>` : ''}`, width));
+    return n + first === picked ? `{black-fg}{cyan-bg}${line}{/}` : line;
+  });
+  if (matches.length > shown) lines.push(`{gray-fg}${esc(fit(`… ${matches.length - shown} more: type to narrow`, width))}{/}`);
+  return lines;
+}
 
 /**
  * Builds the dialogs. The editor is a blessed textarea: while it reads, blessed gives it every
@@ -93,9 +113,11 @@ export function createDialogWidgets(screen: blessed.Widgets.Screen, onEditorKey:
       const inner = Number(dialog.width) - 4;
       if (overlay.type === 'filter') {
         const fields = filterFields.map((f) => (f === overlay.field ? `{black-fg}{white-bg}${f}{/}` : f)).join(' ');
-        dialog.height = 7;
+        const list = isPickerField(overlay.field) ? pickerLines(overlay, inner, Math.max(1, Math.min(8, screenHeight - 10))) : [''];
+        dialog.height = 6 + list.length;
         dialog.setLabel(' filter the inbox ');
-        dialog.setContent(`${fields}\n${esc(fit(filterLabels[overlay.field], inner))}\n{bold}> ${esc(overlay.draft)}_{/bold}\n\n{gray-fg}${esc(fit('tab next field · enter applies · esc cancels', inner))}{/}`);
+        const hint = isPickerField(overlay.field) ? '↑↓ choose · tab next field · enter applies · esc cancels' : 'tab next field · enter applies · esc cancels';
+        dialog.setContent([fields, esc(fit(filterLabels[overlay.field], inner)), `{bold}> ${esc(overlay.draft)}_{/bold}`, ...list, `{gray-fg}${esc(fit(hint, inner))}{/}`].join('\n'));
       } else if (overlay.type === 'properties') {
         const room = Math.max(1, Math.min(15, screenHeight - 6));
         const items = overlay.items ?? [];

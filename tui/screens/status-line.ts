@@ -1,5 +1,4 @@
 import type { ConnectionHealth } from '../data/connection-health.ts';
-import { formatCount, type UnassignedCount } from '../data/inbox-loader.ts';
 import { describeFilters, shortFilters } from '../state/inbox-filters.ts';
 import { describeQueues, type QueuesState } from '../state/queues-state.ts';
 import { isLoading, pageNumber, type InboxState } from '../state/inbox-state.ts';
@@ -8,14 +7,13 @@ import { isLoading, pageNumber, type InboxState } from '../state/inbox-state.ts'
 export interface StatusInput {
   property: string;
   inbox: InboxState;
-  unassigned: UnassignedCount | null;
   health: ConnectionHealth | null;
   /** Given on the Queues tab: the status bar shows queue context instead of the inbox filters. */
   queues?: QueuesState;
 }
 
 /** The status bar's parts, left to right; the screen colours the connection states. */
-export function statusParts(s: StatusInput): { left: string; short: string; unassigned: string; postgres: string; redis: string } {
+export function statusParts(s: StatusInput): { left: string; short: string; postgres: string; redis: string } {
   const inbox = s.inbox;
   const page = `p${pageNumber(inbox)}${inbox.nextCursor ? '+' : ''}${isLoading(inbox) ? ' …' : ''}`;
   const queues = s.queues ? describeQueues(s.queues) : null;
@@ -23,7 +21,6 @@ export function statusParts(s: StatusInput): { left: string; short: string; unas
     left: queues ? `${s.property} │ ${queues}` : `${s.property} ${page} │ ${describeFilters(inbox.filters)}`,
     /** The same, abbreviated, when `left` does not fit. */
     short: s.queues ? `${s.property} │ ${describeQueues(s.queues, true)}` : `${s.property} ${page} │ ${shortFilters(inbox.filters)}`,
-    unassigned: `open unassigned ${s.unassigned ? formatCount(s.unassigned) : '?'}`,
     postgres: `pg ${s.health?.postgres ?? '…'}`,
     redis: `redis ${s.health?.redis ?? '…'}`,
   };

@@ -10,6 +10,8 @@ import { openPropertySwitcher } from './property-switcher.ts';
 import { queuesKey } from './queue-keys.ts';
 import { reloadTrash } from './trash-state.ts';
 import { listMove, scrollStep } from './list-navigation.ts';
+import { jumpToPile, pileOfKey } from './pile-jump.ts';
+import { agentsKey, showAgents } from './agents-state.ts';
 
 // Keys arrive as strings: a printable character as itself ('j', 'O', '/', ' '), anything else
 // by blessed's full name ('enter', 'escape', 'tab', 'up', 'pagedown', 'backspace', 'C-c').
@@ -40,7 +42,11 @@ export function handleKey(state: DashboardState, key: string): KeyResult {
     case '3':
       // The trash is read when its tab is shown, and again by every refresh while it is.
       return { state: { ...state, tab: 'trash', trash: reloadTrash(state.trash) }, effects: [{ type: 'loadTrash' }] };
+    case '4':
+      return showAgents(state);
   }
+  const pile = pileOfKey(key);
+  if (pile) return jumpToPile(state, pile);
   if (state.tab === 'inbox') {
     const inbox = state.inbox;
     const target = inbox.mode === 'detail' ? inbox.detail?.data?.item : inbox.mode === 'history' ? inbox.history?.items[inbox.history.selected] : inbox.items[inbox.selected];
@@ -50,12 +56,13 @@ export function handleKey(state: DashboardState, key: string): KeyResult {
     if (inbox.mode === 'history') return inboxResult(state, historyKey(inbox, key));
     if (key === 'f') return openFilterPrompt(state);
     if (key === 'F') {
-      if (!hasExtraFilters(inbox.filters)) return none({ ...state, message: { text: 'no agent, department, tag, date or missed filter to clear', kind: 'info' } });
-      return { state: { ...state, inbox: withFilters(inbox, clearExtraFilters(inbox.filters)), message: { text: 'agent, department, tag, date and missed filters cleared', kind: 'info' } }, effects: [{ type: 'load' }] };
+      if (!hasExtraFilters(inbox.filters)) return none({ ...state, message: { text: 'no agent, dept, tag, date, missed or due filter to clear', kind: 'info' } });
+      return { state: { ...state, inbox: withFilters(inbox, clearExtraFilters(inbox.filters)), message: { text: 'filters cleared (view, status, search and sort stay)', kind: 'info' } }, effects: [{ type: 'load' }] };
     }
     return inboxResult(state, listKey(inbox, key));
   }
   if (state.tab === 'trash') return trashKey(state, key);
+  if (state.tab === 'agents') return agentsKey(state, key);
   return queuesKey(state, key);
 }
 

@@ -1,3 +1,5 @@
+import { initialAgentsState, type AgentsState } from './agents-state.ts';
+import { initialAttentionState, type AttentionState } from './attention-state.ts';
 import type { ItemAction } from './item-action.ts';
 import { initialInboxState, type InboxState } from './inbox-state.ts';
 import type { Overlay } from './overlay.ts';
@@ -8,8 +10,8 @@ import { initialQueuesState, type QueuesState } from './queues-state.ts';
 import { initialTrashState, type TrashState } from './trash-state.ts';
 
 /** The tabs of the header. */
-export type Tab = 'inbox' | 'queues' | 'trash';
-export const tabs: readonly Tab[] = ['inbox', 'queues', 'trash'];
+export type Tab = 'inbox' | 'queues' | 'trash' | 'agents';
+export const tabs: readonly Tab[] = ['inbox', 'queues', 'trash', 'agents'];
 
 /** A line for the message bar: the outcome of an action, or what is running. */
 export interface StatusMessage {
@@ -25,6 +27,10 @@ export interface DashboardState {
   helpScroll: number;
   inbox: InboxState;
   trash: TrashState;
+  /** The Agents tab: a lead's view of each agent's load. */
+  agents: AgentsState;
+  /** The attention bar's piles, read by every refresh. */
+  attention: AttentionState;
   /** The Queues tab: the table, a queue's jobs, a job. */
   queues: QueuesState;
   /** A prompt, a confirmation or the reply editor, on top of everything; it takes the keys. */
@@ -63,6 +69,12 @@ export type Effect =
   | { type: 'queueAct'; action: QueueAction }
   /** Look up an agent, department or tag typed into the filter prompt, then filter by it. */
   | { type: 'resolveFilter'; field: 'agent' | 'department' | 'tag'; value: string }
+  /** Read the Agents tab (under `state.agents.loadSeq`). */
+  | { type: 'loadAgents' }
+  /** Read the attention bar's piles of the property shown. */
+  | { type: 'loadAttention' }
+  /** Read the property's agents, departments and tags for the filter prompt's picker. */
+  | { type: 'loadFilterChoices' }
   /** Read the properties for the switcher. */
   | { type: 'loadProperties' }
   /** Show `property` instead of the one shown. */
@@ -78,5 +90,5 @@ export interface KeyResult {
 
 /** The first state of the dashboard. */
 export function initialDashboardState(pageSize = 20, quitStopsBackOffice = false): DashboardState {
-  return { tab: 'inbox', help: false, helpScroll: 0, inbox: initialInboxState(pageSize), trash: initialTrashState(), queues: initialQueuesState(pageSize - 1), overlay: null, message: null, quitStopsBackOffice };
+  return { tab: 'inbox', help: false, helpScroll: 0, inbox: initialInboxState(pageSize), trash: initialTrashState(), attention: initialAttentionState(), agents: initialAgentsState(), queues: initialQueuesState(pageSize - 1), overlay: null, message: null, quitStopsBackOffice };
 }

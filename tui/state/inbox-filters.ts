@@ -32,6 +32,8 @@ export interface InboxFilters {
   createdTo?: string | null;
   /** Missed chats only (`m`). */
   missed?: boolean;
+  /** By response clocks (the breached and at-risk pile keys); absent or null when off. */
+  due?: 'breached' | 'at-risk' | null;
 }
 
 export const views: readonly InboxView[] = ['both', 'conversations', 'tickets'];
@@ -134,14 +136,17 @@ export function withoutPropertyFilters(filters: InboxFilters): InboxFilters {
   return { view: filters.view, status: filters.status, agent: typeof filters.agent === 'string' ? filters.agent : 'any', text: filters.text, sort: filters.sort, order: filters.order };
 }
 
-/** `F`: the agent, department, tag, dates and missed-only off (view, status, text and sort stay). */
+/** `F`: the agent, department, tag, dates, missed-only and due off (view, status, text and sort stay, but the due sort). */
 export function clearExtraFilters(filters: InboxFilters): InboxFilters {
-  return { ...withoutPropertyFilters(filters), agent: 'any' };
+  // The due sort lists only items with a running clock: without the due filter that set it
+  // (a pile key), it would still hide the rest, so it goes back to the default sort.
+  const sort = filters.sort === 'due' ? { sort: defaultFilters.sort, order: defaultFilters.order } : {};
+  return { ...withoutPropertyFilters(filters), agent: 'any', ...sort };
 }
 
 /** Whether any filter beyond view, status, text and sort is on. */
 export function hasExtraFilters(filters: InboxFilters): boolean {
-  return filters.agent !== 'any' || Boolean(filters.department || filters.tag || filters.createdFrom || filters.createdTo || filters.missed);
+  return filters.agent !== 'any' || Boolean(filters.department || filters.tag || filters.createdFrom || filters.createdTo || filters.missed || filters.due);
 }
 
 /** The core query of one page under these filters. */
@@ -156,6 +161,7 @@ export function toInboxQuery(filters: InboxFilters, cursor: string | null, limit
     createdFrom: filters.createdFrom ? dayStart(filters.createdFrom) : undefined,
     createdTo: filters.createdTo ? dayStart(filters.createdTo, 1) : undefined,
     missed: filters.missed ? true : undefined,
+    due: filters.due ?? undefined,
     text: filters.text || undefined,
     sort: filters.sort,
     order: filters.order,
@@ -175,6 +181,7 @@ function extraParts(filters: InboxFilters, short: boolean): string[] {
     parts.push(`${day(filters.createdFrom)}..${day(filters.createdTo)}`);
   }
   if (filters.missed) parts.push('missed');
+  if (filters.due) parts.push(filters.due);
   return parts;
 }
 

@@ -3,9 +3,14 @@ export const keyMap: { section: string; keys: [string, string][] }[] = [
   {
     section: 'Everywhere',
     keys: [
-      ['1 2 3', 'Inbox / Queues / Trash'],
+      ['1-4', 'Inbox/Queues/Trash/Agents'],
       ['? C-p', 'help (scrolls) / property'],
       ['q C-c', 'quit (under start: asks, stops all)'],
+      ['U M', 'pile: unassigned / missed'],
+      ['B W L', 'breached / at risk / later'],
+      // The dialogs' keys live here: a section of their own would not fit 80×24.
+      ['y n', 'confirm / cancel (dialogs)'],
+      ['C-s', 'send a reply (esc drops)'],
     ],
   },
   {
@@ -25,13 +30,6 @@ export const keyMap: { section: string; keys: [string, string][] }[] = [
     ],
   },
   {
-    section: 'Dialogs',
-    keys: [
-      ['y / n', 'confirm / cancel'],
-      ['C-s', 'send a reply (esc drops)'],
-    ],
-  },
-  {
     section: 'Actions (list, item, history)',
     keys: [
       ['c', 'close / reopen'],
@@ -45,10 +43,10 @@ export const keyMap: { section: string; keys: [string, string][] }[] = [
     ],
   },
   {
-    section: 'Trash',
+    section: 'Trash and Agents',
     keys: [
-      ['R', 'restore'],
-      ['D', 'delete for good (asks)'],
+      ['R D', 'restore / delete for good'],
+      ['enter', "an agent's open items"],
     ],
   },
   {

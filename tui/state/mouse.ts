@@ -47,6 +47,11 @@ export function clickRow(state: DashboardState, row: number, bodyHeight: number)
     // Enter does nothing in the trash: a click only selects.
     return index === t.selected ? none : pick(index, t.items.length, t.selected);
   }
+  if (state.tab === 'agents') {
+    // A title line and the header above the rows, which scroll as the trash's do.
+    const a = state.agents;
+    return pick(row - 2 + listWindowFirst(a.selected, a.rows.length, Math.max(1, bodyHeight - 2)), a.rows.length, a.selected);
+  }
   const q = state.queues;
   if (q.mode === 'table') return pick(row - 1, q.stats?.length ?? 0, q.selected);
   if (q.mode === 'jobs') return pick(row - 2, q.jobs.length, q.jobSelected);

@@ -2,6 +2,8 @@ import type { DashboardState, Effect, KeyResult } from './dashboard-state.ts';
 import { withoutPropertyFilters } from './inbox-filters.ts';
 import { initialInboxState } from './inbox-state.ts';
 import { initialTrashState, reloadTrash } from './trash-state.ts';
+import { initialAttentionState } from './attention-state.ts';
+import { initialAgentsState } from './agents-state.ts';
 import { listMove } from './list-navigation.ts';
 
 /** A property as the switcher lists it. */
@@ -65,7 +67,10 @@ export function propertySwitched(state: DashboardState, property: PropertyChoice
   // Past every number used so far, so a page of the old property that arrives late is ignored.
   const fresh = { ...inbox, loadSeq: state.inbox.loadSeq + 1 };
   const trash = reloadTrash({ ...initialTrashState(), loadSeq: state.trash.loadSeq });
-  const effects: Effect[] = [{ type: 'load' }];
+  const effects: Effect[] = [{ type: 'load' }, { type: 'loadAttention' }];
   if (state.tab === 'trash') effects.push({ type: 'loadTrash' });
-  return { state: { ...state, inbox: fresh, trash, message: { text: `now showing ${property.slug} (${property.name})`, kind: 'info' } }, effects };
+  // Past the old numbers too, so that the other property's agents never land here.
+  const agents = { ...initialAgentsState(), loadSeq: state.agents.loadSeq + (state.tab === 'agents' ? 1 : 0), loadedSeq: state.agents.loadSeq };
+  if (state.tab === 'agents') effects.push({ type: 'loadAgents' });
+  return { state: { ...state, inbox: fresh, trash, agents, attention: initialAttentionState(), message: { text: `now showing ${property.slug} (${property.name})`, kind: 'info' } }, effects };
 }

@@ -1,0 +1,50 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+
+// A lead's view of the agents: how much each holds open, how long the longest of those has
+// waited on a reply, and how many response targets each has breached since a given time
+// (the dashboard passes local midnight: "breaches today").
+
+export interface AgentLoad {
+  agent: { id: string; name: string; email: string };
+  /** Open conversations and tickets assigned to the agent, out of the trash. */
+  open: number;
+  /** The earliest `waiting_since` of those: since when a visitor has waited longest; null when nobody waits. */
+  oldestWaitingSince: Date | null;
+  /** Breach alerts fired on the agent's items since `since` (the agent is the one held when it fired). */
+  breaches: number;
+}
+
+/**
+ * Every agent of the property, by name, with their load. Three grouped reads (open
+ * conversations, open tickets, breach alerts), each of one property, joined to the agents in
+ * SQL: the cost follows the open items and the day's alerts, not the history.
+ */
+export async function agentLoad(db: Kysely<Database>, propertyId: string, since: Date): Promise<AgentLoad[]> {
+  const { rows } = await sql<{ id: string; name: string; email: string; open: number; oldest: Date | null; breaches: number }>`
+    WITH open_items AS (
+      SELECT agent_id, waiting_since FROM conversations
+        WHERE property_id = ${propertyId} AND status = 'open' AND trashed_at IS NULL AND agent_id IS NOT NULL
+      UNION ALL
+      SELECT agent_id, waiting_since FROM tickets
+        WHERE property_id = ${propertyId} AND status = 'open' AND trashed_at IS NULL AND agent_id IS NOT NULL
+    ),
+    held AS (SELECT agent_id, count(*)::int AS open, min(waiting_since) AS oldest FROM open_items GROUP BY agent_id),
+    breached AS (
+      SELECT agent_id, count(*)::int AS breaches FROM response_alerts
+        WHERE property_id = ${propertyId} AND kind = 'breach' AND fired_at >= ${since} AND agent_id IS NOT NULL
+        GROUP BY agent_id
+    )
+    SELECT a.id, a.name, a.email, coalesce(h.open, 0) AS open, h.oldest, coalesce(b.breaches, 0) AS breaches
+    FROM agents a
+    LEFT JOIN held h ON h.agent_id = a.id
+    LEFT JOIN breached b ON b.agent_id = a.id
+    WHERE a.property_id = ${propertyId}
+    ORDER BY a.name, a.id`.execute(db);
+  return rows.map((r) => ({ agent: { id: String(r.id), name: r.name, email: r.email }, open: r.open, oldestWaitingSince: r.oldest, breaches: r.breaches }));
+}
+
+/** Local midnight of `now`'s day: where "today" starts for the person looking. */
+export function startOfLocalDay(now: Date = new Date()): Date {
+  return new Date(now.getFullYear(), now.getMonth(), now.getDate());
+}
