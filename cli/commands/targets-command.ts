@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { resolveLabel } from '../../core/directory/labels.ts';
 import { ValidationError } from '../../core/errors.ts';
-import { priorityNames, type PriorityName } from '../../core/inbox/inbox-item.ts';
+import { priorityNames } from '../../core/inbox/inbox-item.ts';
+import { parsePriority } from '../../core/inbox/item-actions.ts';
 import { setResponseTargets, targetsOf } from '../../core/responses/response-settings.ts';
-import { describeTargets, parseAtRiskShare, withTargets, type ResponseTargets } from '../../core/responses/response-targets.ts';
+import { describeTargets, parseAtRiskShare, withNotify, withTargets, type ResponseTargets } from '../../core/responses/response-targets.ts';
 import { action } from '../action.ts';
 
 /** `switchboard targets set|show`: response-time targets in business time. */
@@ -39,30 +40,15 @@ export function registerTargets(program: Command): void {
         const property = await ctx.property();
         const db = await ctx.db();
         let value = targetsOf(property);
-        const priority = opts.priority?.trim().toLowerCase();
-        if (priority !== undefined && !(priorityNames as readonly string[]).includes(priority)) throw new ValidationError(`unknown priority "${opts.priority}": use ${priorityNames.join(', ')}`);
+        const priority = opts.priority === undefined ? undefined : priorityNames[parsePriority(opts.priority)];
         if (priority && opts.department) throw new ValidationError('give --priority or --department, not both');
         const departmentId = opts.department ? (await resolveLabel(db, 'departments', property.id, opts.department)).id : undefined;
         const notifying = opts.notifyEmail !== undefined || opts.lead !== undefined || opts.notifyCallback !== undefined;
-        if (pairs.length) value = withTargets(value, pairs, { priority: priority as PriorityName | undefined, departmentId });
+        if (pairs.length) value = withTargets(value, pairs, { priority, departmentId });
         else if (priority || departmentId) throw new ValidationError('give the targets to override, e.g. first=1h');
         else if (opts.atRisk === undefined && !notifying) throw new ValidationError('give at least one target, e.g. first=4h next=8h resolution=3d');
         if (opts.atRisk !== undefined) value = { ...value, atRiskShare: parseAtRiskShare(opts.atRisk) };
-        if (opts.notifyEmail !== undefined) {
-          const who = opts.notifyEmail.trim().toLowerCase();
-          if (who !== 'off' && who !== 'assignee' && who !== 'lead') throw new ValidationError(`--notify-email must be off, assignee or lead, got "${opts.notifyEmail}"`);
-          value = { ...value, notify: { ...value.notify, email: who } };
-        }
-        if (opts.lead !== undefined) {
-          const lead = opts.lead.trim().toLowerCase();
-          if (lead && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(lead)) throw new ValidationError(`"${opts.lead}" is not an email address`);
-          value = { ...value, notify: { ...value.notify, leadAddress: lead || null } };
-        }
-        if (opts.notifyCallback !== undefined) {
-          if (!/^(on|off|true|false)$/i.test(opts.notifyCallback)) throw new ValidationError(`--notify-callback must be on or off, got "${opts.notifyCallback}"`);
-          value = { ...value, notify: { ...value.notify, callback: /^(on|true)$/i.test(opts.notifyCallback) } };
-        }
-        if (value.notify.email === 'lead' && !value.notify.leadAddress) throw new ValidationError('--notify-email lead needs a lead address (--lead EMAIL)');
+        value = withNotify(value, { email: opts.notifyEmail, lead: opts.lead, callback: opts.notifyCallback });
         const { property: updated, recomputed } = await setResponseTargets(db, property.id, value);
         const text = await show(db, property.id, targetsOf(updated));
         ctx.print(targetsOf(updated), () => `${text}\n(${recomputed} open items recomputed)`);

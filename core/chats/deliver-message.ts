@@ -1,13 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { DeliveryRefusedError, NotVisibleYetError } from '../errors.ts';
-import { signBody } from './event-signature.ts';
+import { NotVisibleYetError } from '../errors.ts';
+import { postSignedCallback } from './signed-callback.ts';
 
 /**
  * POSTs a message (a trigger's, typically) to the property's callback URL so the chat side
  * shows it to the visitor, signed like inbound events. The message id is in the body: the
  * chat side de-duplicates, since a delivery that timed out may be repeated.
- * 4xx (but 408/429) is a refusal, not retried; anything else is thrown to be retried.
  */
 export async function deliverMessage(db: Kysely<Database>, messageId: string, options: { timeoutMs?: number } = {}): Promise<'delivered' | 'no-callback'> {
   const row = await db
@@ -25,16 +24,5 @@ export async function deliverMessage(db: Kysely<Database>, messageId: string, op
     chat: { id: row.external_id, conversation: `C${row.conversation_id}` },
     message: { id: `switchboard-${row.id}`, sender: row.sender, name: row.author_name, text: row.body, at: row.created_at.toISOString() },
   });
-  const response = await fetch(row.callback_url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-switchboard-signature': signBody(row.signing_secret, body) },
-    body,
-    signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-  });
-  await response.body?.cancel();
-  if (response.ok) return 'delivered';
-  if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
-    throw new DeliveryRefusedError(`callback ${row.callback_url} refused message ${messageId}: HTTP ${response.status}`);
-  }
-  throw new Error(`callback ${row.callback_url} answered HTTP ${response.status}; will retry`);
+  return postSignedCallback(row.callback_url, row.signing_secret, body, `message ${messageId}`, options.timeoutMs);
 }

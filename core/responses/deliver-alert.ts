@@ -1,14 +1,12 @@
 import type { Kysely } from 'kysely';
-import { signBody } from '../chats/event-signature.ts';
+import { postSignedCallback } from '../chats/signed-callback.ts';
 import type { Database } from '../db/schema.ts';
-import { DeliveryRefusedError, NotVisibleYetError } from '../errors.ts';
+import { NotVisibleYetError } from '../errors.ts';
 import { formatItemRef } from '../inbox/item-ref.ts';
 
 /**
- * POSTs a breach to the property's callback URL, signed as trigger messages are
- * (X-Switchboard-Signature), so a chat tool can hook in. The alert id is in the body: the
- * receiver de-duplicates, since a delivery that timed out may be repeated. 4xx (but 408/429)
- * is a refusal, not retried; anything else is thrown to be retried.
+ * POSTs a breach to the property's callback URL, signed as trigger messages are, so a chat
+ * tool can hook in (core/chats/signed-callback.ts).
  */
 export async function deliverAlert(db: Kysely<Database>, alertId: string, options: { timeoutMs?: number } = {}): Promise<'delivered' | 'no-callback'> {
   const row = await db
@@ -34,16 +32,5 @@ export async function deliverAlert(db: Kysely<Database>, alertId: string, option
     priority: row.priority,
     agent: row.agent_email,
   });
-  const response = await fetch(row.callback_url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-switchboard-signature': signBody(row.signing_secret, body) },
-    body,
-    signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-  });
-  await response.body?.cancel();
-  if (response.ok) return 'delivered';
-  if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
-    throw new DeliveryRefusedError(`callback ${row.callback_url} refused alert ${alertId}: HTTP ${response.status}`);
-  }
-  throw new Error(`callback ${row.callback_url} answered HTTP ${response.status}; will retry`);
+  return postSignedCallback(row.callback_url, row.signing_secret, body, `alert ${alertId}`, options.timeoutMs);
 }

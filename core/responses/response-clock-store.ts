@@ -147,9 +147,12 @@ export async function storeClocks(db: Db, computed: ItemClocks[]): Promise<void>
 
 /** Asks for a clock check at each at-risk and due time still to come (and now for one just passed). */
 export async function scheduleClockChecks(jobs: JobQueue, computed: ItemClocks[], now: Date): Promise<void> {
+  // All at once: inside a chat's transaction each add is a round trip to Redis under its lock.
+  const adds: Promise<void>[] = [];
   for (const c of computed) {
     const times = new Set<number>();
     for (const r of c.state.running) for (const at of [r.atRiskAt, r.dueAt]) if (at) times.add(at.getTime());
-    for (const at of times) await jobs.add('response-check', { item: clockItemKey(c.item) }, { delayMs: Math.max(0, at - now.getTime()), idSuffix: String(at) });
+    for (const at of times) adds.push(jobs.add('response-check', { item: clockItemKey(c.item) }, { delayMs: Math.max(0, at - now.getTime()), idSuffix: String(at) }));
   }
+  await Promise.all(adds);
 }

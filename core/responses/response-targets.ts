@@ -92,6 +92,27 @@ export function withTargets(targets: ResponseTargets, pairs: string[], scope: { 
   return { ...targets, base: current };
 }
 
+/** Applies the CLI's notification options (`--notify-email`, `--lead`, `--notify-callback`), each checked in the user's words. */
+export function withNotify(targets: ResponseTargets, given: { email?: string; lead?: string; callback?: string }): ResponseTargets {
+  const notify = { ...targets.notify };
+  if (given.email !== undefined) {
+    const who = given.email.trim().toLowerCase();
+    if (who !== 'off' && who !== 'assignee' && who !== 'lead') throw new ValidationError(`--notify-email must be off, assignee or lead, got "${given.email}"`);
+    notify.email = who;
+  }
+  if (given.lead !== undefined) {
+    const lead = given.lead.trim().toLowerCase();
+    if (lead && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(lead)) throw new ValidationError(`"${given.lead}" is not an email address`);
+    notify.leadAddress = lead || null;
+  }
+  if (given.callback !== undefined) {
+    if (!/^(on|off|true|false)$/i.test(given.callback)) throw new ValidationError(`--notify-callback must be on or off, got "${given.callback}"`);
+    notify.callback = /^(on|true)$/i.test(given.callback);
+  }
+  if (notify.email === 'lead' && !notify.leadAddress) throw new ValidationError('--notify-email lead needs a lead address (--lead EMAIL)');
+  return { ...targets, notify };
+}
+
 /** Parses an at-risk share written as `80%` or `0.8`. */
 export function parseAtRiskShare(text: string): number {
   const t = text.trim();
