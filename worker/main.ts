@@ -13,6 +13,7 @@ import { startSmtpSink } from './smtp-sink.ts';
 import { gracefulStop } from './graceful-stop.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics/metrics.ts';
+import { registerAttentionAges } from './metrics/attention-ages.ts';
 import { registerQueueDepth } from './metrics/queue-depth.ts';
 import type { OpsEndpoints } from './ops-endpoints.ts';
 import { startOpsServer } from './ops-server.ts';
@@ -71,6 +72,7 @@ export async function runProcesses(config: Config, urls: { databaseUrl: string; 
   const jobs = new BullJobQueue(producer, config.queuePrefix);
   const metrics = createMetrics();
   registerQueueDepth(metrics.registry, (name) => jobs.queue(name));
+  registerAttentionAges(metrics.registry, db);
   const ops: OpsEndpoints = { registry: metrics.registry, readiness: () => checkReadiness({ db, redis: producer }) };
   // One process that stores and files mail hands the stored bytes to its filing worker.
   const filesMail = roles.worker && (roles.queues?.includes('mail-inbound') ?? true);
