@@ -6,8 +6,11 @@ import { resolveLabel } from '../../core/directory/labels.ts';
 import { priorityNames } from '../../core/inbox/inbox-item.ts';
 import { addTag, assignItem, closeItem, markPending, parsePriority, removeTag, reopenItem, setPriority } from '../../core/inbox/item-actions.ts';
 import { showItem } from '../../core/inbox/item-detail.ts';
+import { ValidationError } from '../../core/errors.ts';
+import { addInternalNote } from '../../core/messages/internal-note.ts';
 import { convertItem } from '../../core/tickets/convert-conversation.ts';
 import { action } from '../action.ts';
+import { readInput } from '../read-input.ts';
 
 type Db = Kysely<Database>;
 /** Does the action; may return what to print after the item's id, in the inbox's words (agent and tag names, not ids). */
@@ -44,7 +47,7 @@ async function tagAction(db: Db, propertyId: string, ref: string, tagRef: string
   return `${add ? 'tagged' : 'untagged'} ${tag.name}`;
 }
 
-/** The inbox actions on one item: assign, unassign, close, reopen, pending, priority, tag, untag. */
+/** The inbox actions on one item: assign, unassign, close, reopen, pending, priority, tag, untag, note, convert. */
 export function registerItemActions(program: Command): void {
   itemAction(program, 'assign', ['agent'], 'assign an item to an agent (email, name or id)', (db, p, r, agent) => assign(db, p, r, agent!));
   itemAction(program, 'unassign', [], 'remove the assignee', (db, p, r) => assignItem(db, p, r, null), 'unassigned');
@@ -54,6 +57,22 @@ export function registerItemActions(program: Command): void {
   itemAction(program, 'priority', ['level'], 'set priority: low, normal, high, urgent', async (db, p, r, level) => (await setPriority(db, p, r, level!), `priority ${priorityNames[parsePriority(level!)]}`));
   itemAction(program, 'tag', ['tag'], 'add a tag (created if new)', (db, p, r, tag) => tagAction(db, p, r, tag!, true));
   itemAction(program, 'untag', ['tag'], 'remove a tag', (db, p, r, tag) => tagAction(db, p, r, tag!, false));
+  program
+    .command('note')
+    .argument('<id>', 'C<n> or T<n>')
+    .option('--body <text>', 'the note')
+    .option('--file <file>', 'read the note from a file (- for stdin)')
+    .option('--agent <agent>', 'who writes it (email, name or id)')
+    .description('add an internal note: the team sees it in the thread, the visitor never does, and it is not a response')
+    .action(
+      action(async (ctx, ref: string, opts: { body?: string; file?: string; agent?: string }) => {
+        if ((opts.body === undefined) === (opts.file === undefined)) throw new ValidationError('give exactly one of --body TEXT or --file FILE');
+        const body = opts.body ?? (await readInput(opts.file)).toString('utf8');
+        const property = await ctx.property();
+        const note = await addInternalNote(await ctx.db(), property.id, ref, { body, agent: opts.agent });
+        ctx.print({ id: note.id, ref, sender: note.sender, author: note.author_name, body: note.body, createdAt: note.created_at }, () => `internal note added to ${ref}`);
+      }),
+    );
   program
     .command('convert')
     .argument('<id>', 'C<n>: a conversation with a visitor email')

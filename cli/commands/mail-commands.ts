@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.ts';
 import { listQuarantine, reprocessInboundEmail } from '../../core/mail/quarantine.ts';
@@ -7,21 +6,7 @@ import { storeInboundEmail } from '../../core/mail/store-inbound-email.ts';
 import { replyToTicket } from '../../core/tickets/reply-to-ticket.ts';
 import { action } from '../action.ts';
 import { formatTable, shortTime } from '../format-table.ts';
-
-/** Why a file could not be read, in one line for the person who named it. */
-function unreadable(file: string, error: unknown): ValidationError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-  return new ValidationError(`cannot read ${file}: ${why}`);
-}
-
-async function readInput(file: string | undefined): Promise<Buffer> {
-  if (file && file !== '-') return readFile(file).catch((error: unknown) => Promise.reject(unreadable(file, error)));
-  if (process.stdin.isTTY) throw new ValidationError('give a file, or pipe the message in (… | switchboard mail ingest -)');
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
+import { readInput } from '../read-input.ts';
 
 /** `switchboard ticket reply` and `switchboard mail ingest|reprocess|quarantine`. */
 export function registerMail(program: Command): void {

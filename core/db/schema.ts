@@ -102,7 +102,8 @@ export interface ContactsTable {
 export type ConversationKind = 'chat' | 'offline';
 export type ConversationStatus = 'open' | 'closed';
 export type TicketStatus = 'open' | 'pending' | 'closed';
-export type MessageSender = 'visitor' | 'agent' | 'system' | 'trigger';
+/** Who wrote a message; 'note' is an agent's internal note, which the visitor never sees. */
+export type MessageSender = 'visitor' | 'agent' | 'system' | 'trigger' | 'note';
 
 /** Each item's response clocks (core/responses), on conversations and tickets alike. */
 export interface ResponseClockColumns {

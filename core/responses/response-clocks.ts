@@ -15,8 +15,8 @@ import { clockNames, targetFor, type ClockName, type ResponseTargets } from './r
 // The first and next clocks run only while the item is open: pending means the team waits on
 // the visitor, closed that nobody waits. Only agents' public replies stop a clock: trigger
 // messages, acknowledgements, automatic mail, system notes and internal notes are not messages
-// of an agent to the visitor (their senders are 'trigger' and 'system', an internal note has
-// none, and an automatic inbound email is not a visitor's message either).
+// of an agent to the visitor (their senders are 'trigger', 'system' and 'note', and an
+// automatic inbound email is not a visitor's message either).
 // Every duration is business time (core/hours), so a target set in working hours is kept in
 // working hours, across nights, weekends, holidays and DST changes.
 

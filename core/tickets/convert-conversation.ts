@@ -81,7 +81,8 @@ export async function convertConversation(db: Kysely<Database>, jobs: JobQueue, 
       .where('id', '=', conversation.id)
       .execute();
     const acknowledgement = await queueTicketAcknowledgement(trx, jobs, property, ticket, contact, {
-      transcript: messages.map((m) => ({ sender: m.sender, author: m.author_name, body: m.body, createdAt: m.created_at })),
+      // The visitor gets what was said to them: the team's internal notes stay with the ticket.
+      transcript: messages.filter((m) => m.sender !== 'note').map((m) => ({ sender: m.sender, author: m.author_name, body: m.body, createdAt: m.created_at })),
     });
     // The note says what happened to the acknowledgement, not what was hoped: it is queued
     // (a failed send adds its own note, send-outbox-email.ts), or held back by the outbox.

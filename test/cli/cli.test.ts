@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { InboxItem } from '../../core/inbox/inbox-item.ts';
-import { runCli } from '../support/run-cli.ts';
+import { expectOneLineError, runCli } from '../support/run-cli.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 // The CLI as a user runs it: the real binary, a real database, ids passed from one command's
@@ -108,8 +108,18 @@ describe('switchboard CLI', { timeout: 180_000 }, () => {
     const missed = await json<{ items: InboxItem[] }>('-p', 'demo', 'inbox', 'list', '--view', 'conversations', '--missed', '--status', 'open', '--limit', '50');
     const withEmail = missed.items.find((i) => i.contact.email);
     const withoutEmail = missed.items.find((i) => !i.contact.email);
+    // An internal note on the chat stays with the team: it is copied to the ticket, never mailed in the transcript.
+    const secret = 'Internal: this visitor asked for a refund twice already.';
+    expect(await json<{ sender: string; body: string }>('-p', 'demo', 'note', withEmail!.ref, '--body', secret)).toMatchObject({ sender: 'note', body: secret });
+    expectOneLineError(await cli('-p', 'demo', 'note', withEmail!.ref, '--body', '  '), /the note is empty/);
+    expectOneLineError(await cli('-p', 'demo', 'note', 'T999999', '--body', 'x'), /T999999/);
     const converted = await json<InboxItem & { created: boolean }>('-p', 'demo', 'convert', withEmail!.ref);
     expect(converted).toMatchObject({ kind: 'ticket', created: true, contact: { email: withEmail!.contact.email } });
+    const shown = await json<{ messages: { sender: string; body: string }[] }>('-p', 'demo', 'inbox', 'show', converted.ref);
+    expect(shown.messages.filter((m) => m.sender === 'note').map((m) => m.body)).toEqual([secret]);
+    const ack = await t.db.selectFrom('outbox_emails as o').innerJoin('tickets as k', 'k.id', 'o.ticket_id').select('o.text_body').where('k.number', '=', Number(converted.ref.slice(1))).where('o.kind', '=', 'ticket_ack').executeTakeFirstOrThrow();
+    expect(ack.text_body).toContain('Your conversation');
+    expect(ack.text_body).not.toContain(secret);
     expect((await json<{ created: boolean; ref: string }>('-p', 'demo', 'convert', withEmail!.ref))).toMatchObject({ created: false, ref: converted.ref });
     expect((await cli('-p', 'demo', 'convert', withoutEmail!.ref)).stderr).toMatch(/has no visitor email, so it cannot become a ticket/);
 

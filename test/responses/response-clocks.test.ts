@@ -5,6 +5,7 @@ import { closeItem, markPending, reopenItem, setPriority } from '../../core/inbo
 import { ingestInboundEmail } from '../../core/mail/ingest-inbound-email.ts';
 import { storeInboundEmail } from '../../core/mail/store-inbound-email.ts';
 import { appendMessage } from '../../core/messages/append-message.ts';
+import { addInternalNote } from '../../core/messages/internal-note.ts';
 import { setBusinessHours, setResponseTargets } from '../../core/responses/response-settings.ts';
 import { noTargets } from '../../core/responses/response-targets.ts';
 import type { TimeRange, Weekday } from '../../core/hours/business-hours.ts';
@@ -71,7 +72,7 @@ describe('response clocks of a ticket', () => {
     expect(ms(t.next_due_at)).toBe(replyAt.getTime() + 8 * H);
   });
 
-  it('no clock stops for a system note, an acknowledgement, an automatic reply or a trigger message', async () => {
+  it('no clock stops for a system note, an agent\'s internal note, an acknowledgement, an automatic reply or a trigger message', async () => {
     let t = await file(mail({ from: 'bob@example.com', subject: 'Refund', body: 'I want a refund.' }));
     const due = ms(t.first_due_at);
     expect(due).not.toBeNull();
@@ -79,9 +80,13 @@ describe('response clocks of a ticket', () => {
     expect(await p.t.db.selectFrom('outbox_emails').select('kind').where('ticket_id', '=', t.id).execute()).toEqual([{ kind: 'ticket_ack' }]);
     await appendMessage(p.t.db, { propertyId: p.property.id, target: { ticketId: t.id }, sender: 'system', body: 'A note.' });
     await appendMessage(p.t.db, { propertyId: p.property.id, target: { ticketId: t.id }, sender: 'trigger', body: 'An agent will be with you shortly.' });
+    const note = await addInternalNote(p.t.db, p.property.id, `T${t.number}`, { body: 'Refunds over 100 need a lead: asking Ana.' });
+    expect(note.sender).toBe('note');
     await setPriority(p.t.db, p.property.id, `T${t.number}`, 'normal'); // recomputes from the messages
     t = await ticket(t.id);
     expect(ms(t.first_due_at)).toBe(due);
+    // The note went nowhere: the outbox still holds the acknowledgement alone.
+    expect(await p.t.db.selectFrom('outbox_emails').select('kind').where('ticket_id', '=', t.id).execute()).toEqual([{ kind: 'ticket_ack' }]);
     // An out-of-office from the visitor is automatic: it neither answers nor starts anything.
     t = await file(mail({ from: 'bob@example.com', subject: `Re: [#${t.number}] Refund`, body: 'I am away.', headers: ['Auto-Submitted: auto-replied'] }));
     expect(ms(t.first_due_at)).toBe(due);

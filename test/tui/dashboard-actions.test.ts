@@ -108,7 +108,7 @@ describe('dashboard actions', () => {
     }
   });
 
-  it('sends a reply typed in the editor: an agent message and an agent_reply outbox row', async () => {
+  it('sends a reply typed in the editor: an agent message and an agent_reply outbox row; N adds an internal note, not emailed', async () => {
     const ticket = await t.db
       .selectFrom('tickets')
       .innerJoin('contacts', 'contacts.id', 'tickets.contact_id')
@@ -142,6 +142,13 @@ describe('dashboard actions', () => {
       // The thread shows the reply once the detail reloads.
       await screenShows(d, 'the reply in the thread', (s) => s.includes('>  agent') && s.includes('your refund is on its way.'));
       expect(await jobs.queue('mail-outbound').getJobCounts('waiting', 'delayed', 'prioritized')).toSatisfy((c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0) === 1);
+      // N: an internal note, shown in the thread as one, not emailed.
+      term.press('N');
+      await screenShows(d, 'the note prompt', (s) => s.includes(`Internal note on ${ref}`));
+      term.press('Checked with the warehouse\r');
+      await screenShows(d, 'the note in the thread', (s) => s.includes(`internal note added to ${ref}`) && s.includes('%% NOTE (internal)') && s.includes('Checked with the warehouse'));
+      expect(await t.db.selectFrom('messages').select('sender').where('ticket_id', '=', ticket.id).where('body', '=', 'Checked with the warehouse').execute()).toEqual([{ sender: 'note' }]);
+      expect(await t.db.selectFrom('outbox_emails').select('id').where('ticket_id', '=', ticket.id).where('kind', '=', 'agent_reply').execute()).toHaveLength(1);
       // esc discards an editor without sending.
       term.press('r');
       await screenShows(d, 'the editor', (s) => s.includes(`Reply to ${ref}`));
@@ -204,7 +211,7 @@ describe('dashboard actions', () => {
       // The whole key map fits 80×24.
       term.press('?');
       const help = await screenShows(d, 'the help', (s) => s.includes('Keys (any key closes)'));
-      for (const line of ['confirm / cancel (dialogs)', 'pile: unassigned / missed', 'restore / delete for good', 'reply by email (tickets)', 'open the item', "the contact's history"]) expect(help).toContain(line);
+      for (const line of ['confirm / cancel (dialogs)', 'pile: unassigned / missed', 'restore / delete for good', 'reply by email / note', 'open the item', "the contact's history"]) expect(help).toContain(line);
     } finally {
       await d.quit();
     }

@@ -5,6 +5,7 @@ import { SwitchboardError } from '../../core/errors.ts';
 import type { InboxItem } from '../../core/inbox/inbox-item.ts';
 import { addTag, assignItem, closeItem, removeTag, reopenItem, setPriority } from '../../core/inbox/item-actions.ts';
 import { deletePermanently, listTrash, moveToTrash, restoreFromTrash } from '../../core/inbox/trash.ts';
+import { addInternalNote } from '../../core/messages/internal-note.ts';
 import type { JobQueue } from '../../core/jobs/job-queue.ts';
 import { convertItem } from '../../core/tickets/convert-conversation.ts';
 import { replyToTicket } from '../../core/tickets/reply-to-ticket.ts';
@@ -44,6 +45,9 @@ export function itemActionsRunner(db: Kysely<Database>, jobs: JobQueue | undefin
           return removeTag(db, propertyId, ref, action.tag);
         case 'priority':
           return setPriority(db, propertyId, ref, action.priority);
+        case 'note':
+          await addInternalNote(db, propertyId, ref, { body: action.body });
+          return;
         case 'convert':
           await convertItem(db, queue(), propertyId, ref);
           return;

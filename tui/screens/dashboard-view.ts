@@ -43,6 +43,7 @@ const lineColours: Record<LineKind, string | null> = {
   agent: 'green-fg',
   trigger: 'black-fg}{yellow-bg',
   system: 'black-fg}{magenta-bg',
+  note: 'yellow-fg',
   quote: 'gray-fg',
   body: null,
 };

@@ -18,6 +18,7 @@ const senderMarks: Record<MessageSender, string> = {
   agent: '>  agent',
   trigger: '** TRIGGER',
   system: '## SYSTEM',
+  note: '%% NOTE (internal)',
 };
 
 /**

@@ -6,6 +6,7 @@ export type ItemAction =
   | { kind: 'close' | 'reopen' | 'convert' | 'trash' | 'restore' | 'delete'; ref: string }
   | { kind: 'assign'; ref: string; agent: string | null }
   | { kind: 'tag' | 'untag'; ref: string; tag: string }
+  | { kind: 'note'; ref: string; body: string }
   | { kind: 'priority'; ref: string; priority: PriorityName };
 
 /** What the message bar says while the action runs: "closing C12…". */
@@ -20,6 +21,7 @@ export function actionRunning(action: ItemAction): string {
     assign: action.kind === 'assign' && action.agent === null ? 'unassigning' : 'assigning',
     tag: 'tagging',
     untag: 'untagging',
+    note: 'adding a note to',
     priority: 'setting the priority of',
   };
   return `${what[action.kind]} ${action.ref}…`;
@@ -48,6 +50,8 @@ export function actionDoneText(action: ItemAction): string {
       return `${action.ref} untagged ${action.tag}`;
     case 'priority':
       return `${action.ref} priority ${action.priority}`;
+    case 'note':
+      return `internal note added to ${action.ref}`;
   }
 }
 

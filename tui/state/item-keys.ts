@@ -21,6 +21,8 @@ export function itemKey(state: DashboardState, item: InboxItem, key: string): Ke
       return openPrompt(state, 'tag', ref);
     case 'T':
       return openPrompt(state, 'untag', ref);
+    case 'N':
+      return openPrompt(state, 'note', ref);
     case 'P':
       return startAction(state, { kind: 'priority', ref, priority: priorityNames[(item.priority + 1) % priorityNames.length]! });
     case 'C':

@@ -38,7 +38,7 @@ export const keyMap: { section: string; keys: [string, string][] }[] = [
       ['P', 'next priority'],
       ['C', 'convert to a ticket'],
       ['d', 'move to the trash (asks)'],
-      ['r', 'reply by email (tickets)'],
+      ['r N', 'reply by email / note'],
       ['h', "the contact's history"],
     ],
   },

@@ -19,11 +19,11 @@ export function quitOrAsk(state: DashboardState): KeyResult {
 }
 
 /** What a one-line prompt asks for. */
-export type PromptPurpose = 'assign' | 'tag' | 'untag';
+export type PromptPurpose = 'assign' | 'tag' | 'untag' | 'note';
 
 /** A dialog on top of the dashboard; while one is up it takes every key. */
 export type Overlay =
-  /** One line of text: an agent to assign (empty unassigns), a tag to add or remove. */
+  /** One line of text: an agent to assign (empty unassigns), a tag to add or remove, an internal note. */
   | { type: 'prompt'; purpose: PromptPurpose; ref: string; label: string; draft: string }
   /** A y/n question before a destructive action on an item or a queue. */
   | { type: 'confirm'; action: ItemAction | QueueAction | QuitAction; question: string }
@@ -38,6 +38,7 @@ const promptLabels: Record<PromptPurpose, (ref: string) => string> = {
   assign: (ref) => `Assign ${ref} to (agent email or name; empty unassigns)`,
   tag: (ref) => `Add a tag to ${ref}`,
   untag: (ref) => `Remove a tag from ${ref}`,
+  note: (ref) => `Internal note on ${ref} (the visitor never sees it)`,
 };
 
 /** Opens a prompt for `ref`. */
@@ -83,6 +84,7 @@ export function overlayKey(state: DashboardState, key: string): KeyResult {
       const back = { ...state, overlay: null };
       if (overlay.purpose === 'assign') return startAction(back, { kind: 'assign', ref: overlay.ref, agent: value || null });
       if (!value) return close();
+      if (overlay.purpose === 'note') return startAction(back, { kind: 'note', ref: overlay.ref, body: value });
       return startAction(back, { kind: overlay.purpose, ref: overlay.ref, tag: value });
     }
     case 'backspace':
