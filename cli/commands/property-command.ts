@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import type { Property } from '../../core/db/schema.ts';
 import { redactImapUrl } from '../../core/mail/imap-url.ts';
-import { parsePropertySettings, propertySettings } from '../../core/properties/property-settings.ts';
+import { describeBusinessHours } from '../../core/hours/business-hours.ts';
+import { hoursSettings, parsePropertyChange, parsePropertySettings, propertySettings } from '../../core/properties/property-settings.ts';
+import { changeBusinessHours } from '../../core/responses/response-settings.ts';
 import { createProperty, findProperty, listProperties, updateProperty } from '../../core/properties/property-store.ts';
 import { action } from '../action.ts';
 import { formatTable } from '../format-table.ts';
@@ -44,6 +46,7 @@ function describe(p: Property): string {
     ['sender-auth', p.sender_auth_mode],
     ['imap-authserv-id', p.imap_authserv_id ?? '(unset: IMAP senders are not verified)'],
     ['arc-trusted-sealers', p.arc_trusted_sealers.length ? p.arc_trusted_sealers.join(', ') : '(none)'],
+    ['business-hours', describeBusinessHours(p.business_hours).join('\n'.padEnd(23))],
     ['trash-retention-days', String(p.trash_retention_days)],
     ['signing-secret', p.signing_secret],
   ]
@@ -93,13 +96,16 @@ export function registerProperty(program: Command): void {
     .command('set')
     .argument('<property>', 'slug or id')
     .argument('<settings...>', 'key=value pairs')
-    .description(`change settings: ${Object.entries(propertySettings).map(([k, s]) => `\n  ${k.padEnd(21)} ${s.describe}`).join('')}`)
+    .description(`change settings: ${[...Object.entries(propertySettings), ...Object.entries(hoursSettings), ['business-hours', { describe: 'off: no business hours (targets count around the clock)' }] as const].map(([k, s]) => `\n  ${k.padEnd(21)} ${s.describe}`).join('')}`)
     .action(
       action(async (ctx, ref: string, pairs: string[]) => {
         const db = await ctx.db();
         const target = await findProperty(db, ref);
-        const updated = await updateProperty(db, target.id, parsePropertySettings(pairs));
-        ctx.print(shown(updated), () => describe(updated));
+        const change = parsePropertyChange(pairs);
+        let updated = Object.keys(change.update).length ? await updateProperty(db, target.id, change.update) : target;
+        let recomputed: number | null = null;
+        if (change.hours) ({ property: updated, recomputed } = await changeBusinessHours(db, target.id, change.hours));
+        ctx.print(shown(updated), () => [describe(updated), ...(recomputed === null ? [] : [`(${recomputed} open items recomputed)`])].join('\n'));
       }),
     );
 }

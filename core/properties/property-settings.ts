@@ -1,5 +1,6 @@
 import type { PropertyUpdate } from '../db/schema.ts';
 import { ValidationError } from '../errors.ts';
+import { parseHolidayText, parseScheduleText, type BusinessHours } from '../hours/business-hours.ts';
 import { parseImapUrl } from '../mail/imap-url.ts';
 import { newSigningSecret } from './property-store.ts';
 
@@ -89,18 +90,55 @@ export const propertySettings: Record<string, Setting> = {
   },
 };
 
-/** Turns `key=value` pairs into one property update; an unknown key or bad value is a ValidationError. */
-export function parsePropertySettings(pairs: string[]): PropertyUpdate {
+/**
+ * A change of business hours given with `property set`: each part replaces the same part of
+ * the hours set (the others are kept), or `off` clears them. Applied by changeBusinessHours
+ * (core/responses/response-settings.ts), which recomputes the open items' due times.
+ */
+export type HoursChange = { off: true } | { off?: false; zone?: string; week?: BusinessHours['week']; holidays?: BusinessHours['holidays'] };
+
+/** The business-hours settings: parts of one jsonb value, so they are merged rather than set. */
+export const hoursSettings: Record<string, { describe: string; apply(value: string, change: { off?: false; zone?: string; week?: BusinessHours['week']; holidays?: BusinessHours['holidays'] }): void }> = {
+  'hours-zone': { describe: 'IANA time zone of the business hours, e.g. Europe/Rome', apply: (value, change) => void (change.zone = value.trim()) },
+  'hours-week': { describe: 'weekly business hours, e.g. "mon-fri 09:00-13:00,14:00-18:00; sat 10:00-14:00" (22:00-06:00 runs overnight)', apply: (value, change) => void (change.week = parseScheduleText(value)) },
+  'hours-holidays': { describe: 'closed dates, comma-separated: 2026-12-25, or 12-25 every year (empty: none)', apply: (value, change) => void (change.holidays = value.split(',').map((h) => h.trim()).filter(Boolean).map(parseHolidayText)) },
+};
+
+/** Every key `property set` accepts. */
+const knownKeys = () => [...Object.keys(propertySettings), ...Object.keys(hoursSettings), 'business-hours'].join(', ');
+
+/** Turns `key=value` pairs into a property update and a change of business hours (null: none); an unknown key or bad value is a ValidationError. */
+export function parsePropertyChange(pairs: string[]): { update: PropertyUpdate; hours: HoursChange | null } {
   const update: PropertyUpdate = {};
-  if (pairs.length === 0) throw new ValidationError(`nothing to set; settings: ${Object.keys(propertySettings).join(', ')}`);
+  if (pairs.length === 0) throw new ValidationError(`nothing to set; settings: ${knownKeys()}`);
+  const parts: { off?: false; zone?: string; week?: BusinessHours['week']; holidays?: BusinessHours['holidays'] } = {};
+  let off = false;
+  let hoursGiven = false;
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     const key = eq < 0 ? pair : pair.slice(0, eq);
+    const value = pair.slice(eq + 1);
     const setting = propertySettings[key];
-    if (eq < 0 || !setting) {
-      throw new ValidationError(`"${pair}" is not key=value with a known key; settings: ${Object.keys(propertySettings).join(', ')}`);
+    const hoursSetting = hoursSettings[key];
+    if (eq >= 0 && key === 'business-hours') {
+      if (value.trim().toLowerCase() !== 'off') throw new ValidationError('business-hours accepts only "off" (always open); set hours-zone, hours-week and hours-holidays instead');
+      off = hoursGiven = true;
+    } else if (eq >= 0 && hoursSetting) {
+      hoursSetting.apply(value, parts);
+      hoursGiven = true;
+    } else if (eq >= 0 && setting) {
+      setting.apply(value, update, key);
+    } else {
+      throw new ValidationError(`"${pair}" is not key=value with a known key; settings: ${knownKeys()}`);
     }
-    setting.apply(pair.slice(eq + 1), update, key);
   }
+  if (off && Object.keys(parts).length) throw new ValidationError('business-hours=off clears the hours: give it without hours-zone, hours-week or hours-holidays');
+  return { update, hours: hoursGiven ? (off ? { off: true } : parts) : null };
+}
+
+/** Turns `key=value` pairs into one property update (business hours are refused: see parsePropertyChange). */
+export function parsePropertySettings(pairs: string[]): PropertyUpdate {
+  const { update, hours } = parsePropertyChange(pairs);
+  if (hours) throw new ValidationError('set business hours once the property exists: switchboard property set SLUG hours-zone=… hours-week=…');
   return update;
 }

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database, Property } from '../db/schema.ts';
-import { NotFoundError } from '../errors.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
 import { parseBusinessHours, type BusinessHours } from '../hours/business-hours.ts';
+import type { HoursChange } from '../properties/property-settings.ts';
 import { checkTargets, readTargets, type ResponseTargets } from './response-targets.ts';
 import { refreshResponseClocks } from './response-clock-store.ts';
 
@@ -42,6 +43,20 @@ export async function setBusinessHours(db: Kysely<Database>, propertyId: string,
   const property = await db.updateTable('properties').set({ business_hours: valid === null ? null : JSON.stringify(valid) }).where('id', '=', propertyId).returningAll().executeTakeFirst();
   if (!property) throw new NotFoundError(`no property ${propertyId}`);
   return { property, recomputed: await recomputeOpenItems(db, propertyId) };
+}
+
+/**
+ * Applies a change of business hours made of parts (`property set hours-zone=…`): each part
+ * given replaces that part of the hours set, the others are kept. Hours that do not exist yet
+ * need both a zone and a week, said in the error.
+ */
+export async function changeBusinessHours(db: Kysely<Database>, propertyId: string, change: HoursChange): Promise<{ property: Property; recomputed: number }> {
+  if (change.off) return setBusinessHours(db, propertyId, null);
+  const current = (await db.selectFrom('properties').select('business_hours').where('id', '=', propertyId).executeTakeFirst())?.business_hours ?? null;
+  const zone = change.zone ?? current?.zone;
+  const week = change.week ?? current?.week;
+  if (!zone || !week) throw new ValidationError(`no business hours are set yet: give ${[!zone && 'hours-zone', !week && 'hours-week'].filter(Boolean).join(' and ')} too (e.g. hours-zone=Europe/Rome hours-week="mon-fri 09:00-18:00")`);
+  return setBusinessHours(db, propertyId, { zone, week, holidays: change.holidays ?? current?.holidays ?? [] });
 }
 
 /** Sets the property's response targets; returns how many open items were recomputed. */

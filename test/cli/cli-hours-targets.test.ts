@@ -36,6 +36,27 @@ describe('hours and targets from the command line', { timeout: 120_000 }, () => 
     oneLineError(await cli('hours', 'clear'), /no business hours are set/);
   });
 
+  it('sets business hours with property set too, part by part, and refuses what is missing', async () => {
+    oneLineError(await cli('property', 'set', 'demo', 'hours-week=mon-fri 09:00-17:00'), /no business hours are set yet: give hours-zone too/);
+    oneLineError(await cli('property', 'set', 'demo', 'hours-zone=Mars/Olympus', 'hours-week=mon-fri 09:00-17:00'), /unknown time zone "Mars\/Olympus"/);
+    oneLineError(await cli('property', 'set', 'demo', 'business-hours=on'), /business-hours accepts only "off"/);
+    const set = await cli('property', 'set', 'demo', 'hours-zone=America/New_York', 'hours-week=mon-fri 08:00-12:00,13:00-17:00; sat 22:00-02:00', 'hours-holidays=07-04, 2026-11-26');
+    expect(set.code).toBe(0);
+    expect(set.stdout).toMatch(/business-hours\s+zone\s+America\/New_York/);
+    expect(set.stdout).toMatch(/open items recomputed/);
+    // One part replaces that part only: the zone and the week stay.
+    expect((await cli('property', 'set', 'demo', 'hours-holidays=12-25')).code).toBe(0);
+    const shown = (await cli('hours', 'show')).stdout;
+    expect(shown).toMatch(/zone\s+America\/New_York/);
+    expect(shown).toMatch(/mon\s+08:00-12:00, 13:00-17:00/);
+    expect(shown).toMatch(/holidays\s+every 12-25\n/);
+    expect((await cli('property', 'set', 'demo', 'business-hours=off')).code).toBe(0);
+    expect((await cli('hours', 'show')).stdout).toMatch(/always open, 24\/7/);
+    // Mixed with other settings, everything is applied.
+    expect((await cli('property', 'set', 'demo', 'trigger-delay=45', 'hours-zone=UTC', 'hours-week=daily 00:00-24:00')).stdout).toMatch(/trigger-delay\s+45 s[\s\S]*business-hours\s+zone\s+UTC/);
+    expect((await cli('hours', 'clear')).code).toBe(0);
+  });
+
   it('sets targets with overrides, shows them, and refuses bad ones', async () => {
     const set = await cli('targets', 'set', 'first=4h', 'next=8h', 'resolution=3d');
     expect(set.code).toBe(0);
