@@ -56,8 +56,8 @@ function scenarios(property: string): { label: string; events: Event[] }[] {
       events: [started(4, { name: 'Visitor 4312' }), say(4, 'visitor', 'hello? is anyone there?'), ended(4, 'visitor_left')],
     },
     {
-      label: 'chat waiting for an agent (the recovery trigger fires after the delay)',
-      events: [started(5, { name: 'Lena Fischer' }), say(5, 'visitor', 'Can I change the delivery address of my order?')],
+      label: 'Sales chat waiting for an agent (the recovery trigger fires after the delay; unanswered, it breaches its one-minute target)',
+      events: [started(5, { name: 'Lena Fischer' }, undefined, 'Sales'), say(5, 'visitor', 'Before I order: can I change the delivery address later?')],
     },
     {
       label: 'chat assigned and answered',

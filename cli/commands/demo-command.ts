@@ -1,8 +1,29 @@
 import type { Command } from 'commander';
 import { SwitchboardError } from '../../core/errors.ts';
+import type { Kysely } from 'kysely';
+import type { Database, Property } from '../../core/db/schema.ts';
+import { resolveLabel } from '../../core/directory/labels.ts';
+import { isOpenAt, nextOpening } from '../../core/hours/business-hours.ts';
+import { formatDuration } from '../../core/hours/business-duration.ts';
 import { findProperty } from '../../core/properties/property-store.ts';
+import { targetsOf } from '../../core/responses/response-settings.ts';
+import { targetFor } from '../../core/responses/response-targets.ts';
 import { action } from '../action.ts';
 import { sendDemoTraffic } from '../demo-traffic.ts';
+
+/** What the Sales chat of the traffic will do to the response clocks, in a line (none without a target). */
+async function breachHint(db: Kysely<Database>, property: Property): Promise<string> {
+  const sales = await resolveLabel(db, 'departments', property.id, 'Sales').catch(() => null);
+  const target = targetFor(targetsOf(property), 'first', 1, sales?.id ?? null);
+  if (target === null) return '';
+  const now = new Date();
+  if (!isOpenAt(property.business_hours, now)) {
+    return `The property is outside its business hours now: the response clocks stand still until ${nextOpening(property.business_hours, now).toISOString()} (switchboard hours show).\n`;
+  }
+  // Seconds here: the demo's Sales target is a minute, and "<1m" would not say when to look.
+  const said = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 1000)} s` : formatDuration(ms));
+  return `Unanswered, the Sales chat is at risk after ${said(target * targetsOf(property).atRiskShare)} and breaches its first-response target after ${said(target)}: press B in the dashboard.\n`;
+}
 
 /** `switchboard demo`: signed chat traffic to a running ingress, to watch the pipeline work. */
 export function registerDemo(program: Command): void {
@@ -22,8 +43,8 @@ export function registerDemo(program: Command): void {
           throw new SwitchboardError('not_running', `cannot send to the ingress at ${url} (${reason}); is Switchboard running? (npm start)`);
         }
         process.stdout.write(
-          `${lines.join('\n')}\n\nThe workers apply them in a moment; the trigger fires after ${property.trigger_delay_seconds} s.\n` +
-            `  npx switchboard -p ${property.slug} inbox list --status open --agent unassigned\n  npx switchboard -p ${property.slug} inbox list --view tickets\n`,
+          `${lines.join('\n')}\n\nThe workers apply them in a moment; the trigger fires after ${property.trigger_delay_seconds} s.\n${await breachHint(await ctx.db(), property)}` +
+            `  npx switchboard -p ${property.slug} inbox list --status open --agent unassigned\n  npx switchboard -p ${property.slug} inbox list --view tickets\n  npx switchboard -p ${property.slug} inbox list --due breached\n`,
         );
       }),
     );

@@ -6,11 +6,15 @@ import { upsertAgent } from '../directory/agents.ts';
 import { resolveLabel } from '../directory/labels.ts';
 import { appendMessage } from '../messages/append-message.ts';
 import { createProperty } from '../properties/property-store.ts';
+import { parseBusinessHours, parseHolidayText, parseScheduleText } from '../hours/business-hours.ts';
+import { refreshResponseClocks } from '../responses/response-clock-store.ts';
+import { checkTargets, noTargets, type ResponseTargets } from '../responses/response-targets.ts';
 import { createTicket } from '../tickets/ticket-store.ts';
 
 // A realistic, deterministic demo inbox: a few agents, departments and tags; answered chats,
 // missed chats with and without an email, offline messages, and tickets in every status,
-// spread over the last 30 days. Seeding twice changes nothing.
+// spread over the last 30 days, with business hours and response targets, so that some items
+// are breached and some at risk. Seeding twice changes nothing.
 
 const agents = [
   ['giulia.rossi@acme.example', 'Giulia Rossi'],
@@ -51,6 +55,25 @@ const answers = [
   'Could you send me a screenshot of the error? I will pass it to our developers.',
   'Done! Anything else I can help with?',
 ];
+
+const H = 3_600_000;
+
+/**
+ * The demo's business hours: a shop whose chat is staffed around the clock but closed on
+ * Christmas and New Year's Day, so that `switchboard demo` shows a breach within a minute at
+ * any hour a newcomer tries it (hours of 9 to 6 would freeze every clock at night).
+ */
+const demoHours = () => parseBusinessHours({ zone: 'Europe/Rome', week: parseScheduleText('daily 00:00-24:00'), holidays: ['12-25', '01-01'].map(parseHolidayText) });
+
+/** Sales chats are answered within a minute; everything else within hours; urgent sooner. */
+function demoTargets(salesId: string): ResponseTargets {
+  return checkTargets({
+    ...noTargets,
+    base: { first: 2 * H, next: 4 * H, resolution: 72 * H },
+    byPriority: { urgent: { first: 0.5 * H, next: 1 * H } },
+    byDepartment: { [salesId]: { first: 60_000, next: 120_000 } },
+  });
+}
 
 /** Deterministic pseudo-random numbers, so the demo is the same on every machine. */
 function random(seed: number): () => number {
@@ -148,6 +171,30 @@ export async function seedDemo(db: Kysely<Database>, now = new Date()): Promise<
         await appendMessage(trx, { propertyId: pid, target: { ticketId: ticket.id }, sender: 'system', body: 'Ticket created from a missed chat; an acknowledgement with the transcript was queued to the visitor.', createdAt: ended });
       }
     }
-    return { property, created: true };
+    // Two tickets of the last two hours: one past 80% of its two-hour target (at risk), one not.
+    const recentTickets = [
+      [0, 100 * 60_000, 'Invoice address is wrong', 'The invoice for order #20877 has my old address, can you fix it?'],
+      [3, 20 * 60_000, 'Gift wrapping', 'Can you gift-wrap order #20990? It is a birthday present.'],
+    ] as const;
+    for (const [v, ago, subject, question] of recentTickets) {
+      const [name, email] = visitors[v]!;
+      const contact = await upsertContact(trx, pid, { email: email!, name });
+      const createdAt = new Date(now.getTime() - ago);
+      const ticket = await createTicket(trx, { propertyId: pid, subject, contact, departmentId: departmentIds[1]!, createdAt });
+      await appendMessage(trx, { propertyId: pid, target: { ticketId: ticket.id }, sender: 'visitor', body: question, authorName: name, createdAt });
+    }
+    await trx
+      .updateTable('properties')
+      .set({ business_hours: JSON.stringify(demoHours()), response_targets: JSON.stringify(demoTargets(departmentIds[0]!)) })
+      .where('id', '=', pid)
+      .execute();
+    // Every open item's due times, as setting the targets does; the running workers' reconcile
+    // asks for the checks that record the breaches (notes, the Agents tab's counts).
+    for (const [table, kind] of [['conversations', 'conversation'], ['tickets', 'ticket']] as const) {
+      const open = await trx.selectFrom(table).select('id').where('property_id', '=', pid).where('status', '!=', 'closed').execute();
+      await refreshResponseClocks(trx, null, open.map((r) => ({ kind, id: r.id })), now);
+    }
+    const seeded = await trx.selectFrom('properties').selectAll().where('id', '=', pid).executeTakeFirstOrThrow();
+    return { property: seeded, created: true };
   });
 }

@@ -21,6 +21,9 @@ afterAll(async () => {
 
 describe('hours and targets from the command line', { timeout: 120_000 }, () => {
   it('sets, shows and clears business hours, and refuses bad ones in one line', async () => {
+    // The demo comes with hours of its own: cleared, none are left.
+    expect((await cli('hours', 'show')).stdout).toMatch(/zone\s+Europe\/Rome/);
+    expect((await cli('hours', 'clear')).code).toBe(0);
     expect((await cli('hours', 'show')).stdout).toMatch(/always open, 24\/7/);
     const set = await cli('hours', 'set', '--zone', 'Europe/Rome', '--week', 'mon-fri 09:00-13:00,14:00-18:00; sat 22:00-02:00', '--holiday', '2026-12-25', '--holiday', '01-01');
     expect(set.code).toBe(0);
