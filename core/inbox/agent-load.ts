@@ -1,9 +1,11 @@
 import { sql, type Kysely } from 'kysely';
+import { DateTime } from 'luxon';
 import type { Database } from '../db/schema.ts';
+import type { BusinessHours } from '../hours/business-hours.ts';
 
 // A lead's view of the agents: how much each holds open, how long the longest of those has
 // waited on a reply, and how many response targets each has breached since a given time
-// (the dashboard passes local midnight: "breaches today").
+// (the dashboard passes the start of the team's day: "breaches today").
 
 export interface AgentLoad {
   agent: { id: string; name: string; email: string };
@@ -44,7 +46,17 @@ export async function agentLoad(db: Kysely<Database>, propertyId: string, since:
   return rows.map((r) => ({ agent: { id: String(r.id), name: r.name, email: r.email }, open: r.open, oldestWaitingSince: r.oldest, breaches: r.breaches }));
 }
 
-/** Local midnight of `now`'s day: where "today" starts for the person looking. */
-export function startOfLocalDay(now: Date = new Date()): Date {
-  return new Date(now.getFullYear(), now.getMonth(), now.getDate());
+/**
+ * Where the team's "today" starts: midnight in the zone of the property's business hours
+ * (the day the targets are kept in, wherever the lead's terminal is), else local midnight.
+ */
+export function startOfTeamDay(hours: Pick<BusinessHours, 'zone'> | null, now: Date = new Date()): Date {
+  if (!hours) return new Date(now.getFullYear(), now.getMonth(), now.getDate());
+  return DateTime.fromJSDate(now, { zone: hours.zone }).startOf('day').toJSDate();
+}
+
+/** The agents' load with breaches since the start of the team's day (startOfTeamDay). */
+export async function agentLoadToday(db: Kysely<Database>, propertyId: string, now: Date = new Date()): Promise<AgentLoad[]> {
+  const property = await db.selectFrom('properties').select('business_hours').where('id', '=', propertyId).executeTakeFirst();
+  return agentLoad(db, propertyId, startOfTeamDay(property?.business_hours ?? null, now));
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertAgent } from '../../core/directory/agents.ts';
-import { agentLoad, startOfLocalDay } from '../../core/inbox/agent-load.ts';
+import { agentLoad, startOfTeamDay } from '../../core/inbox/agent-load.ts';
 import { makeItem, makeProperty } from '../support/inbox-fixture.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
@@ -11,7 +11,7 @@ const H = 3_600_000;
 let t: TestDatabase;
 let pid: string;
 let ids: { ann: string; bo: string; cy: string };
-const midnight = startOfLocalDay();
+const midnight = startOfTeamDay(null);
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -72,8 +72,12 @@ describe('agent load', () => {
     expect(fromNow.every((r) => r.breaches === 0)).toBe(true);
   });
 
-  it('starts the day at local midnight', () => {
+  it("starts the day at midnight in the property's zone, else at local midnight", () => {
     const at = new Date(2026, 2, 2, 15, 30);
-    expect(startOfLocalDay(at)).toEqual(new Date(2026, 2, 2));
+    expect(startOfTeamDay(null, at)).toEqual(new Date(2026, 2, 2));
+    // 03:30 UTC is still the evening before in New York (EST, UTC-5): its day began at 05:00 UTC the day before.
+    expect(startOfTeamDay({ zone: 'America/New_York' }, new Date('2026-03-02T03:30:00Z'))).toEqual(new Date('2026-03-01T05:00:00Z'));
+    // Rome on the day DST starts (29 March 2026): midnight is still CET, UTC+1.
+    expect(startOfTeamDay({ zone: 'Europe/Rome' }, new Date('2026-03-29T12:00:00Z'))).toEqual(new Date('2026-03-28T23:00:00Z'));
   });
 });

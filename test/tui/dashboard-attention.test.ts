@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Property } from '../../core/db/schema.ts';
 import { seedDemo } from '../../core/demo/seed-demo.ts';
-import { agentLoad, startOfLocalDay } from '../../core/inbox/agent-load.ts';
+import { agentLoadToday } from '../../core/inbox/agent-load.ts';
 import { attentionPiles } from '../../core/inbox/attention-piles.ts';
 import { setResponseTargets } from '../../core/responses/response-settings.ts';
 import { noTargets } from '../../core/responses/response-targets.ts';
@@ -134,7 +134,7 @@ describe('the filter picker', () => {
 
 describe('the Agents tab', () => {
   it("4 lists each agent's open items, oldest wait and breaches today; enter lists that agent's open items", async () => {
-    const load = await agentLoad(t.db, property.id, startOfLocalDay());
+    const load = await agentLoadToday(t.db, property.id);
     const busy = load.find((r) => r.open > 0)!;
     const ticket = await t.db.selectFrom('tickets').select('id').where('property_id', '=', property.id).executeTakeFirstOrThrow();
     await t.db.insertInto('response_alerts').values({ property_id: property.id, ticket_id: ticket.id, clock: 'first', kind: 'breach', started_at: new Date(1), due_at: new Date(2), agent_id: busy.agent.id, priority: 1 }).execute();

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../core/db/schema.ts';
-import { agentLoad, startOfLocalDay, type AgentLoad } from '../../core/inbox/agent-load.ts';
+import { agentLoadToday, type AgentLoad } from '../../core/inbox/agent-load.ts';
 import { attentionPiles, type Pile } from '../../core/inbox/attention-piles.ts';
 import { showItem, type ItemDetail } from '../../core/inbox/item-detail.ts';
 import { listInbox, type InboxPage, type InboxQuery } from '../../core/inbox/list-inbox.ts';
@@ -11,7 +11,7 @@ export interface InboxLoader {
   detail(ref: string): Promise<ItemDetail>;
   /** The attention bar's piles (core/inbox/attention-piles.ts). */
   attention(): Promise<Pile[]>;
-  /** The Agents tab: each agent's load, breaches counted since the dashboard's local midnight. */
+  /** The Agents tab: each agent's load, breaches counted since midnight in the property's zone. */
   agents(): Promise<AgentLoad[]>;
 }
 
@@ -21,6 +21,6 @@ export function inboxLoader(db: Kysely<Database>, propertyId: string): InboxLoad
     page: (query) => listInbox(db, propertyId, query),
     detail: (ref) => showItem(db, propertyId, ref),
     attention: () => attentionPiles(db, propertyId),
-    agents: () => agentLoad(db, propertyId, startOfLocalDay()),
+    agents: () => agentLoadToday(db, propertyId),
   };
 }
