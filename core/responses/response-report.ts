@@ -192,12 +192,21 @@ export function daysOf(from: Date, to: Date, zone: string): string[] {
   return days;
 }
 
+/** The zone a report counts its days in: the business hours' zone, else `fallback` (default: this machine's). */
+export const reportZone = (hours: BusinessHours | null, fallback?: string): string => hours?.zone ?? fallback ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+/** The last `days` local days up to `to` (today so far, and the whole days before it): the default window. */
+export function lastDays(to: Date, zone: string, days = 7): { from: Date; to: Date } {
+  const lastDay = DateTime.fromJSDate(new Date(to.getTime() - 1), { zone }).startOf('day');
+  return { from: lastDay.minus({ days: days - 1 }).toJSDate(), to };
+}
+
 /** The response report of one property over [from, to) (see the top of this file for what counts). */
 export async function responseReport(db: Kysely<Database>, propertyId: string, from: Date, to: Date, options: ReportOptions = {}): Promise<ResponseReport> {
   const by = options.by ?? null;
   const property = await db.selectFrom('properties').select(['id', 'business_hours']).where('id', '=', propertyId).executeTakeFirstOrThrow();
   const hours: BusinessHours | null = property.business_hours;
-  const zone = hours?.zone ?? options.fallbackZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const zone = reportZone(hours, options.fallbackZone);
   const total = newTally();
   const groups = new Map<string | null, Record<ReportClock, Tally>>();
   const tallyOf = (key: string | null) => {
