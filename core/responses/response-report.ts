@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { DateTime } from 'luxon';
 import type { Database } from '../db/schema.ts';
 import { businessTimeBetween, type BusinessHours } from '../hours/business-hours.ts';
@@ -30,11 +30,12 @@ import { priorityNames } from '../inbox/inbox-item.ts';
 // the agent who replied (unanswered: the item's assignee) and the item's department and
 // priority now.
 //
-// Cost: the items touched since `from` (updated_at is bumped by every message) are read in
-// batches of `itemBatch`, each one statement in which window functions over the items'
-// messages (their (item, created_at) indexes) cut the responses out; only the start and end
-// of each response comes back. Business time is counted in TS (core/hours), and what is kept
-// is one number per measured response, in its group, for the percentiles.
+// Cost: the items touched since `from` (updated_at is bumped by every message) are found by
+// one scan, through a cursor, and read `itemBatch` at a time, each batch one statement in
+// which window functions over the items' messages (their (item, created_at) indexes) cut the
+// responses out; only the start and end of each response comes back. Business time is
+// counted in TS (core/hours), and what is kept is one number per measured response, in its
+// group, for the percentiles. All of it runs in one read-only repeatable-read transaction.
 
 export type ReportGrouping = 'agent' | 'department' | 'priority';
 export const reportGroupings: readonly ReportGrouping[] = ['agent', 'department', 'priority'];
@@ -104,20 +105,37 @@ export function quantile(sorted: readonly number[], p: number): number | null {
   return sorted[low]! + (sorted[high]! - sorted[low]!) * (at - low);
 }
 
-/** The responses of a batch of items of one kind after `after` (by id), and the last id read. */
-async function readResponses(db: Kysely<Database>, kind: 'conversation' | 'ticket', propertyId: string, from: Date, to: Date, after: string, limit: number): Promise<{ rows: ResponseRow[]; last: string | null }> {
+type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * The items of one kind the window may hold a response of, `limit` at a time, through a
+ * cursor of the caller's transaction: the candidates are found by one scan however many
+ * batches they make. updated_at is bumped by every message (append-message.ts and filing
+ * both take the greatest), so an item with a reply or a wait in the window was updated since `from`.
+ */
+async function* candidateBatches(trx: Transaction<Database>, kind: 'conversation' | 'ticket', propertyId: string, from: Date, to: Date, limit: number): AsyncGenerator<string[]> {
+  const ticket = kind === 'ticket';
+  const cursor = sql.id(`report_${kind}s`);
+  // A conversation that became a ticket counts as the ticket (see the top of the file).
+  const notConverted = ticket ? sql`` : sql`AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.conversation_id = i.id)`;
+  await sql`
+    DECLARE ${cursor} NO SCROLL CURSOR FOR
+    SELECT i.id FROM ${sql.table(ticket ? 'tickets' : 'conversations')} i
+    WHERE i.property_id = ${propertyId} AND i.trashed_at IS NULL AND i.updated_at >= ${from} AND i.created_at < ${to} ${notConverted}`.execute(trx);
+  for (;;) {
+    const { rows } = await sql<{ id: string }>`FETCH ${sql.raw(String(limit))} FROM ${cursor}`.execute(trx);
+    if (!rows.length) break;
+    yield rows.map((r) => r.id);
+  }
+  await sql`CLOSE ${cursor}`.execute(trx);
+}
+
+/** The responses of some items of one kind. */
+async function readResponses(db: Db, kind: 'conversation' | 'ticket', ids: string[], from: Date, to: Date): Promise<ResponseRow[]> {
   const ticket = kind === 'ticket';
   const item = sql.table(ticket ? 'tickets' : 'conversations');
   const column = sql.ref(ticket ? 'm.ticket_id' : 'm.conversation_id');
   const chatStart = ticket ? sql`(SELECT c.created_at FROM conversations c WHERE c.id = i.conversation_id)` : sql`i.created_at`;
-  const notConverted = ticket ? sql`` : sql`AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.conversation_id = i.id)`;
-  const batch = await sql<{ id: string }>`
-    SELECT i.id FROM ${item} i
-    WHERE i.property_id = ${propertyId} AND i.trashed_at IS NULL AND i.id > ${after}::bigint
-      AND i.updated_at >= ${from} AND i.created_at < ${to} ${notConverted}
-    ORDER BY i.id LIMIT ${limit}`.execute(db);
-  if (!batch.rows.length) return { rows: [], last: null };
-  const ids = batch.rows.map((r) => r.id);
   // k: how many agent replies came before a message. Visitor messages with the same k wait
   // together; the agent message with that k answers them.
   const { rows } = await sql<ResponseRow>`
@@ -163,7 +181,30 @@ async function readResponses(db: Kysely<Database>, kind: 'conversation' | 'ticke
       FROM starts st JOIN firsts f ON f.item_id = st.id
       JOIN waits w ON w.item_id = st.id AND w.k = st.replies AND w.k > f.k
       WHERE w.start >= ${from}`.execute(db);
-  return { rows, last: ids[ids.length - 1]! };
+  return rows;
+}
+
+/** Breach alerts of the window, counted in SQL per clock, group and local day. */
+async function readBreaches(db: Db, propertyId: string, from: Date, to: Date, zone: string, by: ReportGrouping | null): Promise<BreachRow[]> {
+  const key = by === 'agent' ? sql`a.agent_id::text` : by === 'department' ? sql`a.department_id::text` : by === 'priority' ? sql`a.priority::text` : sql`NULL::text`;
+  const { rows } = await sql<BreachRow>`
+    SELECT a.clock, ${key} AS key, to_char((a.fired_at AT TIME ZONE ${zone})::date, 'YYYY-MM-DD') AS day, count(*)::int AS n
+    FROM response_alerts a
+    LEFT JOIN conversations c ON c.id = a.conversation_id
+    LEFT JOIN tickets t ON t.id = a.ticket_id
+    WHERE a.property_id = ${propertyId} AND a.kind = 'breach' AND a.clock IN ('first', 'next')
+      AND a.fired_at >= ${from} AND a.fired_at < ${to}
+      AND coalesce(c.trashed_at, t.trashed_at) IS NULL
+      AND NOT EXISTS (SELECT 1 FROM tickets ct WHERE ct.conversation_id = a.conversation_id)
+    GROUP BY 1, 2, 3`.execute(db);
+  return rows;
+}
+
+interface BreachRow {
+  clock: ReportClock;
+  key: string | null;
+  day: string;
+  n: number;
 }
 
 /** What is gathered per group and clock while the responses stream by. */
@@ -215,35 +256,29 @@ export async function responseReport(db: Kysely<Database>, propertyId: string, f
     return t;
   };
 
-  for (const kind of ['conversation', 'ticket'] as const) {
-    let after = '0';
-    for (;;) {
-      const { rows, last } = await readResponses(db, kind, propertyId, from, to, after, options.itemBatch ?? 500);
-      if (last === null) break;
-      for (const r of rows) {
-        const targets = by ? [total[r.clock], tallyOf(groupKey(by, r))[r.clock]] : [total[r.clock]];
-        const ms = r.end ? businessTimeBetween(hours, r.start, r.end) : null;
-        for (const t of targets) {
-          if (ms === null) t.unanswered += 1;
-          else t.durations.push(ms);
+  let breaches: BreachRow[] = [];
+  // One snapshot for the whole report (repeatable read): the cursors' batches and the
+  // breaches all see the same messages, whatever is written meanwhile.
+  await db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .setAccessMode('read only')
+    .execute(async (trx) => {
+      for (const kind of ['conversation', 'ticket'] as const) {
+        for await (const ids of candidateBatches(trx, kind, propertyId, from, to, options.itemBatch ?? 500)) {
+          for (const r of await readResponses(trx, kind, ids, from, to)) {
+            const targets = by ? [total[r.clock], tallyOf(groupKey(by, r))[r.clock]] : [total[r.clock]];
+            const ms = r.end ? businessTimeBetween(hours, r.start, r.end) : null;
+            for (const t of targets) {
+              if (ms === null) t.unanswered += 1;
+              else t.durations.push(ms);
+            }
+          }
         }
       }
-      after = last;
-    }
-  }
+      breaches = await readBreaches(trx, propertyId, from, to, zone, by);
+    });
 
-  // Breaches, in SQL: per clock, group and local day.
-  const key = by === 'agent' ? sql`a.agent_id::text` : by === 'department' ? sql`a.department_id::text` : by === 'priority' ? sql`a.priority::text` : sql`NULL::text`;
-  const { rows: breaches } = await sql<{ clock: ReportClock; key: string | null; day: string; n: number }>`
-    SELECT a.clock, ${key} AS key, to_char((a.fired_at AT TIME ZONE ${zone})::date, 'YYYY-MM-DD') AS day, count(*)::int AS n
-    FROM response_alerts a
-    LEFT JOIN conversations c ON c.id = a.conversation_id
-    LEFT JOIN tickets t ON t.id = a.ticket_id
-    WHERE a.property_id = ${propertyId} AND a.kind = 'breach' AND a.clock IN ('first', 'next')
-      AND a.fired_at >= ${from} AND a.fired_at < ${to}
-      AND coalesce(c.trashed_at, t.trashed_at) IS NULL
-      AND NOT EXISTS (SELECT 1 FROM tickets ct WHERE ct.conversation_id = a.conversation_id)
-    GROUP BY 1, 2, 3`.execute(db);
   const perDay = new Map(daysOf(from, to, zone).map((d) => [d, 0]));
   for (const b of breaches) {
     total[b.clock].breaches += b.n;
