@@ -18,6 +18,7 @@ import { jobFailed, jobLoaded, jobsFailed, jobsLoaded, jobsRange, statsFailed, s
 import { trashFailed, trashLoaded } from './state/trash-state.ts';
 import { attentionFailed, attentionLoaded } from './state/attention-state.ts';
 import { agentsFailed, agentsLoaded } from './state/agents-state.ts';
+import { reportsFailed, reportsLoaded } from './state/reports-state.ts';
 
 /** What a settled effect leaves: the next state, or a result whose effects run in turn (an action's reload). */
 export type Outcome = DashboardState | KeyResult;
@@ -117,6 +118,11 @@ export function effectTable(ctx: EffectContext): EffectTable {
       start: () => ctx.scope().inbox.agents(),
       done: (s, rows, _, at) => ({ ...s, agents: agentsLoaded(s.agents, at.agents.loadSeq, rows) }),
       failed: (s, error, _, at) => ({ ...s, agents: agentsFailed(s.agents, at.agents.loadSeq, error) }),
+    }),
+    loadReports: task({
+      start: (_, { reports }) => ctx.scope().reports.responses(reports.by),
+      done: (s, report, _, at) => ({ ...s, reports: reportsLoaded(s.reports, at.reports.loadSeq, report) }),
+      failed: (s, error, _, at) => ({ ...s, reports: reportsFailed(s.reports, at.reports.loadSeq, error) }),
     }),
 
     // Item actions: success is a result of its own (a message and the reloads of what is shown).

@@ -4,6 +4,7 @@ import type { JobQueue } from '../../core/jobs/job-queue.ts';
 import type { PropertyChoice } from '../state/property-switcher.ts';
 import { inboxLoader, type InboxLoader } from './inbox-loader.ts';
 import { itemActionsRunner, type ItemActionsRunner } from './item-actions-runner.ts';
+import { reportsLoader, type ReportsLoader } from './reports-loader.ts';
 
 /**
  * The property shown and the loaders bound to it. They are one value so that the switcher
@@ -14,11 +15,12 @@ export interface PropertyScope {
   property: PropertyChoice;
   inbox: InboxLoader;
   actions: ItemActionsRunner;
+  reports: ReportsLoader;
 }
 
 /** The loaders of `property`; `jobs` as `itemActionsRunner` takes it. */
 export function propertyScope(db: Kysely<Database>, jobs: JobQueue | undefined, property: PropertyChoice): PropertyScope {
   // A copy of the three fields: the caller's object may carry more and may change.
   const { id, slug, name } = property;
-  return { property: { id, slug, name }, inbox: inboxLoader(db, id), actions: itemActionsRunner(db, jobs, id) };
+  return { property: { id, slug, name }, inbox: inboxLoader(db, id), actions: itemActionsRunner(db, jobs, id), reports: reportsLoader(db, id) };
 }

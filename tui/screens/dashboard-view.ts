@@ -5,6 +5,7 @@ import { attentionBar, type BarSegment } from './attention-bar.ts';
 import { createDialogWidgets } from './dialog-widgets.ts';
 import { helpLines } from './help-text.ts';
 import { formatAgentsTable } from './agents-table.ts';
+import { formatReportsView } from './reports-view.ts';
 import { formatInboxTable, type DueTone } from './inbox-table.ts';
 import { formatDetail, type LineKind } from './item-transcript.ts';
 import { formatJobDetail, formatJobList, type JobLineKind } from './job-list.ts';
@@ -35,7 +36,7 @@ export interface DashboardView {
   editorText(): string;
 }
 
-const tabTitles: Record<DashboardState['tab'], string> = { inbox: 'Inbox', queues: 'Queues', trash: 'Trash', agents: 'Agents' };
+const tabTitles: Record<DashboardState['tab'], string> = { inbox: 'Inbox', queues: 'Queues', trash: 'Trash', agents: 'Agents', reports: 'Reports' };
 const lineColours: Record<LineKind, string | null> = {
   heading: 'white-fg}{bold',
   meta: 'gray-fg',
@@ -158,6 +159,20 @@ export function createDashboardView(screen: blessed.Widgets.Screen, onEditorKey:
     return lines;
   }
 
+  function reportLines(data: ViewData): string[] {
+    const r = data.state.reports;
+    const title = `{bold}${esc(fit(`Reports  responses, last 7 days${r.loadedSeq !== r.loadSeq ? ' …' : ''}  (b groups by agent, department, priority · 5 reads again)`, width()))}{/bold}`;
+    if (!r.report) return [title, r.error ? `{red-fg}${esc(r.error)}{/}` : 'loading…'];
+    const view = formatReportsView(r.report, width());
+    const room = Math.max(2, (bodyHeight() - 6) & ~1); // whole groups: two rows each
+    const lines = [title, esc(view.intro), `{bold}${esc(view.header)}{/bold}`];
+    view.rows.slice(0, room).forEach((row, n) => lines.push(view.breached[n] ? `{red-fg}${esc(row)}{/}` : esc(row)));
+    if (view.rows.length > room) lines.push(`{gray-fg}${esc(fit(`… ${(view.rows.length - room) / 2} more groups (switchboard report responses --by ${r.report.by ?? 'agent'})`, width()))}{/}`);
+    lines.push('', esc(view.days));
+    if (r.error) lines.push(`{red-fg}${esc(r.error)} (the report above is the last read){/}`);
+    return lines;
+  }
+
   function queueLines(data: ViewData): string[] {
     const q = data.state.queues;
     if (q.mode === 'jobs') return jobListLines(data);
@@ -208,8 +223,12 @@ export function createDashboardView(screen: blessed.Widgets.Screen, onEditorKey:
     update(data) {
       const { state } = data;
       const tabText = tabs.map((t, n) => (t === state.tab ? `{black-fg}{white-bg} ${n + 1} ${tabTitles[t]} {/}` : ` ${n + 1} ${tabTitles[t]} `)).join(' ');
-      header.setContent(`{bold} Switchboard{/bold}  ${tabText}  ${esc(fit(`${data.property} (C-p switch)`, Math.max(0, width() - 50)).trimEnd())}`);
-      const lines = state.tab === 'agents' ? agentLines(data) : state.tab === 'trash' ? trashLines(data) : state.tab === 'queues' ? queueLines(data) : state.inbox.mode === 'history' && state.inbox.history ? historyLines(data) : inboxLines(data);
+      // Five tabs leave little room at 80-100 columns: the name Switchboard goes first, the property's name stays.
+      const tabsWidth = tabs.reduce((n, t) => n + tabTitles[t].length + 4, tabs.length - 1);
+      const brand = width() - (14 + tabsWidth + 2) >= 40 ? '{bold} Switchboard{/bold}  ' : ' ';
+      const room = width() - (brand === ' ' ? 1 : 14) - tabsWidth - 2;
+      header.setContent(`${brand}${tabText}  ${esc(fit(`${data.property} (C-p switch)`, Math.max(0, room)).trimEnd())}`);
+      const lines = state.tab === 'reports' ? reportLines(data) : state.tab === 'agents' ? agentLines(data) : state.tab === 'trash' ? trashLines(data) : state.tab === 'queues' ? queueLines(data) : state.inbox.mode === 'history' && state.inbox.history ? historyLines(data) : inboxLines(data);
       body.setContent(lines.join('\n'));
       const inbox = state.inbox;
       const p = statusParts({ property: data.property, inbox, health: data.health, queues: state.tab === 'queues' ? state.queues : undefined });

@@ -12,6 +12,7 @@ import { reloadTrash } from './trash-state.ts';
 import { listMove, scrollStep } from './list-navigation.ts';
 import { jumpToPile, pileOfKey } from './pile-jump.ts';
 import { agentsKey, showAgents } from './agents-state.ts';
+import { reportsKey, showReports } from './reports-state.ts';
 
 // Keys arrive as strings: a printable character as itself ('j', 'O', '/', ' '), anything else
 // by blessed's full name ('enter', 'escape', 'tab', 'up', 'pagedown', 'backspace', 'C-c').
@@ -44,6 +45,8 @@ export function handleKey(state: DashboardState, key: string): KeyResult {
       return { state: { ...state, tab: 'trash', trash: reloadTrash(state.trash) }, effects: [{ type: 'loadTrash' }] };
     case '4':
       return showAgents(state);
+    case '5':
+      return showReports(state);
   }
   const pile = pileOfKey(key);
   if (pile) return jumpToPile(state, pile);
@@ -63,6 +66,7 @@ export function handleKey(state: DashboardState, key: string): KeyResult {
   }
   if (state.tab === 'trash') return trashKey(state, key);
   if (state.tab === 'agents') return agentsKey(state, key);
+  if (state.tab === 'reports') return reportsKey(state, key);
   return queuesKey(state, key);
 }
 

@@ -7,11 +7,12 @@ import type { PropertyChoice } from './property-switcher.ts';
 import type { QueueName } from '../../core/jobs/job-catalog.ts';
 import type { QueueAction } from './queue-action.ts';
 import { initialQueuesState, type QueuesState } from './queues-state.ts';
+import { initialReportsState, type ReportsState } from './reports-state.ts';
 import { initialTrashState, type TrashState } from './trash-state.ts';
 
 /** The tabs of the header. */
-export type Tab = 'inbox' | 'queues' | 'trash' | 'agents';
-export const tabs: readonly Tab[] = ['inbox', 'queues', 'trash', 'agents'];
+export type Tab = 'inbox' | 'queues' | 'trash' | 'agents' | 'reports';
+export const tabs: readonly Tab[] = ['inbox', 'queues', 'trash', 'agents', 'reports'];
 
 /** A line for the message bar: the outcome of an action, or what is running. */
 export interface StatusMessage {
@@ -29,6 +30,8 @@ export interface DashboardState {
   trash: TrashState;
   /** The Agents tab: a lead's view of each agent's load. */
   agents: AgentsState;
+  /** The Reports tab: the response report of the last 7 days. */
+  reports: ReportsState;
   /** The attention bar's piles, read by every refresh. */
   attention: AttentionState;
   /** The Queues tab: the table, a queue's jobs, a job. */
@@ -71,6 +74,8 @@ export type Effect =
   | { type: 'resolveFilter'; field: 'agent' | 'department' | 'tag'; value: string }
   /** Read the Agents tab (under `state.agents.loadSeq`). */
   | { type: 'loadAgents' }
+  /** Read the Reports tab (under `state.reports.loadSeq`). */
+  | { type: 'loadReports' }
   /** Read the attention bar's piles of the property shown. */
   | { type: 'loadAttention' }
   /** Read the property's agents, departments and tags for the filter prompt's picker. */
@@ -90,5 +95,5 @@ export interface KeyResult {
 
 /** The first state of the dashboard. */
 export function initialDashboardState(pageSize = 20, quitStopsBackOffice = false): DashboardState {
-  return { tab: 'inbox', help: false, helpScroll: 0, inbox: initialInboxState(pageSize), trash: initialTrashState(), attention: initialAttentionState(), agents: initialAgentsState(), queues: initialQueuesState(pageSize - 1), overlay: null, message: null, quitStopsBackOffice };
+  return { tab: 'inbox', help: false, helpScroll: 0, inbox: initialInboxState(pageSize), trash: initialTrashState(), attention: initialAttentionState(), agents: initialAgentsState(), reports: initialReportsState(), queues: initialQueuesState(pageSize - 1), overlay: null, message: null, quitStopsBackOffice };
 }

@@ -3,7 +3,7 @@ export const keyMap: { section: string; keys: [string, string][] }[] = [
   {
     section: 'Everywhere',
     keys: [
-      ['1-4', 'Inbox/Queues/Trash/Agents'],
+      ['1-5', 'the five tabs (top line)'],
       ['? C-p', 'help (scrolls) / property'],
       ['q C-c', 'quit (under start: asks, stops all)'],
       ['U M', 'pile: unassigned / missed'],
@@ -43,15 +43,12 @@ export const keyMap: { section: string; keys: [string, string][] }[] = [
     ],
   },
   {
-    section: 'Trash and Agents',
+    // One section for the other tabs: a section of its own for Reports would not fit 80×24.
+    section: 'Trash · Agents · Reports · Queues',
     keys: [
       ['R D', 'restore / delete for good'],
       ['enter', "an agent's open items"],
-    ],
-  },
-  {
-    section: 'Queues (actions ask first)',
-    keys: [
+      ['b', 'report: next grouping'],
       ['enter', 'jobs of a queue / a job'],
       ['s n p', 'job state / next, prev page'],
       ['r R', 'retry job / all failed'],

@@ -52,6 +52,8 @@ export function clickRow(state: DashboardState, row: number, bodyHeight: number)
     const a = state.agents;
     return pick(row - 2 + listWindowFirst(a.selected, a.rows.length, Math.max(1, bodyHeight - 2)), a.rows.length, a.selected);
   }
+  // The report has no rows to choose.
+  if (state.tab === 'reports') return none;
   const q = state.queues;
   if (q.mode === 'table') return pick(row - 1, q.stats?.length ?? 0, q.selected);
   if (q.mode === 'jobs') return pick(row - 2, q.jobs.length, q.jobSelected);

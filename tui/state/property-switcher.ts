@@ -4,6 +4,7 @@ import { initialInboxState } from './inbox-state.ts';
 import { initialTrashState, reloadTrash } from './trash-state.ts';
 import { initialAttentionState } from './attention-state.ts';
 import { initialAgentsState } from './agents-state.ts';
+import { initialReportsState } from './reports-state.ts';
 import { listMove } from './list-navigation.ts';
 
 /** A property as the switcher lists it. */
@@ -72,5 +73,8 @@ export function propertySwitched(state: DashboardState, property: PropertyChoice
   // Past the old numbers too, so that the other property's agents never land here.
   const agents = { ...initialAgentsState(), loadSeq: state.agents.loadSeq + (state.tab === 'agents' ? 1 : 0), loadedSeq: state.agents.loadSeq };
   if (state.tab === 'agents') effects.push({ type: 'loadAgents' });
-  return { state: { ...state, inbox: fresh, trash, agents, attention: initialAttentionState(), message: { text: `now showing ${property.slug} (${property.name})`, kind: 'info' } }, effects };
+  // The same for the report; its grouping stays.
+  const reports = { ...initialReportsState(), by: state.reports.by, loadSeq: state.reports.loadSeq + (state.tab === 'reports' ? 1 : 0), loadedSeq: state.reports.loadSeq };
+  if (state.tab === 'reports') effects.push({ type: 'loadReports' });
+  return { state: { ...state, inbox: fresh, trash, agents, reports, attention: initialAttentionState(), message: { text: `now showing ${property.slug} (${property.name})`, kind: 'info' } }, effects };
 }
