@@ -19,6 +19,7 @@ interface ListOptions {
   department?: string;
   tag?: string;
   missed?: boolean;
+  withEmail?: boolean;
   from?: string;
   to?: string;
   search?: string;
@@ -69,6 +70,7 @@ async function toQuery(db: Kysely<Database>, property: Property, o: ListOptions)
     departmentId: o.department ? (await resolveLabel(db, 'departments', propertyId, o.department)).id : undefined,
     tagId: o.tag ? (await resolveLabel(db, 'tags', propertyId, o.tag)).id : undefined,
     missed: o.missed,
+    withEmail: o.withEmail,
     createdFrom: o.from ? parseDate(o.from, '--from') : undefined,
     createdTo: o.to ? parseDate(o.to, '--to', true) : undefined,
     text: o.search,
@@ -143,6 +145,7 @@ export function registerInbox(program: Command): void {
     .option('--department <department>', 'a department (name or id)')
     .option('--tag <tag>', 'a tag (name or id)')
     .option('--missed', 'only missed chats')
+    .option('--with-email', 'only items with a visitor email to answer (every ticket; chats whose visitor left one)')
     .option('--from <date>', 'created on or after (YYYY-MM-DD or ISO time)')
     .option('--to <date>', 'created on or before (YYYY-MM-DD, inclusive, or ISO time, exclusive)')
     .option('-q, --search <text>', 'free text over subject, messages, contact name and email')

@@ -24,7 +24,7 @@ export const pileLabels: Record<PileName, string> = { unassigned: 'open unassign
 /** The inbox query that lists a pile (the dashboard's jump keys, the CLI). */
 export const pileQueries: Record<PileName, InboxQuery> = {
   unassigned: { status: 'open', agent: 'unassigned', sort: 'created', order: 'asc' },
-  missed: { status: 'open', missed: true, show: 'conversations', sort: 'created', order: 'asc' },
+  missed: { status: 'open', missed: true, withEmail: true, show: 'conversations', sort: 'created', order: 'asc' },
   breached: { due: 'breached', sort: 'due', order: 'asc' },
   atRisk: { due: 'at-risk', sort: 'due', order: 'asc' },
   pending: { status: 'pending', sort: 'status_changed', order: 'asc' },

@@ -19,6 +19,8 @@ export interface InboxQuery {
   departmentId?: string;
   tagId?: string;
   missed?: boolean;
+  /** Only items with a visitor email to answer (every ticket has one; a conversation when its visitor left it). */
+  withEmail?: boolean;
   /** Created at or after. */
   createdFrom?: Date;
   /** Created strictly before. */
@@ -198,6 +200,7 @@ function conditions(
   if (query.departmentId) where.push(sql`i.department_id = ${query.departmentId}`);
   if (query.tagId) where.push(sql`i.tag_ids @> ARRAY[${query.tagId}]::bigint[]`);
   if (query.missed !== undefined && kind === 'conversation') where.push(sql`i.missed = ${query.missed}`);
+  if (query.withEmail && kind === 'conversation') where.push(sql`i.visitor_email IS NOT NULL`);
   if (query.createdFrom) where.push(sql`i.created_at >= ${query.createdFrom}`);
   if (query.createdTo) where.push(sql`i.created_at < ${query.createdTo}`);
   // Updates and status changes never precede creation (a CHECK constraint holds it), so the

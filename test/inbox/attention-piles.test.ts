@@ -34,6 +34,9 @@ beforeAll(async () => {
   await markPending(t.db, pid, `T${pending.number}`);
   const missed = await createConversation(t.db, { propertyId: pid, kind: 'chat', visitor: { name: 'Mo', email: 'mo@example.com' }, createdAt: new Date(Date.now() - 3 * H) });
   await t.db.updateTable('conversations').set({ missed: true, ended_at: new Date() }).where('id', '=', missed.id).execute();
+  // A missed chat without an email: unassigned, but nobody can write back, so not in the missed pile.
+  const anonymous = await createConversation(t.db, { propertyId: pid, kind: 'chat', visitor: { name: 'Anon' }, createdAt: new Date(Date.now() - 1 * H) });
+  await t.db.updateTable('conversations').set({ missed: true, ended_at: new Date() }).where('id', '=', anonymous.id).execute();
   await setResponseTargets(t.db, pid, { ...noTargets, base: { first: 10 * H } }); // the clocks of all of them
 });
 afterAll(async () => {
@@ -43,7 +46,7 @@ afterAll(async () => {
 describe('attention piles', () => {
   it('counts each pile exactly, with its oldest wait, and each pile query lists the same items', async () => {
     const piles = Object.fromEntries((await attentionPiles(t.db, pid)).map((p) => [p.name, p]));
-    expect(piles.unassigned).toMatchObject({ count: 4, estimate: false }); // three tickets and the missed chat (the pending ticket is not open)
+    expect(piles.unassigned).toMatchObject({ count: 5, estimate: false }); // three tickets and the two missed chats (the pending ticket is not open)
     expect(piles.missed).toMatchObject({ count: 1, estimate: false });
     expect(piles.breached).toMatchObject({ count: 1 });
     expect(piles.atRisk).toMatchObject({ count: 1 });

@@ -32,6 +32,8 @@ export interface InboxFilters {
   createdTo?: string | null;
   /** Missed chats only (`m`). */
   missed?: boolean;
+  /** Only items with a visitor email to answer (the missed pile, `M`). */
+  withEmail?: boolean;
   /** By response clocks (the breached and at-risk pile keys); absent or null when off. */
   due?: 'breached' | 'at-risk' | null;
 }
@@ -146,7 +148,7 @@ export function clearExtraFilters(filters: InboxFilters): InboxFilters {
 
 /** Whether any filter beyond view, status, text and sort is on. */
 export function hasExtraFilters(filters: InboxFilters): boolean {
-  return filters.agent !== 'any' || Boolean(filters.department || filters.tag || filters.createdFrom || filters.createdTo || filters.missed || filters.due);
+  return filters.agent !== 'any' || Boolean(filters.department || filters.tag || filters.createdFrom || filters.createdTo || filters.missed || filters.withEmail || filters.due);
 }
 
 /** The core query of one page under these filters. */
@@ -161,6 +163,7 @@ export function toInboxQuery(filters: InboxFilters, cursor: string | null, limit
     createdFrom: filters.createdFrom ? dayStart(filters.createdFrom) : undefined,
     createdTo: filters.createdTo ? dayStart(filters.createdTo, 1) : undefined,
     missed: filters.missed ? true : undefined,
+    withEmail: filters.withEmail ? true : undefined,
     due: filters.due ?? undefined,
     text: filters.text || undefined,
     sort: filters.sort,
@@ -181,6 +184,7 @@ function extraParts(filters: InboxFilters, short: boolean): string[] {
     parts.push(`${day(filters.createdFrom)}..${day(filters.createdTo)}`);
   }
   if (filters.missed) parts.push('missed');
+  if (filters.withEmail) parts.push(short ? 'email' : 'with-email');
   if (filters.due) parts.push(filters.due);
   return parts;
 }
