@@ -8,10 +8,10 @@ command -v tmux >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y --no-in
 
 node bin/switchboard.mjs services up >/dev/null
 node bin/switchboard.mjs migrate >/dev/null
+# The demo property comes with business hours and response targets (core/demo/seed-demo.ts):
+# some items are breached, one is at risk. Run on a fresh SWITCHBOARD_DATA_DIR for the screens
+# in docs/, so that the demo is seeded as it is today.
 node bin/switchboard.mjs seed-demo >/dev/null
-# The demo property has no response targets: without them nothing is breached or at risk, and
-# the attention bar would show those piles empty.
-node bin/switchboard.mjs -p demo targets set first=4h next=8h >/dev/null
 
 capture() { # capture COLUMNS ROWS NAME KEYS...
   local cols=$1 rows=$2 name=$3; shift 3
@@ -19,8 +19,10 @@ capture() { # capture COLUMNS ROWS NAME KEYS...
   tmux kill-session -t "$session" 2>/dev/null || true
   tmux new-session -d -s "$session" -x "$cols" -y "$rows" \
     "NCURSES_NO_UTF8_ACS=1 TERM=xterm-256color node bin/switchboard.mjs -p demo tui"
-  sleep 3
-  for keys in "$@"; do tmux send-keys -t "$session" "$keys"; sleep 1; done
+  # Until the first refresh has drawn the attention bar (a loaded machine can take seconds).
+  for _ in $(seq 1 100); do tmux capture-pane -p -t "$session" | grep -qE 'pend(ing)? [0-9]|p [0-9]' && break; sleep 0.2; done
+  sleep 1
+  for keys in "$@"; do tmux send-keys -t "$session" "$keys"; sleep 2; done
   tmux capture-pane -p -t "$session" > "docs/tui-$name.txt"
   tmux send-keys -t "$session" q
   sleep 1
@@ -34,3 +36,6 @@ capture 200 50 detail-200x50 s Enter
 capture 200 50 queues-200x50 2
 capture 80 24 attention-80x24
 capture 200 50 attention-200x50 B
+capture 80 24 agents-80x24 4
+capture 200 50 reports-200x50 5
+capture 80 24 reports-80x24 5

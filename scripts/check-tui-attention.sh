@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end check of the attention bar in a real terminal: runs the dashboard under tmux on
-# the demo data (with response targets, so that some of it is breached) at 80×24 and 200×50
+# the demo data (it comes with response targets, so that some of it is breached; a demo seeded
+# before it did needs a fresh SWITCHBOARD_DATA_DIR) at 80×24 and 200×50
 # and fails unless the bar shows every pile, abbreviated at 80 columns and in full at 200,
 # and B lists the breached pile. Writes nothing under docs/ (capture-tui-screens.sh does).
 set -euo pipefail
@@ -10,7 +11,6 @@ command -v tmux >/dev/null || { echo "install tmux first: sudo apt-get install t
 node bin/switchboard.mjs services up >/dev/null
 node bin/switchboard.mjs migrate >/dev/null
 node bin/switchboard.mjs seed-demo >/dev/null
-node bin/switchboard.mjs -p demo targets set first=4h next=8h >/dev/null
 
 session="sb-check-$$"
 cleanup() { tmux kill-session -t "$session" 2>/dev/null || true; }
