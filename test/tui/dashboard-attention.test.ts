@@ -143,6 +143,9 @@ describe('the Agents tab', () => {
     try {
       term.press('4');
       const text = await screenShows(d, 'the agents', (s) => s.includes(' 4 Agents ') && /AGENT\s+OPEN\s+OLDEST WAITING\s+BREACHES TODAY/.test(s) && d.state().agents.loadedSeq > 0);
+      // The status bar speaks of the tab, not of inbox filters that do not apply to it.
+      expect(text.split('\n')[23]).toMatch(/^demo │ agents · enter lists their open items/);
+      expect(text.split('\n')[23]).not.toMatch(/status:/);
       for (const r of load) expect(text).toMatch(new RegExp(`^${r.agent.name.slice(0, 8)}.*\\s${r.open}\\s+(\\d+[dhm]( \\d+[hm])?|-)\\s+${r.agent.id === busy.agent.id ? r.breaches + 1 : r.breaches}$`, 'm'));
       const index = load.indexOf(busy);
       const line = 3 + index; // header row, title, column header

@@ -231,7 +231,8 @@ export function createDashboardView(screen: blessed.Widgets.Screen, onEditorKey:
       const lines = state.tab === 'reports' ? reportLines(data) : state.tab === 'agents' ? agentLines(data) : state.tab === 'trash' ? trashLines(data) : state.tab === 'queues' ? queueLines(data) : state.inbox.mode === 'history' && state.inbox.history ? historyLines(data) : inboxLines(data);
       body.setContent(lines.join('\n'));
       const inbox = state.inbox;
-      const p = statusParts({ property: data.property, inbox, health: data.health, queues: state.tab === 'queues' ? state.queues : undefined });
+      const ownTab: Partial<Record<DashboardState['tab'], string>> = { trash: 'trash · R restores · D deletes for good', agents: 'agents · enter lists their open items', reports: 'reports · b groups · 5 reads again' };
+      const p = statusParts({ property: data.property, inbox, health: data.health, queues: state.tab === 'queues' ? state.queues : undefined, tab: ownTab[state.tab] });
       const conn = (text: string) => (text.endsWith('down') ? `{white-fg}{red-bg} ${esc(text)} {/}` : text.endsWith('up') ? `{green-fg}${esc(text)}{/}` : esc(text));
       const connections = `${conn(p.postgres)} ${conn(p.redis)}`;
       const connectionsWidth = p.postgres.length + p.redis.length + 5;

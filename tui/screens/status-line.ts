@@ -10,6 +10,8 @@ export interface StatusInput {
   health: ConnectionHealth | null;
   /** Given on the Queues tab: the status bar shows queue context instead of the inbox filters. */
   queues?: QueuesState;
+  /** Given on a tab of its own (Trash, Agents, Reports): what it shows, instead of the inbox filters, which do not apply there. */
+  tab?: string;
 }
 
 /** The status bar's parts, left to right; the screen colours the connection states. */
@@ -17,10 +19,11 @@ export function statusParts(s: StatusInput): { left: string; short: string; post
   const inbox = s.inbox;
   const page = `p${pageNumber(inbox)}${inbox.nextCursor ? '+' : ''}${isLoading(inbox) ? ' …' : ''}`;
   const queues = s.queues ? describeQueues(s.queues) : null;
+  const own = s.tab ?? null;
   return {
-    left: queues ? `${s.property} │ ${queues}` : `${s.property} ${page} │ ${describeFilters(inbox.filters)}`,
+    left: queues ? `${s.property} │ ${queues}` : own ? `${s.property} │ ${own}` : `${s.property} ${page} │ ${describeFilters(inbox.filters)}`,
     /** The same, abbreviated, when `left` does not fit. */
-    short: s.queues ? `${s.property} │ ${describeQueues(s.queues, true)}` : `${s.property} ${page} │ ${shortFilters(inbox.filters)}`,
+    short: s.queues ? `${s.property} │ ${describeQueues(s.queues, true)}` : own ? `${s.property} │ ${own}` : `${s.property} ${page} │ ${shortFilters(inbox.filters)}`,
     postgres: `pg ${s.health?.postgres ?? '…'}`,
     redis: `redis ${s.health?.redis ?? '…'}`,
   };
