@@ -79,6 +79,12 @@ export async function listInbox(db: Kysely<Database>, propertyId: string, query:
   if (show !== 'conversations' && query.missed !== true) kinds.push('ticket');
   if (!['conversations', 'tickets', 'both'].includes(show)) throw new ValidationError(`unknown view "${show}": use conversations, tickets or both`);
   if (kinds.length === 0) return { items: [], nextCursor: null };
+  // Clocks run and visitors wait only while an item is open (response-clocks.ts: pending pauses
+  // a ticket's resolution clock, closing stops every clock; both are stored in the transaction
+  // that changed the status), so a due or waiting listing of pending or closed items is empty.
+  // Asked, Postgres would walk every running clock to find none.
+  const byClock = sort === 'due' || query.due !== undefined || query.waitingSince !== undefined;
+  if (byClock && (query.status === 'pending' || query.status === 'closed')) return { items: [], nextCursor: null };
 
   const branches: RawBuilder<unknown>[] = [];
   for (const kind of kinds) {
