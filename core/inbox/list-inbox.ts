@@ -88,9 +88,10 @@ export async function listInbox(db: Kysely<Database>, propertyId: string, query:
 
   const branches: RawBuilder<unknown>[] = [];
   for (const kind of kinds) {
-    const where = sql.join(conditions(kind, propertyId, query, tsquery, sort, order, cursor), sql` AND `);
+    let where = sql.join(conditions(kind, propertyId, query, tsquery, sort, order, cursor), sql` AND `);
     const table = sql.table(kind === 'conversation' ? 'conversations' : 'tickets');
     const first = await filterFirst(db, kind, where, query, tsquery, sort, order);
+    if (first && sort === 'due' && !query.due) where = sql.join(conditions(kind, propertyId, query, tsquery, sort, order, cursor, { dueIndex: false }), sql` AND `);
     branches.push(sql`(SELECT ${kind}::text AS kind, i.id, ${sql.ref(`i.${sortColumns[sort]}`)} AS sort_key, ${kindRank[kind]}::int AS rank
       FROM ${table} AS i WHERE ${where}
       ORDER BY ${sortExpression(sort, first)} ${sql.raw(order)}, i.id ${sql.raw(order)} LIMIT ${limit + 1})`);
@@ -197,6 +198,7 @@ function conditions(
   sort: InboxSort,
   order: SortOrder,
   cursor: CursorPosition | null,
+  { dueIndex = true } = {},
 ): RawBuilder<unknown>[] {
   const where: RawBuilder<unknown>[] = [sql`i.property_id = ${propertyId}`, sql`i.trashed_at IS NULL`];
   if (query.status && query.status !== 'all') where.push(sql`i.status = ${query.status}`);
@@ -215,8 +217,11 @@ function conditions(
     where.push(sql`${sql.ref(`i.${sortColumns[sort]}`)} >= ${query.createdFrom}`);
   }
   if (tsquery) where.push(sql`i.search @@ to_tsquery('simple', ${tsquery})`);
-  // The due sort and filters walk the partial index of items with a running clock.
-  if (sort === 'due' || query.due) where.push(sql`i.due_at IS NOT NULL`);
+  // The due sort and filters walk the partial index of items with a running clock. When the
+  // filter's own index is the way in (filterFirst), the same test is written so that Postgres
+  // cannot match it to that index: it would AND a scan of every running clock into the bitmap
+  // of a few matches (a rare word by due: 73,000 index entries read to keep 4 rows at 1M).
+  if (sort === 'due' || query.due) where.push(dueIndex ? sql`i.due_at IS NOT NULL` : sql`(i.due_at + interval '0') IS NOT NULL`);
   if (query.due === 'breached') where.push(sql`i.due_at <= now()`);
   else if (query.due === 'at-risk') where.push(sql`i.at_risk_at <= now() AND i.due_at > now()`);
   else if (query.due) where.push(sql`i.due_at < ${query.due.before}`);
