@@ -4,23 +4,34 @@ import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../core/db/schema.ts';
 
-/** A Kysely that remembers the last query it ran. */
+/** A Kysely that remembers the queries it ran. */
 export interface CapturingDatabase {
   db: Kysely<Database>;
   lastQuery(): CompiledQuery | null;
+  /** The queries run since the last call, oldest first (listInbox sends several: the page, then its rows' columns). */
+  takeQueries(): CompiledQuery[];
   destroy(): Promise<void>;
 }
 
 /** Opens a one-connection Kysely on `url` that records every compiled query it executes. */
 export function capturingDatabase(url: string): CapturingDatabase {
-  let last: CompiledQuery | null = null;
+  let queries: CompiledQuery[] = [];
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }),
     log: (event) => {
-      last = event.query;
+      queries.push(event.query);
     },
   });
-  return { db, lastQuery: () => last, destroy: () => db.destroy() };
+  return {
+    db,
+    lastQuery: () => queries[queries.length - 1] ?? null,
+    takeQueries: () => {
+      const taken = queries;
+      queries = [];
+      return taken;
+    },
+    destroy: () => db.destroy(),
+  };
 }
 
 /** What one plan did, in one line: time, buffers, and how each inbox table was read. */

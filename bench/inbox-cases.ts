@@ -9,6 +9,10 @@ export interface BenchRefs {
   /** A one-month window of creation dates, well inside the seeded two years. */
   createdFrom: Date;
   createdTo: Date;
+  /** The end of today as the CLI's `--due today` has it (midnight in the property's zone; it has no business hours, so the machine's). */
+  endOfToday: Date;
+  /** Two hours ago, as `--waiting-longer-than 2h` has it. */
+  twoHoursAgo: Date;
 }
 
 /** A named inbox filter (everything of an InboxQuery but sort and paging). */
@@ -17,7 +21,7 @@ export interface BenchFilter {
   query: InboxQuery;
 }
 
-/** The filters the product offers, each on its own, plus the most common combination. */
+/** The filters the product offers, each on its own, plus the most common combinations of a lead. */
 export function benchFilters(refs: BenchRefs): BenchFilter[] {
   return [
     { name: 'none', query: {} },
@@ -34,10 +38,16 @@ export function benchFilters(refs: BenchRefs): BenchFilter[] {
     { name: 'conversations only', query: { show: 'conversations' } },
     { name: 'tickets only', query: { show: 'tickets' } },
     { name: 'open + unassigned', query: { status: 'open', agent: 'unassigned' } },
+    { name: 'due breached', query: { due: 'breached' } },
+    { name: 'due at-risk', query: { due: 'at-risk' } },
+    { name: 'due today', query: { due: { before: refs.endOfToday } } },
+    { name: 'waiting > 2h', query: { waitingSince: refs.twoHoursAgo } },
+    // The breached pile of the dashboard, narrowed to what nobody has picked up.
+    { name: 'open + unassigned + breached', query: { status: 'open', agent: 'unassigned', due: 'breached' } },
   ];
 }
 
 /** Every sort key in both directions. */
-export const benchSorts: { sort: InboxSort; order: SortOrder }[] = (['created', 'updated', 'status_changed', 'priority'] as const).flatMap(
+export const benchSorts: { sort: InboxSort; order: SortOrder }[] = (['created', 'updated', 'status_changed', 'priority', 'due'] as const).flatMap(
   (sort) => (['desc', 'asc'] as const).map((order) => ({ sort, order })),
 );

@@ -8,6 +8,7 @@ import { connectDatabase } from '../core/db/connect.ts';
 import { migrateToLatest } from '../core/db/migrate.ts';
 import type { Database } from '../core/db/schema.ts';
 import { databaseUrlFor } from '../core/db/database-url.ts';
+import { checkTargets, noTargets } from '../core/responses/response-targets.ts';
 
 /** Slugs of the two seeded properties; the benchmark lists the main one. */
 export const mainSlug = 'bench-main';
@@ -51,6 +52,12 @@ export async function ensureSeeded(
     const db = connectDatabase(url, { max: 1 });
     try {
       for (const applied of await migrateToLatest(db)) options.log(applied);
+      // Response clocks are drawn relative to the time of the draw: a day-old draw has no item
+      // left at risk, so a reused data set gets them drawn again when they have gone stale.
+      if (await clocksStale(db)) {
+        await drawResponseClocks(db, options.log);
+        await timed(options.log, 'vacuum analyze (clocks)', db, sql`VACUUM ANALYZE conversations`, sql`VACUUM ANALYZE tickets`);
+      }
     } finally {
       await db.destroy();
     }
@@ -74,6 +81,21 @@ export async function ensureSeeded(
     await db.destroy();
   }
   return true;
+}
+
+/** The clocks were drawn more than 10 minutes ago (the newest wait starts at the draw), or never. */
+async function clocksStale(db: Kysely<Database>): Promise<boolean> {
+  const { rows } = await sql<{ stale: boolean }>`
+    SELECT coalesce(max(c.waiting_since) < now() - interval '10 minutes', true) AS stale
+    FROM conversations c JOIN properties p ON p.id = c.property_id
+    WHERE p.slug = ${mainSlug} AND c.trashed_at IS NULL AND c.waiting_since IS NOT NULL`.execute(db);
+  return rows[0]!.stale;
+}
+
+async function timed(log: (msg: string) => void, label: string, db: Kysely<Database>, ...queries: RawBuilder<unknown>[]): Promise<void> {
+  const started = performance.now();
+  for (const query of queries) await query.execute(db);
+  log(`${label} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }
 
 async function hasSize(url: string, size: SeedSize): Promise<boolean> {
@@ -128,12 +150,83 @@ function searchVectorOf(text: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`strip(to_tsvector('simple', lower(regexp_replace(${text}, '[^[:alnum:]]+', ' ', 'g'))))`;
 }
 
+const hour = 3_600_000;
+
+/**
+ * Both properties' response targets (no business hours: the clocks run around the clock, so a
+ * due time is its start plus the target, as core/hours computes it without hours).
+ */
+const benchTargets = checkTargets({
+  ...noTargets,
+  base: { first: 4 * hour, next: 8 * hour, resolution: 72 * hour },
+  byPriority: { urgent: { first: 1 * hour, next: 2 * hour } },
+});
+
+/**
+ * Stores response clocks on every open item, in bulk, as core/responses stores them
+ * (response-clock-store.ts): waiting_since, first_due_at / next_due_at (and a ticket's
+ * resolution_due_at), due_at and at_risk_at the earliest of the running clocks. Which clock runs
+ * follows from the item's messages as computeClocks reads them: no agent reply yet, a first
+ * clock from the wait's start; an agent replied and the visitor wrote last, a next clock; the
+ * agent wrote last, none (a ticket's resolution clock runs all the same). Pending and closed
+ * items run no first or next clock, and a pending ticket's resolution clock is paused (its
+ * paused_since was set with its row); the trash runs none.
+ *
+ * The seeded messages are up to two years old, and clocks read from them would all be long
+ * breached; the start of each wait is drawn instead, relative to now, as a fraction r of the
+ * clock's target: 25% breached (r from 1 to 25, days for the longest), 12% at risk (0.8 to 1),
+ * the rest due later (0 to 0.8). A ticket's resolution started at its wait, or up to one
+ * target before it when an agent has answered.
+ */
+export async function drawResponseClocks(db: Kysely<Database>, log: (msg: string) => void): Promise<void> {
+  const { base, byPriority, atRiskShare } = benchTargets;
+  const urgent = 3;
+  const ms = (value: RawBuilder<unknown>) => sql`interval '1 millisecond' * round(${value})`;
+  const r = sql.raw(`CASE WHEN u1 < 0.25 THEN 1 + 24 * u2 ^ 3 WHEN u1 < 0.37 THEN 0.8 + 0.2 * u2 ELSE 0.8 * u2 END`);
+  for (const kind of ['conversation', 'ticket'] as const) {
+    const table = sql.table(kind === 'ticket' ? 'tickets' : 'conversations');
+    const fk = sql.ref(kind === 'ticket' ? 'm.ticket_id' : 'm.conversation_id');
+    const ticket = kind === 'ticket';
+    const resolutionMs = base.resolution!;
+    // A ticket's resolution clock: where it started, then its due and at-risk times.
+    const resStart = sql`CASE WHEN NOT c.answered THEN c.waiting_since
+                              WHEN c.waiting_since IS NOT NULL THEN c.waiting_since - ${ms(sql`${resolutionMs}::float8 * c.u3`)}
+                              ELSE now() - ${ms(sql`${resolutionMs * 1.25}::float8 * c.u3`)} END`;
+    const resDue = ticket ? sql`(${resStart}) + ${ms(sql`${resolutionMs}::float8`)}` : sql`NULL::timestamptz`;
+    const resRisk = ticket ? sql`(${resStart}) + ${ms(sql`${resolutionMs * atRiskShare}::float8`)}` : sql`NULL::timestamptz`;
+    const firstDue = sql`CASE WHEN NOT c.answered THEN c.waiting_since + ${ms(sql`c.target_ms`)} END`;
+    const nextDue = sql`CASE WHEN c.answered THEN c.waiting_since + ${ms(sql`c.target_ms`)} END`;
+    const risk = sql`c.waiting_since + ${ms(sql`c.target_ms * ${atRiskShare}::float8`)}`;
+    await timed(
+      log,
+      `response clocks of open ${kind}s`,
+      db,
+      sql`WITH facts AS (
+            SELECT ${fk} AS id, bool_or(m.sender = 'agent') AS answered,
+              (array_agg(m.sender ORDER BY m.created_at DESC, m.id DESC))[1] = 'visitor' AS visitor_last
+            FROM messages m JOIN ${table} i ON i.id = ${fk}
+            WHERE i.status = 'open' AND i.trashed_at IS NULL
+            GROUP BY ${fk}),
+          draw AS (
+            SELECT f.id, f.answered, NOT f.answered OR f.visitor_last AS waiting,
+              CASE WHEN f.answered THEN CASE WHEN i.priority = ${urgent} THEN ${byPriority.urgent!.next!} ELSE ${base.next!} END
+                   ELSE CASE WHEN i.priority = ${urgent} THEN ${byPriority.urgent!.first!} ELSE ${base.first!} END END::float8 AS target_ms,
+              random() AS u1, random() AS u2, random() AS u3
+            FROM facts f JOIN ${table} i ON i.id = f.id),
+          c AS (
+            SELECT id, answered, target_ms, u3, CASE WHEN waiting THEN now() - ${ms(sql`target_ms * ${r}`)} END AS waiting_since FROM draw)
+          UPDATE ${table} i SET
+            waiting_since = c.waiting_since, paused_since = NULL, paused_ms = 0,
+            first_due_at = ${firstDue}, next_due_at = ${nextDue}, ${ticket ? sql`resolution_due_at = ${resDue},` : sql``}
+            due_at = least(${firstDue}, ${nextDue}, ${resDue}),
+            at_risk_at = least(${risk}, ${resRisk})
+          FROM c WHERE i.id = c.id`,
+    );
+  }
+}
+
 async function seed(db: Kysely<Database>, size: SeedSize, log: (msg: string) => void): Promise<void> {
-  const run = async (label: string, ...queries: RawBuilder<unknown>[]): Promise<void> => {
-    const started = performance.now();
-    for (const query of queries) await query.execute(db);
-    log(`${label} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
-  };
+  const run = (label: string, ...queries: RawBuilder<unknown>[]): Promise<void> => timed(log, label, db, ...queries);
   const conversations = Math.round((size.conversations * otherStride) / (otherStride - 1));
   const tickets = Math.round((size.tickets * otherStride) / (otherStride - 1));
 
@@ -155,9 +248,9 @@ async function seed(db: Kysely<Database>, size: SeedSize, log: (msg: string) => 
   await run(
     'properties, agents, departments, tags',
     sql`WITH p AS (
-          INSERT INTO properties (slug, name, signing_secret)
-          VALUES (${mainSlug}, 'Bench main', 'bench'),
-                 (${otherSlug}, 'Bench other', 'bench')
+          INSERT INTO properties (slug, name, signing_secret, response_targets)
+          VALUES (${mainSlug}, 'Bench main', 'bench', ${JSON.stringify(benchTargets)}::jsonb),
+                 (${otherSlug}, 'Bench other', 'bench', ${JSON.stringify(benchTargets)}::jsonb)
           RETURNING id, slug),
         a AS (INSERT INTO agents (property_id, email, name)
           SELECT p.id, 'agent' || n || '@' || p.slug || '.test', 'Agent ' || n
@@ -285,14 +378,15 @@ async function seed(db: Kysely<Database>, size: SeedSize, log: (msg: string) => 
     'conversations',
     sql`INSERT INTO conversations (id, property_id, kind, status, missed, agent_id, department_id, priority, tag_ids,
           contact_id, visitor_id, visitor_name, visitor_email, preview, search,
-          created_at, updated_at, status_changed_at, last_message_at, ended_at, trashed_at)
+          created_at, updated_at, status_changed_at, last_message_at, ended_at, trashed_at, paused_since)
         OVERRIDING SYSTEM VALUE
         SELECT c.id, c.property_id, c.kind, c.status, c.missed, c.agent_id, c.department_id, c.priority, c.tag_ids,
           ct.id, 'v' || c.id, ct.name, ct.email, left(t.first_body, 140),
           ${searchVectorOf(sql.raw(`concat_ws(' ', ct.name, ct.email, t.bodies)`))},
           c.created_at, greatest(x.status_changed_at, t.last_message_at) + interval '1 second', x.status_changed_at, t.last_message_at,
           CASE WHEN c.status = 'closed' THEN x.status_changed_at END,
-          CASE WHEN random() < 0.01 THEN greatest(x.status_changed_at, t.last_message_at) + interval '1 day' END
+          CASE WHEN random() < 0.01 THEN greatest(x.status_changed_at, t.last_message_at) + interval '1 day' END,
+          CASE WHEN c.status <> 'open' THEN x.status_changed_at END
         FROM seed_conversations c
         JOIN seed_threads t ON t.conversation_id = c.id
         LEFT JOIN seed_contacts ct ON ct.property_id = c.property_id AND ct.n = c.contact_n
@@ -302,13 +396,14 @@ async function seed(db: Kysely<Database>, size: SeedSize, log: (msg: string) => 
   await run(
     'tickets',
     sql`INSERT INTO tickets (id, property_id, number, status, subject, contact_id, agent_id, department_id, priority, tag_ids,
-          search, created_at, updated_at, status_changed_at, last_message_at, trashed_at)
+          search, created_at, updated_at, status_changed_at, last_message_at, trashed_at, paused_since)
         OVERRIDING SYSTEM VALUE
         SELECT tk.id, tk.property_id, tk.number, tk.status, initcap(s.body), ct.id, tk.agent_id, tk.department_id,
           tk.priority, tk.tag_ids,
           ${searchVectorOf(sql.raw(`concat_ws(' ', s.body, ct.email, ct.name, t.bodies)`))},
           tk.created_at, greatest(x.status_changed_at, t.last_message_at) + interval '1 second', x.status_changed_at, t.last_message_at,
-          CASE WHEN random() < 0.01 THEN greatest(x.status_changed_at, t.last_message_at) + interval '1 day' END
+          CASE WHEN random() < 0.01 THEN greatest(x.status_changed_at, t.last_message_at) + interval '1 day' END,
+          CASE WHEN tk.status <> 'open' THEN x.status_changed_at END
         FROM seed_tickets tk
         JOIN seed_sentences s ON s.n = tk.subject_sentence
         JOIN seed_threads t ON t.ticket_id = tk.id
@@ -330,5 +425,7 @@ async function seed(db: Kysely<Database>, size: SeedSize, log: (msg: string) => 
   }
   await run(`${indexes.length} indexes`, ...indexes.map((index) => sql.raw(index.definition)));
   await sql`COMMIT`.execute(db);
+  // After the commit, so that the clocks are relative to now and not to the seed's start.
+  await drawResponseClocks(db, log);
   await run('vacuum analyze', sql`VACUUM ANALYZE`);
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertAgent } from '../../core/directory/agents.ts';
 import { resolveLabel } from '../../core/directory/labels.ts';
@@ -132,6 +133,36 @@ describe('listInbox filters and sorts', () => {
   it('shows nothing of another property', async () => {
     const refs = await allPages({}, 100);
     expect(refs.sort()).toEqual(items.map((i) => i.ref).sort());
+  });
+
+  it('a due or waiting listing of pending or closed items is empty: clocks run only while an item is open', async () => {
+    // A due time and a wait stored on every item, open or not (core never leaves one on a
+    // pending or closed item; here they are written directly): only the open ones are listed,
+    // and a pending or closed status with a due sort, a due filter or a waiting filter lists
+    // nothing without asking Postgres to walk every running clock.
+    const stamp = sql`timestamptz '2026-01-01' + (id % 7) * interval '1 hour'`;
+    try {
+      for (const table of ['conversations', 'tickets'] as const) {
+        await sql`UPDATE ${sql.table(table)} SET due_at = ${stamp}, at_risk_at = ${stamp}, waiting_since = ${stamp} WHERE property_id = ${propertyId}`.execute(t.db);
+      }
+      const open = items.filter((s) => s.status === 'open').map((i) => i.ref).sort();
+      expect(open.length).toBeGreaterThan(0);
+      expect((await allPages({ status: 'open', sort: 'due', order: 'asc' })).sort()).toEqual(open);
+      expect((await allPages({ status: 'open', due: 'breached' })).sort()).toEqual(open);
+      for (const status of ['pending', 'closed'] as const) {
+        expect(items.some((s) => s.status === status)).toBe(true);
+        for (const sort of ['due', 'created'] as const) {
+          expect(await allPages({ status, sort })).toEqual(sort === 'due' ? [] : expectedOrder(items.filter((s) => s.status === status), 'created', 'desc'));
+        }
+        expect(await allPages({ status, due: 'breached' })).toEqual([]);
+        expect(await allPages({ status, due: { before: new Date() } })).toEqual([]);
+        expect(await allPages({ status, waitingSince: new Date() })).toEqual([]);
+      }
+    } finally {
+      for (const table of ['conversations', 'tickets'] as const) {
+        await sql`UPDATE ${sql.table(table)} SET due_at = NULL, at_risk_at = NULL, waiting_since = NULL WHERE property_id = ${propertyId}`.execute(t.db);
+      }
+    }
   });
 
   it('refuses bad input with a clear error', async () => {
