@@ -152,7 +152,7 @@ export async function scheduleClockChecks(jobs: JobQueue, computed: ItemClocks[]
   for (const c of computed) {
     const times = new Set<number>();
     for (const r of c.state.running) for (const at of [r.atRiskAt, r.dueAt]) if (at) times.add(at.getTime());
-    for (const at of times) adds.push(jobs.add('response-check', { item: clockItemKey(c.item) }, { delayMs: Math.max(0, at - now.getTime()), idSuffix: String(at) }));
+    for (const at of times) adds.push(jobs.add('response-check', { item: clockItemKey(c.item) }, { runAt: new Date(Math.max(at, now.getTime())), idSuffix: String(at) }));
   }
   await Promise.all(adds);
 }
