@@ -33,34 +33,39 @@ export async function checkResponseClocks(db: Kysely<Database>, jobs: JobQueue, 
   return transactionThenJobs(db, jobs, async (trx, jobs) => {
     const [clocks] = await computeItemClocks(trx, [item], { lock: true });
     if (!clocks) return [];
-    await storeClocks(trx, [clocks]);
     // What this check saw covers every time up to now: reconcile does not ask for them again.
-    await trx.updateTable(item.kind === 'ticket' ? 'tickets' : 'conversations').set({ clocks_checked_at: now }).where('id', '=', item.id).execute();
+    await storeClocks(trx, [clocks], { checkedAt: now });
+    // Every at-risk and breach now due, recorded in one statement; those it inserts are new.
+    const due = clocks.state.running.flatMap((r) =>
+      ([['at_risk', r.atRiskAt], ['breach', r.dueAt]] as const).filter(([, at]) => at !== null && at <= now).map(([kind, at]) => ({ r, kind, at: at! })),
+    );
+    if (!due.length) return [];
+    const inserted = await sql<{ id: string; clock: ClockName; kind: 'at_risk' | 'breach' }>`
+      INSERT INTO response_alerts (property_id, conversation_id, ticket_id, clock, kind, started_at, due_at, agent_id, department_id, priority)
+      SELECT i.property_id, ${item.kind === 'conversation' ? item.id : null}::bigint, ${item.kind === 'ticket' ? item.id : null}::bigint,
+        v.clock, v.kind, v.started_at, v.due_at, i.agent_id, i.department_id, i.priority
+      FROM ${sql.table(item.kind === 'ticket' ? 'tickets' : 'conversations')} i,
+        unnest(${due.map((d) => d.r.clock)}::text[], ${due.map((d) => d.kind)}::text[], ${due.map((d) => d.r.startedAt)}::timestamptz[], ${due.map((d) => d.at)}::timestamptz[])
+          AS v(clock, kind, started_at, due_at)
+      WHERE i.id = ${item.id}::bigint
+      ON CONFLICT DO NOTHING
+      RETURNING id, clock, kind`.execute(trx);
     const fired: FiredAlert[] = [];
-    for (const r of clocks.state.running) {
-      for (const [kind, at] of [['at_risk', r.atRiskAt], ['breach', r.dueAt]] as const) {
-        if (!at || at > now) continue;
-        const inserted = await sql<{ id: string }>`
-          INSERT INTO response_alerts (property_id, conversation_id, ticket_id, clock, kind, started_at, due_at, agent_id, department_id, priority)
-          SELECT i.property_id, ${item.kind === 'conversation' ? item.id : null}::bigint, ${item.kind === 'ticket' ? item.id : null}::bigint,
-            ${r.clock}, ${kind}, ${r.startedAt}::timestamptz, ${at}::timestamptz, i.agent_id, i.department_id, i.priority
-          FROM ${sql.table(item.kind === 'ticket' ? 'tickets' : 'conversations')} i WHERE i.id = ${item.id}::bigint
-          ON CONFLICT DO NOTHING
-          RETURNING id`.execute(trx);
-        if (!inserted.rows.length) continue;
-        fired.push({ propertyId: clocks.propertyId, property: clocks.propertySlug, clock: r.clock, kind });
-        if (kind === 'breach') {
-          const target = { [item.kind === 'ticket' ? 'ticketId' : 'conversationId']: item.id } as { ticketId: string } | { conversationId: string };
-          await appendMessage(trx, {
-            propertyId: clocks.propertyId,
-            target,
-            sender: 'system',
-            body: `The ${clockWords[r.clock]} target (${formatDuration(r.targetMs)} of business time) was breached: due ${at.toISOString()}, counted from ${r.startedAt.toISOString()}.`,
-            createdAt: now,
-          });
-          await notifyBreach(trx, jobs, item, inserted.rows[0]!.id, r.clock, at);
-        }
-      }
+    for (const { r, kind, at } of due) {
+      const alert = inserted.rows.find((row) => row.clock === r.clock && row.kind === kind);
+      if (!alert) continue;
+      fired.push({ propertyId: clocks.propertyId, property: clocks.propertySlug, clock: r.clock, kind });
+      if (kind !== 'breach') continue;
+      const target = { [item.kind === 'ticket' ? 'ticketId' : 'conversationId']: item.id } as { ticketId: string } | { conversationId: string };
+      await appendMessage(trx, {
+        propertyId: clocks.propertyId,
+        target,
+        sender: 'system',
+        body: `The ${clockWords[r.clock]} target (${formatDuration(r.targetMs)} of business time) was breached: due ${at.toISOString()}, counted from ${r.startedAt.toISOString()}.`,
+        createdAt: now,
+      });
+      // A property that asks for no notification has nothing to read for it.
+      if (clocks.targets.notify.email !== 'off' || clocks.targets.notify.callback) await notifyBreach(trx, jobs, item, alert.id, r.clock, at);
     }
     return fired;
   });
