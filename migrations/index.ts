@@ -11,7 +11,7 @@ import * as senderAuth from './2026-12-06T0009-sender-auth.ts';
 import * as responseClocks from './2026-12-07T0010-response-clocks.ts';
 import * as breachNotices from './2026-12-07T0011-breach-notices.ts';
 import * as internalNotes from './2026-12-07T0012-internal-notes.ts';
-import * as atRiskIndex from './2026-12-07T0013-at-risk-index.ts';
+import * as atRiskIndex from './2026-12-07T0014-at-risk-index.ts';
 
 /**
  * Every migration, by name, in order. Listed statically rather than read from the folder at
@@ -31,5 +31,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07T0010-response-clocks': responseClocks,
   '2026-12-07T0011-breach-notices': breachNotices,
   '2026-12-07T0012-internal-notes': internalNotes,
-  '2026-12-07T0013-at-risk-index': atRiskIndex,
+  '2026-12-07T0014-at-risk-index': atRiskIndex,
 };
