@@ -1,7 +1,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import { assertClusterPrefix } from '../core/config/redis-hash-tag.ts';
 import { jobId, jobQueues, jobRetries, type JobName, type JobPayloads, type QueueName } from '../core/jobs/job-catalog.ts';
-import type { JobQueue, JobRequest } from '../core/jobs/job-queue.ts';
+import type { AddOptions, JobQueue, JobRequest } from '../core/jobs/job-queue.ts';
 import type { RedisConnection } from './redis-connection.ts';
 
 /** Bounded retention: enough history for the dashboard, never unbounded growth in Redis. */
@@ -47,9 +47,12 @@ export class BullJobQueue implements JobQueue {
     return queue;
   }
 
-  async add<N extends JobName>(name: N, data: JobPayloads[N], options: { delayMs?: number; idSuffix?: string } = {}): Promise<void> {
+  async add<N extends JobName>(name: N, data: JobPayloads[N], options: AddOptions = {}): Promise<void> {
     await this.connected();
-    const job = bullJob(name, data, options.idSuffix, options.delayMs);
+    // BullMQ runs a delayed job at the time it was added + its delay: a due instant becomes a
+    // delay here, as late as possible, so that nothing before this line makes the job late.
+    const delayMs = options.runAt ? options.runAt.getTime() - Date.now() : options.delayMs;
+    const job = bullJob(name, data, options.idSuffix, delayMs);
     await this.queue(jobQueues[name]).add(job.name, job.data, job.opts);
   }
 

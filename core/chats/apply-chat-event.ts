@@ -141,7 +141,7 @@ async function chatConversation(ctx: ApplyContext, chatId: string, at: Date): Pr
     .executeTakeFirst();
   if (existing) return existing;
   const created = await createConversation(ctx.trx, { propertyId: ctx.property.id, kind: 'chat', externalId: chatId, createdAt: at });
-  await scheduleChatTimers(ctx.jobs, ctx.property, created, ctx.now);
+  await scheduleChatTimers(ctx.jobs, ctx.property, created);
   return created;
 }
 

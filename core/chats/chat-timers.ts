@@ -10,16 +10,15 @@ export async function scheduleChatTimers(
   jobs: JobQueue,
   property: Pick<Property, 'trigger_enabled' | 'trigger_delay_seconds' | 'inactivity_timeout_seconds'>,
   conversation: Pick<Conversation, 'id' | 'created_at' | 'last_message_at' | 'first_agent_reply_at' | 'trigger_fired_at'>,
-  now: Date,
 ): Promise<void> {
   const data = { conversationId: conversation.id };
   const started = conversation.created_at.getTime();
   if (property.trigger_enabled && !conversation.first_agent_reply_at && !conversation.trigger_fired_at) {
-    await jobs.add('recovery', data, { delayMs: started + property.trigger_delay_seconds * 1000 - now.getTime() });
+    await jobs.add('recovery', data, { runAt: new Date(started + property.trigger_delay_seconds * 1000) });
   }
   // Counted from the last activity, as the check itself counts: scheduled again by reconcile,
   // it names the job already waiting instead of a new one that runs at once.
   const lastActivity = Math.max(started, conversation.last_message_at?.getTime() ?? 0);
   const deadline = lastActivity + property.inactivity_timeout_seconds * 1000;
-  await jobs.add('inactivity', data, { delayMs: deadline - now.getTime(), idSuffix: String(deadline) });
+  await jobs.add('inactivity', data, { runAt: new Date(deadline), idSuffix: String(deadline) });
 }

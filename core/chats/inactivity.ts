@@ -24,7 +24,7 @@ export async function checkInactivity(
     const lastActivity = Math.max(conversation.created_at.getTime(), conversation.last_message_at?.getTime() ?? 0);
     const deadline = lastActivity + property.inactivity_timeout_seconds * 1000;
     if (deadline > now.getTime()) {
-      await jobs.add('inactivity', { conversationId }, { delayMs: deadline - now.getTime(), idSuffix: String(deadline) });
+      await jobs.add('inactivity', { conversationId }, { runAt: new Date(deadline), idSuffix: String(deadline) });
       return { outcome: 'rescheduled', triggerCancelled: false };
     }
     return { outcome: 'ended', triggerCancelled: await endChat(trx, jobs, property, conversation, now) };

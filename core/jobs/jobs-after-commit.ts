@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { JobName, JobPayloads } from './job-catalog.ts';
-import type { JobQueue, JobRequest } from './job-queue.ts';
+import type { AddOptions, JobQueue, JobRequest } from './job-queue.ts';
 
 // A job queued inside a transaction can start before the transaction commits: its worker then
 // finds no row, fails with "not visible (yet)" and waits out a retry's backoff (an inbound
@@ -12,11 +12,11 @@ import type { JobQueue, JobRequest } from './job-queue.ts';
 
 /** A JobQueue for one transaction: adds are held until `release`; removes and requeues go through at once. */
 export class JobsAfterCommit implements JobQueue {
-  private held: { request: JobRequest; options?: { delayMs?: number; idSuffix?: string } }[] = [];
+  private held: { request: JobRequest; options?: AddOptions }[] = [];
 
   constructor(private readonly jobs: JobQueue) {}
 
-  async add<N extends JobName>(name: N, data: JobPayloads[N], options?: { delayMs?: number; idSuffix?: string }): Promise<void> {
+  async add<N extends JobName>(name: N, data: JobPayloads[N], options?: AddOptions): Promise<void> {
     this.held.push({ request: { name, data } as JobRequest, options });
   }
 

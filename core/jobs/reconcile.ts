@@ -74,7 +74,7 @@ export async function reconcile(db: Kysely<Database>, jobs: JobQueue, options: {
     .limit(batch)
     .execute();
   const now = new Date();
-  for (const c of open) await scheduleChatTimers(jobs, c, c, now);
+  for (const c of open) await scheduleChatTimers(jobs, c, c);
 
   // Response clocks: the checks of times that have come, or come before the next pass, and that
   // no check has looked at yet. Those are the timers a Redis that lost its data lost, and those of inbox
@@ -95,7 +95,7 @@ export async function reconcile(db: Kysely<Database>, jobs: JobQueue, options: {
     for (const r of rows) checks.push({ kind, ...r });
   }
   for (const c of checks) {
-    await jobs.add('response-check', { item: clockItemKey(c) }, { delayMs: Math.max(0, c.at.getTime() - now.getTime()), idSuffix: String(c.at.getTime()) });
+    await jobs.add('response-check', { item: clockItemKey(c) }, { runAt: new Date(Math.max(c.at.getTime(), now.getTime())), idSuffix: String(c.at.getTime()) });
   }
   return { chatEvents: events.length, conversions: conversions.length, inboundEmails: inbound.length, outboxEmails: outbox.length, chatTimers: open.length, clockChecks: checks.length };
 }

@@ -3,7 +3,7 @@ import type { Database } from '../db/schema.ts';
 import type { BusinessHours } from '../hours/business-hours.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { computeClocks, type ClockFacts, type ClockState } from './response-clocks.ts';
-import { readTargets } from './response-targets.ts';
+import { readTargets, type ResponseTargets } from './response-targets.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -95,6 +95,8 @@ export interface ItemClocks {
   priority: number;
   departmentId: string | null;
   state: ClockState;
+  /** The property's targets the clocks were computed with. */
+  targets: ResponseTargets;
 }
 
 /** Computes the clocks of `items` from their facts (without writing them). */
@@ -104,8 +106,9 @@ export async function computeItemClocks(db: Db, items: ClockItem[], { lock = fal
     const ids = [...new Set(items.filter((i) => i.kind === kind).map((i) => i.id))];
     if (!ids.length) continue;
     for (const row of await readFacts(db, kind, ids, lock)) {
-      const state = computeClocks(toFacts(kind, row), { hours: row.business_hours, targets: readTargets(row.response_targets) });
-      out.push({ item: { kind, id: row.id }, propertyId: row.property_id, propertySlug: row.slug, priority: row.priority, departmentId: row.department_id, state });
+      const targets = readTargets(row.response_targets);
+      const state = computeClocks(toFacts(kind, row), { hours: row.business_hours, targets });
+      out.push({ item: { kind, id: row.id }, propertyId: row.property_id, propertySlug: row.slug, priority: row.priority, departmentId: row.department_id, state, targets });
     }
   }
   return out;
@@ -126,17 +129,21 @@ export async function refreshResponseClocks(db: Db, jobs: JobQueue | null, items
   return computed;
 }
 
-/** Writes computed clocks onto their items: one statement per kind. */
-export async function storeClocks(db: Db, computed: ItemClocks[]): Promise<void> {
+/**
+ * Writes computed clocks onto their items: one statement per kind. A clock check passes
+ * `checkedAt` (clocks_checked_at: what it saw covers every time up to then), in the same statement.
+ */
+export async function storeClocks(db: Db, computed: ItemClocks[], options: { checkedAt?: Date } = {}): Promise<void> {
   for (const kind of ['conversation', 'ticket'] as const) {
     const rows = computed.filter((c) => c.item.kind === kind);
     if (!rows.length) continue;
     const col = <T>(f: (s: ClockState) => T) => rows.map((r) => f(r.state));
     const resolution = kind === 'ticket' ? sql`, resolution_due_at = v.resolution_due_at` : sql``;
+    const checked = options.checkedAt ? sql`, clocks_checked_at = ${options.checkedAt}::timestamptz` : sql``;
     await sql`
       UPDATE ${sql.table(kind === 'ticket' ? 'tickets' : 'conversations')} i SET
         waiting_since = v.waiting_since, paused_since = v.paused_since, paused_ms = v.paused_ms,
-        first_due_at = v.first_due_at, next_due_at = v.next_due_at, due_at = v.due_at, at_risk_at = v.at_risk_at ${resolution}
+        first_due_at = v.first_due_at, next_due_at = v.next_due_at, due_at = v.due_at, at_risk_at = v.at_risk_at ${resolution} ${checked}
       FROM unnest(${rows.map((r) => r.item.id)}::bigint[], ${col((s) => s.waitingSince)}::timestamptz[], ${col((s) => s.pausedSince)}::timestamptz[],
         ${col((s) => Math.round(s.pausedMs))}::bigint[], ${col((s) => s.dueOf.first)}::timestamptz[], ${col((s) => s.dueOf.next)}::timestamptz[],
         ${col((s) => s.dueOf.resolution)}::timestamptz[], ${col((s) => s.dueAt)}::timestamptz[], ${col((s) => s.atRiskAt)}::timestamptz[])
@@ -152,7 +159,7 @@ export async function scheduleClockChecks(jobs: JobQueue, computed: ItemClocks[]
   for (const c of computed) {
     const times = new Set<number>();
     for (const r of c.state.running) for (const at of [r.atRiskAt, r.dueAt]) if (at) times.add(at.getTime());
-    for (const at of times) adds.push(jobs.add('response-check', { item: clockItemKey(c.item) }, { delayMs: Math.max(0, at - now.getTime()), idSuffix: String(at) }));
+    for (const at of times) adds.push(jobs.add('response-check', { item: clockItemKey(c.item) }, { runAt: new Date(Math.max(at, now.getTime())), idSuffix: String(at) }));
   }
   await Promise.all(adds);
 }

@@ -37,3 +37,24 @@ it('holds adds until release, then queues each once', async () => {
   expect(await (await jobs.queue('mail-outbound').getJob(jobId('send-email', { outboxId: '103' })))?.getState()).toBe('delayed');
 });
 
+
+it('counts a due instant (runAt) from when the held job is queued, not from when it was asked for', async () => {
+  // A timer asked for inside a transaction is queued after the commit: a delay computed then
+  // from the transaction's `now` made each response-check as late as the rest of its batch.
+  const held = new JobsAfterCommit(jobs);
+  const runAt = new Date(Date.now() + 60_000);
+  await held.add('response-check', { item: 'ticket-1' }, { runAt, idSuffix: String(runAt.getTime()) });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await held.release();
+  const job = await jobs.queue('response-timers').getJob(jobId('response-check', { item: 'ticket-1' }, String(runAt.getTime())));
+  expect(await job?.getState()).toBe('delayed');
+  // BullMQ runs it at the time it was added + its delay: that is the instant asked for.
+  expect(Math.abs(job!.timestamp + (job!.opts.delay ?? 0) - runAt.getTime())).toBeLessThanOrEqual(1);
+});
+
+it('runs at once a job whose due instant has passed', async () => {
+  const held = new JobsAfterCommit(jobs);
+  await held.add('response-check', { item: 'ticket-2' }, { runAt: new Date(Date.now() - 5000), idSuffix: 'past' });
+  await held.release();
+  expect(await (await jobs.queue('response-timers').getJob(jobId('response-check', { item: 'ticket-2' }, 'past')))?.getState()).toBe('waiting');
+});

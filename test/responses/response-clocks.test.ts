@@ -219,6 +219,52 @@ describe('response alerts', () => {
     }
   });
 
+  it('a check that finds at risk and breach both past records both in one go, marks the time it covered, and nothing the second time', async () => {
+    const { checkResponseClocks } = await import('../../core/responses/response-alerts.ts');
+    await setResponseTargets(p.t.db, p.property.id, { ...noTargets, base: { first: 1000 }, atRiskShare: 0.5 });
+    try {
+      const t = await file(mail({ from: 'ivy@example.com', subject: 'Both', body: 'Both at once.' }));
+      const at = new Date((await firstVisitorAt(t)).getTime() + 5000);
+      expect(await checkResponseClocks(p.t.db, p.jobs, `ticket-${t.id}`, at)).toEqual([
+        { propertyId: p.property.id, property: p.property.slug, clock: 'first', kind: 'at_risk' },
+        { propertyId: p.property.id, property: p.property.slug, clock: 'first', kind: 'breach' },
+      ]);
+      expect((await ticket(t.id)).clocks_checked_at?.getTime()).toBe(at.getTime());
+      expect(await checkResponseClocks(p.t.db, p.jobs, `ticket-${t.id}`, new Date(at.getTime() + 1000))).toEqual([]);
+      const notes = await p.t.db.selectFrom('messages').select('created_at').where('ticket_id', '=', t.id).where('sender', '=', 'system').execute();
+      expect(notes.map((n) => n.created_at.getTime())).toEqual([at.getTime()]);
+      // No notification asked for: nothing in the outbox.
+      expect(await p.t.db.selectFrom('outbox_emails').select('id').where('ticket_id', '=', t.id).where('kind', '=', 'breach_notice').execute()).toEqual([]);
+    } finally {
+      await setResponseTargets(p.t.db, p.property.id, { ...noTargets, base: { first: 4 * H, next: 8 * H, resolution: 72 * H } });
+    }
+  });
+
+  it('a check takes along the items whose times have just come, records theirs once and removes their jobs for those times', async () => {
+    const { checkResponseClocks } = await import('../../core/responses/response-alerts.ts');
+    const { jobId } = await import('../../core/jobs/job-catalog.ts');
+    await setResponseTargets(p.t.db, p.property.id, { ...noTargets, base: { first: 1000 }, atRiskShare: 0.5 });
+    try {
+      const a = await file(mail({ from: 'max@example.com', subject: 'A', body: 'First.' }));
+      const b = await file(mail({ from: 'nia@example.com', subject: 'B', body: 'Second.' }));
+      const bDue = (await ticket(b.id)).first_due_at!.getTime();
+      const bJob = () => p.jobs.queue('response-timers').getJob(jobId('response-check', { item: `ticket-${b.id}` }, String(bDue)));
+      expect(await bJob()).toBeDefined();
+      const now = new Date(bDue + 10);
+      const fired = await checkResponseClocks(p.t.db, p.jobs, `ticket-${a.id}`, now);
+      expect(fired.map((f) => f.kind)).toEqual(['at_risk', 'breach', 'at_risk', 'breach']);
+      const notes = (id: string) => p.t.db.selectFrom('messages').select('created_at').where('ticket_id', '=', id).where('sender', '=', 'system').execute();
+      expect((await notes(b.id)).map((n) => n.created_at.getTime())).toEqual([now.getTime()]);
+      expect((await ticket(b.id)).clocks_checked_at?.getTime()).toBe(now.getTime());
+      // B's own checks for those times are gone; run anyway, they would find nothing new.
+      expect(await bJob()).toBeUndefined();
+      expect(await checkResponseClocks(p.t.db, p.jobs, `ticket-${b.id}`, new Date(now.getTime() + 1))).toEqual([]);
+      expect(await notes(b.id)).toHaveLength(1);
+    } finally {
+      await setResponseTargets(p.t.db, p.property.id, { ...noTargets, base: { first: 4 * H, next: 8 * H, resolution: 72 * H } });
+    }
+  });
+
   it('emails a breach to the assignee (else the lead) through the outbox, and POSTs it signed to the callback URL', async () => {
     const { createServer } = await import('node:http');
     const { verifySignature } = await import('../../core/chats/event-signature.ts');
