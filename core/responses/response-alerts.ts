@@ -31,6 +31,12 @@ const clockWords: Record<ClockName, string> = { first: 'first response', next: '
 export async function checkResponseClocks(db: Kysely<Database>, jobs: JobQueue, itemKey: string, now = new Date()): Promise<FiredAlert[]> {
   const item: ClockItem = parseClockItemKey(itemKey);
   return transactionThenJobs(db, jobs, async (trx, jobs) => {
+    // The item's lock first, in a statement of its own: the facts are then read by the next
+    // statement, which sees whatever a writer that held the lock committed. Read by the
+    // statement that waited for the lock, they would be as they were when it began (READ
+    // COMMITTED): an answer committed meanwhile unseen, a breach recorded on an item answered
+    // in time and the clocks from before the answer stored over the writer's.
+    await trx.selectFrom(item.kind === 'ticket' ? 'tickets' : 'conversations').select('id').where('id', '=', item.id).forUpdate().execute();
     const [clocks] = await computeItemClocks(trx, [item], { lock: true });
     if (!clocks) return [];
     await storeClocks(trx, [clocks]);
