@@ -9,7 +9,7 @@ import { loadResponseTargets, type Acknowledged, type LoadPlan } from './mixed-l
  * note each breach writes), held against what the items' messages and events say was due.
  */
 export interface BreachTally {
-  /** An item's clock at risk or breached more than once for one wait: two records of one kind whose spans overlap (a first clock: any two), or more breach notes than breaches. */
+  /** An item's clock at risk or breached more than once for one wait: two records of one kind of a first clock, or of a next clock with no agent reply between their starts; or more breach notes than breaches. */
   firedTwice: number;
   /** An item that waited unanswered, open, past its at-risk or due time (by more than the margin) without that record; or a breach without its note. */
   missed: { atRisk: number; breach: number; notes: number };
@@ -185,8 +185,12 @@ async function takeBreachTally(db: Kysely<Database>, propertyId: string, plan: L
     .execute();
   const itemKey = (a: { conversation_id: string | null; ticket_id: string | null }) => (a.ticket_id ? `t${a.ticket_id}` : `c${a.conversation_id}`);
 
-  // Twice: per item, clock and kind, records whose spans (start to due) overlap are one wait
-  // recorded twice; a first clock runs once per item, so two of those are twice whatever spans.
+  // Twice: a first clock runs once per item, so two records of one kind are one wait recorded
+  // twice. A next clock starts again only after an agent's reply (the load reopens nothing):
+  // two records of one kind with no agent reply between their starts are one wait recorded twice.
+  const agentMessages = await db.selectFrom('messages').select(['conversation_id', 'ticket_id', 'created_at']).where('property_id', '=', propertyId).where('sender', '=', 'agent').orderBy('created_at').execute();
+  const agentTimes = new Map<string, number[]>();
+  for (const m of agentMessages) agentTimes.set(itemKey(m), [...(agentTimes.get(itemKey(m)) ?? []), ms(m.created_at)!]);
   let firedTwice = 0;
   const byClock = new Map<string, typeof alerts>();
   for (const a of alerts) {
@@ -195,7 +199,13 @@ async function takeBreachTally(db: Kysely<Database>, propertyId: string, plan: L
   }
   for (const [key, list] of byClock) {
     if (key.includes('/first/')) firedTwice += list.length - 1;
-    else for (let i = 1; i < list.length; i++) if (list[i]!.started_at < list[i - 1]!.due_at) firedTwice++;
+    else {
+      const replies = agentTimes.get(key.slice(0, key.indexOf('/'))) ?? [];
+      for (let i = 1; i < list.length; i++) {
+        const [from, to] = [ms(list[i - 1]!.started_at)!, ms(list[i]!.started_at)!];
+        if (!replies.some((at) => at >= from && at < to)) firedTwice++;
+      }
+    }
   }
   // Each breach writes one system note on its item; a ticket made from a chat also carries
   // copies of the chat's notes (same body, same time), which are not its own.
@@ -240,7 +250,6 @@ async function takeBreachTally(db: Kysely<Database>, propertyId: string, plan: L
   const conversations = new Map(
     (await db.selectFrom('conversations').select(['id', 'external_id', 'created_at', 'status']).where('property_id', '=', propertyId).execute()).map((c) => [c.external_id!, c]),
   );
-  const agentMessages = await db.selectFrom('messages').select(['conversation_id', 'ticket_id', 'created_at']).where('property_id', '=', propertyId).where('sender', '=', 'agent').orderBy('created_at').execute();
   const firstAgent = new Map<string, number>();
   for (const m of agentMessages) {
     const key = itemKey(m);
