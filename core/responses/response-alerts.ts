@@ -25,7 +25,9 @@ const clockWords: Record<ClockName, string> = { first: 'first response', next: '
  * clocks under its row lock and records each at-risk and breach that is now due. The record's
  * unique key (the item, the clock, the clock's start, the kind) makes each fire exactly once,
  * however often the job runs (a retry, a duplicate, a reconcile after a Redis wipe); an answer
- * that came first leaves no running clock, so nothing fires. A breach also writes a system
+ * that came before a time means that time never fires. One that came after it (or a close
+ * after it) does not undo it: a check that runs late, after the first clock stopped, still
+ * records the times the clock passed while it ran (ClockState.firstStopped). A breach also writes a system
  * note on the item, in the same transaction, and the notifications the property asks for.
  */
 export async function checkResponseClocks(db: Kysely<Database>, jobs: JobQueue, itemKey: string, now = new Date()): Promise<FiredAlert[]> {
@@ -43,9 +45,13 @@ export async function checkResponseClocks(db: Kysely<Database>, jobs: JobQueue, 
     // What this check saw covers every time up to now: reconcile does not ask for them again.
     await trx.updateTable(item.kind === 'ticket' ? 'tickets' : 'conversations').set({ clocks_checked_at: now }).where('id', '=', item.id).execute();
     const fired: FiredAlert[] = [];
-    for (const r of clocks.state.running) {
+    // The running clocks' times that have come; and those the first clock passed before it
+    // stopped (answered late, or closed), for a check that runs after the stop.
+    const stopped = clocks.state.firstStopped;
+    const clocksToRecord = [...clocks.state.running.map((r) => ({ ...r, stoppedAt: null as Date | null })), ...(stopped ? [stopped] : [])];
+    for (const r of clocksToRecord) {
       for (const [kind, at] of [['at_risk', r.atRiskAt], ['breach', r.dueAt]] as const) {
-        if (!at || at > now) continue;
+        if (!at || at > now || (r.stoppedAt && r.stoppedAt <= at)) continue;
         const inserted = await sql<{ id: string }>`
           INSERT INTO response_alerts (property_id, conversation_id, ticket_id, clock, kind, started_at, due_at, agent_id, department_id, priority)
           SELECT i.property_id, ${item.kind === 'conversation' ? item.id : null}::bigint, ${item.kind === 'ticket' ? item.id : null}::bigint,
