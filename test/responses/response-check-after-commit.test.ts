@@ -49,7 +49,7 @@ it('a chat past its due time is committed before its checks are queued, and fire
     },
     addBulk: (requests) => p.jobs.addBulk(requests),
     remove: (name, data, options) => p.jobs.remove(name, data, options),
-    requeue: (name, data) => p.jobs.requeue(name, data),
+    requeue: (name, data, options) => p.jobs.requeue(name, data, options),
   };
   await processChatEvent(p.t.db, looking, last.id);
   const conversation = await p.t.db.selectFrom('conversations').select(['id', 'due_at', 'at_risk_at']).where('external_id', '=', chat).executeTakeFirstOrThrow();
