@@ -15,6 +15,8 @@ export interface BreachTally {
   missed: { atRisk: number; breach: number; notes: number };
   /** A first-response at-risk or breach recorded on an item whose answer was stored (by more than the margin) before the record and before it was due. */
   wrong: number;
+  /** The first few items missed, for the log: `c12 at_risk` (a conversation) or `t7 breach` (a ticket). */
+  missedItems: string[];
   /** Items still to come due (the run waits for them). */
   pending: number;
   /** What was recorded; and of the records expected, how late the latest came after its time (or after the item was stored, if later). */
@@ -306,6 +308,7 @@ async function takeBreachTally(db: Kysely<Database>, propertyId: string, plan: L
   let wrong = 0;
   let latestMs = 0;
   const missed = { atRisk: 0, breach: 0, notes: notesMissed };
+  const missedItems: string[] = [];
   for (const story of stories) {
     for (const kind of ['at_risk', 'breach'] as const) {
       const at = targetAt(story.start, shares[kind]);
@@ -315,13 +318,17 @@ async function takeBreachTally(db: Kysely<Database>, propertyId: string, plan: L
       const waited = story.stoppedKnownAt === null || story.stoppedKnownAt > Math.max(at, story.openKnownAt) + breachMarginMs;
       if (!waited || story.answer?.at !== undefined && story.answer.at < at) continue;
       if (at > now - breachMarginMs) pending++;
-      else if (!record) missed[kind === 'at_risk' ? 'atRisk' : 'breach']++;
+      else if (!record) {
+        missed[kind === 'at_risk' ? 'atRisk' : 'breach']++;
+        if (missedItems.length < 12) missedItems.push(`${story.key} ${kind}`);
+      }
       else latestMs = Math.max(latestMs, ms(record.fired_at)! - Math.max(at, story.openKnownAt));
     }
   }
   return {
     firedTwice,
     missed,
+    missedItems,
     wrong,
     pending,
     fired: { atRisk: alerts.filter((a) => a.kind === 'at_risk').length, breach: alerts.filter((a) => a.kind === 'breach').length, latestMs },
@@ -342,7 +349,7 @@ export function formatTally(fault: string, tally: Tally, ack: Acknowledged, seco
     `(client retries: http ${ack.retries.http}, smtp ${ack.retries.smtp}, replies ${ack.retries.reply}); ` +
     `done: ${tally.done.tickets} tickets, ${tally.done.triggersFired} triggers, ${tally.done.outboundSent} emails sent, ${tally.done.smtpMessages} received by SMTP; settled in ${seconds.toFixed(1)} s` +
     `\n         response clocks: ${tally.breaches.fired.atRisk} at risk, ${tally.breaches.fired.breach} breaches recorded, the latest expected ${(tally.breaches.fired.latestMs / 1000).toFixed(1)} s after its time` +
-    (breachesMissed(tally.breaches) ? ` (missed: at risk ${tally.breaches.missed.atRisk}, breach ${tally.breaches.missed.breach}, notes ${tally.breaches.missed.notes})` : '') +
+    (breachesMissed(tally.breaches) ? ` (missed: at risk ${tally.breaches.missed.atRisk}, breach ${tally.breaches.missed.breach}, notes ${tally.breaches.missed.notes}; ${tally.breaches.missedItems.join(', ')})` : '') +
     (tally.breaches.pending ? ` (${tally.breaches.pending} not yet due)` : '') +
     (tally.outboundLostToKills ? `\n         sent emails lost to a kill -9 of their mail worker mid-send (not counted as lost): ${tally.outboundLostToKills}` : '') +
     (tally.totalLost ? `\n         lost by kind: ${Object.entries(l).filter(([, n]) => n).map(([k, n]) => `${k} ${n}`).join(', ')}` : '')
