@@ -103,14 +103,14 @@ export class BullJobQueue implements JobQueue {
     await this.queue(jobQueues[name]).remove(jobId(name, data as never, options.idSuffix));
   }
 
-  async requeue<N extends JobName>(name: N, data: JobPayloads[N]): Promise<void> {
+  async requeue<N extends JobName>(name: N, data: JobPayloads[N], options: AddOptions = {}): Promise<void> {
     await this.connected();
     const queue = this.queue(jobQueues[name]);
-    const job = await queue.getJob(jobId(name, data));
+    const job = await queue.getJob(jobId(name, data, options.idSuffix));
     const state = job ? await job.getState() : 'missing';
     if (state === 'failed') await job!.retry('failed');
     else if (state === 'completed') await job!.remove();
-    if (state === 'missing' || state === 'completed' || state === 'unknown') await this.add(name, data);
+    if (state === 'missing' || state === 'completed' || state === 'unknown') await this.add(name, data, options);
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { NotFoundError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
-import { refreshResponseClocks } from '../responses/response-clock-store.ts';
+import { refreshResponseClocks, scheduleClockChecks, type ItemClocks } from '../responses/response-clock-store.ts';
 import { applyChatEvent } from './apply-chat-event.ts';
 import { chatEventSchema } from './chat-event.ts';
 import { lockChat } from './chat-lock.ts';
@@ -17,7 +17,8 @@ export async function processChatEvent(db: Kysely<Database>, jobs: JobQueue, eve
   const head = await db.selectFrom('chat_events').select(['property_id', 'chat_id', 'processed_at']).where('id', '=', eventRowId).executeTakeFirst();
   if (!head) throw new NotFoundError(`no stored chat event ${eventRowId}`);
   if (head.processed_at) return { applied: 0, triggersCancelled: 0 };
-  return db.transaction().execute(async (trx) => {
+  let clocks: ItemClocks[] = [];
+  const result = await db.transaction().execute(async (trx) => {
     await lockChat(trx, head.property_id, head.chat_id ?? `event/${eventRowId}`);
     let pending = trx
       .selectFrom('chat_events')
@@ -46,9 +47,16 @@ export async function processChatEvent(db: Kysely<Database>, jobs: JobQueue, eve
       .set({ processed_at: sql`now()` })
       .where('id', 'in', rows.map((r) => r.id))
       .execute();
-    // The chat's response clocks, as its events left it, in the same transaction.
+    // The chat's response clocks, as its events left it, in the same transaction; their checks
+    // are asked for once it has committed. A check asked for inside it could run first (one due
+    // already, as for events stored long ago, or queued again after a Redis wipe, is due at once):
+    // it would not see the chat it was made for, fire nothing and, done, stand in Redis under the
+    // id reconcile asks for again, so the at-risk and breach would never fire.
     const touched = externalIds.length === 0 ? [] : await trx.selectFrom('conversations').select('id').where('property_id', '=', head.property_id).where('external_id', 'in', externalIds).execute();
-    await refreshResponseClocks(trx, jobs, touched.map((c) => ({ kind: 'conversation' as const, id: c.id })), now);
+    clocks = await refreshResponseClocks(trx, null, touched.map((c) => ({ kind: 'conversation' as const, id: c.id })), now);
     return { applied: rows.length, triggersCancelled };
   });
+  // A failure to queue them (Redis down, the process killed) is reconcile's: the due times are stored.
+  await scheduleClockChecks(jobs, clocks, now).catch(() => {});
+  return result;
 }

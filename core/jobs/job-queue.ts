@@ -25,6 +25,10 @@ export interface JobQueue {
   /** Adds several jobs at once (one round trip per queue where the queue system allows it), as add would. */
   addBulk(requests: JobRequest[]): Promise<void>;
   remove(name: JobName, data: JobPayloads[JobName], options?: { idSuffix?: string }): Promise<void>;
-  /** Makes sure the job will run: adds it, retries it if it failed, re-adds it if it finished. */
-  requeue<N extends JobName>(name: N, data: JobPayloads[N]): Promise<void>;
+  /**
+   * Makes sure the job will run: adds it, retries it if it failed, re-adds it if it finished
+   * (a finished job's id is kept a while, and adding a kept id is a no-op). With `idSuffix`, the
+   * job of that id; `runAt` or `delayMs` time a job (re-)added, as for add.
+   */
+  requeue<N extends JobName>(name: N, data: JobPayloads[N], options?: AddOptions): Promise<void>;
 }

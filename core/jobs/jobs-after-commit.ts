@@ -28,8 +28,8 @@ export class JobsAfterCommit implements JobQueue {
     return this.jobs.remove(name, data, options);
   }
 
-  requeue<N extends JobName>(name: N, data: JobPayloads[N]): Promise<void> {
-    return this.jobs.requeue(name, data);
+  requeue<N extends JobName>(name: N, data: JobPayloads[N], options?: AddOptions): Promise<void> {
+    return this.jobs.requeue(name, data, options);
   }
 
   /** Queues what was held (after the commit). A failure is the caller's: the rows are stored, reconcile queues them. */

@@ -94,8 +94,10 @@ export async function reconcile(db: Kysely<Database>, jobs: JobQueue, options: {
       LIMIT ${batch}`.execute(db);
     for (const r of rows) checks.push({ kind, ...r });
   }
+  // Requeued, not added: a check of that time that already ran (and saw nothing: its item not
+  // committed yet, say) keeps its id in Redis a while, and adding a kept id is a no-op.
   for (const c of checks) {
-    await jobs.add('response-check', { item: clockItemKey(c) }, { runAt: new Date(Math.max(c.at.getTime(), now.getTime())), idSuffix: String(c.at.getTime()) });
+    await jobs.requeue('response-check', { item: clockItemKey(c) }, { runAt: new Date(Math.max(c.at.getTime(), now.getTime())), idSuffix: String(c.at.getTime()) });
   }
   return { chatEvents: events.length, conversions: conversions.length, inboundEmails: inbound.length, outboxEmails: outbox.length, chatTimers: open.length, clockChecks: checks.length };
 }

@@ -30,7 +30,9 @@ const batchWindowSeconds = 120;
  * clocks under its row lock and records each at-risk and breach that is now due. The record's
  * unique key (the item, the clock, the clock's start, the kind) makes each fire exactly once,
  * however often the job runs (a retry, a duplicate, a reconcile after a Redis wipe); an answer
- * that came first leaves no running clock, so nothing fires. A breach also writes a system
+ * that came before a time means that time never fires. One that came after it (or a close
+ * after it) does not undo it: a check that runs late, after the first clock stopped, still
+ * records the times the clock passed while it ran (ClockState.firstStopped). A breach also writes a system
  * note on the item, in the same transaction, and the notifications the property asks for.
  *
  * A check also takes along up to `checkBatch` other items of its property whose earliest
@@ -45,6 +47,13 @@ const batchWindowSeconds = 120;
 export async function checkResponseClocks(db: Kysely<Database>, jobs: JobQueue, itemKey: string, now = new Date()): Promise<FiredAlert[]> {
   const item: ClockItem = parseClockItemKey(itemKey);
   const { fired, covered } = await transactionThenJobs(db, jobs, async (trx, jobs) => {
+    // The item's lock first, in a statement of its own: the facts are then read by the next
+    // statement, which sees whatever a writer that held the lock committed. Read by the
+    // statement that waited for the lock, they would be as they were when it began (READ
+    // COMMITTED): an answer committed meanwhile unseen, a breach recorded on an item answered
+    // in time and the clocks from before the answer stored over the writer's. (The items taken
+    // along are locked by comeDue's statement and read after it, likewise.)
+    await trx.selectFrom(item.kind === 'ticket' ? 'tickets' : 'conversations').select('id').where('id', '=', item.id).forUpdate().execute();
     const [own] = await computeItemClocks(trx, [item], { lock: true });
     if (!own) return { fired: [], covered: [] };
     const others = await computeItemClocks(trx, await comeDue(trx, own, now));
@@ -86,8 +95,14 @@ async function comeDue(trx: Transaction<Database>, own: ItemClocks, now: Date): 
 /** Records each at-risk and breach of one item that is now due (one statement), with a breach's note and notifications; returns those that are new. */
 async function recordDue(trx: Transaction<Database>, jobs: JobQueue, clocks: ItemClocks, now: Date): Promise<FiredAlert[]> {
   const { item } = clocks;
-  const due = clocks.state.running.flatMap((r) =>
-    ([['at_risk', r.atRiskAt], ['breach', r.dueAt]] as const).filter(([, at]) => at !== null && at <= now).map(([kind, at]) => ({ r, kind, at: at! })),
+  // The running clocks' times that have come; and those the first clock passed before it
+  // stopped (answered late, or closed), for a check that runs after the stop.
+  const stopped = clocks.state.firstStopped;
+  const toRecord = [...clocks.state.running.map((r) => ({ ...r, stoppedAt: null as Date | null })), ...(stopped ? [stopped] : [])];
+  const due = toRecord.flatMap((r) =>
+    ([['at_risk', r.atRiskAt], ['breach', r.dueAt]] as const)
+      .filter(([, at]) => at !== null && at <= now && !(r.stoppedAt && r.stoppedAt <= at))
+      .map(([kind, at]) => ({ r, kind, at: at! })),
   );
   if (!due.length) return [];
   const inserted = await sql<{ id: string; clock: ClockName; kind: 'at_risk' | 'breach' }>`

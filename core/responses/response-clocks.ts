@@ -60,6 +60,12 @@ export interface ClockState {
   /** The earliest due and at-risk times of the running clocks. */
   dueAt: Date | null;
   atRiskAt: Date | null;
+  /**
+   * The first clock once it has stopped (answered, or the item no longer open), with when:
+   * the at-risk and due times it passed before stopping were passed all the same, and a check
+   * that runs late (its queue behind, its worker killed, its job wiped with Redis) records them.
+   */
+  firstStopped: (RunningClock & { stoppedAt: Date }) | null;
 }
 
 export interface ClockPolicy {
@@ -71,7 +77,7 @@ const earliest = (dates: (Date | null | undefined)[]): Date | null =>
   dates.reduce<Date | null>((min, d) => (d && (!min || d < min) ? d : min), null);
 
 export function computeClocks(facts: ClockFacts, policy: ClockPolicy): ClockState {
-  const none: ClockState = { waitingSince: null, pausedSince: facts.pausedSince, pausedMs: facts.pausedMs, running: [], dueOf: { first: null, next: null, resolution: null }, dueAt: null, atRiskAt: null };
+  const none: ClockState = { waitingSince: null, pausedSince: facts.pausedSince, pausedMs: facts.pausedMs, running: [], dueOf: { first: null, next: null, resolution: null }, dueAt: null, atRiskAt: null, firstStopped: null };
   if (facts.trashed) return none;
 
   // Pending and closed time is set aside as the item moves back to open, by whoever moved it.
@@ -105,6 +111,15 @@ export function computeClocks(facts: ClockFacts, policy: ClockPolicy): ClockStat
   const resolutionStart = facts.firstStart;
   if (facts.kind === 'ticket' && resolutionStart && facts.status !== 'closed') start('resolution', resolutionStart, pausedMs, facts.status === 'pending');
 
+  let firstStopped: ClockState['firstStopped'] = null;
+  const firstStoppedAt = facts.firstAgentAt ?? (facts.status !== 'open' ? facts.statusChangedAt : null);
+  if (facts.firstStart && firstStoppedAt && !running.some((r) => r.clock === 'first')) {
+    const targetMs = targetFor(policy.targets, 'first', facts.priority, facts.departmentId);
+    if (targetMs !== null) {
+      const at = (share: number) => addBusinessTime(policy.hours, facts.firstStart!, Math.round(targetMs * share));
+      firstStopped = { clock: 'first', startedAt: facts.firstStart, targetMs, dueAt: at(1), atRiskAt: at(policy.targets.atRiskShare), stoppedAt: firstStoppedAt };
+    }
+  }
   const dueOf = Object.fromEntries(clockNames.map((c) => [c, running.find((r) => r.clock === c)?.dueAt ?? null])) as Record<ClockName, Date | null>;
-  return { waitingSince, pausedSince, pausedMs, running, dueOf, dueAt: earliest(running.map((r) => r.dueAt)), atRiskAt: earliest(running.map((r) => r.atRiskAt)) };
+  return { waitingSince, pausedSince, pausedMs, running, dueOf, dueAt: earliest(running.map((r) => r.dueAt)), atRiskAt: earliest(running.map((r) => r.atRiskAt)), firstStopped };
 }

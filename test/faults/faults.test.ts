@@ -2,11 +2,14 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startFaultServices, type FaultServices } from './support/fault-services.ts';
 import { runWithFault, type FaultContext, type RunResult } from './support/fault-run.ts';
 import { issueLoad } from './support/mixed-load.ts';
+import { breachesMissed } from './support/tally.ts';
 
 // The fault suite: the same fixed mixed load (2,000 chat events, 2,000 inbound emails, 500
 // agent replies, with triggers and conversions) against real `switchboard ingress`, two general
 // `switchboard worker` processes and one for outbound mail, once per fault. Each run ends with a tally — lost,
-// duplicated tickets, duplicated messages, emails sent more than once — printed and asserted.
+// duplicated tickets, duplicated messages, emails sent more than once, response-time breaches
+// fired twice, missed or fired on answered items — printed and asserted. The property's targets
+// are seconds long (mixed-load.ts), so the at-risk and breach timers run through every fault.
 
 let services: FaultServices;
 const summaries: string[] = [];
@@ -42,8 +45,14 @@ function expectClean(result: RunResult): void {
   expect(result.ack.events.size).toBe(issueLoad.chats * 5);
   expect(result.ack.emails.size).toBe(issueLoad.newEmails + issueLoad.emailReplies);
   expect(result.ack.replies.size).toBe(issueLoad.agentReplies);
+  expect(result.ack.answers.size).toBe(issueLoad.answeredEmails);
   const missedWithEmail = Math.round(issueLoad.chats * 0.4);
-  expect(tally.done.outboundSent).toBe(issueLoad.newEmails + missedWithEmail + issueLoad.agentReplies);
+  expect(tally.done.outboundSent).toBe(issueLoad.newEmails + missedWithEmail + issueLoad.agentReplies + issueLoad.answeredEmails);
+  // Response clocks: every at-risk and breach exactly once, none on an item answered in time.
+  expect({ firedTwice: tally.breaches.firedTwice, missed: breachesMissed(tally.breaches), wrong: tally.breaches.wrong, pending: tally.breaches.pending }).toEqual({ firedTwice: 0, missed: 0, wrong: 0, pending: 0 });
+  // And they did run under the fault: at least every unanswered new email and missed chat breached.
+  const missedChats = Math.round(issueLoad.chats * 0.6);
+  expect(tally.breaches.fired.breach).toBeGreaterThanOrEqual(issueLoad.newEmails - issueLoad.answeredEmails + missedChats);
 }
 
 it('kill -9 of worker processes, six times under load (the outbound mail worker twice)', async () => {

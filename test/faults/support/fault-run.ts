@@ -14,10 +14,12 @@ import { BullJobQueue } from '../../../worker/bullmq-job-queue.ts';
 import { createRedis } from '../../../worker/redis-connection.ts';
 import { messageIdOf, startSmtpCapture, type SmtpCapture } from '../../support/smtp-capture.ts';
 import type { FaultServices } from './fault-services.ts';
-import { driveLoad, planLoad, type Acknowledged, type LoadSize } from './mixed-load.ts';
+import { noTargets } from '../../../core/responses/response-targets.ts';
+import { setResponseTargets } from '../../../core/responses/response-settings.ts';
+import { driveLoad, loadResponseTargets, planLoad, type Acknowledged, type LoadSize } from './mixed-load.ts';
 import { spawnSwitchboard, type SwitchboardProcess } from './switchboard-process.ts';
 import { setPriority } from 'node:os';
-import { formatTally, takeTally, type Tally } from './tally.ts';
+import { breachesMissed, formatTally, takeTally, type Tally } from './tally.ts';
 
 /** What a fault can reach while the load runs. */
 export interface FaultContext {
@@ -91,7 +93,15 @@ export async function runWithFault(services: FaultServices, options: RunOptions)
   try {
     await migrateToLatest(db);
     const created = await createProperty(db, { slug: 'faults', name: 'Fault Shop', supportAddress: 'help@fault-shop.example', inboundDomain: 'in.fault-shop.example' });
-    const property = await updateProperty(db, created.id, { trigger_delay_seconds: triggerDelaySeconds });
+    await updateProperty(db, created.id, { trigger_delay_seconds: triggerDelaySeconds });
+    // Short response targets, 24×7 (no business hours are set): the at-risk and breach timers
+    // of most items come due, and fire, while the fault happens.
+    const { property } = await setResponseTargets(db, created.id, {
+      ...noTargets,
+      base: { first: loadResponseTargets.firstMs, next: loadResponseTargets.nextMs },
+      atRiskShare: loadResponseTargets.atRiskShare,
+    });
+    if (property.business_hours !== null) throw new Error('the fault property has business hours: its clocks would not run 24×7');
 
     const smtpPort = await pickFreePort();
     smtp = await startSmtpCapture(smtpPort);
@@ -176,7 +186,9 @@ export async function runWithFault(services: FaultServices, options: RunOptions)
     // Done means nothing promised is missing; then a little longer, for late duplicates.
     const deadline = Date.now() + options.settleMs;
     let tally = await takeTally(db, property.id, plan, ack, received(), mailWorkerKills);
-    while (tally.totalLost > 0 && Date.now() < deadline) {
+    // Done also means every at-risk and breach time of the load has come, and each that was due has fired.
+    const unsettled = (t: Tally) => t.totalLost > 0 || t.breaches.pending > 0 || breachesMissed(t.breaches) > 0;
+    while (unsettled(tally) && Date.now() < deadline) {
       await sleep(1000);
       tally = await takeTally(db, property.id, plan, ack, received(), mailWorkerKills);
     }
