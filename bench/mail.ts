@@ -55,6 +55,7 @@ import { servicesUp } from '../services/embedded-services.ts';
 import { BullJobQueue } from '../worker/bullmq-job-queue.ts';
 import { inboundJobResult, type InboundJobResult } from '../worker/processors/inbound-job-result.ts';
 import { createRedis } from '../worker/redis-connection.ts';
+import { recreateDatabase } from './bench-database.ts';
 import { databaseUrlFor } from './inbox-seed.ts';
 import type { FilingThreadData, FilingThreadReport, FilingThreadRequest } from './mail-filing-thread.ts';
 import type { IngressThreadData, IngressThreadReport, IngressThreadRequest } from './mail-ingress-thread.ts';
@@ -268,15 +269,7 @@ async function main(): Promise<void> {
 }
 
 async function freshDatabase(serverUrl: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: databaseUrlFor(serverUrl, 'postgres') });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${benchDatabase} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${benchDatabase}`);
-  } finally {
-    await admin.end();
-  }
-  return databaseUrlFor(serverUrl, benchDatabase);
+  return recreateDatabase(serverUrl, benchDatabase);
 }
 
 async function dropDatabase(serverUrl: string): Promise<void> {

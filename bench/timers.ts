@@ -16,13 +16,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Job, Queue, Worker } from 'bullmq';
 import { type Kysely, sql } from 'kysely';
-import pg from 'pg';
 import { scheduleChatTimers } from '../core/chats/chat-timers.ts';
 import { parseConfig, readEnvironment } from '../core/config/config.ts';
 import { upsertContacts } from '../core/contacts/contacts.ts';
 import { createConversation } from '../core/conversations/conversation-store.ts';
 import { connectDatabase } from '../core/db/connect.ts';
-import { databaseUrlFor } from '../core/db/database-url.ts';
+import { recreateDatabase } from './bench-database.ts';
 import { migrateToLatest } from '../core/db/migrate.ts';
 import type { Database } from '../core/db/schema.ts';
 import { queueNames } from '../core/jobs/job-catalog.ts';
@@ -94,15 +93,7 @@ function figures(samples: number[]): Figures {
 }
 
 async function freshDatabase(serverUrl: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: databaseUrlFor(serverUrl, 'postgres') });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${benchDatabase} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${benchDatabase}`);
-  } finally {
-    await admin.end();
-  }
-  const url = databaseUrlFor(serverUrl, benchDatabase);
+  const url = await recreateDatabase(serverUrl, benchDatabase);
   const db = connectDatabase(url, { max: 1 });
   try {
     await migrateToLatest(db);
