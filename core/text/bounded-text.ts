@@ -30,13 +30,20 @@ export interface BoundedText {
 }
 
 /**
- * The text cut to at most `max` characters (code points, with its "…") at the last word boundary that
- * fits; a value without whitespace in reach is cut mid-word. Surrogate pairs are never split.
+ * The text cut to at most `max` UTF-16 code units (the unit `originalLength` and the cut note
+ * count in), with its "…", at the last word boundary that fits; a value without whitespace in
+ * reach is cut mid-word. lodash's truncate never splits a surrogate pair or a combining
+ * sequence, but it counts such a cluster as one, so a cut full of emoji or accents can come
+ * out longer than asked: it is cut again, shorter in proportion to the overshoot, until it fits.
  */
 export function boundText(value: string, max: number): BoundedText {
   if (value.length <= max) return { text: value, cut: false, originalLength: value.length };
-  const text = truncate(value, { length: max, separator: /\s+/, omission: '…' });
-  // Astral characters count once there: a value longer in UTF-16 may fit in code points.
+  // Only the head can survive the cut; truncate scans what it is given, and a subject can be 200 KB.
+  const head = value.slice(0, 2 * max + 2);
+  let text = value;
+  for (let length = max; text.length > max; length = Math.min(length - 1, Math.floor((length * max) / text.length))) {
+    text = truncate(head, { length, separator: /\s+/, omission: '…' });
+  }
   return { text, cut: text !== value, originalLength: value.length };
 }
 

@@ -19,10 +19,20 @@ describe('boundText', () => {
     expect(bounded.originalLength).toBe(200_000);
   });
 
-  it('never splits a surrogate pair', () => {
+  it('never splits a surrogate pair, and counts each half against the bound', () => {
     const { text } = boundText('😀'.repeat(50), 10);
-    expect(text).toBe(`${'😀'.repeat(9)}…`);
+    expect(text).toBe(`${'😀'.repeat(4)}…`);
     expect(text).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
+
+  it('stays within the bound when the cut is full of clusters lodash counts as one', () => {
+    // Seen in the fuzz suite: accents stacked on letters and emoji near the cut.
+    for (const value of ['a'.repeat(190) + 'e\u0301\u0301\u0301\u0301'.repeat(20), `${'a'.repeat(195)} ${'👨‍👩‍👧'.repeat(10)}`, '👍🏽'.repeat(300)]) {
+      const bounded = boundText(value, 200);
+      expect(bounded.cut).toBe(true);
+      expect(bounded.text.length).toBeLessThanOrEqual(200);
+      expect(bounded.text.endsWith('…')).toBe(true);
+    }
   });
 
   it('words the note with both lengths', () => {
