@@ -13,6 +13,7 @@ import * as breachNotices from './2026-12-07T0011-breach-notices.ts';
 import * as internalNotes from './2026-12-07T0012-internal-notes.ts';
 import * as dueIndexCovering from './2026-12-07T0013-due-index-covering.ts';
 import * as atRiskIndex from './2026-12-07T0014-at-risk-index.ts';
+import * as atRiskIndexCovering from './2026-12-07T0015-at-risk-index-covering.ts';
 
 /**
  * Every migration, by name, in order. Listed statically rather than read from the folder at
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07T0012-internal-notes': internalNotes,
   '2026-12-07T0013-due-index-covering': dueIndexCovering,
   '2026-12-07T0014-at-risk-index': atRiskIndex,
+  '2026-12-07T0015-at-risk-index-covering': atRiskIndexCovering,
 };
