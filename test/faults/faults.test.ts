@@ -33,10 +33,12 @@ async function run(name: string, fault: (ctx: FaultContext) => Promise<void>, se
 
 function expectClean(result: RunResult): void {
   const { tally } = result;
+  // The run's tally line goes with each failure, so that CI's shortened output still says which count it was.
+  const about = `${result.summary}\n`;
   // No Switchboard process died on its own (a crash is a failure even if others took over).
-  expect(result.crashed).toEqual([]);
-  expect(tally.lost).toEqual({ chatEvents: 0, chatMessages: 0, triggers: 0, conversions: 0, emails: 0, misfiledReplies: 0, agentReplies: 0, outboundNotSent: 0, outboundNotReceived: 0 });
-  expect(tally.duplicated).toEqual({ tickets: 0, messages: 0, emailsSentTwice: 0, wrongTriggers: 0 });
+  expect(result.crashed, about).toEqual([]);
+  expect(tally.lost, about).toEqual({ chatEvents: 0, chatMessages: 0, triggers: 0, conversions: 0, emails: 0, misfiledReplies: 0, agentReplies: 0, outboundNotSent: 0, outboundNotReceived: 0 });
+  expect(tally.duplicated, about).toEqual({ tickets: 0, messages: 0, emailsSentTwice: 0, wrongTriggers: 0 });
   // The one loss the design allows (core/mail/send-outbox-email.ts, docs/OPERATIONS.md): a kill -9
   // of the mail worker in the instant between recording a send and finishing it. Only sends in
   // flight at such a kill, at most as many as the worker runs at once.
