@@ -5,7 +5,7 @@ import { RawMailHandoff } from '../core/mail/raw-mail-handoff.ts';
 import { defaultVerifyTimeoutMs } from '../core/mail/sender-auth.ts';
 import { systemDnsResolver } from '../core/mail/sender-auth-dns.ts';
 import type { QueueName } from '../core/jobs/job-catalog.ts';
-import { BullJobQueue } from './bullmq-job-queue.ts';
+import { BullJobQueue } from '../queue/bullmq-job-queue.ts';
 import { startHttpIngress } from './ingress/http-ingress.ts';
 import { startSmtpIngress } from './ingress/smtp-ingress.ts';
 import { MailTransports } from './mail-transports.ts';
@@ -18,8 +18,8 @@ import { registerQueueDepth } from './metrics/queue-depth.ts';
 import type { OpsEndpoints } from './ops-endpoints.ts';
 import { startOpsServer } from './ops-server.ts';
 import { checkReadiness } from './readiness.ts';
-import { createRedis } from './redis-connection.ts';
-import { assertNoEviction } from './redis-policy.ts';
+import { createRedis } from '../queue/redis-connection.ts';
+import { assertNoEviction } from '../queue/redis-policy.ts';
 import { startWorkers } from './start-workers.ts';
 
 /** Which long-running parts this process runs. */
