@@ -18,7 +18,7 @@ import { registerTargets } from './commands/targets-command.ts';
 import { registerTrash } from './commands/trash-command.ts';
 import { registerTui } from './commands/tui-command.ts';
 import { describeError } from './describe-error.ts';
-import type { ProcessStarters } from './processes.ts';
+import type { ProcessStarters } from '../core/config/process-roles.ts';
 
 // The CLI: one command per file under commands/, each a thin layer that parses arguments,
 // calls core/ and prints (a table for people, --json for scripts). Its entry point

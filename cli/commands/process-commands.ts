@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.ts';
 import { queueNames, type QueueName } from '../../core/jobs/job-catalog.ts';
 import { action } from '../action.ts';
-import type { RunProcesses } from '../processes.ts';
+import type { RunProcesses } from '../../core/config/process-roles.ts';
 
 function parseQueues(text: string | undefined): QueueName[] | undefined {
   if (!text) return undefined;

@@ -8,7 +8,7 @@ import { servicesUp } from '../../services/embedded-services.ts';
 import { runTui } from '../../tui/main.ts';
 import { action } from '../action.ts';
 import type { CliContext } from '../cli-context.ts';
-import type { Listening, RunProcesses } from '../processes.ts';
+import type { Listening, RunProcesses } from '../../core/config/process-roles.ts';
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 

@@ -1,9 +1,9 @@
-import type { Config } from '../core/config/config.ts';
-import type { QueueName } from '../core/jobs/job-catalog.ts';
+import type { Config } from './config.ts';
+import type { QueueName } from '../jobs/job-catalog.ts';
 
-// What `switchboard worker|ingress|start` ask of the long-running processes. cli/ does not
-// import worker/: the command's entry point (bin/main.ts) passes worker/main.ts's
-// runProcesses in, and the compiler checks there that it takes these roles.
+// What a `switchboard worker|ingress|start` process runs. The CLI (cli/) asks for it and the
+// processes (worker/main.ts) do it; the command's entry point (bin/main.ts) hands the one to
+// the other, so that cli/ never imports worker/.
 
 /** Which long-running parts a process runs. */
 export interface ProcessRoles {
@@ -15,7 +15,8 @@ export interface ProcessRoles {
   logFile?: string;
   /**
    * Started once everything runs; the process shuts down when it settles (a dashboard that
-   * quits), as on SIGTERM. `stopping` aborts on SIGTERM/SIGINT: it must settle then.
+   * quits), as on SIGTERM. `stopping` aborts on SIGTERM/SIGINT: it must settle then (the
+   * dashboard closes and gives the terminal back) before the drain.
    */
   until?: (stopping: AbortSignal) => Promise<unknown>;
   /** Called once every listener and worker is up, with the ports the ingress listens on. */
