@@ -33,6 +33,7 @@ COPY bin ./bin
 COPY cli ./cli
 COPY core ./core
 COPY migrations ./migrations
+COPY queue ./queue
 COPY services ./services
 COPY tui ./tui
 COPY worker ./worker

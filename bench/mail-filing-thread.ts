@@ -11,9 +11,9 @@ import { connectDatabase } from '../core/db/connect.ts';
 import type { JobPayloads } from '../core/jobs/job-catalog.ts';
 import { fileInboundEmails, type InboundBatchResult } from '../core/mail/file-inbound-batch.ts';
 import type { InboundLimits } from '../core/mail/ingest-inbound-email.ts';
-import { BullJobQueue } from '../worker/bullmq-job-queue.ts';
+import { BullJobQueue } from '../queue/bullmq-job-queue.ts';
 import { inboundJobResult, type InboundJobResult } from '../worker/processors/inbound-job-result.ts';
-import { createRedis } from '../worker/redis-connection.ts';
+import { createRedis } from '../queue/redis-connection.ts';
 import { batchedReports } from './batched-reports.ts';
 
 /** What the thread is started with. */

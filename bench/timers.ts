@@ -35,8 +35,8 @@ import { noTargets, withTargets } from '../core/responses/response-targets.ts';
 import { createTicket } from '../core/tickets/ticket-store.ts';
 import { servicesUp } from '../services/embedded-services.ts';
 import { spawnSwitchboard } from '../test/faults/support/switchboard-process.ts';
-import { BullJobQueue } from '../worker/bullmq-job-queue.ts';
-import { createRedis } from '../worker/redis-connection.ts';
+import { BullJobQueue } from '../queue/bullmq-job-queue.ts';
+import { createRedis } from '../queue/redis-connection.ts';
 
 const { values: args } = parseArgs({
   options: {

@@ -5,8 +5,8 @@ import type { Database, Property } from '../core/db/schema.ts';
 import { SwitchboardError } from '../core/errors.ts';
 import { findProperty, listProperties } from '../core/properties/property-store.ts';
 import { readServicesState } from '../services/embedded-services.ts';
-import { BullJobQueue } from '../worker/bullmq-job-queue.ts';
-import { createRedis } from '../worker/redis-connection.ts';
+import { BullJobQueue } from '../queue/bullmq-job-queue.ts';
+import { createRedis } from '../queue/redis-connection.ts';
 
 /** What every command gets: the parsed config and, on first use, the database. */
 export class CliContext {

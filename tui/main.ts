@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../core/db/schema.ts';
 import type { JobQueue } from '../core/jobs/job-queue.ts';
-import { BullJobQueue } from '../worker/bullmq-job-queue.ts';
-import { createRedis } from '../worker/redis-connection.ts';
+import { BullJobQueue } from '../queue/bullmq-job-queue.ts';
+import { createRedis } from '../queue/redis-connection.ts';
 import { startDashboard } from './dashboard.ts';
 
 /** What `switchboard tui` passes in: the database (owned by the caller) and where Redis is. */
@@ -32,8 +32,8 @@ export async function runTui(options: TuiOptions): Promise<void> {
   // Fail fast while Redis is away (no offline queue, one retry): the status bar shows it down
   // and the next refresh after it is back shows it up, as the client reconnects by itself.
   const redis = createRedis(options.redisUrl, 'dashboard');
-  // Importing worker/ here is the composition root's privilege: BullJobQueue is the BullMQ
-  // side of core's JobQueue port, and a producer connection fails fast instead of hanging.
+  // The queue library (queue/) gives BullJobQueue, the BullMQ side of core's JobQueue port;
+  // a producer connection fails fast instead of hanging.
   const producer = options.jobs ? null : createRedis(options.redisUrl, 'producer');
   const ownQueue = producer ? new BullJobQueue(producer, options.queuePrefix) : null;
   try {

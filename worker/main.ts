@@ -4,8 +4,7 @@ import { connectDatabase } from '../core/db/connect.ts';
 import { RawMailHandoff } from '../core/mail/raw-mail-handoff.ts';
 import { defaultVerifyTimeoutMs } from '../core/mail/sender-auth.ts';
 import { systemDnsResolver } from '../core/mail/sender-auth-dns.ts';
-import type { QueueName } from '../core/jobs/job-catalog.ts';
-import { BullJobQueue } from './bullmq-job-queue.ts';
+import { BullJobQueue } from '../queue/bullmq-job-queue.ts';
 import { startHttpIngress } from './ingress/http-ingress.ts';
 import { startSmtpIngress } from './ingress/smtp-ingress.ts';
 import { MailTransports } from './mail-transports.ts';
@@ -18,33 +17,10 @@ import { registerQueueDepth } from './metrics/queue-depth.ts';
 import type { OpsEndpoints } from './ops-endpoints.ts';
 import { startOpsServer } from './ops-server.ts';
 import { checkReadiness } from './readiness.ts';
-import { createRedis } from './redis-connection.ts';
-import { assertNoEviction } from './redis-policy.ts';
+import { createRedis } from '../queue/redis-connection.ts';
+import { assertNoEviction } from '../queue/redis-policy.ts';
 import { startWorkers } from './start-workers.ts';
-
-/** Which long-running parts this process runs. */
-export interface ProcessRoles {
-  ingress: boolean;
-  worker: boolean;
-  queues?: QueueName[];
-  concurrency?: number;
-  /** Log to this file instead of stderr (when a dashboard owns the terminal). */
-  logFile?: string;
-  /**
-   * Started once everything runs; the process shuts down when it settles (a dashboard that
-   * quits), as on SIGTERM. `stopping` aborts on SIGTERM/SIGINT: it must settle then (the
-   * dashboard closes and gives the terminal back) before the drain.
-   */
-  until?: (stopping: AbortSignal) => Promise<unknown>;
-  /** Called once every listener and worker is up, with the ports the ingress listens on. */
-  onRunning?: (listening: Listening) => void;
-}
-
-/** The ports a process listens on (the real ones when 0 asked for a free port). */
-export interface Listening {
-  ingressPort?: number;
-  smtpPort?: number;
-}
+import type { Listening, ProcessRoles } from '../core/config/process-roles.ts';
 
 /** A port another program holds, said with the variable that moves it. */
 function portInUse(variable: string, host: string, port: number) {

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { migrationStatus } from '../core/db/migrate.ts';
 import type { Database } from '../core/db/schema.ts';
-import { withTimeout } from './with-timeout.ts';
+import { withTimeout } from '../queue/with-timeout.ts';
 
 /** One check of readiness: passed, or why not. */
 export interface CheckResult {

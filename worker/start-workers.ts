@@ -2,13 +2,13 @@ import { MetricsTime, Worker } from 'bullmq';
 import type { Kysely } from 'kysely';
 import type { Database } from '../core/db/schema.ts';
 import { queueNames, type QueueName } from '../core/jobs/job-catalog.ts';
-import { jobOptions, type BullJobQueue } from './bullmq-job-queue.ts';
+import { jobOptions, type BullJobQueue } from '../queue/bullmq-job-queue.ts';
 import type { ImapPollOptions } from './ingress/imap-poll.ts';
 import { syncImapSchedules } from './ingress/imap-schedules.ts';
 import type { Logger } from './logger.ts';
 import type { SwitchboardMetrics } from './metrics/metrics.ts';
 import type { ProcessorDeps } from './processors/job-processors.ts';
-import { createRedis } from './redis-connection.ts';
+import { createRedis } from '../queue/redis-connection.ts';
 import { runJob } from './run-job.ts';
 
 /** What a worker process needs, built once by its composition root. */

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.ts';
 import { queueNames, type QueueName } from '../../core/jobs/job-catalog.ts';
-import { runProcesses } from '../../worker/main.ts';
 import { action } from '../action.ts';
+import type { RunProcesses } from '../../core/config/process-roles.ts';
 
 function parseQueues(text: string | undefined): QueueName[] | undefined {
   if (!text) return undefined;
@@ -20,8 +20,8 @@ function parseConcurrency(text: string | undefined): number | undefined {
   return n;
 }
 
-/** `switchboard worker` and `switchboard ingress`: the long-running processes. */
-export function registerProcesses(program: Command): void {
+/** `switchboard worker` and `switchboard ingress`: the long-running processes, run by `runProcesses`. */
+export function registerProcesses(program: Command, runProcesses: RunProcesses): void {
   program
     .command('worker')
     .description('run BullMQ workers (start as many processes, on as many hosts, as you like)')

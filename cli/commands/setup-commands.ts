@@ -6,9 +6,9 @@ import { listInbox } from '../../core/inbox/list-inbox.ts';
 import path from 'node:path';
 import { servicesUp } from '../../services/embedded-services.ts';
 import { runTui } from '../../tui/main.ts';
-import { runProcesses, type Listening } from '../../worker/main.ts';
 import { action } from '../action.ts';
 import type { CliContext } from '../cli-context.ts';
+import type { Listening, RunProcesses } from '../../core/config/process-roles.ts';
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -25,8 +25,8 @@ function whyNoDashboard(property: { slug: string } | null): string | null {
   return null;
 }
 
-/** `switchboard seed-demo` and `switchboard start`. */
-export function registerSetup(program: Command): void {
+/** `switchboard seed-demo` and `switchboard start` (whose processes `runProcesses` runs). */
+export function registerSetup(program: Command, runProcesses: RunProcesses): void {
   program
     .command('seed-demo')
     .description('load a realistic demo property (agents, departments, tags, chats, missed chats, tickets); once')

@@ -6,12 +6,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { connectDatabase } from '../../core/db/connect.ts';
 import type { Database } from '../../core/db/schema.ts';
 import { migrations } from '../../migrations/index.ts';
-import { BullJobQueue } from '../../worker/bullmq-job-queue.ts';
+import { BullJobQueue } from '../../queue/bullmq-job-queue.ts';
 import { startHttpIngress, type HttpIngress } from '../../worker/ingress/http-ingress.ts';
 import { createMetrics } from '../../worker/metrics/metrics.ts';
 import { registerQueueDepth } from '../../worker/metrics/queue-depth.ts';
 import { checkReadiness } from '../../worker/readiness.ts';
-import { createRedis } from '../../worker/redis-connection.ts';
+import { createRedis } from '../../queue/redis-connection.ts';
 import { silentLogger } from '../support/pipeline-harness.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { childEnv } from '../support/child-env.ts';

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signBody } from '../../core/chats/event-signature.ts';
 import { connectDatabase } from '../../core/db/connect.ts';
 import type { JobQueue } from '../../core/jobs/job-queue.ts';
-import { BullJobQueue } from '../../worker/bullmq-job-queue.ts';
+import { BullJobQueue } from '../../queue/bullmq-job-queue.ts';
 import { startHttpIngress } from '../../worker/ingress/http-ingress.ts';
-import { createRedis } from '../../worker/redis-connection.ts';
+import { createRedis } from '../../queue/redis-connection.ts';
 import { chatEvent, startHarness, type IngressHarness } from './ingress-harness.ts';
 
 /** A loopback port nobody listens on. */

@@ -8,10 +8,10 @@ import { signBody } from '../../core/chats/event-signature.ts';
 import type { ChatEventRow, Property } from '../../core/db/schema.ts';
 import type { JobQueue } from '../../core/jobs/job-queue.ts';
 import { updateProperty } from '../../core/properties/property-store.ts';
-import { BullJobQueue } from '../../worker/bullmq-job-queue.ts';
+import { BullJobQueue } from '../../queue/bullmq-job-queue.ts';
 import { startHttpIngress, type HttpIngress, type HttpIngressOptions } from '../../worker/ingress/http-ingress.ts';
 import { createLogger } from '../../worker/logger.ts';
-import { createRedis } from '../../worker/redis-connection.ts';
+import { createRedis } from '../../queue/redis-connection.ts';
 import { makeProperty } from '../support/inbox-fixture.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 

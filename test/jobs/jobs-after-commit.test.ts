@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { jobId, queueNames } from '../../core/jobs/job-catalog.ts';
 import { JobsAfterCommit } from '../../core/jobs/jobs-after-commit.ts';
-import { BullJobQueue } from '../../worker/bullmq-job-queue.ts';
-import { createRedis } from '../../worker/redis-connection.ts';
+import { BullJobQueue } from '../../queue/bullmq-job-queue.ts';
+import { createRedis } from '../../queue/redis-connection.ts';
 
 // Jobs queued in a transaction are held until it has committed. Real BullMQ on Redis.
 

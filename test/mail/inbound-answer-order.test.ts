@@ -5,7 +5,7 @@ import type { Property } from '../../core/db/schema.ts';
 import { NotVisibleYetError } from '../../core/errors.ts';
 import { fileInboundBatch, fileInboundEmails } from '../../core/mail/file-inbound-batch.ts';
 import { storeInboundEmail } from '../../core/mail/store-inbound-email.ts';
-import type { BullJobQueue } from '../../worker/bullmq-job-queue.ts';
+import type { BullJobQueue } from '../../queue/bullmq-job-queue.ts';
 import { startMailProperty, type MailProperty } from '../support/mail-property.ts';
 import type { TestDatabase } from '../support/test-database.ts';
 

@@ -6,8 +6,8 @@ import type { Property } from '../../core/db/schema.ts';
 import { jobId, type JobPayloads } from '../../core/jobs/job-catalog.ts';
 import { fileInboundEmails } from '../../core/mail/file-inbound-batch.ts';
 import { InboundGroupCommit } from '../../core/mail/inbound-group-commit.ts';
-import { BullJobQueue } from '../../worker/bullmq-job-queue.ts';
-import { createRedis } from '../../worker/redis-connection.ts';
+import { BullJobQueue } from '../../queue/bullmq-job-queue.ts';
+import { createRedis } from '../../queue/redis-connection.ts';
 import { startMailProperty, type MailProperty } from '../support/mail-property.ts';
 import type { TestDatabase } from '../support/test-database.ts';
 

@@ -4,7 +4,7 @@ import type { Property } from '../../core/db/schema.ts';
 import { fileInboundEmails } from '../../core/mail/file-inbound-batch.ts';
 import { InboundGroupCommit } from '../../core/mail/inbound-group-commit.ts';
 import { RawMailHandoff } from '../../core/mail/raw-mail-handoff.ts';
-import type { BullJobQueue } from '../../worker/bullmq-job-queue.ts';
+import type { BullJobQueue } from '../../queue/bullmq-job-queue.ts';
 import { startMailProperty, type MailProperty } from '../support/mail-property.ts';
 import type { TestDatabase } from '../support/test-database.ts';
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { afterEach, expect, it } from 'vitest';
-import { createRedis } from '../../worker/redis-connection.ts';
+import { createRedis } from '../../queue/redis-connection.ts';
 import { at, eventId, startPipeline, type Pipeline } from '../support/pipeline-harness.ts';
 import { sleep, waitFor } from '../support/wait-for.ts';
 import { childEnv } from '../support/child-env.ts';

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { afterEach, expect, it } from 'vitest';
 import { updateProperty } from '../../core/properties/property-store.ts';
-import { createRedis } from '../../worker/redis-connection.ts';
+import { createRedis } from '../../queue/redis-connection.ts';
 import { at, eventId, startPipeline, type Pipeline } from '../support/pipeline-harness.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { childEnv } from '../support/child-env.ts';

@@ -5,8 +5,8 @@ import { inject } from 'vitest';
 import type { Property } from '../../core/db/schema.ts';
 import { queueNames } from '../../core/jobs/job-catalog.ts';
 import { updateProperty } from '../../core/properties/property-store.ts';
-import { BullJobQueue } from '../../worker/bullmq-job-queue.ts';
-import { createRedis } from '../../worker/redis-connection.ts';
+import { BullJobQueue } from '../../queue/bullmq-job-queue.ts';
+import { createRedis } from '../../queue/redis-connection.ts';
 import { makeProperty } from './inbox-fixture.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 

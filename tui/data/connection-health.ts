@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Cluster, Redis } from 'ioredis';
 import type { Database } from '../../core/db/schema.ts';
-import { withTimeout } from '../../worker/with-timeout.ts';
+import { withTimeout } from '../../queue/with-timeout.ts';
 
 /** The state of a connection as the status bar shows it. */
 export type ConnectionState = 'up' | 'down';

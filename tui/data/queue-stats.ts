@@ -3,7 +3,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { queueNames, type QueueName } from '../../core/jobs/job-catalog.ts';
 import { lastHourThroughput } from '../state/queue-throughput.ts';
 import { jobStates, type JobState, type QueueStats } from '../state/queues-state.ts';
-import { withTimeout } from '../../worker/with-timeout.ts';
+import { withTimeout } from '../../queue/with-timeout.ts';
 
 export { jobStates, type JobState, type QueueStats };
 

@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../core/db/schema.ts';
-import { jobOptions } from '../bullmq-job-queue.ts';
+import { jobOptions } from '../../queue/bullmq-job-queue.ts';
 
 const prefix = 'imap-poll-';
 

@@ -3,7 +3,7 @@ import { Gauge, type Registry } from 'prom-client';
 import type { Database } from '../../core/db/schema.ts';
 import { attentionPiles, pileNames, type Pile } from '../../core/inbox/attention-piles.ts';
 import { listProperties } from '../../core/properties/property-store.ts';
-import { withTimeout } from '../with-timeout.ts';
+import { withTimeout } from '../../queue/with-timeout.ts';
 
 /** Metric label of each pile (snake case, as Prometheus labels are usually written). */
 const pileLabel: Record<(typeof pileNames)[number], string> = { unassigned: 'unassigned', missed: 'missed', breached: 'breached', atRisk: 'at_risk', pending: 'pending' };

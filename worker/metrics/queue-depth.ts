@@ -1,6 +1,6 @@
 import { Gauge, type Registry } from 'prom-client';
 import { queueNames, type QueueName } from '../../core/jobs/job-catalog.ts';
-import { withTimeout } from '../with-timeout.ts';
+import { withTimeout } from '../../queue/with-timeout.ts';
 
 /** The job states counted per queue. */
 export const countedStates = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'paused', 'failed', 'completed'] as const;

@@ -1,7 +1,10 @@
 import { Cluster, type Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import { ConfigError } from '../core/errors.ts';
-import type { Logger } from './logger.ts';
 import type { RedisConnection } from './redis-connection.ts';
+
+/** All the check needs of a logger: the process's pino logger (worker/logger.ts) is one. */
+type WarningLogger = Pick<Logger, 'warn'>;
 
 /**
  * Refuses a Redis that may evict keys: under memory pressure it would drop queued jobs and
@@ -11,7 +14,7 @@ import type { RedisConnection } from './redis-connection.ts';
  * On a Redis Cluster every node the client knows is asked, replicas included: each master
  * holds its own slots' jobs, and a replica becomes a master on failover.
  */
-export async function assertNoEviction(redis: RedisConnection, logger: Logger): Promise<void> {
+export async function assertNoEviction(redis: RedisConnection, logger: WarningLogger): Promise<void> {
   try {
     await ready(redis);
   } catch (error) {
