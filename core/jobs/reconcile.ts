@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import chunk from 'lodash/chunk.js';
 import type { Database } from '../db/schema.ts';
 import { scheduleChatTimers } from '../chats/chat-timers.ts';
 import { clockItemKey } from '../responses/response-clock-store.ts';
@@ -17,6 +18,41 @@ export interface ReconcileResult {
 }
 
 const batch = 1000;
+/**
+ * Requeues in flight at once. Each one is a few Redis round trips; one after another, a pass
+ * over a backlog (a Redis outage's worth of stored events, a thousand queued emails) took 50 s
+ * on a loaded worker, and the work waited that long. ioredis pipelines concurrent commands.
+ */
+const inFlight = 64;
+
+async function eachConcurrently<T>(items: readonly T[], queue: (item: T) => Promise<void>): Promise<void> {
+  for (const group of chunk(items, inFlight)) await Promise.all(group.map(queue));
+}
+
+/** Another process's pass holds the lock: this one had nothing to add. */
+export const reconcileBusy = 'another reconcile pass is running' as const;
+
+/**
+ * One reconcile pass at a time, across every worker process: the schedule starts a pass every
+ * few seconds, and passes that overlap only repeat each other's Redis work while the backlog
+ * they are clearing waits. A session advisory lock on one connection, released with it.
+ */
+export async function reconcileAlone(
+  db: Kysely<Database>,
+  jobs: JobQueue,
+  options: Parameters<typeof reconcile>[2] = {},
+): Promise<ReconcileResult | typeof reconcileBusy> {
+  return db.connection().execute(async (conn) => {
+    const key = sql`hashtextextended('switchboard/reconcile', 0)`;
+    const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(${key}) AS locked`.execute(conn);
+    if (!rows[0]?.locked) return reconcileBusy;
+    try {
+      return await reconcile(conn, jobs, options);
+    } finally {
+      await sql`SELECT pg_advisory_unlock(${key})`.execute(conn);
+    }
+  });
+}
 
 /**
  * Postgres is the source of truth and Redis only holds work in flight, so work can outlive
@@ -34,7 +70,7 @@ export async function reconcile(db: Kysely<Database>, jobs: JobQueue, options: {
     .orderBy('id')
     .limit(batch)
     .execute();
-  for (const { id } of events) await jobs.requeue('chat-event', { eventRowId: id });
+  await eachConcurrently(events, ({ id }) => jobs.requeue('chat-event', { eventRowId: id }));
 
   const conversions = await db
     .selectFrom('conversations as c')
@@ -48,15 +84,15 @@ export async function reconcile(db: Kysely<Database>, jobs: JobQueue, options: {
     .where((eb) => eb.not(eb.exists(eb.selectFrom('tickets as t').select('t.id').whereRef('t.conversation_id', '=', 'c.id'))))
     .limit(batch)
     .execute();
-  for (const { id } of conversions) await jobs.requeue('convert', { conversationId: id });
+  await eachConcurrently(conversions, ({ id }) => jobs.requeue('convert', { conversationId: id }));
 
   const inbound = await db.selectFrom('inbound_emails').select('id').where('processed_at', 'is', null).where('received_at', '<', grace).orderBy('id').limit(batch).execute();
-  for (const { id } of inbound) await jobs.requeue('inbound-email', { inboundEmailId: id });
+  await eachConcurrently(inbound, ({ id }) => jobs.requeue('inbound-email', { inboundEmailId: id }));
 
   // Queued mail whose job is gone. A job still waiting out its backoff is left alone (requeue
   // only re-adds missing or finished jobs and retries failed ones).
   const outbox = await db.selectFrom('outbox_emails').select('id').where('status', '=', 'queued').where('created_at', '<', grace).orderBy('id').limit(batch).execute();
-  for (const { id } of outbox) await jobs.requeue('send-email', { outboxId: id });
+  await eachConcurrently(outbox, ({ id }) => jobs.requeue('send-email', { outboxId: id }));
 
   // Chats still going: their timers are delayed jobs, which a Redis that lost its data lost
   // too. Scheduling them again is harmless (same job ids; each timer re-checks the chat), and
@@ -74,7 +110,7 @@ export async function reconcile(db: Kysely<Database>, jobs: JobQueue, options: {
     .limit(batch)
     .execute();
   const now = new Date();
-  for (const c of open) await scheduleChatTimers(jobs, c, c);
+  await eachConcurrently(open, (c) => scheduleChatTimers(jobs, c, c));
 
   // Response clocks: the checks of times that have come, or come before the next pass, and that
   // no check has looked at yet. Those are the timers a Redis that lost its data lost, and those of inbox
@@ -96,8 +132,8 @@ export async function reconcile(db: Kysely<Database>, jobs: JobQueue, options: {
   }
   // Requeued, not added: a check of that time that already ran (and saw nothing: its item not
   // committed yet, say) keeps its id in Redis a while, and adding a kept id is a no-op.
-  for (const c of checks) {
-    await jobs.requeue('response-check', { item: clockItemKey(c) }, { runAt: new Date(Math.max(c.at.getTime(), now.getTime())), idSuffix: String(c.at.getTime()) });
-  }
+  await eachConcurrently(checks, (c) =>
+    jobs.requeue('response-check', { item: clockItemKey(c) }, { runAt: new Date(Math.max(c.at.getTime(), now.getTime())), idSuffix: String(c.at.getTime()) }),
+  );
   return { chatEvents: events.length, conversions: conversions.length, inboundEmails: inbound.length, outboxEmails: outbox.length, chatTimers: open.length, clockChecks: checks.length };
 }

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterEach, expect, it } from 'vitest';
 import { parseChatEvents } from '../../core/chats/chat-event.ts';
 import { storeChatEvents } from '../../core/chats/store-chat-events.ts';
-import { reconcile } from '../../core/jobs/reconcile.ts';
+import { reconcile, reconcileAlone, reconcileBusy } from '../../core/jobs/reconcile.ts';
 import { at, eventId, startPipeline, type Pipeline } from '../support/pipeline-harness.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -80,4 +80,23 @@ it('fires the recovery trigger of a live chat whose timer was wiped with Redis',
   await reconcile(p.t.db, p.jobs);
   await new Promise((resolve) => setTimeout(resolve, 500));
   expect(await p.t.db.selectFrom('messages').select('id').where('sender', '=', 'trigger').execute()).toHaveLength(1);
+});
+
+it('runs one pass at a time across processes: a pass that finds another running adds nothing', async () => {
+  p = await startPipeline({ trigger_enabled: false });
+  const events = parseChatEvents({ events: [{ id: eventId(), type: 'chat.started', property: 'shop', at: at(), chat: { id: 'busy' }, visitor: { id: 'v' } }] });
+  await storeChatEvents(p.t.db, p.property.id, events);
+  await sql`UPDATE chat_events SET received_at = now() - interval '5 minutes'`.execute(p.t.db);
+  // Another process's pass, as a session holding the lock on a connection of its own.
+  const other = await p.t.db.connection().execute(async (conn) => {
+    await sql`SELECT pg_advisory_lock(hashtextextended('switchboard/reconcile', 0))`.execute(conn);
+    const seen = await reconcileAlone(p!.t.db, p!.jobs);
+    await sql`SELECT pg_advisory_unlock(hashtextextended('switchboard/reconcile', 0))`.execute(conn);
+    return seen;
+  });
+  expect(other).toBe(reconcileBusy);
+  expect(await p.jobs.queue('chat-events').getJobCounts('waiting')).toEqual({ waiting: 0 });
+  // Once it is done, the next pass runs, and leaves the lock free for the one after.
+  expect(await reconcileAlone(p.t.db, p.jobs)).toMatchObject({ chatEvents: 1 });
+  expect(await reconcileAlone(p.t.db, p.jobs)).not.toBe(reconcileBusy);
 });

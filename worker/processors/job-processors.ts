@@ -8,7 +8,7 @@ import type { Database } from '../../core/db/schema.ts';
 import { purgeTrash } from '../../core/inbox/purge-trash.ts';
 import type { JobName, JobPayloads } from '../../core/jobs/job-catalog.ts';
 import type { JobQueue } from '../../core/jobs/job-queue.ts';
-import { reconcile } from '../../core/jobs/reconcile.ts';
+import { reconcileAlone } from '../../core/jobs/reconcile.ts';
 import { fileInboundEmails } from '../../core/mail/file-inbound-batch.ts';
 import type { RawMailHandoff } from '../../core/mail/raw-mail-handoff.ts';
 import type { InboundLimits } from '../../core/mail/ingest-inbound-email.ts';
@@ -46,7 +46,7 @@ export const jobProcessors: { [N in JobName]: Processor<N> } = {
     return { ticket: `T${ticket.number}`, created };
   },
   'trash-purge': (_data, job, { db }) => purgeTrash(db, job.id ?? `purge-${job.timestamp}`),
-  'reconcile': (_data, _job, { db, jobs, reconcileGraceSeconds }) => reconcile(db, jobs, { graceSeconds: reconcileGraceSeconds }),
+  'reconcile': (_data, _job, { db, jobs, reconcileGraceSeconds }) => reconcileAlone(db, jobs, { graceSeconds: reconcileGraceSeconds }),
   'send-email': (data, _job, { db, transportFor }) => sendOutboxEmail(db, transportFor, data.outboxId),
   // Files its email and those stored with it, in batches with other waiting ones of the property.
   'inbound-email': async (data, _job, { db, jobs, inboundLimits, rawMailHandoff }) =>
