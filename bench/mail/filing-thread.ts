@@ -3,17 +3,17 @@
 // (docs/OPERATIONS.md deploys two), each with its own event loop, database pool and Redis
 // connections, and so does this. It runs a BullMQ worker on the run's mail-inbound queue with
 // fileInboundEmails, as the worker's processor does, and posts what the jobs filed in batches
-// (bench/batched-reports.ts).
+// (bench/mail/batched-reports.ts).
 import { performance as perfHooks } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Worker as BullWorker } from 'bullmq';
-import { connectDatabase } from '../core/db/connect.ts';
-import type { JobPayloads } from '../core/jobs/job-catalog.ts';
-import { fileInboundEmails, type InboundBatchResult } from '../core/mail/file-inbound-batch.ts';
-import type { InboundLimits } from '../core/mail/ingest-inbound-email.ts';
-import { BullJobQueue } from '../queue/bullmq-job-queue.ts';
-import { inboundJobResult, type InboundJobResult } from '../worker/processors/inbound-job-result.ts';
-import { createRedis } from '../queue/redis-connection.ts';
+import { connectDatabase } from '../../core/db/connect.ts';
+import type { JobPayloads } from '../../core/jobs/job-catalog.ts';
+import { fileInboundEmails, type InboundBatchResult } from '../../core/mail/file-inbound-batch.ts';
+import type { InboundLimits } from '../../core/mail/ingest-inbound-email.ts';
+import { BullJobQueue } from '../../queue/bullmq-job-queue.ts';
+import { inboundJobResult, type InboundJobResult } from '../../worker/processors/inbound-job-result.ts';
+import { createRedis } from '../../queue/redis-connection.ts';
 import { batchedReports } from './batched-reports.ts';
 
 /** What the thread is started with. */

@@ -2,13 +2,13 @@
 // the ingress (`switchboard ingress`) and the workers (`switchboard worker`) as separate
 // processes, each with its own event loop, database pool and Redis connection, and so does
 // this. It stores the emails it is given through storeInboundEmail with `sessions` at once (as
-// parallel SMTP sessions do) and posts the stored ids back in batches (bench/batched-reports.ts).
+// parallel SMTP sessions do) and posts the stored ids back in batches (bench/mail/batched-reports.ts).
 import { performance as perfHooks } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
-import { connectDatabase } from '../core/db/connect.ts';
-import { InboundGroupCommit } from '../core/mail/inbound-group-commit.ts';
-import { BullJobQueue } from '../queue/bullmq-job-queue.ts';
-import { createRedis } from '../queue/redis-connection.ts';
+import { connectDatabase } from '../../core/db/connect.ts';
+import { InboundGroupCommit } from '../../core/mail/inbound-group-commit.ts';
+import { BullJobQueue } from '../../queue/bullmq-job-queue.ts';
+import { createRedis } from '../../queue/redis-connection.ts';
 import { batchedReports } from './batched-reports.ts';
 
 /** What the thread is started with. */
