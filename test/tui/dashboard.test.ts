@@ -154,7 +154,7 @@ describe('the dashboard without Redis', () => {
       await lost.connect();
       await d.refresh();
       // The probe recovers with the connection; the queue objects are rebuilt once it is ready
-      // (dashboard-more.test.ts checks that the counts come back).
+      // (dashboard-filters-mouse-recovery.test.ts checks that the counts come back).
       text = await screenShows(d, 'redis up again', (s) => s.includes('redis up'));
       expect(text.split('\n')).toHaveLength(24);
     } finally {

@@ -15,7 +15,7 @@ import { propertySwitched } from '../../tui/state/property-switcher.ts';
 import { reportsFailed, reportsLoaded } from '../../tui/state/reports-state.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { cellColours, fakeTerminal, screenShows } from './fake-terminal.ts';
-import { press } from './state-fixtures.ts';
+import { press } from './state/state-fixtures.ts';
 
 // The Reports tab (5): its state and keys, pure; its table at 80 and 200 columns; and on the
 // real screen over fake TTY streams, the last 7 days of a property on a real Postgres.
