@@ -1,12 +1,12 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Property } from '../../core/db/schema.ts';
-import { seedDemo } from '../../core/demo/seed-demo.ts';
 import { createProperty } from '../../core/properties/property-store.ts';
-import { startDashboard, type Dashboard } from '../../tui/dashboard.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import type { Dashboard } from '../../tui/dashboard.ts';
+import type { TestDatabase } from '../support/test-database.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { fakeTerminal, screenShows, screenText, type FakeTerminal } from './fake-terminal.ts';
+import { closeDemoDashboard, dashboardRedis, openDemoDashboard, startOnTerminal } from './dashboard-fixture.ts';
 
 // Filters by name, the property switcher, the mouse and Redis recovery on the real screen over
 // fake TTY streams, against the demo inbox in a real Postgres and a real Redis.
@@ -16,18 +16,12 @@ let redis: Redis;
 let property: Property;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  property = (await seedDemo(t.db)).property;
-  redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
-  await redis.connect();
+  ({ t, property, redis } = await openDemoDashboard());
 });
-afterAll(async () => {
-  redis?.disconnect();
-  await t?.drop();
-});
+afterAll(() => closeDemoDashboard(t, redis));
 
 function start(term: FakeTerminal, connection: Redis = redis): Dashboard {
-  return startDashboard({ db: t.db, redis: connection, queuePrefix: `tui-more-${t.name}`, property, input: term.input, output: term.output, terminal: 'xterm-256color', refreshMs: 60_000 });
+  return startOnTerminal(term, { db: t.db, redis: connection, queuePrefix: `tui-more-${t.name}`, property });
 }
 
 const settled = (d: Dashboard) => d.state().inbox.loadedSeq === d.state().inbox.loadSeq;
@@ -144,7 +138,7 @@ describe('dashboard filters, property switcher, mouse', () => {
 
 describe('recovery', () => {
   it('shows queue counts again once Redis is back, and queue context in the status bar', async () => {
-    const lost = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
+    const lost = dashboardRedis();
     lost.on('error', () => {});
     await lost.connect();
     const term = fakeTerminal(80, 24);
@@ -173,7 +167,7 @@ describe('recovery', () => {
 
   it('shows queue counts once Redis is back when it was already lost at start', async () => {
     // The queue objects are made on a connection that has ended: they are rebuilt once it is ready.
-    const lost = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
+    const lost = dashboardRedis();
     lost.on('error', () => {});
     await lost.connect();
     lost.disconnect();
