@@ -1,7 +1,7 @@
 import { Agent, request } from 'node:http';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, tawkSecret, maxBodyBytes, type IngressHarness } from '../ingress/ingress-harness.ts';
+import { startHarness, tawkSecret, maxBodyBytes, type IngressHarness } from '../worker/ingress/ingress-harness.ts';
 import { makeProperty } from '../support/inbox-fixture.ts';
 import { FuzzTally, runPool, withinMs } from './support/fuzz-tally.ts';
 import { httpCase, type HttpCase, type HttpFuzzTarget } from './support/http-fuzz-cases.ts';

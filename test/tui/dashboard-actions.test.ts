@@ -2,12 +2,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Property } from '../../core/db/schema.ts';
 import { seedDemo } from '../../core/demo/seed-demo.ts';
 import { closeItem } from '../../core/inbox/item-actions.ts';
-import { startDashboard, type Dashboard } from '../../tui/dashboard.ts';
+import type { Dashboard } from '../../tui/dashboard.ts';
 import { BullJobQueue } from '../../queue/bullmq-job-queue.ts';
 import { createRedis, type RedisConnection } from '../../queue/redis-connection.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { fakeTerminal, screenShows, screenText, type FakeTerminal } from './fake-terminal.ts';
+import { startOnTerminal } from './dashboard-fixture.ts';
 
 // Item actions, the trash tab and the reply editor on the real screen over fake TTY streams,
 // against the demo inbox in a real Postgres and a job queue on a real Redis (own prefix).
@@ -33,7 +34,7 @@ afterAll(async () => {
 });
 
 function start(term: FakeTerminal): Dashboard {
-  return startDashboard({ db: t.db, redis, queuePrefix: prefix, property, jobs, input: term.input, output: term.output, terminal: 'xterm-256color', refreshMs: 60_000 });
+  return startOnTerminal(term, { db: t.db, redis, queuePrefix: prefix, property, jobs });
 }
 
 /** The refs of the list's rows as rendered (the status bar, last, may start with a ref too). */
@@ -219,7 +220,7 @@ describe('dashboard actions', () => {
 
   it('without a job queue, converting says so and changes nothing', async () => {
     const term = fakeTerminal(80, 24);
-    const d = startDashboard({ db: t.db, redis, queuePrefix: prefix, property, input: term.input, output: term.output, terminal: 'xterm-256color', refreshMs: 60_000 });
+    const d = startOnTerminal(term, { db: t.db, redis, queuePrefix: prefix, property });
     try {
       term.press('\t'); // conversations
       await screenShows(d, 'the conversations', (s) => d.state().inbox.filters.view === 'conversations' && rowRefs(s).length > 0 && d.state().inbox.loadedSeq === d.state().inbox.loadSeq);

@@ -1,14 +1,14 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Property } from '../../core/db/schema.ts';
-import { seedDemo } from '../../core/demo/seed-demo.ts';
 import { agentLoadToday } from '../../core/inbox/agent-load.ts';
 import { attentionPiles } from '../../core/inbox/attention-piles.ts';
 import { setResponseTargets } from '../../core/responses/response-settings.ts';
 import { noTargets } from '../../core/responses/response-targets.ts';
-import { startDashboard, type Dashboard } from '../../tui/dashboard.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import type { Dashboard } from '../../tui/dashboard.ts';
+import type { TestDatabase } from '../support/test-database.ts';
 import { cellColours, fakeTerminal, screenShows, type FakeTerminal } from './fake-terminal.ts';
+import { closeDemoDashboard, openDemoDashboard, startOnTerminal } from './dashboard-fixture.ts';
 
 // The attention bar, pile keys and due colours on the real screen over fake TTY streams: the
 // demo inbox with targets set (first reply 4h, next 8h), so that some of it is breached.
@@ -19,19 +19,13 @@ let redis: Redis;
 let property: Property;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  property = (await seedDemo(t.db)).property;
+  ({ t, property, redis } = await openDemoDashboard());
   await setResponseTargets(t.db, property.id, { ...noTargets, base: { first: 4 * H, next: 8 * H } });
-  redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
-  await redis.connect();
 });
-afterAll(async () => {
-  redis?.disconnect();
-  await t?.drop();
-});
+afterAll(() => closeDemoDashboard(t, redis));
 
 function start(term: FakeTerminal): Dashboard {
-  return startDashboard({ db: t.db, redis, queuePrefix: `tui-attn-${t.name}`, property, input: term.input, output: term.output, terminal: 'xterm-256color', refreshMs: 60_000 });
+  return startOnTerminal(term, { db: t.db, redis, queuePrefix: `tui-attn-${t.name}`, property });
 }
 
 const settled = (d: Dashboard) => d.state().inbox.loadedSeq === d.state().inbox.loadSeq;

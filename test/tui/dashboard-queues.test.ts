@@ -4,10 +4,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Property } from '../../core/db/schema.ts';
 import { seedDemo } from '../../core/demo/seed-demo.ts';
 import { queueNames, type QueueName } from '../../core/jobs/job-catalog.ts';
-import { startDashboard, type Dashboard } from '../../tui/dashboard.ts';
+import type { Dashboard } from '../../tui/dashboard.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { fakeTerminal, screenShows, screenText, type FakeTerminal } from './fake-terminal.ts';
+import { dashboardRedis, startOnTerminal } from './dashboard-fixture.ts';
 
 // The Queues tab on the real screen over fake TTY streams: real BullMQ queues and a real
 // worker on their own prefix in a real Redis, the demo property in a real Postgres.
@@ -28,7 +29,7 @@ beforeAll(async () => {
   t = await createTestDatabase();
   property = (await seedDemo(t.db)).property;
   prefix = `tui-queues-${t.name}`;
-  redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
+  redis = dashboardRedis();
   await redis.connect();
   workerConnection = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
 });
@@ -43,7 +44,7 @@ afterAll(async () => {
 });
 
 function start(term: FakeTerminal): Dashboard {
-  return startDashboard({ db: t.db, redis, queuePrefix: prefix, property, input: term.input, output: term.output, terminal: 'xterm-256color', refreshMs: 60_000 });
+  return startOnTerminal(term, { db: t.db, redis, queuePrefix: prefix, property });
 }
 
 /** Moves the table's selection to `name` (from the top). */

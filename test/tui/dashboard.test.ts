@@ -1,11 +1,11 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Property } from '../../core/db/schema.ts';
-import { seedDemo } from '../../core/demo/seed-demo.ts';
-import { startDashboard, type Dashboard } from '../../tui/dashboard.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import type { Dashboard } from '../../tui/dashboard.ts';
+import type { TestDatabase } from '../support/test-database.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { fakeTerminal, screenShows, type FakeTerminal } from './fake-terminal.ts';
+import { closeDemoDashboard, dashboardRedis, openDemoDashboard, startOnTerminal } from './dashboard-fixture.ts';
 
 // The real blessed screen over fake TTY streams, on the demo inbox in a real Postgres and
 // queue counts from a real Redis.
@@ -15,27 +15,12 @@ let redis: Redis;
 let property: Property;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  property = (await seedDemo(t.db)).property;
-  redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
-  await redis.connect();
+  ({ t, property, redis } = await openDemoDashboard());
 });
-afterAll(async () => {
-  redis?.disconnect();
-  await t?.drop();
-});
+afterAll(() => closeDemoDashboard(t, redis));
 
 function start(term: FakeTerminal): Dashboard {
-  return startDashboard({
-    db: t.db,
-    redis,
-    queuePrefix: `tui-test-${t.name}`,
-    property,
-    input: term.input,
-    output: term.output,
-    terminal: 'xterm-256color',
-    refreshMs: 60_000,
-  });
+  return startOnTerminal(term, { db: t.db, redis, queuePrefix: `tui-test-${t.name}`, property });
 }
 
 /** Waits until the rendered screen satisfies `check`; returns its text. */
@@ -139,12 +124,12 @@ describe('the dashboard', () => {
 describe('the dashboard without Redis', () => {
   it('shows Redis down in the status bar, keeps the inbox, and clears it once Redis is back', async () => {
     // Disconnected with no offline queue: every Redis read fails at once, as when it is lost.
-    const lost = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
+    const lost = dashboardRedis();
     lost.on('error', () => {});
     await lost.connect();
     lost.disconnect();
     const term = fakeTerminal(80, 24);
-    const d = startDashboard({ db: t.db, redis: lost, queuePrefix: `tui-test-${t.name}`, property, input: term.input, output: term.output, terminal: 'xterm-256color', refreshMs: 60_000 });
+    const d = startOnTerminal(term, { db: t.db, redis: lost, queuePrefix: `tui-test-${t.name}`, property });
     try {
       let text = await screenShows(d, 'redis down', (s) => s.includes('redis down') && s.includes('pg up'));
       expect(text).toMatch(/\bT\d+\b/);
@@ -154,7 +139,7 @@ describe('the dashboard without Redis', () => {
       await lost.connect();
       await d.refresh();
       // The probe recovers with the connection; the queue objects are rebuilt once it is ready
-      // (dashboard-more.test.ts checks that the counts come back).
+      // (dashboard-filters-mouse-recovery.test.ts checks that the counts come back).
       text = await screenShows(d, 'redis up again', (s) => s.includes('redis up'));
       expect(text.split('\n')).toHaveLength(24);
     } finally {

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Property } from '../../core/db/schema.ts';
 import { upsertAgent } from '../../core/directory/agents.ts';
 import { upsertContact } from '../../core/contacts/contacts.ts';
@@ -7,7 +7,7 @@ import { appendMessage } from '../../core/messages/append-message.ts';
 import { createProperty } from '../../core/properties/property-store.ts';
 import type { ResponseReport } from '../../core/responses/response-report.ts';
 import { createTicket } from '../../core/tickets/ticket-store.ts';
-import { startDashboard, type Dashboard } from '../../tui/dashboard.ts';
+import type { Dashboard } from '../../tui/dashboard.ts';
 import { formatReportsView } from '../../tui/screens/reports-view.ts';
 import { initialDashboardState } from '../../tui/state/dashboard-state.ts';
 import { clickRow } from '../../tui/state/mouse.ts';
@@ -15,7 +15,8 @@ import { propertySwitched } from '../../tui/state/property-switcher.ts';
 import { reportsFailed, reportsLoaded } from '../../tui/state/reports-state.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { cellColours, fakeTerminal, screenShows } from './fake-terminal.ts';
-import { press } from './state-fixtures.ts';
+import { dashboardRedis, startOnTerminal } from './dashboard-fixture.ts';
+import { press } from './state/state-fixtures.ts';
 
 // The Reports tab (5): its state and keys, pure; its table at 80 and 200 columns; and on the
 // real screen over fake TTY streams, the last 7 days of a property on a real Postgres.
@@ -85,7 +86,7 @@ describe('the Reports tab on the screen', () => {
     await appendMessage(t.db, { propertyId: property.id, target: { ticketId: ticket.id }, sender: 'visitor', body: 'hi', createdAt: new Date(now - 3 * H) });
     await appendMessage(t.db, { propertyId: property.id, target: { ticketId: ticket.id }, sender: 'agent', agentId: ann.id, body: 'hello', createdAt: new Date(now - H) });
     await t.db.insertInto('response_alerts').values({ property_id: property.id, ticket_id: ticket.id, clock: 'first', kind: 'breach', started_at: new Date(now - 3 * H), due_at: new Date(now - 2 * H), agent_id: ann.id, priority: 1 }).execute();
-    redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
+    redis = dashboardRedis();
     await redis.connect();
   });
   afterAll(async () => {
@@ -95,7 +96,7 @@ describe('the Reports tab on the screen', () => {
 
   it('5 shows the last 7 days by agent, breaches in red and per day; b groups by department', async () => {
     const term = fakeTerminal(80, 24);
-    const d: Dashboard = startDashboard({ db: t.db, redis, queuePrefix: `tui-reports-${t.name}`, property, input: term.input, output: term.output, terminal: 'xterm-256color', refreshMs: 60_000 });
+    const d: Dashboard = startOnTerminal(term, { db: t.db, redis, queuePrefix: `tui-reports-${t.name}`, property });
     try {
       term.press('5');
       const text = await screenShows(d, 'the report', (s) => s.includes(' 5 Reports ') && /^all\s+first/m.test(s));

@@ -61,6 +61,19 @@ const HEAD_SCAN_BYTES = 1024 * 1024;
 const ENVELOPE_FIELD = /(?:^|\n)(?:from|sender|to|cc|subject|date|message-id|mime-version|received|return-path|delivered-to)[ \t]*:/i;
 const FIRST_LINE_FIELD = /^[!-9;-~]+[ \t]*:/;
 
+/** The options parseEmail hands simpleParser (bench/mail times simpleParser with them too). */
+export const simpleParserOptions = {
+  // Converted below with our own rules (links, quotes, no wrapping).
+  skipHtmlToText: true,
+  skipTextToHtml: true,
+  skipTextLinks: true,
+  skipImageLinks: true,
+  keepCidLinks: true,
+  // Report parts are attachments, not text: detectBounce reads them from the raw message.
+  keepDeliveryStatus: true,
+  checksumAlgo: false,
+} as const;
+
 /**
  * Parses a raw email into a ParsedEmail. Throws only MailParseError, for input that is not an
  * email (empty, no header block) or that the MIME parser rejects; a message that is merely
@@ -70,17 +83,7 @@ export async function parseEmail(raw: Buffer, limits: ParseLimits): Promise<Pars
   assertLooksLikeEmail(raw);
   let mail: ParsedMail;
   try {
-    mail = await simpleParser(raw, {
-      // Converted below with our own rules (links, quotes, no wrapping).
-      skipHtmlToText: true,
-      skipTextToHtml: true,
-      skipTextLinks: true,
-      skipImageLinks: true,
-      keepCidLinks: true,
-      // Report parts are attachments, not text: detectBounce reads them from the raw message.
-      keepDeliveryStatus: true,
-      checksumAlgo: false,
-    });
+    mail = await simpleParser(raw, simpleParserOptions);
   } catch (error) {
     throw new MailParseError(`the MIME parser rejected the message: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }

@@ -4,7 +4,7 @@
 // character is one byte, so cuts, flips and inserted garbage land exactly where intended and
 // the result goes back to bytes unchanged. Cases are derived from (seed, index) alone.
 import { readdirSync, readFileSync } from 'node:fs';
-import { buildCorpus } from '../../../bench/mail-corpus.ts';
+import { buildCorpus } from '../../../bench/mail/corpus.ts';
 import { caseRng, type Rng } from './seeded-random.ts';
 
 /** One raw message to push through the inbound path, and what was done to it. */
