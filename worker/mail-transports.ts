@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { Property } from '../core/db/schema.ts';
-import type { MailTransport } from '../core/mail/send-outbox-email.ts';
+import type { MailTransport } from '../core/mail/outbound/send-outbox-email.ts';
 
 /** Bounded so that a hung server becomes a retried job, not a stuck worker. */
 const timeouts = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };

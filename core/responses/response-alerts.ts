@@ -5,7 +5,7 @@ import { transactionThenJobs } from '../jobs/jobs-after-commit.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { formatItemRef } from '../inbox/item-ref.ts';
 import { newMessageId, supportAddress } from '../mail/message-id.ts';
-import { writeOutboxEmail } from '../mail/outbox.ts';
+import { writeOutboxEmail } from '../mail/outbound/outbox.ts';
 import { appendMessage } from '../messages/append-message.ts';
 import { clockItemKey, computeItemClocks, parseClockItemKey, storeClocks, type ClockItem, type ItemClocks } from './response-clock-store.ts';
 import { readTargets, type ClockName } from './response-targets.ts';
