@@ -37,11 +37,11 @@ import { queueNames, type JobName, type JobPayloads } from '../core/jobs/job-cat
 import type { JobQueue } from '../core/jobs/job-queue.ts';
 import { detectBounce } from '../core/mail/inbound/content/bounce.ts';
 import { parseEmail } from '../core/mail/inbound/content/parse-email.ts';
-import { defaultInboundBatchSize, fileInboundBatch, fileInboundEmails, type InboundBatchResult } from '../core/mail/inbound/filing/file-inbound-emails.ts';
-import type { FiledEmail } from '../core/mail/inbound/filing/plan/plan-filing.ts';
+import { defaultInboundBatchSize, fileInboundBatch, fileInboundEmails } from '../core/mail/inbound/filing/file-inbound-emails.ts';
+import type { FiledEmail, InboundBatchResult, IngestOutcome } from '../core/mail/inbound/filing/filing-types.ts';
 import { InboundGroupCommit } from '../core/mail/inbound/store/inbound-group-commit.ts';
 import { RawMailHandoff } from '../core/mail/inbound/store/raw-mail-handoff.ts';
-import { ingestInboundEmail, type IngestOutcome } from '../core/mail/inbound/filing/ingest-inbound-email.ts';
+import { ingestInboundEmail } from '../core/mail/inbound/filing/ingest-inbound-email.ts';
 import { supportAddress } from '../core/mail/message-id.ts';
 import { contentHash } from '../core/mail/inbound/content/content-hash.ts';
 import { firstMessageId } from '../core/mail/inbound/content/message-ids.ts';

@@ -11,7 +11,7 @@ import type { JobQueue } from '../../core/jobs/job-queue.ts';
 import { reconcile } from '../../core/jobs/reconcile.ts';
 import { fileInboundEmails } from '../../core/mail/inbound/filing/file-inbound-emails.ts';
 import type { RawMailHandoff } from '../../core/mail/inbound/store/raw-mail-handoff.ts';
-import type { InboundLimits } from '../../core/mail/inbound/filing/ingest-inbound-email.ts';
+import type { InboundLimits } from '../../core/mail/inbound/filing/filing-types.ts';
 import { sendOutboxEmail, type TransportFor } from '../../core/mail/outbound/send-outbox-email.ts';
 import { deliverAlert } from '../../core/responses/deliver-alert.ts';
 import { checkResponseClocks } from '../../core/responses/response-alerts.ts';

@@ -1,3 +1,5 @@
+import type { RawMailSource } from '../filing/raw-mail-source.ts';
+
 // Filing reads every stored message back from Postgres: Postgres decompresses and converts it,
 // sends it, and Node decodes it into a string and then bytes again (bench/mail: about a twentieth
 // of a one-process Switchboard's CPU per email). When the ingress and the filing worker run in
@@ -12,7 +14,7 @@ const defaultMaxBytes = 64 * 1024 * 1024;
 const defaultMaxAgeMs = 60_000;
 
 /** Raw messages this process stored and has not filed yet, by inbound email id. */
-export class RawMailHandoff {
+export class RawMailHandoff implements RawMailSource {
   private readonly entries = new Map<string, { raw: Buffer; at: number }>();
   private bytes = 0;
 
