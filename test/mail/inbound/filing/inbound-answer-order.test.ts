@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Property } from '../../../../core/db/schema.ts';
 import { NotVisibleYetError } from '../../../../core/errors.ts';
 import { fileInboundBatch, fileInboundEmails } from '../../../../core/mail/inbound/filing/file-inbound-emails.ts';
 import { storeInboundEmail } from '../../../../core/mail/inbound/store/store-inbound-email.ts';
 import type { BullJobQueue } from '../../../../queue/bullmq-job-queue.ts';
-import { startMailProperty, type MailProperty } from '../../../support/mail-property.ts';
+import { mailLimits, useMailProperty } from '../../../support/mail-property.ts';
 import type { TestDatabase } from '../../../support/test-database.ts';
 
 // Batches claim and parse before they take their property's lock, so they may decide in
@@ -17,16 +17,9 @@ import type { TestDatabase } from '../../../support/test-database.ts';
 let t: TestDatabase;
 let jobs: BullJobQueue;
 let property: Property;
-let mail: MailProperty;
-const limits = { maxAttachmentBytes: 1024 * 1024 };
-
-beforeAll(async () => {
-  mail = await startMailProperty('order');
+const limits = mailLimits;
+useMailProperty('order', (mail) => {
   ({ t, jobs, property } = mail);
-});
-
-afterAll(async () => {
-  await mail?.close();
 });
 
 async function store(subject: string, options: { inReplyTo?: string; body?: string } = {}): Promise<{ id: string; messageId: string }> {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { connectDatabase } from '../../../../core/db/connect.ts';
 import type { Property } from '../../../../core/db/schema.ts';
 import { jobId, type JobPayloads } from '../../../../core/jobs/job-catalog.ts';
@@ -8,7 +8,7 @@ import { fileInboundEmails } from '../../../../core/mail/inbound/filing/file-inb
 import { InboundGroupCommit } from '../../../../core/mail/inbound/store/inbound-group-commit.ts';
 import { BullJobQueue } from '../../../../queue/bullmq-job-queue.ts';
 import { createRedis } from '../../../../queue/redis-connection.ts';
-import { startMailProperty, type MailProperty } from '../../../support/mail-property.ts';
+import { mailLimits, useMailProperty } from '../../../support/mail-property.ts';
 import type { TestDatabase } from '../../../support/test-database.ts';
 
 // The SMTP ingress stores concurrent sessions' messages in groups: one statement, one commit
@@ -17,16 +17,9 @@ import type { TestDatabase } from '../../../support/test-database.ts';
 let t: TestDatabase;
 let jobs: BullJobQueue;
 let property: Property;
-let mail: MailProperty;
-const limits = { maxAttachmentBytes: 1024 * 1024 };
-
-beforeAll(async () => {
-  mail = await startMailProperty('group');
+const limits = mailLimits;
+useMailProperty('group', (mail) => {
   ({ t, jobs, property } = mail);
-});
-
-afterAll(async () => {
-  await mail?.close();
 });
 
 function eml(n: number, options: { messageId?: boolean; from?: string } = {}): Buffer {

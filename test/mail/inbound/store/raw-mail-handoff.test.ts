@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Property } from '../../../../core/db/schema.ts';
 import { fileInboundEmails } from '../../../../core/mail/inbound/filing/file-inbound-emails.ts';
 import { InboundGroupCommit } from '../../../../core/mail/inbound/store/inbound-group-commit.ts';
 import { RawMailHandoff } from '../../../../core/mail/inbound/store/raw-mail-handoff.ts';
 import type { BullJobQueue } from '../../../../queue/bullmq-job-queue.ts';
-import { startMailProperty, type MailProperty } from '../../../support/mail-property.ts';
+import { mailLimits, useMailProperty } from '../../../support/mail-property.ts';
 import type { TestDatabase } from '../../../support/test-database.ts';
 
 // In one process the SMTP ingress hands the bytes it stored to the filing worker, which then
@@ -46,16 +46,9 @@ describe('filing with a handoff', () => {
   let t: TestDatabase;
   let jobs: BullJobQueue;
   let property: Property;
-  let mail: MailProperty;
-  const limits = { maxAttachmentBytes: 1024 * 1024 };
-
-  beforeAll(async () => {
-    mail = await startMailProperty('handoff');
+  const limits = mailLimits;
+  useMailProperty('handoff', (mail) => {
     ({ t, jobs, property } = mail);
-  });
-
-  afterAll(async () => {
-    await mail?.close();
   });
 
   const eml = (subject: string) =>
