@@ -10,7 +10,7 @@ const BRACKETED = /<([^<>\s]+)>/g;
  * octet) well under Postgres' btree row limit of the unique (property, Message-ID) index. A
  * longer "id" is no id: the message is then told apart by its content, as one without any.
  * A References list keeps its first id (the thread's start) and its most recent ones, as
- * threading looks at 50 (core/mail/find-thread.ts) and RFC 5322 suggests for long threads.
+ * threading looks at 50 (core/mail/inbound/filing/plan/find-thread.ts) and RFC 5322 suggests for long threads.
  */
 export const messageIdBounds = { length: 998, references: 50 } as const;
 

@@ -52,7 +52,7 @@ export async function storeInboundEmail(db: Kysely<Database>, jobs: JobQueue, ra
 
 /**
  * storeInboundEmail for several messages in one statement and one commit (the SMTP ingress
- * gathers concurrent sessions' messages: core/mail/inbound-group-commit.ts). Results are in
+ * gathers concurrent sessions' messages: core/mail/inbound/store/inbound-group-commit.ts). Results are in
  * the arrivals' order; a message twice in the list is stored once, the later one reported as
  * its duplicate.
  */

@@ -46,7 +46,7 @@ export function subjectTag(subject: string): number | null {
  * are reported as `unverified` instead of matching, and only a valid token matches. Deciding
  * what to do when the sender is not the contact of a referenced ticket, or is not
  * authenticated, is the caller's policy. Works on
- * what the caller read beforehand (core/mail/file-inbound-batch.ts reads a batch's at once);
+ * what the caller read beforehand (../read-filing-state.ts reads a batch's at once);
  * `tokens` are findReplyTokens of the email's recipients (envelope, To, Cc).
  */
 export function findThread<T extends { contactId: string }>(
