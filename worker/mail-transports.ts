@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { Property } from '../core/db/schema.ts';
-import type { MailTransport } from '../core/mail/send-outbox-email.ts';
+import type { MailTransport } from '../core/mail/outbound/send-outbox-email.ts';
 
 /** Bounded so that a hung server becomes a retried job, not a stuck worker. */
 const timeouts = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
@@ -12,7 +12,7 @@ const timeouts = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTim
  * the global one otherwise. Built on nodemailer's SMTPConnection rather than a transport: a
  * transport reads the whole message as soon as it is handed over, while a connection reads it
  * only once the server has accepted DATA — which is what lets the sender record the message as
- * sent at the last moment before the server can take it (core/mail/send-outbox-email.ts).
+ * sent at the last moment before the server can take it (core/mail/outbound/send-outbox-email.ts).
  */
 export class MailTransports {
   constructor(private readonly defaultUrl: string) {}

@@ -1,7 +1,7 @@
 import type { Config } from '../core/config/config.ts';
 import { ConfigError } from '../core/errors.ts';
 import { connectDatabase } from '../core/db/connect.ts';
-import { RawMailHandoff } from '../core/mail/raw-mail-handoff.ts';
+import { RawMailHandoff } from '../core/mail/inbound/store/raw-mail-handoff.ts';
 import { defaultVerifyTimeoutMs } from '../core/mail/sender-auth.ts';
 import { systemDnsResolver } from '../core/mail/sender-auth-dns.ts';
 import { BullJobQueue } from '../queue/bullmq-job-queue.ts';

@@ -1,7 +1,7 @@
 import { Worker as BullWorker } from 'bullmq';
 import type { JobPayloads } from '../../core/jobs/job-catalog.ts';
-import type { InboundBatchResult } from '../../core/mail/file-inbound-batch.ts';
-import type { FiledEmail } from '../../core/mail/inbound-filing-plan.ts';
+import type { InboundBatchResult } from '../../core/mail/inbound/filing/filing-types.ts';
+import type { FiledEmail } from '../../core/mail/inbound/filing/filing-types.ts';
 import { createRedis } from '../../queue/redis-connection.ts';
 import { inboundJobResult, type InboundJobResult } from '../../worker/processors/inbound-job-result.ts';
 import type { FilingThreadData, FilingThreadReport, FilingThreadRequest } from './filing-thread.ts';

@@ -6,7 +6,7 @@
 import { performance as perfHooks } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { connectDatabase } from '../../core/db/connect.ts';
-import { InboundGroupCommit } from '../../core/mail/inbound-group-commit.ts';
+import { InboundGroupCommit } from '../../core/mail/inbound/store/inbound-group-commit.ts';
 import { BullJobQueue } from '../../queue/bullmq-job-queue.ts';
 import { createRedis } from '../../queue/redis-connection.ts';
 import { batchedReports } from './batched-reports.ts';

@@ -4,10 +4,10 @@ import { sql, type Kysely } from 'kysely';
 import { simpleParser } from 'mailparser';
 import type { Database, Property } from '../../core/db/schema.ts';
 import type { JobQueue } from '../../core/jobs/job-queue.ts';
-import { parseEmail } from '../../core/mail/inbound/parse-email.ts';
-import { ingestInboundEmail } from '../../core/mail/ingest-inbound-email.ts';
+import { parseEmail } from '../../core/mail/inbound/content/parse-email.ts';
+import { ingestInboundEmail } from '../../core/mail/inbound/filing/ingest-inbound-email.ts';
 import { supportAddress } from '../../core/mail/message-id.ts';
-import { storeInboundEmail } from '../../core/mail/store-inbound-email.ts';
+import { storeInboundEmail } from '../../core/mail/inbound/store/store-inbound-email.ts';
 import { bigAttachmentEmail } from './corpus.ts';
 import { attachmentMb, gc, limits } from './options.ts';
 

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { parseConfig, readEnvironment } from '../../core/config/config.ts';
-import { defaultInboundBatchSize } from '../../core/mail/file-inbound-batch.ts';
+import { defaultInboundBatchSize } from '../../core/mail/inbound/filing/file-inbound-emails.ts';
 
 export const benchDatabase = 'switchboard_bench_mail';
 /** Throughput target: Switchboard's inbound path at least this share of bare simpleParser's. */

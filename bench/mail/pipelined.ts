@@ -1,5 +1,5 @@
 import { performance as perfHooks } from 'node:perf_hooks';
-import type { FiledEmail } from '../../core/mail/inbound-filing-plan.ts';
+import type { FiledEmail } from '../../core/mail/inbound/filing/filing-types.ts';
 import type { CorpusEmail, EmailKind } from './corpus.ts';
 import type { Shape } from './filing.ts';
 import { push, summarise, type Outcome, type Run } from './timing.ts';

@@ -1,4 +1,4 @@
-import type { IngestOutcome } from '../../core/mail/ingest-inbound-email.ts';
+import type { IngestOutcome } from '../../core/mail/inbound/filing/filing-types.ts';
 import type { CorpusEmail, EmailKind } from './corpus.ts';
 
 /** Timings of a run over a corpus. */

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.ts';
-import { listQuarantine, reprocessInboundEmail } from '../../core/mail/quarantine.ts';
+import { listQuarantine, reprocessInboundEmail } from '../../core/mail/inbound/quarantine.ts';
 import { readAuthenticationResults } from '../../core/mail/sender-auth.ts';
-import { storeInboundEmail } from '../../core/mail/store-inbound-email.ts';
+import { storeInboundEmail } from '../../core/mail/inbound/store/store-inbound-email.ts';
 import { replyToTicket } from '../../core/tickets/reply-to-ticket.ts';
 import { action } from '../action.ts';
 import { formatTable, shortTime } from '../format-table.ts';

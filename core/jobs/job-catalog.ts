@@ -22,7 +22,7 @@ export interface JobPayloads {
   'send-email': { outboxId: string };
   /**
    * Parse, thread and file a stored inbound email, and the others stored in the same commit
-   * (`alsoIds`, which have no job of their own: core/mail/inbound-group-commit.ts).
+   * (`alsoIds`, which have no job of their own: core/mail/inbound/store/inbound-group-commit.ts).
    */
   'inbound-email': { inboundEmailId: string; alsoIds?: string[] };
   /** Fetch new mail from a property's IMAP mailbox, store it, then mark it taken on the server. */

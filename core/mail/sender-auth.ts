@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { authenticate, type AuthenticateOptions, type DNSResolver } from 'mailauth';
-import { parseHeaderFields, rawHeaderBlock } from './inbound/raw-mime.ts';
+import { parseHeaderFields, rawHeaderBlock } from './inbound/content/raw-mime.ts';
 
 // Who sent an inbound email, as far as SPF, DKIM, DMARC and ARC can tell. The SMTP ingress
 // verifies them itself with mailauth (it knows the client IP, HELO and MAIL FROM); IMAP mail

@@ -7,7 +7,7 @@ import type { SenderAuth } from './sender-auth.ts';
  * a DNS temperror and mail stored before senders were checked), or rejected (DMARC failed for
  * a domain that publishes p=reject: its owner says such mail is forged, so it never joins a
  * ticket, whatever it carries). What each may do is the property's sender-auth mode
- * (core/mail/inbound-filing-plan.ts).
+ * (core/mail/inbound/filing/plan/decide-thread.ts).
  */
 export type SenderStanding = { standing: 'verified' | 'unverified' | 'rejected'; why: string };
 

@@ -5,7 +5,7 @@ import { transactionThenJobs } from '../jobs/jobs-after-commit.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { formatItemRef } from '../inbox/item-ref.ts';
 import { newMessageId, supportAddress } from '../mail/message-id.ts';
-import { writeOutboxEmail } from '../mail/outbox.ts';
+import { writeOutboxEmail } from '../mail/outbound/outbox.ts';
 import { appendMessage } from '../messages/append-message.ts';
 import { clockItemKey, computeItemClocks, parseClockItemKey, storeClocks, type ClockItem, type ItemClocks } from './response-clock-store.ts';
 import { readTargets, type ClockName } from './response-targets.ts';
@@ -77,7 +77,7 @@ export async function checkResponseClocks(db: Kysely<Database>, jobs: JobQueue, 
 
 /** Other items of the check's property and kind whose earliest at-risk or due time has just come and that no check has seen since, locked (those another holds are skipped). */
 async function comeDue(trx: Transaction<Database>, own: ItemClocks, now: Date): Promise<ClockItem[]> {
-  // A breach emailed takes its recipient's advisory lock (core/mail/outbox.ts): several in one
+  // A breach emailed takes its recipient's advisory lock (core/mail/outbound/outbox.ts): several in one
   // transaction, in item order, could deadlock with another batch. Such properties check alone.
   if (own.targets.notify.email !== 'off') return [];
   const since = new Date(now.getTime() - batchWindowSeconds * 1000);

@@ -7,7 +7,7 @@ import { findItem } from '../inbox/find-item.ts';
 import { formatItemRef } from '../inbox/item-ref.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { transactionThenJobs } from '../jobs/jobs-after-commit.ts';
-import { queueTicketAcknowledgement } from '../mail/ticket-acknowledgement.ts';
+import { queueTicketAcknowledgement } from '../mail/outbound/ticket-acknowledgement.ts';
 import { appendMessage } from '../messages/append-message.ts';
 import { createTicket } from './ticket-store.ts';
 import { refreshResponseClocks } from '../responses/response-clock-store.ts';

@@ -7,9 +7,9 @@ import { findItem } from '../inbox/find-item.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { transactionThenJobs } from '../jobs/jobs-after-commit.ts';
 import { newMessageId, supportAddress } from '../mail/message-id.ts';
-import { writeOutboxEmail } from '../mail/outbox.ts';
+import { writeOutboxEmail } from '../mail/outbound/outbox.ts';
 import { replyAddress } from '../mail/reply-address.ts';
-import { threadReferences } from '../mail/thread-references.ts';
+import { threadReferences } from '../mail/outbound/thread-references.ts';
 import { appendMessage } from '../messages/append-message.ts';
 import { ticketSubject } from './ticket-subject.ts';
 

@@ -1,7 +1,7 @@
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseEmail } from '../../core/mail/inbound/parse-email.ts';
-import { storeInboundEmail } from '../../core/mail/store-inbound-email.ts';
+import { parseEmail } from '../../core/mail/inbound/content/parse-email.ts';
+import { storeInboundEmail } from '../../core/mail/inbound/store/store-inbound-email.ts';
 import { textBounds } from '../../core/text/bounded-text.ts';
 import { replyToTicket } from '../../core/tickets/reply-to-ticket.ts';
 import { startSmtpIngress } from '../../worker/ingress/smtp-ingress.ts';

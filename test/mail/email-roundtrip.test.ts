@@ -5,7 +5,7 @@ import { contactHistory } from '../../core/contacts/contact-history.ts';
 import { closeItem } from '../../core/inbox/item-actions.ts';
 import { showItem } from '../../core/inbox/item-detail.ts';
 import { replyToTicket } from '../../core/tickets/reply-to-ticket.ts';
-import { RawMailHandoff } from '../../core/mail/raw-mail-handoff.ts';
+import { RawMailHandoff } from '../../core/mail/inbound/store/raw-mail-handoff.ts';
 import { startSmtpIngress } from '../../worker/ingress/smtp-ingress.ts';
 import { at, eventId, silentLogger, startPipeline, type Pipeline } from '../support/pipeline-harness.ts';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';

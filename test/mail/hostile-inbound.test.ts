@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Property } from '../../core/db/schema.ts';
 import type { JobQueue } from '../../core/jobs/job-queue.ts';
-import { detectBounce } from '../../core/mail/inbound/bounce.ts';
-import { firstMessageId } from '../../core/mail/inbound/message-ids.ts';
-import { parseEmail } from '../../core/mail/inbound/parse-email.ts';
-import { parseHeaderFields } from '../../core/mail/inbound/raw-mime.ts';
-import { ingestInboundEmail } from '../../core/mail/ingest-inbound-email.ts';
-import { storeInboundEmail } from '../../core/mail/store-inbound-email.ts';
+import { detectBounce } from '../../core/mail/inbound/content/bounce.ts';
+import { firstMessageId } from '../../core/mail/inbound/content/message-ids.ts';
+import { parseEmail } from '../../core/mail/inbound/content/parse-email.ts';
+import { parseHeaderFields } from '../../core/mail/inbound/content/raw-mime.ts';
+import { ingestInboundEmail } from '../../core/mail/inbound/filing/ingest-inbound-email.ts';
+import { storeInboundEmail } from '../../core/mail/inbound/store/store-inbound-email.ts';
 import { updateProperty } from '../../core/properties/property-store.ts';
 import { makeProperty } from '../support/inbox-fixture.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';

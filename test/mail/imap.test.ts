@@ -3,7 +3,7 @@ import { upsertContact } from '../../core/contacts/contacts.ts';
 import type { Ticket } from '../../core/db/schema.ts';
 import { ConfigError, isPermanent, ValidationError } from '../../core/errors.ts';
 import { parseImapUrl, redactImapUrl } from '../../core/mail/imap-url.ts';
-import { storeInboundEmail } from '../../core/mail/store-inbound-email.ts';
+import { storeInboundEmail } from '../../core/mail/inbound/store/store-inbound-email.ts';
 import { parsePropertySettings } from '../../core/properties/property-settings.ts';
 import { updateProperty } from '../../core/properties/property-store.ts';
 import { replyToTicket } from '../../core/tickets/reply-to-ticket.ts';

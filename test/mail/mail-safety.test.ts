@@ -1,9 +1,9 @@
 import nodemailer from 'nodemailer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { upsertContact } from '../../core/contacts/contacts.ts';
-import { listQuarantine, reprocessInboundEmail } from '../../core/mail/quarantine.ts';
+import { listQuarantine, reprocessInboundEmail } from '../../core/mail/inbound/quarantine.ts';
 import { replyAddress } from '../../core/mail/reply-address.ts';
-import { storeInboundEmail } from '../../core/mail/store-inbound-email.ts';
+import { storeInboundEmail } from '../../core/mail/inbound/store/store-inbound-email.ts';
 import { replyToTicket } from '../../core/tickets/reply-to-ticket.ts';
 import { createTicket } from '../../core/tickets/ticket-store.ts';
 import { startSmtpIngress } from '../../worker/ingress/smtp-ingress.ts';

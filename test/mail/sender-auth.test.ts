@@ -1,7 +1,7 @@
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { showItem } from '../../core/inbox/item-detail.ts';
-import { RawMailHandoff } from '../../core/mail/raw-mail-handoff.ts';
+import { RawMailHandoff } from '../../core/mail/inbound/store/raw-mail-handoff.ts';
 import { readAuthenticationResults, type SenderAuth } from '../../core/mail/sender-auth.ts';
 import { updateProperty } from '../../core/properties/property-store.ts';
 import { startSmtpIngress } from '../../worker/ingress/smtp-ingress.ts';

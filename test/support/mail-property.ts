@@ -1,7 +1,7 @@
 // A fresh database with one property that receives mail, and a BullMQ job queue of its own
 // on the run's Redis: what the inbound-mail tests that call core directly start from.
 import { randomBytes } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import type { Property } from '../../core/db/schema.ts';
 import { queueNames } from '../../core/jobs/job-catalog.ts';
 import { updateProperty } from '../../core/properties/property-store.ts';
@@ -34,4 +34,22 @@ export async function startMailProperty(slug: string): Promise<MailProperty> {
       await t.drop();
     },
   };
+}
+
+/** The attachment limit the inbound-mail tests file with. */
+export const mailLimits = { maxAttachmentBytes: 1024 * 1024 };
+
+/**
+ * startMailProperty for the tests of a file or describe block: started before them, dropped
+ * after; `use` receives it (the tests keep their own `t`, `jobs`, `property`).
+ */
+export function useMailProperty(slug: string, use: (mail: MailProperty) => void): void {
+  let mail: MailProperty | undefined;
+  beforeAll(async () => {
+    mail = await startMailProperty(slug);
+    use(mail);
+  });
+  afterAll(async () => {
+    await mail?.close();
+  });
 }

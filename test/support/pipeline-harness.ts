@@ -13,7 +13,7 @@ import { MailTransports } from '../../worker/mail-transports.ts';
 import { startSmtpSink } from '../../worker/smtp-sink.ts';
 import { createRedis } from '../../queue/redis-connection.ts';
 import { startWorkers, type RunningWorkers } from '../../worker/start-workers.ts';
-import type { RawMailHandoff } from '../../core/mail/raw-mail-handoff.ts';
+import type { RawMailHandoff } from '../../core/mail/inbound/store/raw-mail-handoff.ts';
 import { queueNames } from '../../core/jobs/job-catalog.ts';
 import { makeProperty } from './inbox-fixture.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { firstMessageId } from '../../core/mail/inbound/message-ids.ts';
-import { headerValue, parseHeaderFields, splitHeaderBlock } from '../../core/mail/inbound/raw-mime.ts';
+import { firstMessageId } from '../../core/mail/inbound/content/message-ids.ts';
+import { headerValue, parseHeaderFields, splitHeaderBlock } from '../../core/mail/inbound/content/raw-mime.ts';
 
 /** The Message-ID of a message an SMTP server received. */
 export function messageIdOf(raw: Buffer): string | null {

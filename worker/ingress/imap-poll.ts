@@ -22,7 +22,7 @@ import { ConfigError, NotFoundError, ValidationError } from '../../core/errors.t
 import type { JobQueue } from '../../core/jobs/job-queue.ts';
 import { parseImapUrl, type ImapMailbox } from '../../core/mail/imap-url.ts';
 import { readAuthenticationResults } from '../../core/mail/sender-auth.ts';
-import { storeInboundEmail } from '../../core/mail/store-inbound-email.ts';
+import { storeInboundEmail } from '../../core/mail/inbound/store/store-inbound-email.ts';
 
 /** Keyword of messages Switchboard has stored (keyword mode). */
 export const STORED_KEYWORD = '$SwitchboardStored';

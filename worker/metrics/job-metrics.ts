@@ -1,6 +1,6 @@
 import { isPermanent, NotVisibleYetError } from '../../core/errors.ts';
 import type { JobName } from '../../core/jobs/job-catalog.ts';
-import { failedSendKind } from '../../core/mail/send-outbox-email.ts';
+import { failedSendKind } from '../../core/mail/outbound/send-outbox-email.ts';
 import { countJobOutcome } from './job-outcomes.ts';
 import type { SwitchboardMetrics } from './metrics.ts';
 

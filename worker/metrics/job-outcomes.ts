@@ -2,7 +2,7 @@ import type { RecoveryOutcome } from '../../core/chats/recovery-trigger.ts';
 import type { PurgeResult } from '../../core/inbox/purge-trash.ts';
 import type { JobName } from '../../core/jobs/job-catalog.ts';
 import type { ReconcileResult } from '../../core/jobs/reconcile.ts';
-import type { SendOutcome } from '../../core/mail/send-outbox-email.ts';
+import type { SendOutcome } from '../../core/mail/outbound/send-outbox-email.ts';
 import type { FiredAlert } from '../../core/responses/response-alerts.ts';
 import type { ImapPollResult } from '../ingress/imap-poll.ts';
 import type { InboundJobResult } from '../processors/inbound-job-result.ts';

@@ -1,6 +1,5 @@
 import type { InboundStatus } from '../../core/db/schema.ts';
-import type { InboundBatchResult } from '../../core/mail/file-inbound-batch.ts';
-import type { IngestOutcome } from '../../core/mail/ingest-inbound-email.ts';
+import type { InboundBatchResult, IngestOutcome } from '../../core/mail/inbound/filing/filing-types.ts';
 
 // A job's return value is kept by BullMQ (in Redis, with the job), written in its "job done"
 // log line, shown by the dashboard and counted by the metrics. An inbound-email job's batches

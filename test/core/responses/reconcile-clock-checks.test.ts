@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { reconcile } from '../../../core/jobs/reconcile.ts';
-import { ingestInboundEmail } from '../../../core/mail/ingest-inbound-email.ts';
-import { storeInboundEmail } from '../../../core/mail/store-inbound-email.ts';
+import { ingestInboundEmail } from '../../../core/mail/inbound/filing/ingest-inbound-email.ts';
+import { storeInboundEmail } from '../../../core/mail/inbound/store/store-inbound-email.ts';
 import { setResponseTargets } from '../../../core/responses/response-settings.ts';
 import { noTargets } from '../../../core/responses/response-targets.ts';
 import { eventId, startPipeline, type Pipeline } from '../../support/pipeline-harness.ts';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ingestInboundEmail } from '../../../core/mail/ingest-inbound-email.ts';
-import { storeInboundEmail } from '../../../core/mail/store-inbound-email.ts';
+import { ingestInboundEmail } from '../../../core/mail/inbound/filing/ingest-inbound-email.ts';
+import { storeInboundEmail } from '../../../core/mail/inbound/store/store-inbound-email.ts';
 import { appendMessage } from '../../../core/messages/append-message.ts';
 import { checkResponseClocks } from '../../../core/responses/response-alerts.ts';
 import { setResponseTargets } from '../../../core/responses/response-settings.ts';
