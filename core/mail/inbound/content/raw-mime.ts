@@ -73,7 +73,7 @@ export function parseHeaderFields(head: string): HeaderField[] {
 /**
  * headerValue(parseHeaderFields(head), name) for one field (`name` lower-cased), without
  * splitting out every field: the store reads the Message-ID of every message this way. The
- * unfolding rules are parseHeaderFields's (test/mail/content/raw-mime.test.ts holds them equal).
+ * unfolding rules are parseHeaderFields's (test/core/mail/inbound/content/raw-mime.test.ts holds them equal).
  */
 export function firstFieldValue(head: string, name: string): string | null {
   let pieces: string[] | null = null;

@@ -5,7 +5,7 @@ import type { PlannedTicket } from './plan-types.ts';
 // not that ticket's contact (a forward, a colleague in Cc, someone who guessed nothing but
 // got the mail). Their mail never joins the ticket silently: it becomes a new ticket of the
 // sender's own, and both tickets get a system note naming the other. A reply token that does
-// not verify is ignored as a clue and noted (decide-thread.ts). See test/mail/mail-safety.test.ts.
+// not verify is ignored as a clue and noted (decide-thread.ts). See test/core/mail/mail-safety.test.ts.
 
 /** Whether the mail joins the ticket its clues name (its sender is the ticket's contact), or that ticket is a stranger's (`stranger`). */
 export function strangerPolicy(match: ThreadMatch<PlannedTicket> | null, senderContactId: string): { ticket: PlannedTicket | null; stranger: ThreadMatch<PlannedTicket> | null } {
