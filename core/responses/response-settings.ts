@@ -5,6 +5,7 @@ import { parseBusinessHours, type BusinessHours } from '../hours/business-hours.
 import type { HoursChange } from '../properties/property-settings.ts';
 import { checkTargets, readTargets, type ResponseTargets } from './response-targets.ts';
 import { refreshResponseClocks } from './response-clock-store.ts';
+import { businessHoursOf } from '../properties/property-store.ts';
 
 // Changing a property's business hours or targets moves the due times of its open items: they
 // are recomputed at once, in batches (a transaction each), so the inbox and the timers agree
@@ -52,7 +53,7 @@ export async function setBusinessHours(db: Kysely<Database>, propertyId: string,
  */
 export async function changeBusinessHours(db: Kysely<Database>, propertyId: string, change: HoursChange): Promise<{ property: Property; recomputed: number }> {
   if (change.off) return setBusinessHours(db, propertyId, null);
-  const current = (await db.selectFrom('properties').select('business_hours').where('id', '=', propertyId).executeTakeFirst())?.business_hours ?? null;
+  const current = (await businessHoursOf(db, propertyId)) ?? null;
   const zone = change.zone ?? current?.zone;
   const week = change.week ?? current?.week;
   if (!zone || !week) throw new ValidationError(`no business hours are set yet: give ${[!zone && 'hours-zone', !week && 'hours-week'].filter(Boolean).join(' and ')} too (e.g. hours-zone=Europe/Rome hours-week="mon-fri 09:00-18:00")`);
