@@ -1,6 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import { upsertContact } from '../contacts/contacts.ts';
-import { createConversation } from '../conversations/conversation-store.ts';
+import { createConversation, updateConversation } from '../conversations/conversation-store.ts';
 import type { Conversation, Database, Property } from '../db/schema.ts';
 import { resolveLabel } from '../directory/labels.ts';
 import { appendSearchText } from '../inbox/search-text.ts';
@@ -43,20 +43,16 @@ export async function applyChatEvent(ctx: ApplyContext, event: ChatEvent): Promi
       const email = (event.prechat?.email ?? event.visitor.email)?.toLowerCase() ?? null;
       const contact = email ? await upsertContact(ctx.trx, ctx.property.id, { email, name }) : null;
       const department = event.department ? await resolveLabel(ctx.trx, 'departments', ctx.property.id, event.department, { create: true }) : null;
-      await ctx.trx
-        .updateTable('conversations')
-        .set({
-          visitor_id: event.visitor.id,
-          visitor_name: sql`coalesce(${name}, visitor_name)`,
-          visitor_email: sql`coalesce(${email}, visitor_email)`,
-          contact_id: sql`coalesce(${contact?.id ?? null}::bigint, contact_id)`,
-          department_id: sql`coalesce(${department?.id ?? null}::bigint, department_id)`,
-          prechat: event.prechat ? JSON.stringify(event.prechat) : null,
-          created_at: sql`least(created_at, ${event.at}::timestamptz)`,
-          search: appendSearchText([name, email]),
-        })
-        .where('id', '=', conversation.id)
-        .execute();
+      await updateConversation(ctx.trx, conversation.id, {
+        visitor_id: event.visitor.id,
+        visitor_name: sql`coalesce(${name}, visitor_name)`,
+        visitor_email: sql`coalesce(${email}, visitor_email)`,
+        contact_id: sql`coalesce(${contact?.id ?? null}::bigint, contact_id)`,
+        department_id: sql`coalesce(${department?.id ?? null}::bigint, department_id)`,
+        prechat: event.prechat ? JSON.stringify(event.prechat) : null,
+        created_at: sql`least(created_at, ${event.at}::timestamptz)`,
+        search: appendSearchText([name, email]),
+      });
       return nothingCancelled;
     }
     case 'chat.message': {
@@ -75,11 +71,7 @@ export async function applyChatEvent(ctx: ApplyContext, event: ChatEvent): Promi
       });
       if (message.sender === 'agent') {
         const triggerCancelled = triggerPending(ctx.property, conversation);
-        await ctx.trx
-          .updateTable('conversations')
-          .set({ first_agent_reply_at: sql`coalesce(first_agent_reply_at, ${event.at}::timestamptz)`, agent_id: sql`coalesce(agent_id, ${agent?.id ?? null}::bigint)` })
-          .where('id', '=', conversation.id)
-          .execute();
+        await updateConversation(ctx.trx, conversation.id, { first_agent_reply_at: sql`coalesce(first_agent_reply_at, ${event.at}::timestamptz)`, agent_id: sql`coalesce(agent_id, ${agent?.id ?? null}::bigint)` });
         // The trigger is pointless now; if it is already running, it re-checks and stands down.
         await ctx.jobs.remove('recovery', { conversationId: conversation.id });
         return { triggerCancelled };
@@ -92,7 +84,7 @@ export async function applyChatEvent(ctx: ApplyContext, event: ChatEvent): Promi
     case 'chat.assigned': {
       const conversation = await chatConversation(ctx, event.chat.id, event.at);
       const agent = await findOrCreateChatAgent(ctx.trx, ctx.property.id, event.agent);
-      await ctx.trx.updateTable('conversations').set({ agent_id: agent.id, updated_at: sql`now()` }).where('id', '=', conversation.id).execute();
+      await updateConversation(ctx.trx, conversation.id, { agent_id: agent.id, updated_at: sql`now()` });
       return nothingCancelled;
     }
     case 'chat.ended': {
@@ -123,7 +115,7 @@ export async function applyChatEvent(ctx: ApplyContext, event: ChatEvent): Promi
       for (const note of event.notes ?? []) {
         await appendMessage(ctx.trx, { propertyId: ctx.property.id, target: { conversationId: conversation.id }, sender: 'system', body: note, createdAt: event.at });
       }
-      await ctx.trx.updateTable('conversations').set({ ended_at: event.at }).where('id', '=', conversation.id).execute();
+      await updateConversation(ctx.trx, conversation.id, { ended_at: event.at });
       if (ctx.property.auto_convert) await ctx.jobs.add('convert', { conversationId: conversation.id });
       return nothingCancelled;
     }
@@ -147,11 +139,7 @@ async function chatConversation(ctx: ApplyContext, chatId: string, at: Date): Pr
 
 async function setVisitorEmail(ctx: ApplyContext, conversation: Conversation, email: string): Promise<void> {
   const contact = await upsertContact(ctx.trx, ctx.property.id, { email, name: conversation.visitor_name });
-  await ctx.trx
-    .updateTable('conversations')
-    .set({ visitor_email: email, contact_id: sql`coalesce(contact_id, ${contact.id}::bigint)`, search: appendSearchText([email]) })
-    .where('id', '=', conversation.id)
-    .execute();
+  await updateConversation(ctx.trx, conversation.id, { visitor_email: email, contact_id: sql`coalesce(contact_id, ${contact.id}::bigint)`, search: appendSearchText([email]) });
   // A chat that already ended missed, and only now has an address, can still become a ticket.
   if (conversation.ended_at && conversation.missed && ctx.property.auto_convert) await ctx.jobs.add('convert', { conversationId: conversation.id });
 }
