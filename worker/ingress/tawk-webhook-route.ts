@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { verifyTawkSignature } from '../../core/chats/event-signature.ts';
+import { chatEventStored } from '../../core/chats/store-chat-events.ts';
 import { boundText, textBounds } from '../../core/text/bounded-text.ts';
 import { acceptEvents, type AcceptedEvents } from './accept-events.ts';
 import { headerValue } from './header-value.ts';
@@ -56,6 +57,5 @@ export async function handleTawkWebhook(ctx: IngressContext, req: IncomingMessag
  * missed for up to 12 hours, across an upgrade. One look-up on the unique index.
  */
 async function storedUnderHookId(ctx: IngressContext, propertyId: string, hookId: string): Promise<boolean> {
-  const row = await ctx.db.selectFrom('chat_events').select('id').where('property_id', '=', propertyId).where('event_id', '=', `tawk-${hookId}`).executeTakeFirst();
-  return row !== undefined;
+  return chatEventStored(ctx.db, propertyId, `tawk-${hookId}`);
 }
