@@ -7,18 +7,18 @@ import type { PropertyScope } from './data/property-scope.ts';
 import type { QueueJobs } from './data/queue-jobs.ts';
 import type { QueueStatsLoader } from './data/queue-stats.ts';
 import type { DashboardView } from './screens/dashboard-view.ts';
-import type { DashboardState, Effect, KeyResult } from './state/dashboard-state.ts';
 import { filterChoicesFailed, filterChoicesLoaded, filterLookupFailed, filterResolved } from './state/filter-prompt.ts';
 import { toInboxQuery } from './state/inbox-filters.ts';
 import { currentCursor, detailFailed, detailLoaded, historyFailed, historyLoaded, pageFailed, pageLoaded } from './state/inbox-state.ts';
 import { actionDone, actionFailed, replyFailed, replySent } from './state/item-keys.ts';
-import { propertiesFailed, propertiesLoaded, type PropertyChoice } from './state/property-switcher.ts';
+import { propertiesFailed, propertiesLoaded } from './state/property-switcher.ts';
 import { queueActionDone } from './state/queue-action.ts';
 import { jobFailed, jobLoaded, jobsFailed, jobsLoaded, jobsRange, statsFailed, statsLoaded } from './state/queues-state.ts';
 import { trashFailed, trashLoaded } from './state/trash-state.ts';
 import { attentionFailed, attentionLoaded } from './state/attention-state.ts';
 import { agentsFailed, agentsLoaded } from './state/agents-state.ts';
 import { reportsFailed, reportsLoaded } from './state/reports-state.ts';
+import type { DashboardState, Effect, KeyResult, PropertyChoice } from './state/dashboard-types.ts';
 
 /** What a settled effect leaves: the next state, or a result whose effects run in turn (an action's reload). */
 export type Outcome = DashboardState | KeyResult;

@@ -1,6 +1,6 @@
 import blessed from 'blessed';
 import type { ConnectionHealth } from '../data/connection-health.ts';
-import { tabs, type DashboardState } from '../state/dashboard-state.ts';
+import { tabs } from '../state/dashboard-state.ts';
 import { attentionBar, type BarSegment } from './attention-bar.ts';
 import { createDialogWidgets } from './dialog-widgets.ts';
 import { helpLines } from './help-text.ts';
@@ -13,6 +13,7 @@ import { formatQueuesTable } from './queues-table.ts';
 import { listWindowFirst } from '../state/mouse.ts';
 import { statusParts } from './status-line.ts';
 import { fit } from './text-fit.ts';
+import type { DashboardState } from '../state/dashboard-types.ts';
 
 /** Everything the screen shows, read from the controller on each render. */
 export interface ViewData {

@@ -1,8 +1,8 @@
 import blessed from 'blessed';
-import type { Overlay } from '../state/overlay.ts';
-import { filterLabels, isPickerField, matchingChoices, type FilterOverlay } from '../state/filter-prompt.ts';
+import { filterLabels, isPickerField, matchingChoices } from '../state/filter-prompt.ts';
 import { filterFields } from '../state/inbox-filters.ts';
 import { fit } from './text-fit.ts';
+import type { FilterOverlay, Overlay } from '../state/dashboard-types.ts';
 
 /** Keys the reply editor passes on while it holds the keyboard (blessed's full key names). */
 export const editorKeys = ['C-s', 'escape', 'C-c'];

@@ -1,9 +1,9 @@
 import { priorityNames, type InboxItem } from '../../core/inbox/inbox-item.ts';
-import type { DashboardState, Effect, KeyResult } from './dashboard-state.ts';
-import { actionDoneText, startAction, type ItemAction } from './item-action.ts';
+import { actionDoneText, startAction } from './item-action.ts';
 import { reloadPage } from './inbox-state.ts';
 import { openConfirm, openPrompt } from './overlay.ts';
 import { reloadTrash } from './trash-state.ts';
+import type { DashboardState, Effect, ItemAction, KeyResult } from './dashboard-types.ts';
 
 /**
  * The keys that act on one item, the same in the list, the item's detail and a contact's
