@@ -7,7 +7,7 @@ import { headerValue } from './header-value.ts';
 import { HttpError } from './http-error.ts';
 import type { IngressContext } from './ingress-context.ts';
 import { lookupProperty } from './lookup-property.ts';
-import type { RequestFacts } from './match-route.ts';
+import type { RequestFacts } from './route-types.ts';
 import { parseJsonBody } from './parse-json-body.ts';
 import { parseTawkWebhook, tawkToChatEvents } from './tawk-mapping.ts';
 
