@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { listLabels, resolveLabel } from '../../core/directory/labels.ts';
 import { ValidationError } from '../../core/errors.ts';
-import { priorityNames } from '../../core/inbox/inbox-item.ts';
 import { parsePriority } from '../../core/inbox/item-actions.ts';
 import { setResponseTargets, targetsOf } from '../../core/responses/response-settings.ts';
 import { describeTargets, parseAtRiskShare, withNotify, withTargets, type ResponseTargets } from '../../core/responses/response-targets.ts';
 import { action } from '../action.ts';
+import { priorityNames } from '../../core/inbox/priority-names.ts';
 
 /** `switchboard targets set|show`: response-time targets in business time. */
 export function registerTargets(program: Command): void {

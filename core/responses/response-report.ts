@@ -2,8 +2,8 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { DateTime } from 'luxon';
 import type { Database } from '../db/schema.ts';
 import { businessTimeBetween, type BusinessHours } from '../hours/business-hours.ts';
-import { priorityNames } from '../inbox/inbox-item.ts';
 import { getPropertyById } from '../properties/property-store.ts';
+import { priorityNames } from '../inbox/priority-names.ts';
 
 // How fast a property answered over a window [from, to), computed from the messages
 // themselves (not from the clocks stored on the items, which only know the present), in the

@@ -2,7 +2,6 @@
 // the effects a key asks for. The modules that compute states (tui/state/*) import these;
 // none of them is imported back, so the state modules form no cycle.
 import type { AgentLoad } from '../../core/inbox/agent-load.ts';
-import type { PriorityName } from '../../core/inbox/inbox-item.ts';
 import type { QueueName } from '../../core/jobs/job-catalog.ts';
 import type { ReportGrouping, ResponseReport } from '../../core/responses/response-report.ts';
 import type { AttentionState } from './attention-state.ts';
@@ -10,6 +9,7 @@ import type { FilterField, NamedRef } from './inbox-filters.ts';
 import type { InboxState } from './inbox-state.ts';
 import type { QueuesState } from './queues-state.ts';
 import type { TrashState } from './trash-state.ts';
+import type { PriorityName } from '../../core/inbox/priority-names.ts';
 
 /** The tabs of the header. */
 export type Tab = 'inbox' | 'queues' | 'trash' | 'agents' | 'reports';
