@@ -1,6 +1,7 @@
 import blessed from 'blessed';
 import { filterLabels, isPickerField, matchingChoices } from '../state/filter-prompt.ts';
 import { filterFields } from '../state/inbox-filters.ts';
+import { esc } from './tag-escape.ts';
 import { fit } from './text-fit.ts';
 import type { FilterOverlay, Overlay } from '../state/dashboard-types.ts';
 
@@ -17,8 +18,6 @@ export interface DialogWidgets {
   closeEditor(): void;
   editorText(): string;
 }
-
-const esc = (text: string) => blessed.escape(text);
 
 /**
  * The picker under the filter prompt's draft: the matching names (an agent's email beside its
