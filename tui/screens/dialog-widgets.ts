@@ -39,6 +39,35 @@ export function pickerLines(overlay: FilterOverlay, width: number, room: number)
   return lines;
 }
 
+/** What the dialog box shows for an overlay, `inner` columns wide: its label, height and tagged content. */
+function dialogContent(overlay: Extract<Overlay, { type: 'prompt' | 'confirm' | 'filter' | 'properties' }>, inner: number, screenHeight: number): { label: string; height: number; content: string } {
+  if (overlay.type === 'filter') {
+    const fields = filterFields.map((f) => (f === overlay.field ? `{black-fg}{white-bg}${f}{/}` : f)).join(' ');
+    const list = isPickerField(overlay.field) ? pickerLines(overlay, inner, Math.max(1, Math.min(8, screenHeight - 10))) : [''];
+    const hint = isPickerField(overlay.field) ? '↑↓ choose · tab next field · enter applies · esc cancels' : 'tab next field · enter applies · esc cancels';
+    return { label: ' filter the inbox ', height: 6 + list.length, content: [fields, esc(fit(filterLabels[overlay.field], inner)), `{bold}> ${esc(overlay.draft)}_{/bold}`, ...list, `{gray-fg}${esc(fit(hint, inner))}{/}`].join('\n') };
+  }
+  if (overlay.type === 'properties') {
+    const room = Math.max(1, Math.min(15, screenHeight - 6));
+    const items = overlay.items ?? [];
+    const first = Math.max(0, Math.min(overlay.selected - room + 1, items.length - room));
+    const rows = overlay.error
+      ? [`{red-fg}${esc(fit(overlay.error, inner))}{/}`]
+      : overlay.items === null
+        ? ['loading…']
+        : items.slice(first, first + room).map((p, n) => {
+            const line = esc(fit(`${p.slug}  ${p.name}`, inner));
+            return n + first === overlay.selected ? `{black-fg}{cyan-bg}${line}{/}` : line;
+          });
+    return { label: ' switch property ', height: rows.length + 4, content: `${rows.join('\n')}\n{gray-fg}${esc(fit('j k move · enter switches · esc cancels', inner))}{/}` };
+  }
+  if (overlay.type === 'prompt') {
+    return { label: ` ${overlay.purpose} `, height: 5, content: `${esc(fit(overlay.label, inner))}\n{bold}> ${esc(overlay.draft)}_{/bold}\n{gray-fg}enter applies · esc cancels{/}` };
+  }
+  const label = 'quit' in overlay.action ? ' quit ' : overlay.action.kind === 'delete' ? ' delete permanently ' : ' confirm ';
+  return { label, height: 5, content: `${esc(fit(overlay.question, inner))}\n\n{bold}y{/bold} yes · {bold}n{/bold} no` };
+}
+
 /**
  * Builds the dialogs. The editor is a blessed textarea: while it reads, blessed gives it every
  * key and the screen none, so the keys that send or leave (`editorKeys`) are passed on to
@@ -108,37 +137,11 @@ export function createDialogWidgets(screen: blessed.Widgets.Screen, onEditorKey:
         return;
       }
       dialog.width = Math.min(76, screenWidth - 2);
-      dialog.height = 5;
       const inner = Number(dialog.width) - 4;
-      if (overlay.type === 'filter') {
-        const fields = filterFields.map((f) => (f === overlay.field ? `{black-fg}{white-bg}${f}{/}` : f)).join(' ');
-        const list = isPickerField(overlay.field) ? pickerLines(overlay, inner, Math.max(1, Math.min(8, screenHeight - 10))) : [''];
-        dialog.height = 6 + list.length;
-        dialog.setLabel(' filter the inbox ');
-        const hint = isPickerField(overlay.field) ? '↑↓ choose · tab next field · enter applies · esc cancels' : 'tab next field · enter applies · esc cancels';
-        dialog.setContent([fields, esc(fit(filterLabels[overlay.field], inner)), `{bold}> ${esc(overlay.draft)}_{/bold}`, ...list, `{gray-fg}${esc(fit(hint, inner))}{/}`].join('\n'));
-      } else if (overlay.type === 'properties') {
-        const room = Math.max(1, Math.min(15, screenHeight - 6));
-        const items = overlay.items ?? [];
-        const first = Math.max(0, Math.min(overlay.selected - room + 1, items.length - room));
-        const rows = overlay.error
-          ? [`{red-fg}${esc(fit(overlay.error, inner))}{/}`]
-          : overlay.items === null
-            ? ['loading…']
-            : items.slice(first, first + room).map((p, n) => {
-                const line = esc(fit(`${p.slug}  ${p.name}`, inner));
-                return n + first === overlay.selected ? `{black-fg}{cyan-bg}${line}{/}` : line;
-              });
-        dialog.height = rows.length + 4;
-        dialog.setLabel(' switch property ');
-        dialog.setContent(`${rows.join('\n')}\n{gray-fg}${esc(fit('j k move · enter switches · esc cancels', inner))}{/}`);
-      } else if (overlay.type === 'prompt') {
-        dialog.setLabel(` ${overlay.purpose} `);
-        dialog.setContent(`${esc(fit(overlay.label, inner))}\n{bold}> ${esc(overlay.draft)}_{/bold}\n{gray-fg}enter applies · esc cancels{/}`);
-      } else {
-        dialog.setLabel('quit' in overlay.action ? ' quit ' : overlay.action.kind === 'delete' ? ' delete permanently ' : ' confirm ');
-        dialog.setContent(`${esc(fit(overlay.question, inner))}\n\n{bold}y{/bold} yes · {bold}n{/bold} no`);
-      }
+      const shown = dialogContent(overlay, inner, screenHeight);
+      dialog.height = shown.height;
+      dialog.setLabel(shown.label);
+      dialog.setContent(shown.content);
       dialog.show();
     },
   };
