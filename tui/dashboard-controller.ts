@@ -10,11 +10,12 @@ import { queueStatsLoader } from './data/queue-stats.ts';
 import { effectTable, type EffectHandler, type Outcome } from './effect-table.ts';
 import type { BodyMouse, DashboardView } from './screens/dashboard-view.ts';
 import { handleKey } from './state/dashboard-keys.ts';
-import { initialDashboardState, type DashboardState, type Effect, type KeyResult } from './state/dashboard-state.ts';
+import { initialDashboardState } from './state/dashboard-state.ts';
 import { withPageSize } from './state/inbox-state.ts';
 import { clickRow, wheel } from './state/mouse.ts';
-import { propertySwitched, type PropertyChoice } from './state/property-switcher.ts';
+import { propertySwitched } from './state/property-switcher.ts';
 import { withJobsPageSize } from './state/queues-state.ts';
+import type { DashboardState, Effect, KeyResult, PropertyChoice } from './state/dashboard-types.ts';
 
 /** What the controller needs: connections owned by the caller, the property and the refresh period. */
 export interface DashboardControllerOptions {

@@ -1,7 +1,7 @@
 import blessed from 'blessed';
 import { dashboardController, type DashboardControllerOptions } from './dashboard-controller.ts';
 import { createDashboardView } from './screens/dashboard-view.ts';
-import type { DashboardState } from './state/dashboard-state.ts';
+import type { DashboardState } from './state/dashboard-types.ts';
 
 /** What the dashboard needs: what its controller needs, and the terminal. */
 export interface DashboardOptions extends DashboardControllerOptions {

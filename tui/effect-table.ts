@@ -7,18 +7,18 @@ import type { PropertyScope } from './data/property-scope.ts';
 import type { QueueJobs } from './data/queue-jobs.ts';
 import type { QueueStatsLoader } from './data/queue-stats.ts';
 import type { DashboardView } from './screens/dashboard-view.ts';
-import type { DashboardState, Effect, KeyResult } from './state/dashboard-state.ts';
 import { filterChoicesFailed, filterChoicesLoaded, filterLookupFailed, filterResolved } from './state/filter-prompt.ts';
 import { toInboxQuery } from './state/inbox-filters.ts';
 import { currentCursor, detailFailed, detailLoaded, historyFailed, historyLoaded, pageFailed, pageLoaded } from './state/inbox-state.ts';
 import { actionDone, actionFailed, replyFailed, replySent } from './state/item-keys.ts';
-import { propertiesFailed, propertiesLoaded, type PropertyChoice } from './state/property-switcher.ts';
+import { propertiesFailed, propertiesLoaded } from './state/property-switcher.ts';
 import { queueActionDone } from './state/queue-action.ts';
 import { jobFailed, jobLoaded, jobsFailed, jobsLoaded, jobsRange, statsFailed, statsLoaded } from './state/queues-state.ts';
 import { trashFailed, trashLoaded } from './state/trash-state.ts';
 import { attentionFailed, attentionLoaded } from './state/attention-state.ts';
 import { agentsFailed, agentsLoaded } from './state/agents-state.ts';
 import { reportsFailed, reportsLoaded } from './state/reports-state.ts';
+import type { DashboardState, Effect, KeyResult, PropertyChoice } from './state/dashboard-types.ts';
 
 /** What a settled effect leaves: the next state, or a result whose effects run in turn (an action's reload). */
 export type Outcome = DashboardState | KeyResult;
@@ -90,6 +90,14 @@ function now<E extends Effect>(act: (effect: E) => void): EffectHandler<E> {
 
 /** Each kind of effect with what carries it out. */
 export function effectTable(ctx: EffectContext): EffectTable {
+  return { ...inboxEffects(ctx), ...queueEffects(ctx), ...filterAndPropertyEffects(ctx) };
+}
+
+type InboxEffect = 'load' | 'open' | 'history' | 'loadTrash' | 'loadAgents' | 'loadReports' | 'act' | 'edit' | 'closeEditor' | 'reply';
+type QueueEffect = 'loadQueues' | 'loadJobs' | 'loadJob' | 'queueAct';
+
+/** The inbox, the trash, the Agents and Reports tabs, item actions and the reply editor. */
+function inboxEffects(ctx: EffectContext): Pick<EffectTable, InboxEffect> {
   return {
     // The inbox: loads under the sequence the state started them with, so an older one that
     // settles after a newer one was asked for is dropped by the state.
@@ -138,8 +146,12 @@ export function effectTable(ctx: EffectContext): EffectTable {
       done: (s, { to }, { ref }) => replySent(s, ref, to),
       failed: (s, error) => replyFailed(s, error),
     }),
+  };
+}
 
-    // The Queues tab.
+/** The Queues tab: the table, a queue's jobs, a job, and actions on them. */
+function queueEffects(ctx: EffectContext): Pick<EffectTable, QueueEffect> {
+  return {
     loadQueues: task({
       start: () => ctx.queues.load(),
       done: (s, stats) => ({ ...s, queues: statsLoaded(s.queues, stats) }),
@@ -165,7 +177,12 @@ export function effectTable(ctx: EffectContext): EffectTable {
       done: (s, removed, { action }) => queueActionDone(s, action, removed),
       failed: (s, error) => actionFailed(s, error),
     }),
+  };
+}
 
+/** The filter prompt's look-ups, the attention bar, the property switcher and quitting. */
+function filterAndPropertyEffects(ctx: EffectContext): Omit<EffectTable, InboxEffect | QueueEffect> {
+  return {
     // A name typed into the filter prompt is looked up in the property it was typed in; if
     // another is shown by the time it is found, the filter would be another property's, so it is dropped.
     resolveFilter: task({

@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { pingDatabase } from '../core/db/connect.ts';
 import { migrationStatus } from '../core/db/migrate.ts';
 import type { Database } from '../core/db/schema.ts';
 import { withTimeout } from '../queue/with-timeout.ts';
@@ -75,7 +76,7 @@ export async function checkReadiness(deps: ReadinessDeps): Promise<Readiness> {
   const timeoutMs = deps.timeoutMs ?? 1000;
   const current = migrationsCurrent.get(deps.db);
   const [postgres, redis, migrations] = await Promise.all([
-    check(async () => void (await sql`select 1`.execute(deps.db)), timeoutMs, 'Postgres'),
+    check(() => pingDatabase(deps.db), timeoutMs, 'Postgres'),
     // The outer budget is a little longer, so a connection that never became ready is reported as such.
     check(() => ping(deps.redis, timeoutMs), timeoutMs + 100, 'Redis'),
     check(

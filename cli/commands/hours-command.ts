@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.ts';
-import { describeBusinessHours, parseBusinessHours, parseHolidayText, parseScheduleText } from '../../core/hours/business-hours.ts';
+import { parseBusinessHours } from '../../core/hours/business-hours.ts';
+import { describeBusinessHours, parseHolidayText, parseScheduleText } from '../../core/hours/business-hours-text.ts';
 import { setBusinessHours } from '../../core/responses/response-settings.ts';
 import { action } from '../action.ts';
 

@@ -6,11 +6,12 @@ import { formatDuration, parseBusinessDuration } from '../../core/hours/business
 import { resolveAgent } from '../../core/directory/agents.ts';
 import { resolveLabel } from '../../core/directory/labels.ts';
 import { ValidationError } from '../../core/errors.ts';
-import { priorityNames, type InboxItem } from '../../core/inbox/inbox-item.ts';
+import { type InboxItem } from '../../core/inbox/inbox-item.ts';
 import { showItem, type ItemDetail } from '../../core/inbox/item-detail.ts';
 import { listInbox, maxPageSize, type InboxQuery, type InboxSort } from '../../core/inbox/list-inbox.ts';
 import { action } from '../action.ts';
 import { formatTable, shortTime } from '../format-table.ts';
+import { priorityNames } from '../../core/inbox/priority-names.ts';
 
 interface ListOptions {
   view?: string;

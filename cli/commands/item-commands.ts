@@ -3,7 +3,6 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../core/db/schema.ts';
 import { resolveAgent } from '../../core/directory/agents.ts';
 import { resolveLabel } from '../../core/directory/labels.ts';
-import { priorityNames } from '../../core/inbox/inbox-item.ts';
 import { addTag, assignItem, closeItem, markPending, parsePriority, removeTag, reopenItem, setPriority } from '../../core/inbox/item-actions.ts';
 import { showItem } from '../../core/inbox/item-detail.ts';
 import { ValidationError } from '../../core/errors.ts';
@@ -11,6 +10,7 @@ import { addInternalNote } from '../../core/messages/internal-note.ts';
 import { convertItem } from '../../core/tickets/convert-conversation.ts';
 import { action } from '../action.ts';
 import { readInput } from '../read-input.ts';
+import { priorityNames } from '../../core/inbox/priority-names.ts';
 
 type Db = Kysely<Database>;
 /** Does the action; may return what to print after the item's id, in the inbox's words (agent and tag names, not ids). */

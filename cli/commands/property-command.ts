@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Property } from '../../core/db/schema.ts';
 import { redactImapUrl } from '../../core/mail/imap-url.ts';
-import { describeBusinessHours } from '../../core/hours/business-hours.ts';
+import { describeBusinessHours } from '../../core/hours/business-hours-text.ts';
 import { hoursSettings, parsePropertyChange, parsePropertySettings, propertySettings } from '../../core/properties/property-settings.ts';
 import { changeBusinessHours } from '../../core/responses/response-settings.ts';
 import { createProperty, findProperty, listProperties, updateProperty } from '../../core/properties/property-store.ts';

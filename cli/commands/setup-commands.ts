@@ -1,4 +1,4 @@
-import { listProperties } from '../../core/properties/property-store.ts';
+import { hasAnyProperty, listProperties } from '../../core/properties/property-store.ts';
 import type { Command } from 'commander';
 import { migrateToLatest } from '../../core/db/migrate.ts';
 import { seedDemo } from '../../core/demo/seed-demo.ts';
@@ -49,7 +49,7 @@ export function registerSetup(program: Command, runProcesses: RunProcesses): voi
         }
         const db = await ctx.db();
         for (const line of await migrateToLatest(db)) log(line);
-        const empty = !(await db.selectFrom('properties').select('id').limit(1).executeTakeFirst());
+        const empty = !(await hasAnyProperty(db));
         if (empty && opts.demo) log(await seed(ctx));
         // With several properties and none chosen, the dashboard opens on the first (C-p switches).
         const property = await ctx.property().catch(async () => (await listProperties(db))[0] ?? null);

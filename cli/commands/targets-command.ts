@@ -1,17 +1,17 @@
 import type { Command } from 'commander';
-import { resolveLabel } from '../../core/directory/labels.ts';
+import { listLabels, resolveLabel } from '../../core/directory/labels.ts';
 import { ValidationError } from '../../core/errors.ts';
-import { priorityNames } from '../../core/inbox/inbox-item.ts';
 import { parsePriority } from '../../core/inbox/item-actions.ts';
 import { setResponseTargets, targetsOf } from '../../core/responses/response-settings.ts';
 import { describeTargets, parseAtRiskShare, withNotify, withTargets, type ResponseTargets } from '../../core/responses/response-targets.ts';
 import { action } from '../action.ts';
+import { priorityNames } from '../../core/inbox/priority-names.ts';
 
 /** `switchboard targets set|show`: response-time targets in business time. */
 export function registerTargets(program: Command): void {
   const targets = program.command('targets').description('response-time targets, in business time (see: switchboard hours)');
   const show = async (db: Parameters<typeof resolveLabel>[0], propertyId: string, value: ResponseTargets) => {
-    const departments = await db.selectFrom('departments').select(['id', 'name']).where('property_id', '=', propertyId).execute();
+    const departments = await listLabels(db, 'departments', propertyId);
     return describeTargets(value, (id) => departments.find((d) => d.id === id)?.name ?? `#${id}`).join('\n');
   };
   targets

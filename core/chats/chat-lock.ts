@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database, Conversation, Property } from '../db/schema.ts';
 import { NotFoundError } from '../errors.ts';
+import { getPropertyById } from '../properties/property-store.ts';
 
 /**
  * Locks a conversation row and reads it with its property, for the rest of the transaction.
@@ -10,7 +11,7 @@ import { NotFoundError } from '../errors.ts';
 export async function lockConversation(trx: Transaction<Database>, conversationId: string): Promise<{ conversation: Conversation; property: Property }> {
   const conversation = await trx.selectFrom('conversations').selectAll().where('id', '=', conversationId).forUpdate().executeTakeFirst();
   if (!conversation) throw new NotFoundError(`no conversation ${conversationId}`);
-  const property = await trx.selectFrom('properties').selectAll().where('id', '=', conversation.property_id).executeTakeFirstOrThrow();
+  const property = await getPropertyById(trx, conversation.property_id);
   return { conversation, property };
 }
 

@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Conversation, Database, Property } from '../db/schema.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
+import { updateConversation } from '../conversations/conversation-store.ts';
 
 /**
  * Ends a chat (the visitor left, an agent closed it, or it went silent). Idempotent: a chat
@@ -18,15 +19,13 @@ export async function endChat(
 ): Promise<boolean> {
   if (conversation.ended_at) return false;
   const answered = conversation.first_agent_reply_at !== null;
-  await trx
-    .updateTable('conversations')
-    .set(
-      answered
-        ? { ended_at: at, status: 'closed', status_changed_at: sql`greatest(status_changed_at, ${at}::timestamptz)`, updated_at: sql`now()` }
-        : { ended_at: at, missed: true, updated_at: sql`now()` },
-    )
-    .where('id', '=', conversation.id)
-    .execute();
+  await updateConversation(
+    trx,
+    conversation.id,
+    answered
+      ? { ended_at: at, status: 'closed', status_changed_at: sql`greatest(status_changed_at, ${at}::timestamptz)`, updated_at: sql`now()` }
+      : { ended_at: at, missed: true, updated_at: sql`now()` },
+  );
   const data = { conversationId: conversation.id };
   await jobs.remove('recovery', data);
   if (!answered && conversation.visitor_email && property.auto_convert) await jobs.add('convert', data);

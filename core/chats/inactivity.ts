@@ -4,6 +4,7 @@ import { NotVisibleYetError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { lockConversation } from './chat-lock.ts';
 import { endChat } from './end-chat.ts';
+import { conversationExists } from '../conversations/conversation-store.ts';
 
 /**
  * Ends a chat that has been silent for the property's inactivity timeout, as if the visitor
@@ -17,8 +18,7 @@ export async function checkInactivity(
   now = new Date(),
 ): Promise<{ outcome: 'ended' | 'rescheduled' | 'done'; triggerCancelled: boolean }> {
   return db.transaction().execute(async (trx) => {
-    const exists = await trx.selectFrom('conversations').select('id').where('id', '=', conversationId).executeTakeFirst();
-    if (!exists) throw new NotVisibleYetError(`conversation ${conversationId} is not visible (yet)`);
+    if (!(await conversationExists(trx, conversationId))) throw new NotVisibleYetError(`conversation ${conversationId} is not visible (yet)`);
     const { conversation, property } = await lockConversation(trx, conversationId);
     if (conversation.ended_at || conversation.kind !== 'chat') return { outcome: 'done', triggerCancelled: false };
     const lastActivity = Math.max(conversation.created_at.getTime(), conversation.last_message_at?.getTime() ?? 0);

@@ -6,6 +6,7 @@ import { refreshResponseClocks, scheduleClockChecks, type ItemClocks } from '../
 import { applyChatEvent } from './apply-chat-event.ts';
 import { chatEventSchema } from './chat-event.ts';
 import { lockChat } from './chat-lock.ts';
+import { getPropertyById } from '../properties/property-store.ts';
 
 /**
  * Applies a stored chat event, and before it every earlier unprocessed event of the same
@@ -30,7 +31,7 @@ export async function processChatEvent(db: Kysely<Database>, jobs: JobQueue, eve
     pending = head.chat_id === null ? pending.where('id', '=', eventRowId) : pending.where('chat_id', '=', head.chat_id);
     const rows = await pending.forUpdate().execute();
     if (rows.length === 0) return { applied: 0, triggersCancelled: 0 };
-    const property = await trx.selectFrom('properties').selectAll().where('id', '=', head.property_id).executeTakeFirstOrThrow();
+    const property = await getPropertyById(trx, head.property_id);
     let triggersCancelled = 0;
     const externalIds = head.chat_id ? [head.chat_id] : [];
     for (const row of rows) {

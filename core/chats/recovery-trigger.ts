@@ -4,6 +4,7 @@ import { NotVisibleYetError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { appendMessage } from '../messages/append-message.ts';
 import { lockConversation } from './chat-lock.ts';
+import { conversationExists, updateConversation } from '../conversations/conversation-store.ts';
 
 export type RecoveryOutcome = 'fired' | 'answered' | 'already-fired' | 'ended' | 'disabled' | 'stale';
 
@@ -16,8 +17,7 @@ export type RecoveryOutcome = 'fired' | 'answered' | 'already-fired' | 'ended' |
  */
 export async function fireRecoveryTrigger(db: Kysely<Database>, jobs: JobQueue, conversationId: string): Promise<RecoveryOutcome> {
   return db.transaction().execute(async (trx) => {
-    const exists = await trx.selectFrom('conversations').select('id').where('id', '=', conversationId).executeTakeFirst();
-    if (!exists) throw new NotVisibleYetError(`conversation ${conversationId} is not visible (yet)`);
+    if (!(await conversationExists(trx, conversationId))) throw new NotVisibleYetError(`conversation ${conversationId} is not visible (yet)`);
     const { conversation, property } = await lockConversation(trx, conversationId);
     if (conversation.trigger_fired_at) return 'already-fired';
     if (conversation.first_agent_reply_at) return 'answered';
@@ -41,7 +41,7 @@ export async function fireRecoveryTrigger(db: Kysely<Database>, jobs: JobQueue, 
         .executeTakeFirst();
       if (pending) throw new NotVisibleYetError(`chat ${conversation.external_id} has events not yet applied: the trigger decides after them`);
     }
-    await trx.updateTable('conversations').set({ trigger_fired_at: sql`now()` }).where('id', '=', conversationId).execute();
+    await updateConversation(trx, conversationId, { trigger_fired_at: sql`now()` });
     const message = await appendMessage(trx, {
       propertyId: property.id,
       target: { conversationId },

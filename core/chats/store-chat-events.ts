@@ -36,3 +36,9 @@ export async function storeChatEvents(
     .execute();
   return { newRowIds: rows.map((r) => r.id), duplicates: events.length - rows.length };
 }
+
+/** True when the property has stored an event with this id (one look-up on the unique index). */
+export async function chatEventStored(db: Kysely<Database>, propertyId: string, eventId: string): Promise<boolean> {
+  const row = await db.selectFrom('chat_events').select('id').where('property_id', '=', propertyId).where('event_id', '=', eventId).executeTakeFirst();
+  return row !== undefined;
+}

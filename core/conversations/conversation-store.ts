@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, Transaction, UpdateObject } from 'kysely';
 import type { Conversation, ConversationKind, Database } from '../db/schema.ts';
 import { searchVector } from '../inbox/search-text.ts';
 
@@ -44,4 +44,17 @@ export async function createConversation(db: Db, input: NewConversationInput): P
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/** A change to a conversation's columns: values, or SQL expressions over its own columns. */
+export type ConversationChange = UpdateObject<Database, 'conversations'>;
+
+/** Applies a change to one conversation (none by that id: nothing happens). */
+export async function updateConversation(db: Db, conversationId: string, change: ConversationChange): Promise<void> {
+  await db.updateTable('conversations').set(change).where('id', '=', conversationId).execute();
+}
+
+/** True when a conversation with this id exists (is visible to this transaction). */
+export async function conversationExists(db: Db, conversationId: string): Promise<boolean> {
+  return (await db.selectFrom('conversations').select('id').where('id', '=', conversationId).executeTakeFirst()) !== undefined;
 }

@@ -1,12 +1,13 @@
-import type { Kysely } from 'kysely';
-import type { Database, Property } from '../db/schema.ts';
+import type { Kysely, Transaction } from 'kysely';
+import type { Agent, Database, Property } from '../db/schema.ts';
 import { upsertContact } from '../contacts/contacts.ts';
-import { createConversation } from '../conversations/conversation-store.ts';
+import { createConversation, updateConversation } from '../conversations/conversation-store.ts';
 import { upsertAgent } from '../directory/agents.ts';
 import { resolveLabel } from '../directory/labels.ts';
 import { appendMessage } from '../messages/append-message.ts';
-import { createProperty } from '../properties/property-store.ts';
-import { parseBusinessHours, parseHolidayText, parseScheduleText } from '../hours/business-hours.ts';
+import { createProperty, findPropertyBySlug, getPropertyById, updateProperty } from '../properties/property-store.ts';
+import { parseBusinessHours } from '../hours/business-hours.ts';
+import { parseHolidayText, parseScheduleText } from '../hours/business-hours-text.ts';
 import { refreshResponseClocks } from '../responses/response-clock-store.ts';
 import { checkTargets, noTargets, type ResponseTargets } from '../responses/response-targets.ts';
 import { createTicket } from '../tickets/ticket-store.ts';
@@ -84,10 +85,22 @@ function random(seed: number): () => number {
   };
 }
 
+/** What seeding the demo inbox shares: the transaction, the property and its directory, and one random sequence. */
+interface DemoSeed {
+  trx: Transaction<Database>;
+  property: Property;
+  now: Date;
+  rnd: () => number;
+  pick: <T>(list: readonly T[]) => T;
+  agentRows: Agent[];
+  departmentIds: string[];
+  tagIds: string[];
+}
+
 /** Creates (once) the `demo` property and its inbox; returns it and whether it was new. */
 export async function seedDemo(db: Kysely<Database>, now = new Date()): Promise<{ property: Property; created: boolean }> {
   return db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom('properties').selectAll().where('slug', '=', 'demo').executeTakeFirst();
+    const existing = await findPropertyBySlug(trx, 'demo');
     if (existing) return { property: existing, created: false };
     const property = await createProperty(trx, {
       slug: 'demo',
@@ -96,7 +109,7 @@ export async function seedDemo(db: Kysely<Database>, now = new Date()): Promise<
       inboundDomain: 'inbound.acme.example',
     });
     // A short trigger delay, so that `switchboard demo` shows the trigger within seconds.
-    await trx.updateTable('properties').set({ trigger_delay_seconds: 15 }).where('id', '=', property.id).execute();
+    await updateProperty(trx, property.id, { trigger_delay_seconds: 15 });
     const pid = property.id;
     const rnd = random(42);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
@@ -106,95 +119,96 @@ export async function seedDemo(db: Kysely<Database>, now = new Date()): Promise<
     for (const name of departments) departmentIds.push((await resolveLabel(trx, 'departments', pid, name, { create: true })).id);
     const tagIds = [];
     for (const name of tags) tagIds.push((await resolveLabel(trx, 'tags', pid, name, { create: true })).id);
-
-    for (let n = 0; n < 60; n++) {
-      const [name, email] = pick(visitors);
-      const startedAt = new Date(now.getTime() - (60 - n) * 11 * 3600_000 - Math.floor(rnd() * 3600_000));
-      const offline = n % 9 === 4;
-      const answered = !offline && rnd() < 0.6;
-      const contact = email ? await upsertContact(trx, pid, { email, name }) : null;
-      const agent = answered ? pick(agentRows) : null;
-      const conversation = await createConversation(trx, {
-        propertyId: pid,
-        kind: offline ? 'offline' : 'chat',
-        externalId: `demo-chat-${n + 1}`,
-        visitor: { id: `visitor-${n + 1}`, name, email },
-        prechat: email && !offline ? { name, email, fields: { order: `#${10_000 + n}` } } : null,
-        contactId: contact?.id ?? null,
-        departmentId: pick(departmentIds),
-        agentId: agent?.id ?? null,
-        priority: rnd() < 0.15 ? 2 : rnd() < 0.05 ? 3 : 1,
-        tagIds: rnd() < 0.4 ? [pick(tagIds)] : [],
-        createdAt: startedAt,
-      });
-      const target = { conversationId: conversation.id };
-      let at = startedAt.getTime();
-      await appendMessage(trx, { propertyId: pid, target, sender: 'visitor', body: pick(questions), authorName: name, createdAt: new Date(at) });
-      if (answered) {
-        for (let k = 0; k < 1 + Math.floor(rnd() * 3); k++) {
-          at += 40_000 + Math.floor(rnd() * 120_000);
-          await appendMessage(trx, { propertyId: pid, target, sender: 'agent', body: pick(answers), agentId: agent!.id, createdAt: new Date(at) });
-        }
-      } else if (!offline) {
-        at += 60_000;
-        await appendMessage(trx, { propertyId: pid, target, sender: 'trigger', body: property.trigger_message, authorName: property.trigger_sender_name, createdAt: new Date(at) });
-      }
-      const ended = new Date(at + 300_000);
-      const recent = n > 50;
-      // Answered chats are concluded; missed ones stay open (unless recent ones still run).
-      await trx
-        .updateTable('conversations')
-        .set({
-          missed: !answered && !recent,
-          status: answered ? 'closed' : 'open',
-          status_changed_at: answered ? ended : startedAt,
-          ended_at: recent && !answered ? null : ended,
-          updated_at: ended,
-        })
-        .where('id', '=', conversation.id)
-        .execute();
-      if (!answered && contact && n % 2 === 0) {
-        // A missed chat with an email became a ticket, as the conversion worker does.
-        await trx.updateTable('conversations').set({ status: 'closed', status_changed_at: ended }).where('id', '=', conversation.id).execute();
-        const ticket = await createTicket(trx, {
-          propertyId: pid,
-          subject: `Missed chat from ${name}`,
-          contact,
-          conversationId: conversation.id,
-          departmentId: conversation.department_id,
-          agentId: rnd() < 0.5 ? pick(agentRows).id : null,
-          status: pick(['open', 'open', 'pending', 'closed'] as const),
-          priority: rnd() < 0.2 ? 2 : 1,
-          tagIds: rnd() < 0.5 ? [pick(tagIds)] : [],
-          createdAt: ended,
-        });
-        await appendMessage(trx, { propertyId: pid, target: { ticketId: ticket.id }, sender: 'system', body: 'Ticket created from a missed chat; an acknowledgement with the transcript was queued to the visitor.', createdAt: ended });
-      }
-    }
-    // Two tickets of the last two hours: one past 80% of its two-hour target (at risk), one not.
-    const recentTickets = [
-      [0, 100 * 60_000, 'Invoice address is wrong', 'The invoice for order #20877 has my old address, can you fix it?'],
-      [3, 20 * 60_000, 'Gift wrapping', 'Can you gift-wrap order #20990? It is a birthday present.'],
-    ] as const;
-    for (const [v, ago, subject, question] of recentTickets) {
-      const [name, email] = visitors[v]!;
-      const contact = await upsertContact(trx, pid, { email: email!, name });
-      const createdAt = new Date(now.getTime() - ago);
-      const ticket = await createTicket(trx, { propertyId: pid, subject, contact, departmentId: departmentIds[1]!, createdAt });
-      await appendMessage(trx, { propertyId: pid, target: { ticketId: ticket.id }, sender: 'visitor', body: question, authorName: name, createdAt });
-    }
-    await trx
-      .updateTable('properties')
-      .set({ business_hours: JSON.stringify(demoHours()), response_targets: JSON.stringify(demoTargets(departmentIds[0]!)) })
-      .where('id', '=', pid)
-      .execute();
+    const demo: DemoSeed = { trx, property, now, rnd, pick, agentRows, departmentIds, tagIds };
+    for (let n = 0; n < 60; n++) await seedDemoChat(demo, n);
+    await seedRecentTickets(demo);
+    await updateProperty(trx, pid, { business_hours: JSON.stringify(demoHours()), response_targets: JSON.stringify(demoTargets(departmentIds[0]!)) });
     // Every open item's due times, as setting the targets does; the running workers' reconcile
     // asks for the checks that record the breaches (notes, the Agents tab's counts).
     for (const [table, kind] of [['conversations', 'conversation'], ['tickets', 'ticket']] as const) {
       const open = await trx.selectFrom(table).select('id').where('property_id', '=', pid).where('status', '!=', 'closed').execute();
       await refreshResponseClocks(trx, null, open.map((r) => ({ kind, id: r.id })), now);
     }
-    const seeded = await trx.selectFrom('properties').selectAll().where('id', '=', pid).executeTakeFirstOrThrow();
-    return { property: seeded, created: true };
+    return { property: await getPropertyById(trx, pid), created: true };
   });
+}
+
+/** The demo's chat number `n`: answered, missed (some of them converted to tickets) or an offline message. */
+async function seedDemoChat(demo: DemoSeed, n: number): Promise<void> {
+  const { trx, property, now, rnd, pick, agentRows, departmentIds, tagIds } = demo;
+  const pid = property.id;
+  const [name, email] = pick(visitors);
+  const startedAt = new Date(now.getTime() - (60 - n) * 11 * 3600_000 - Math.floor(rnd() * 3600_000));
+  const offline = n % 9 === 4;
+  const answered = !offline && rnd() < 0.6;
+  const contact = email ? await upsertContact(trx, pid, { email, name }) : null;
+  const agent = answered ? pick(agentRows) : null;
+  const conversation = await createConversation(trx, {
+    propertyId: pid,
+    kind: offline ? 'offline' : 'chat',
+    externalId: `demo-chat-${n + 1}`,
+    visitor: { id: `visitor-${n + 1}`, name, email },
+    prechat: email && !offline ? { name, email, fields: { order: `#${10_000 + n}` } } : null,
+    contactId: contact?.id ?? null,
+    departmentId: pick(departmentIds),
+    agentId: agent?.id ?? null,
+    priority: rnd() < 0.15 ? 2 : rnd() < 0.05 ? 3 : 1,
+    tagIds: rnd() < 0.4 ? [pick(tagIds)] : [],
+    createdAt: startedAt,
+  });
+  const target = { conversationId: conversation.id };
+  let at = startedAt.getTime();
+  await appendMessage(trx, { propertyId: pid, target, sender: 'visitor', body: pick(questions), authorName: name, createdAt: new Date(at) });
+  if (answered) {
+    for (let k = 0; k < 1 + Math.floor(rnd() * 3); k++) {
+      at += 40_000 + Math.floor(rnd() * 120_000);
+      await appendMessage(trx, { propertyId: pid, target, sender: 'agent', body: pick(answers), agentId: agent!.id, createdAt: new Date(at) });
+    }
+  } else if (!offline) {
+    at += 60_000;
+    await appendMessage(trx, { propertyId: pid, target, sender: 'trigger', body: property.trigger_message, authorName: property.trigger_sender_name, createdAt: new Date(at) });
+  }
+  const ended = new Date(at + 300_000);
+  const recent = n > 50;
+  // Answered chats are concluded; missed ones stay open (unless recent ones still run).
+  await updateConversation(trx, conversation.id, {
+    missed: !answered && !recent,
+    status: answered ? 'closed' : 'open',
+    status_changed_at: answered ? ended : startedAt,
+    ended_at: recent && !answered ? null : ended,
+    updated_at: ended,
+  });
+  if (!answered && contact && n % 2 === 0) {
+    // A missed chat with an email became a ticket, as the conversion worker does.
+    await updateConversation(trx, conversation.id, { status: 'closed', status_changed_at: ended });
+    const ticket = await createTicket(trx, {
+      propertyId: pid,
+      subject: `Missed chat from ${name}`,
+      contact,
+      conversationId: conversation.id,
+      departmentId: conversation.department_id,
+      agentId: rnd() < 0.5 ? pick(agentRows).id : null,
+      status: pick(['open', 'open', 'pending', 'closed'] as const),
+      priority: rnd() < 0.2 ? 2 : 1,
+      tagIds: rnd() < 0.5 ? [pick(tagIds)] : [],
+      createdAt: ended,
+    });
+    await appendMessage(trx, { propertyId: pid, target: { ticketId: ticket.id }, sender: 'system', body: 'Ticket created from a missed chat; an acknowledgement with the transcript was queued to the visitor.', createdAt: ended });
+  }
+}
+
+/** Two tickets of the last two hours: one past 80% of its two-hour target (at risk), one not. */
+async function seedRecentTickets({ trx, property, now, departmentIds }: DemoSeed): Promise<void> {
+  const pid = property.id;
+  const recentTickets = [
+    [0, 100 * 60_000, 'Invoice address is wrong', 'The invoice for order #20877 has my old address, can you fix it?'],
+    [3, 20 * 60_000, 'Gift wrapping', 'Can you gift-wrap order #20990? It is a birthday present.'],
+  ] as const;
+  for (const [v, ago, subject, question] of recentTickets) {
+    const [name, email] = visitors[v]!;
+    const contact = await upsertContact(trx, pid, { email: email!, name });
+    const createdAt = new Date(now.getTime() - ago);
+    const ticket = await createTicket(trx, { propertyId: pid, subject, contact, departmentId: departmentIds[1]!, createdAt });
+    await appendMessage(trx, { propertyId: pid, target: { ticketId: ticket.id }, sender: 'visitor', body: question, authorName: name, createdAt });
+  }
 }

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import type { Database } from '../db/schema.ts';
 import type { BusinessHours } from '../hours/business-hours.ts';
+import { businessHoursOf } from '../properties/property-store.ts';
 
 // A lead's view of the agents: how much each holds open, how long the longest of those has
 // waited on a reply, and how many response targets each has breached since a given time
@@ -57,6 +58,5 @@ export function startOfTeamDay(hours: Pick<BusinessHours, 'zone'> | null, now: D
 
 /** The agents' load with breaches since the start of the team's day (startOfTeamDay). */
 export async function agentLoadToday(db: Kysely<Database>, propertyId: string, now: Date = new Date()): Promise<AgentLoad[]> {
-  const property = await db.selectFrom('properties').select('business_hours').where('id', '=', propertyId).executeTakeFirst();
-  return agentLoad(db, propertyId, startOfTeamDay(property?.business_hours ?? null, now));
+  return agentLoad(db, propertyId, startOfTeamDay((await businessHoursOf(db, propertyId)) ?? null, now));
 }

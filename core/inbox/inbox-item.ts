@@ -31,10 +31,6 @@ export interface InboxItem {
   atRiskAt: Date | null;
 }
 
-/** Priority names, index = stored value. */
-export const priorityNames = ['low', 'normal', 'high', 'urgent'] as const;
-export type PriorityName = (typeof priorityNames)[number];
-
 /** Raw row of `itemColumns`, before `toInboxItem`. */
 export interface ItemRow {
   kind: ItemKind;

@@ -4,9 +4,9 @@ import { InvalidStateError, ValidationError } from '../errors.ts';
 import { resolveAgent } from '../directory/agents.ts';
 import { resolveLabel } from '../directory/labels.ts';
 import { findItem, type ItemHandle } from './find-item.ts';
-import { priorityNames } from './inbox-item.ts';
 import { refreshResponseClocks } from '../responses/response-clock-store.ts';
 import { requireLength, textBounds } from '../text/bounded-text.ts';
+import { priorityNames } from './priority-names.ts';
 
 // The actions of the inbox on one item. Each is one guarded UPDATE: the WHERE clause repeats
 // the state check, so a concurrent change makes the update miss instead of overwriting, and

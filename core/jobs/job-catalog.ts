@@ -56,11 +56,31 @@ export type QueueName = (typeof jobQueues)[JobName];
 /** Every queue, in the order the dashboard lists them. */
 export const queueNames: QueueName[] = ['chat-events', 'chat-timers', 'conversions', 'chat-callbacks', 'mail-outbound', 'mail-inbound', 'response-timers', 'maintenance'];
 
-/** The deterministic id of a job. */
+/**
+ * The payload fields that name each job's subject, in the order its id joins them: the id
+ * depends on these values only, never on the payload's key order (inbound-email's alsoIds
+ * ride along with it, and are no part of it). A job with none has the id `<name>-scheduled`.
+ */
+export const jobIdFields = {
+  'chat-event': ['eventRowId'],
+  'recovery': ['conversationId'],
+  'inactivity': ['conversationId'],
+  'deliver-message': ['messageId'],
+  'convert': ['conversationId'],
+  'trash-purge': [],
+  'reconcile': [],
+  'send-email': ['outboxId'],
+  'inbound-email': ['inboundEmailId'],
+  'imap-poll': ['propertyId'],
+  'response-check': ['item'],
+  'deliver-alert': ['alertId'],
+} as const satisfies { [N in JobName]: readonly (keyof JobPayloads[N] & string)[] };
+
+/** The deterministic id of a job: `<name>-<id fields' values joined by "-">[-<suffix>]`. */
 export function jobId<N extends JobName>(name: N, data: JobPayloads[N], suffix?: string): string {
-  // A payload's first field is the id that names the job's subject (inbound-email's alsoIds
-  // ride along with it).
-  const key = Object.values(data as Record<string, string>)[0] ?? 'scheduled';
+  const fields: readonly string[] = jobIdFields[name];
+  const values = data as Record<string, unknown>;
+  const key = fields.length === 0 ? 'scheduled' : fields.map((field) => String(values[field])).join('-');
   return `${name}-${key}${suffix ? `-${suffix}` : ''}`;
 }
 

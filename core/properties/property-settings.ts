@@ -1,6 +1,7 @@
 import type { PropertyUpdate } from '../db/schema.ts';
 import { ValidationError } from '../errors.ts';
-import { parseHolidayText, parseScheduleText, type BusinessHours } from '../hours/business-hours.ts';
+import { type BusinessHours } from '../hours/business-hours.ts';
+import { parseHolidayText, parseScheduleText } from '../hours/business-hours-text.ts';
 import { parseImapUrl } from '../mail/imap-url.ts';
 import { newSigningSecret } from './property-store.ts';
 

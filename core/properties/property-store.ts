@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database, Property, PropertyUpdate } from '../db/schema.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { isUniqueViolation } from '../db/pg-errors.ts';
+import type { BusinessHours } from '../hours/business-hours.ts';
 
 /** Creates a property with a fresh signing secret; the slug must be new. */
 export async function createProperty(
@@ -68,4 +69,48 @@ export async function updateProperty(db: Kysely<Database>, propertyId: string, u
     if (isUniqueViolation(error)) throw new ValidationError('that inbound domain already belongs to another property');
     throw error;
   }
+}
+
+// Look-ups by the processes and domain modules: the properties table is queried here only.
+// A Transaction<Database> is a Kysely<Database>: each works inside a transaction too.
+
+/** The property with this id; throws (Kysely's NoResultError) when there is none: callers hold an id read from a row. */
+export async function getPropertyById(db: Kysely<Database>, propertyId: string): Promise<Property> {
+  return db.selectFrom('properties').selectAll().where('id', '=', propertyId).executeTakeFirstOrThrow();
+}
+
+/** The property with this (normalised) slug, if any. */
+export async function findPropertyBySlug(db: Kysely<Database>, slug: string): Promise<Property | undefined> {
+  return db.selectFrom('properties').selectAll().where('slug', '=', slug).executeTakeFirst();
+}
+
+/** The id of the property that receives mail for this (lower-case) domain, if any. */
+export async function propertyIdByInboundDomain(db: Kysely<Database>, domain: string): Promise<string | undefined> {
+  const row = await db.selectFrom('properties').select('id').where('inbound_domain', '=', domain).executeTakeFirst();
+  return row?.id;
+}
+
+/** What polling a property's IMAP mailbox needs to know of it. */
+export type ImapSettings = Pick<Property, 'id' | 'slug' | 'imap_url' | 'imap_authserv_id'>;
+
+/** The property's IMAP settings, or undefined when there is no such property. */
+export async function findImapSettings(db: Kysely<Database>, propertyId: string): Promise<ImapSettings | undefined> {
+  return db.selectFrom('properties').select(['id', 'slug', 'imap_url', 'imap_authserv_id']).where('id', '=', propertyId).executeTakeFirst();
+}
+
+/** The ids of the properties with an IMAP mailbox (a non-empty imap_url). */
+export async function propertyIdsWithImap(db: Kysely<Database>): Promise<string[]> {
+  const rows = await db.selectFrom('properties').select('id').where('imap_url', 'is not', null).where('imap_url', '!=', '').execute();
+  return rows.map((row) => row.id);
+}
+
+/** True once any property exists (a new install has none). */
+export async function hasAnyProperty(db: Kysely<Database>): Promise<boolean> {
+  return (await db.selectFrom('properties').select('id').limit(1).executeTakeFirst()) !== undefined;
+}
+
+/** The property's business hours (null: always open), or undefined when there is no such property. */
+export async function businessHoursOf(db: Kysely<Database>, propertyId: string): Promise<BusinessHours | null | undefined> {
+  const row = await db.selectFrom('properties').select('business_hours').where('id', '=', propertyId).executeTakeFirst();
+  return row?.business_hours;
 }

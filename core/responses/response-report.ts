@@ -2,7 +2,8 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { DateTime } from 'luxon';
 import type { Database } from '../db/schema.ts';
 import { businessTimeBetween, type BusinessHours } from '../hours/business-hours.ts';
-import { priorityNames } from '../inbox/inbox-item.ts';
+import { getPropertyById } from '../properties/property-store.ts';
+import { priorityNames } from '../inbox/priority-names.ts';
 
 // How fast a property answered over a window [from, to), computed from the messages
 // themselves (not from the clocks stored on the items, which only know the present), in the
@@ -245,7 +246,7 @@ export function lastDays(to: Date, zone: string, days = 7): { from: Date; to: Da
 /** The response report of one property over [from, to) (see the top of this file for what counts). */
 export async function responseReport(db: Kysely<Database>, propertyId: string, from: Date, to: Date, options: ReportOptions = {}): Promise<ResponseReport> {
   const by = options.by ?? null;
-  const property = await db.selectFrom('properties').select(['id', 'business_hours']).where('id', '=', propertyId).executeTakeFirstOrThrow();
+  const property = await getPropertyById(db, propertyId);
   const hours: BusinessHours | null = property.business_hours;
   const zone = reportZone(hours, options.fallbackZone);
   const total = newTally();

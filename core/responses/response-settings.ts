@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Database, Property } from '../db/schema.ts';
-import { NotFoundError, ValidationError } from '../errors.ts';
+import { ValidationError } from '../errors.ts';
 import { parseBusinessHours, type BusinessHours } from '../hours/business-hours.ts';
 import type { HoursChange } from '../properties/property-settings.ts';
 import { checkTargets, readTargets, type ResponseTargets } from './response-targets.ts';
 import { refreshResponseClocks } from './response-clock-store.ts';
+import { businessHoursOf, updateProperty } from '../properties/property-store.ts';
 
 // Changing a property's business hours or targets moves the due times of its open items: they
 // are recomputed at once, in batches (a transaction each), so the inbox and the timers agree
@@ -40,8 +41,7 @@ async function recomputeOpenItems(db: Kysely<Database>, propertyId: string): Pro
 /** Sets (or with null clears: always open) the property's business hours, validated; returns how many open items were recomputed. */
 export async function setBusinessHours(db: Kysely<Database>, propertyId: string, hours: BusinessHours | null): Promise<{ property: Property; recomputed: number }> {
   const valid = hours === null ? null : parseBusinessHours(hours);
-  const property = await db.updateTable('properties').set({ business_hours: valid === null ? null : JSON.stringify(valid) }).where('id', '=', propertyId).returningAll().executeTakeFirst();
-  if (!property) throw new NotFoundError(`no property ${propertyId}`);
+  const property = await updateProperty(db, propertyId, { business_hours: valid === null ? null : JSON.stringify(valid) });
   return { property, recomputed: await recomputeOpenItems(db, propertyId) };
 }
 
@@ -52,7 +52,7 @@ export async function setBusinessHours(db: Kysely<Database>, propertyId: string,
  */
 export async function changeBusinessHours(db: Kysely<Database>, propertyId: string, change: HoursChange): Promise<{ property: Property; recomputed: number }> {
   if (change.off) return setBusinessHours(db, propertyId, null);
-  const current = (await db.selectFrom('properties').select('business_hours').where('id', '=', propertyId).executeTakeFirst())?.business_hours ?? null;
+  const current = (await businessHoursOf(db, propertyId)) ?? null;
   const zone = change.zone ?? current?.zone;
   const week = change.week ?? current?.week;
   if (!zone || !week) throw new ValidationError(`no business hours are set yet: give ${[!zone && 'hours-zone', !week && 'hours-week'].filter(Boolean).join(' and ')} too (e.g. hours-zone=Europe/Rome hours-week="mon-fri 09:00-18:00")`);
@@ -61,8 +61,7 @@ export async function changeBusinessHours(db: Kysely<Database>, propertyId: stri
 
 /** Sets the property's response targets; returns how many open items were recomputed. */
 export async function setResponseTargets(db: Kysely<Database>, propertyId: string, targets: ResponseTargets): Promise<{ property: Property; recomputed: number }> {
-  const property = await db.updateTable('properties').set({ response_targets: JSON.stringify(checkTargets(targets)) }).where('id', '=', propertyId).returningAll().executeTakeFirst();
-  if (!property) throw new NotFoundError(`no property ${propertyId}`);
+  const property = await updateProperty(db, propertyId, { response_targets: JSON.stringify(checkTargets(targets)) });
   return { property, recomputed: await recomputeOpenItems(db, propertyId) };
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
 import { formatDuration, MAX_BUSINESS_DURATION_MS, parseBusinessDuration } from '../hours/business-duration.ts';
-import { priorityNames, type PriorityName } from '../inbox/inbox-item.ts';
+import { priorityNames, type PriorityName } from '../inbox/priority-names.ts';
 
 // A property's response-time targets: how much business time may pass before each clock is
 // breached. One set for the property, overridden by priority and by department (a

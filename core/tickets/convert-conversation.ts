@@ -11,6 +11,7 @@ import { queueTicketAcknowledgement } from '../mail/outbound/ticket-acknowledgem
 import { appendMessage } from '../messages/append-message.ts';
 import { createTicket } from './ticket-store.ts';
 import { refreshResponseClocks } from '../responses/response-clock-store.ts';
+import { updateConversation } from '../conversations/conversation-store.ts';
 
 /** The ticket a conversation became, and whether this call made it. */
 export interface Conversion {
@@ -75,11 +76,7 @@ export async function convertConversation(db: Kysely<Database>, jobs: JobQueue, 
         createdAt: m.created_at,
       });
     }
-    await trx
-      .updateTable('conversations')
-      .set({ status: 'closed', status_changed_at: sql`now()`, updated_at: sql`now()`, contact_id: contact.id })
-      .where('id', '=', conversation.id)
-      .execute();
+    await updateConversation(trx, conversation.id, { status: 'closed', status_changed_at: sql`now()`, updated_at: sql`now()`, contact_id: contact.id });
     const acknowledgement = await queueTicketAcknowledgement(trx, jobs, property, ticket, contact, {
       // The visitor gets what was said to them: the team's internal notes stay with the ticket.
       transcript: messages.filter((m) => m.sender !== 'note').map((m) => ({ sender: m.sender, author: m.author_name, body: m.body, createdAt: m.created_at })),

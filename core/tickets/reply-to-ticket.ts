@@ -12,6 +12,7 @@ import { replyAddress } from '../mail/reply-address.ts';
 import { threadReferences } from '../mail/outbound/thread-references.ts';
 import { appendMessage } from '../messages/append-message.ts';
 import { ticketSubject } from './ticket-subject.ts';
+import { getPropertyById } from '../properties/property-store.ts';
 
 /**
  * An agent's email reply on a ticket: the message and its outbox row are written in one
@@ -35,7 +36,7 @@ export async function replyToTicket(
   // The reply's send job is queued once the transaction has committed.
   return transactionThenJobs(db, jobs, async (trx, jobs) => {
     const ticket = await trx.selectFrom('tickets').selectAll().where('id', '=', item.id).forUpdate().executeTakeFirstOrThrow();
-    const property = await trx.selectFrom('properties').selectAll().where('id', '=', propertyId).executeTakeFirstOrThrow();
+    const property = await getPropertyById(trx, propertyId);
     const contact = await trx.selectFrom('contacts').selectAll().where('id', '=', ticket.contact_id).executeTakeFirstOrThrow();
     const thread = await threadReferences(trx, ticket.id);
     const outbox = await writeOutboxEmail(trx, jobs, {

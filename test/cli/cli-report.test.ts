@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { upsertContact } from '../../core/contacts/contacts.ts';
 import { createConversation } from '../../core/conversations/conversation-store.ts';
 import { upsertAgent } from '../../core/directory/agents.ts';
-import { parseScheduleText } from '../../core/hours/business-hours.ts';
+import { parseScheduleText } from '../../core/hours/business-hours-text.ts';
 import { appendMessage } from '../../core/messages/append-message.ts';
 import { createProperty } from '../../core/properties/property-store.ts';
 import { setBusinessHours } from '../../core/responses/response-settings.ts';

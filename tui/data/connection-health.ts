@@ -1,5 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Cluster, Redis } from 'ioredis';
+import { pingDatabase } from '../../core/db/connect.ts';
 import type { Database } from '../../core/db/schema.ts';
 import { withTimeout } from '../../queue/with-timeout.ts';
 
@@ -24,7 +25,7 @@ export async function checkHealth(db: Kysely<Database>, redis: Redis | Cluster, 
   const connected = () =>
     ['connecting', 'connect', 'wait'].includes(redis.status) ? new Promise<void>((resolve) => redis.once('ready', () => resolve())) : Promise.resolve();
   const [postgres, redisState] = await Promise.all([
-    probe(() => sql`select 1`.execute(db), 'Postgres'),
+    probe(() => pingDatabase(db), 'Postgres'),
     probe(() => connected().then(() => redis.ping()), 'Redis'),
   ]);
   return { postgres, redis: redisState };

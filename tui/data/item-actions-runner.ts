@@ -9,7 +9,7 @@ import { addInternalNote } from '../../core/messages/internal-note.ts';
 import type { JobQueue } from '../../core/jobs/job-queue.ts';
 import { convertItem } from '../../core/tickets/convert-conversation.ts';
 import { replyToTicket } from '../../core/tickets/reply-to-ticket.ts';
-import type { ItemAction } from '../state/item-action.ts';
+import type { ItemAction } from '../state/dashboard-types.ts';
 
 /** The dashboard's writes and the reads that go with them, for one property, through core. */
 export interface ItemActionsRunner {

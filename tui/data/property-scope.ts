@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../core/db/schema.ts';
 import type { JobQueue } from '../../core/jobs/job-queue.ts';
-import type { PropertyChoice } from '../state/property-switcher.ts';
 import { inboxLoader, type InboxLoader } from './inbox-loader.ts';
 import { itemActionsRunner, type ItemActionsRunner } from './item-actions-runner.ts';
 import { reportsLoader, type ReportsLoader } from './reports-loader.ts';
+import type { PropertyChoice } from '../state/dashboard-types.ts';
 
 /**
  * The property shown and the loaders bound to it. They are one value so that the switcher

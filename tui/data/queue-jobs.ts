@@ -1,8 +1,8 @@
 import type { Job, Queue } from 'bullmq';
 import type { QueueName } from '../../core/jobs/job-catalog.ts';
-import type { QueueAction } from '../state/queue-action.ts';
 import type { JobDetail, JobState, JobSummary } from '../state/queues-state.ts';
 import { withTimeout } from '../../queue/with-timeout.ts';
+import type { QueueAction } from '../state/dashboard-types.ts';
 
 /** A queue's jobs and the actions on them, through BullMQ. */
 export interface QueueJobs {

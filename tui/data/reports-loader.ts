@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../core/db/schema.ts';
 import { lastDays, reportZone, responseReport, type ReportGrouping, type ResponseReport } from '../../core/responses/response-report.ts';
+import { getPropertyById } from '../../core/properties/property-store.ts';
 
 /** What the Reports tab reads, for one property. */
 export interface ReportsLoader {
@@ -12,7 +13,7 @@ export function reportsLoader(db: Kysely<Database>, propertyId: string): Reports
   return {
     async responses(by) {
       // The days are the property's local days (its business hours' zone), as in the CLI.
-      const property = await db.selectFrom('properties').select('business_hours').where('id', '=', propertyId).executeTakeFirstOrThrow();
+      const property = await getPropertyById(db, propertyId);
       const { from, to } = lastDays(new Date(), reportZone(property.business_hours));
       return responseReport(db, propertyId, from, to, { by });
     },

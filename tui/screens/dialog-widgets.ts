@@ -1,8 +1,9 @@
 import blessed from 'blessed';
-import type { Overlay } from '../state/overlay.ts';
-import { filterLabels, isPickerField, matchingChoices, type FilterOverlay } from '../state/filter-prompt.ts';
+import { filterLabels, isPickerField, matchingChoices } from '../state/filter-prompt.ts';
 import { filterFields } from '../state/inbox-filters.ts';
+import { esc } from './tag-escape.ts';
 import { fit } from './text-fit.ts';
+import type { FilterOverlay, Overlay } from '../state/dashboard-types.ts';
 
 /** Keys the reply editor passes on while it holds the keyboard (blessed's full key names). */
 export const editorKeys = ['C-s', 'escape', 'C-c'];
@@ -17,8 +18,6 @@ export interface DialogWidgets {
   closeEditor(): void;
   editorText(): string;
 }
-
-const esc = (text: string) => blessed.escape(text);
 
 /**
  * The picker under the filter prompt's draft: the matching names (an agent's email beside its
@@ -38,6 +37,35 @@ export function pickerLines(overlay: FilterOverlay, width: number, room: number)
   });
   if (matches.length > shown) lines.push(`{gray-fg}${esc(fit(`… ${matches.length - shown} more: type to narrow`, width))}{/}`);
   return lines;
+}
+
+/** What the dialog box shows for an overlay, `inner` columns wide: its label, height and tagged content. */
+function dialogContent(overlay: Extract<Overlay, { type: 'prompt' | 'confirm' | 'filter' | 'properties' }>, inner: number, screenHeight: number): { label: string; height: number; content: string } {
+  if (overlay.type === 'filter') {
+    const fields = filterFields.map((f) => (f === overlay.field ? `{black-fg}{white-bg}${f}{/}` : f)).join(' ');
+    const list = isPickerField(overlay.field) ? pickerLines(overlay, inner, Math.max(1, Math.min(8, screenHeight - 10))) : [''];
+    const hint = isPickerField(overlay.field) ? '↑↓ choose · tab next field · enter applies · esc cancels' : 'tab next field · enter applies · esc cancels';
+    return { label: ' filter the inbox ', height: 6 + list.length, content: [fields, esc(fit(filterLabels[overlay.field], inner)), `{bold}> ${esc(overlay.draft)}_{/bold}`, ...list, `{gray-fg}${esc(fit(hint, inner))}{/}`].join('\n') };
+  }
+  if (overlay.type === 'properties') {
+    const room = Math.max(1, Math.min(15, screenHeight - 6));
+    const items = overlay.items ?? [];
+    const first = Math.max(0, Math.min(overlay.selected - room + 1, items.length - room));
+    const rows = overlay.error
+      ? [`{red-fg}${esc(fit(overlay.error, inner))}{/}`]
+      : overlay.items === null
+        ? ['loading…']
+        : items.slice(first, first + room).map((p, n) => {
+            const line = esc(fit(`${p.slug}  ${p.name}`, inner));
+            return n + first === overlay.selected ? `{black-fg}{cyan-bg}${line}{/}` : line;
+          });
+    return { label: ' switch property ', height: rows.length + 4, content: `${rows.join('\n')}\n{gray-fg}${esc(fit('j k move · enter switches · esc cancels', inner))}{/}` };
+  }
+  if (overlay.type === 'prompt') {
+    return { label: ` ${overlay.purpose} `, height: 5, content: `${esc(fit(overlay.label, inner))}\n{bold}> ${esc(overlay.draft)}_{/bold}\n{gray-fg}enter applies · esc cancels{/}` };
+  }
+  const label = 'quit' in overlay.action ? ' quit ' : overlay.action.kind === 'delete' ? ' delete permanently ' : ' confirm ';
+  return { label, height: 5, content: `${esc(fit(overlay.question, inner))}\n\n{bold}y{/bold} yes · {bold}n{/bold} no` };
 }
 
 /**
@@ -109,37 +137,11 @@ export function createDialogWidgets(screen: blessed.Widgets.Screen, onEditorKey:
         return;
       }
       dialog.width = Math.min(76, screenWidth - 2);
-      dialog.height = 5;
       const inner = Number(dialog.width) - 4;
-      if (overlay.type === 'filter') {
-        const fields = filterFields.map((f) => (f === overlay.field ? `{black-fg}{white-bg}${f}{/}` : f)).join(' ');
-        const list = isPickerField(overlay.field) ? pickerLines(overlay, inner, Math.max(1, Math.min(8, screenHeight - 10))) : [''];
-        dialog.height = 6 + list.length;
-        dialog.setLabel(' filter the inbox ');
-        const hint = isPickerField(overlay.field) ? '↑↓ choose · tab next field · enter applies · esc cancels' : 'tab next field · enter applies · esc cancels';
-        dialog.setContent([fields, esc(fit(filterLabels[overlay.field], inner)), `{bold}> ${esc(overlay.draft)}_{/bold}`, ...list, `{gray-fg}${esc(fit(hint, inner))}{/}`].join('\n'));
-      } else if (overlay.type === 'properties') {
-        const room = Math.max(1, Math.min(15, screenHeight - 6));
-        const items = overlay.items ?? [];
-        const first = Math.max(0, Math.min(overlay.selected - room + 1, items.length - room));
-        const rows = overlay.error
-          ? [`{red-fg}${esc(fit(overlay.error, inner))}{/}`]
-          : overlay.items === null
-            ? ['loading…']
-            : items.slice(first, first + room).map((p, n) => {
-                const line = esc(fit(`${p.slug}  ${p.name}`, inner));
-                return n + first === overlay.selected ? `{black-fg}{cyan-bg}${line}{/}` : line;
-              });
-        dialog.height = rows.length + 4;
-        dialog.setLabel(' switch property ');
-        dialog.setContent(`${rows.join('\n')}\n{gray-fg}${esc(fit('j k move · enter switches · esc cancels', inner))}{/}`);
-      } else if (overlay.type === 'prompt') {
-        dialog.setLabel(` ${overlay.purpose} `);
-        dialog.setContent(`${esc(fit(overlay.label, inner))}\n{bold}> ${esc(overlay.draft)}_{/bold}\n{gray-fg}enter applies · esc cancels{/}`);
-      } else {
-        dialog.setLabel('quit' in overlay.action ? ' quit ' : overlay.action.kind === 'delete' ? ' delete permanently ' : ' confirm ');
-        dialog.setContent(`${esc(fit(overlay.question, inner))}\n\n{bold}y{/bold} yes · {bold}n{/bold} no`);
-      }
+      const shown = dialogContent(overlay, inner, screenHeight);
+      dialog.height = shown.height;
+      dialog.setLabel(shown.label);
+      dialog.setContent(shown.content);
       dialog.show();
     },
   };

@@ -1,7 +1,8 @@
 import { formatDuration } from '../../core/hours/business-duration.ts';
-import { priorityNames, type InboxItem } from '../../core/inbox/inbox-item.ts';
+import { type InboxItem } from '../../core/inbox/inbox-item.ts';
 import type { InboxSort } from '../../core/inbox/list-inbox.ts';
 import { fit, padTo, shortTime } from './text-fit.ts';
+import { priorityNames } from '../../core/inbox/priority-names.ts';
 
 interface Column {
   title: string;

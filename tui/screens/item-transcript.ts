@@ -1,8 +1,8 @@
-import { priorityNames } from '../../core/inbox/inbox-item.ts';
 import type { ItemDetail } from '../../core/inbox/item-detail.ts';
 import type { MessageSender } from '../../core/db/schema.ts';
 import { foldQuoted } from '../state/quoted-text.ts';
 import { shortTime, wrap } from './text-fit.ts';
+import { priorityNames } from '../../core/inbox/priority-names.ts';
 
 /** How a line of the detail is shown: the screen maps each kind to a colour. */
 export type LineKind = 'heading' | 'meta' | MessageSender | 'body' | 'quote';

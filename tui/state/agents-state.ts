@@ -1,18 +1,8 @@
 import type { AgentLoad } from '../../core/inbox/agent-load.ts';
-import type { DashboardState, KeyResult } from './dashboard-state.ts';
 import { defaultFilters } from './inbox-filters.ts';
 import { withFilters } from './inbox-state.ts';
 import { listMove } from './list-navigation.ts';
-
-/** The Agents tab (`4`): each agent's open items, oldest wait and breaches today, and the selection. */
-export interface AgentsState {
-  rows: AgentLoad[];
-  selected: number;
-  /** As in the inbox: an answer is applied only if it was asked for under the current number. */
-  loadSeq: number;
-  loadedSeq: number;
-  error: string | null;
-}
+import type { AgentsState, DashboardState, KeyResult } from './dashboard-types.ts';
 
 /** Nothing loaded yet: the first visit of the tab loads it. */
 export function initialAgentsState(): AgentsState {

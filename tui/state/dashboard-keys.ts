@@ -1,5 +1,4 @@
 import { agentFilters, clearExtraFilters, cycle, hasExtraFilters, sorts, statuses, views } from './inbox-filters.ts';
-import type { DashboardState, Effect, KeyResult } from './dashboard-state.ts';
 import { withFilters, type InboxState } from './inbox-state.ts';
 import { startAction } from './item-action.ts';
 import { itemKey } from './item-keys.ts';
@@ -13,6 +12,7 @@ import { listMove, scrollStep } from './list-navigation.ts';
 import { jumpToPile, pileOfKey } from './pile-jump.ts';
 import { agentsKey, showAgents } from './agents-state.ts';
 import { reportsKey, showReports } from './reports-state.ts';
+import type { DashboardState, Effect, KeyResult } from './dashboard-types.ts';
 
 // Keys arrive as strings: a printable character as itself ('j', 'O', '/', ' '), anything else
 // by blessed's full name ('enter', 'escape', 'tab', 'up', 'pagedown', 'backspace', 'C-c').

@@ -1,33 +1,6 @@
-import type { DashboardState, KeyResult } from './dashboard-state.ts';
 import { applyFilterValue, cycle, filterFields, filterValue, withResolved, type FilterField, type NamedRef } from './inbox-filters.ts';
 import { withFilters } from './inbox-state.ts';
-
-/** The fields whose value is one of the property's agents, departments or tags. */
-export type PickerField = 'agent' | 'department' | 'tag';
-
-/** One entry of the picker: an agent (its email as `detail`), a department or a tag. */
-export interface FilterChoice extends NamedRef {
-  detail?: string;
-}
-
-/** What the picker offers, read once when the prompt opens. */
-export type FilterChoices = Record<PickerField, FilterChoice[]>;
-
-/**
- * The filter prompt (`f`): one field at a time, tab cycles the field, enter applies, esc
- * leaves. On the agent, department and tag fields the property's names are listed under the
- * draft, narrowed as it is typed; up and down highlight one, and enter applies it.
- */
-export interface FilterOverlay {
-  type: 'filter';
-  field: FilterField;
-  draft: string;
-  /** null until read (and if the read failed: the draft is then looked up by name, as typed). */
-  choices?: FilterChoices | null;
-  choicesError?: string | null;
-  /** The highlighted entry of `matchingChoices`; -1 for none (enter then applies the draft as typed). */
-  picked?: number;
-}
+import type { DashboardState, FilterChoice, FilterChoices, FilterOverlay, KeyResult, PickerField } from './dashboard-types.ts';
 
 export const filterLabels: Record<FilterField, string> = {
   agent: 'Agent (email or name, type to narrow; assigned, unassigned; empty = any)',

@@ -1,13 +1,4 @@
-import type { PriorityName } from '../../core/inbox/inbox-item.ts';
-import type { DashboardState, KeyResult } from './dashboard-state.ts';
-
-/** An action on one item that the dashboard runs through core (see tui/data/run-item-action.ts). */
-export type ItemAction =
-  | { kind: 'close' | 'reopen' | 'convert' | 'trash' | 'restore' | 'delete'; ref: string }
-  | { kind: 'assign'; ref: string; agent: string | null }
-  | { kind: 'tag' | 'untag'; ref: string; tag: string }
-  | { kind: 'note'; ref: string; body: string }
-  | { kind: 'priority'; ref: string; priority: PriorityName };
+import type { DashboardState, ItemAction, KeyResult } from './dashboard-types.ts';
 
 /** What the message bar says while the action runs: "closing C12…". */
 export function actionRunning(action: ItemAction): string {

@@ -1,9 +1,10 @@
-import { priorityNames, type InboxItem } from '../../core/inbox/inbox-item.ts';
-import type { DashboardState, Effect, KeyResult } from './dashboard-state.ts';
-import { actionDoneText, startAction, type ItemAction } from './item-action.ts';
+import { type InboxItem } from '../../core/inbox/inbox-item.ts';
+import { actionDoneText, startAction } from './item-action.ts';
 import { reloadPage } from './inbox-state.ts';
 import { openConfirm, openPrompt } from './overlay.ts';
 import { reloadTrash } from './trash-state.ts';
+import type { DashboardState, Effect, ItemAction, KeyResult } from './dashboard-types.ts';
+import { priorityNames } from '../../core/inbox/priority-names.ts';
 
 /**
  * The keys that act on one item, the same in the list, the item's detail and a contact's

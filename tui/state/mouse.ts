@@ -1,5 +1,5 @@
-import type { DashboardState, KeyResult } from './dashboard-state.ts';
 import { handleKey } from './dashboard-keys.ts';
+import type { DashboardState, KeyResult } from './dashboard-types.ts';
 
 /** The first row shown of a list of `count` rows with `room` lines, keeping `selected` in sight. */
 export function listWindowFirst(selected: number, count: number, room: number): number {

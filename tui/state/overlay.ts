@@ -1,13 +1,8 @@
-import type { DashboardState, KeyResult } from './dashboard-state.ts';
-import { startAction, type ItemAction } from './item-action.ts';
-import { filterPromptKey, type FilterOverlay } from './filter-prompt.ts';
-import { propertiesKey, type PropertiesOverlay } from './property-switcher.ts';
-import { isQueueAction, startQueueAction, type QueueAction } from './queue-action.ts';
-
-/** Quitting a dashboard that runs inside `switchboard start`, which stops everything. */
-export interface QuitAction {
-  quit: true;
-}
+import { startAction } from './item-action.ts';
+import { filterPromptKey } from './filter-prompt.ts';
+import { propertiesKey } from './property-switcher.ts';
+import { isQueueAction, startQueueAction } from './queue-action.ts';
+import type { DashboardState, ItemAction, KeyResult, PromptPurpose } from './dashboard-types.ts';
 
 /** The question `q` asks under `switchboard start`. */
 export const quitQuestion = 'Quit: stop the ingress and the workers too? (y/n)';
@@ -17,22 +12,6 @@ export function quitOrAsk(state: DashboardState): KeyResult {
   if (!state.quitStopsBackOffice) return { state, effects: [{ type: 'quit' }] };
   return { state: { ...state, overlay: { type: 'confirm', action: { quit: true }, question: quitQuestion } }, effects: [] };
 }
-
-/** What a one-line prompt asks for. */
-export type PromptPurpose = 'assign' | 'tag' | 'untag' | 'note';
-
-/** A dialog on top of the dashboard; while one is up it takes every key. */
-export type Overlay =
-  /** One line of text: an agent to assign (empty unassigns), a tag to add or remove, an internal note. */
-  | { type: 'prompt'; purpose: PromptPurpose; ref: string; label: string; draft: string }
-  /** A y/n question before a destructive action on an item or a queue. */
-  | { type: 'confirm'; action: ItemAction | QueueAction | QuitAction; question: string }
-  /** The reply editor: a blessed textarea holds the text; `sending` while the reply is on its way. */
-  | { type: 'editor'; ref: string; sending: boolean }
-  /** The inbox filter prompt (`f`). */
-  | FilterOverlay
-  /** The property switcher (`C-p`). */
-  | PropertiesOverlay;
 
 const promptLabels: Record<PromptPurpose, (ref: string) => string> = {
   assign: (ref) => `Assign ${ref} to (agent email or name; empty unassigns)`,

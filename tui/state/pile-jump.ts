@@ -1,7 +1,7 @@
 import { pileLabels, pileNames, pileQueries, type PileName } from '../../core/inbox/attention-piles.ts';
-import type { DashboardState, KeyResult } from './dashboard-state.ts';
 import { defaultFilters, type InboxFilters } from './inbox-filters.ts';
 import { withFilters } from './inbox-state.ts';
+import type { DashboardState, KeyResult } from './dashboard-types.ts';
 
 /**
  * The key that lists each pile, from any tab. Capitals that no list, tab or item action uses

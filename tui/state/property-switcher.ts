@@ -1,4 +1,3 @@
-import type { DashboardState, Effect, KeyResult } from './dashboard-state.ts';
 import { withoutPropertyFilters } from './inbox-filters.ts';
 import { initialInboxState } from './inbox-state.ts';
 import { initialTrashState, reloadTrash } from './trash-state.ts';
@@ -6,21 +5,7 @@ import { initialAttentionState } from './attention-state.ts';
 import { initialAgentsState } from './agents-state.ts';
 import { initialReportsState } from './reports-state.ts';
 import { listMove } from './list-navigation.ts';
-
-/** A property as the switcher lists it. */
-export interface PropertyChoice {
-  id: string;
-  slug: string;
-  name: string;
-}
-
-/** The property switcher (`C-p`): the properties once read, the selection. */
-export interface PropertiesOverlay {
-  type: 'properties';
-  items: PropertyChoice[] | null;
-  selected: number;
-  error: string | null;
-}
+import type { DashboardState, Effect, KeyResult, PropertiesOverlay, PropertyChoice } from './dashboard-types.ts';
 
 /** Opens the switcher and asks for the properties. */
 export function openPropertySwitcher(state: DashboardState): KeyResult {

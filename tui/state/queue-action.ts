@@ -1,11 +1,5 @@
-import type { QueueName } from '../../core/jobs/job-catalog.ts';
-import type { DashboardState, Effect, KeyResult } from './dashboard-state.ts';
 import { reloadJobs } from './queues-state.ts';
-
-/** An action on a queue or one of its jobs, run through BullMQ (see tui/data/queue-jobs.ts). */
-export type QueueAction =
-  | { kind: 'retryJob' | 'removeJob' | 'promoteJob'; queue: QueueName; id: string }
-  | { kind: 'retryAll' | 'pause' | 'resume' | 'cleanCompleted' | 'cleanFailed'; queue: QueueName };
+import type { DashboardState, Effect, KeyResult, QueueAction } from './dashboard-types.ts';
 
 /** Tells a queue action from an item action (only queue actions name a queue). */
 export function isQueueAction(action: object): action is QueueAction {

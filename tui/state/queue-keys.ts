@@ -1,9 +1,9 @@
 import { queueNames } from '../../core/jobs/job-catalog.ts';
-import type { DashboardState, KeyResult } from './dashboard-state.ts';
 import { cycle } from './inbox-filters.ts';
-import { confirmQueueAction, type QueueAction } from './queue-action.ts';
+import { confirmQueueAction } from './queue-action.ts';
 import { listStates, reloadJobs, selectedQueue, targetQueue, type QueuesState } from './queues-state.ts';
 import { listMove, scrollStep } from './list-navigation.ts';
+import type { DashboardState, KeyResult, QueueAction } from './dashboard-types.ts';
 
 const none = (state: DashboardState): KeyResult => ({ state, effects: [] });
 

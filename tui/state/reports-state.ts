@@ -1,21 +1,5 @@
-import { reportGroupings, type ReportGrouping, type ResponseReport } from '../../core/responses/response-report.ts';
-import type { DashboardState, KeyResult } from './dashboard-state.ts';
-
-/**
- * The Reports tab (`5`): the response report of the last 7 days (core/responses/response-report.ts)
- * of the property shown, grouped by agent, department or priority (`b` cycles). It is read each
- * time `5` is pressed (as `3` and `4` read theirs) and by `b`, not by the 2 s refresh: a week
- * of messages does not change much in two seconds, and reading it that often would cost the
- * database for nothing.
- */
-export interface ReportsState {
-  report: ResponseReport | null;
-  by: ReportGrouping;
-  /** As in the inbox: an answer is applied only if it was asked for under the current number. */
-  loadSeq: number;
-  loadedSeq: number;
-  error: string | null;
-}
+import { reportGroupings, type ResponseReport } from '../../core/responses/response-report.ts';
+import type { DashboardState, KeyResult, ReportsState } from './dashboard-types.ts';
 
 export function initialReportsState(): ReportsState {
   return { report: null, by: 'agent', loadSeq: 0, loadedSeq: 0, error: null };

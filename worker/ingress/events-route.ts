@@ -7,7 +7,7 @@ import { acceptEvents, type AcceptedEvents } from './accept-events.ts';
 import { headerValue } from './header-value.ts';
 import type { IngressContext } from './ingress-context.ts';
 import { lookupProperty } from './lookup-property.ts';
-import type { RequestFacts } from './match-route.ts';
+import type { RequestFacts } from './route-types.ts';
 import { parseJsonBody } from './parse-json-body.ts';
 
 // POST /v1/events: one event or {"events": [...]}, signed with the property's secret.

@@ -23,6 +23,7 @@ import type { JobQueue } from '../../core/jobs/job-queue.ts';
 import { parseImapUrl, type ImapMailbox } from '../../core/mail/imap-url.ts';
 import { readAuthenticationResults } from '../../core/mail/sender-auth.ts';
 import { storeInboundEmail } from '../../core/mail/inbound/store/store-inbound-email.ts';
+import { findImapSettings } from '../../core/properties/property-store.ts';
 
 /** Keyword of messages Switchboard has stored (keyword mode). */
 export const STORED_KEYWORD = '$SwitchboardStored';
@@ -68,7 +69,7 @@ export interface ImapPollResult {
  * scheduled run tries again).
  */
 export async function pollImapMailbox(db: Kysely<Database>, jobs: JobQueue, propertyId: string, options: ImapPollOptions = {}): Promise<ImapPollResult> {
-  const property = await db.selectFrom('properties').select(['id', 'slug', 'imap_url', 'imap_authserv_id']).where('id', '=', propertyId).executeTakeFirst();
+  const property = await findImapSettings(db, propertyId);
   if (!property) throw new NotFoundError(`no property ${propertyId}`);
   if (!property.imap_url) return { mailbox: '', mode: 'skipped', found: 0, stored: 0, duplicates: 0, tooLarge: 0, remaining: 0 };
   let target: ImapMailbox;

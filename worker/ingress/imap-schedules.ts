@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../core/db/schema.ts';
 import { jobOptions } from '../../queue/bullmq-job-queue.ts';
+import { propertyIdsWithImap } from '../../core/properties/property-store.ts';
 
 const prefix = 'imap-poll-';
 
@@ -17,8 +18,8 @@ export function imapScheduleId(propertyId: string): string {
  * schedules are upserted, and removing one twice is harmless.
  */
 export async function syncImapSchedules(db: Kysely<Database>, queue: Queue, everyMs: number): Promise<{ active: number; added: number; removed: number }> {
-  const wanted = await db.selectFrom('properties').select('id').where('imap_url', 'is not', null).where('imap_url', '!=', '').execute();
-  const wantedIds = new Set(wanted.map((p) => imapScheduleId(p.id)));
+  const wanted = await propertyIdsWithImap(db);
+  const wantedIds = new Set(wanted.map((propertyId) => imapScheduleId(propertyId)));
   const existing = new Map<string, number | undefined>();
   for (let start = 0; ; start += 1000) {
     const page = await queue.getJobSchedulers(start, start + 999, true);
@@ -27,10 +28,10 @@ export async function syncImapSchedules(db: Kysely<Database>, queue: Queue, ever
   }
   let added = 0;
   let removed = 0;
-  for (const p of wanted) {
-    const id = imapScheduleId(p.id);
+  for (const propertyId of wanted) {
+    const id = imapScheduleId(propertyId);
     if (existing.get(id) === everyMs) continue;
-    await queue.upsertJobScheduler(id, { every: everyMs }, { name: 'imap-poll', data: { propertyId: p.id }, opts: jobOptions('imap-poll') });
+    await queue.upsertJobScheduler(id, { every: everyMs }, { name: 'imap-poll', data: { propertyId }, opts: jobOptions('imap-poll') });
     added++;
   }
   for (const id of existing.keys()) {

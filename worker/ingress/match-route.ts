@@ -1,26 +1,8 @@
-import type { IncomingMessage } from 'node:http';
 import { answerOps, jsonAnswer, opsPaths, type Answer, type OpsEndpoints } from '../ops-endpoints.ts';
 import { handleEvents } from './events-route.ts';
 import { HttpError } from './http-error.ts';
-import type { IngressContext } from './ingress-context.ts';
+import type { Route } from './route-types.ts';
 import { handleTawkWebhook } from './tawk-webhook-route.ts';
-
-/** What a route learned about a request that its log line should carry. */
-export interface RequestFacts {
-  propertyId?: string;
-  /** The webhook's X-Hook-Event-Id: what the service's dashboard shows for a delivery. */
-  hookId?: string;
-}
-
-/** A matched endpoint: a name for logs and metrics, and the handler that makes the whole answer. */
-export interface Route {
-  name: string;
-  /** An operational endpoint (scraped and probed every few seconds): logged at debug level. */
-  ops?: boolean;
-  /** A JSON write endpoint: its Content-Type is checked before its body is read. */
-  json?: boolean;
-  handle(ctx: IngressContext, req: IncomingMessage, rawBody: Buffer, facts: RequestFacts): Promise<Answer>;
-}
 
 const tawkPrefix = '/v1/webhooks/tawk/';
 

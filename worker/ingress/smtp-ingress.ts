@@ -8,6 +8,7 @@ import type { RawMailHandoff } from '../../core/mail/inbound/store/raw-mail-hand
 import { verifySender, type SenderVerifier } from '../../core/mail/sender-auth.ts';
 import type { Logger } from '../logger.ts';
 import type { SwitchboardMetrics } from '../metrics/metrics.ts';
+import { propertyIdByInboundDomain } from '../../core/properties/property-store.ts';
 
 /** What the SMTP ingress needs. */
 export interface SmtpIngressOptions {
@@ -58,17 +59,14 @@ export async function startSmtpIngress(options: SmtpIngressOptions): Promise<{ p
     },
     onRcptTo(address, session, callback) {
       const domain = address.address.split('@').pop()?.toLowerCase() ?? '';
-      db.selectFrom('properties')
-        .select('id')
-        .where('inbound_domain', '=', domain)
-        .executeTakeFirst()
-        .then((property) => {
-          if (!property) {
+      propertyIdByInboundDomain(db, domain)
+        .then((propertyId) => {
+          if (propertyId === undefined) {
             refused('unknown_domain');
             return callback(smtpError(550, `5.1.2 no mailbox here for domain ${domain}`));
           }
           const ids = propertiesOf.get(session) ?? new Set<string>();
-          ids.add(property.id);
+          ids.add(propertyId);
           propertiesOf.set(session, ids);
           callback();
         }, (error: unknown) => {

@@ -1,12 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import { verifyTawkSignature } from '../../core/chats/event-signature.ts';
+import { chatEventStored } from '../../core/chats/store-chat-events.ts';
 import { boundText, textBounds } from '../../core/text/bounded-text.ts';
 import { acceptEvents, type AcceptedEvents } from './accept-events.ts';
 import { headerValue } from './header-value.ts';
 import { HttpError } from './http-error.ts';
 import type { IngressContext } from './ingress-context.ts';
 import { lookupProperty } from './lookup-property.ts';
-import type { RequestFacts } from './match-route.ts';
+import type { RequestFacts } from './route-types.ts';
 import { parseJsonBody } from './parse-json-body.ts';
 import { parseTawkWebhook, tawkToChatEvents } from './tawk-mapping.ts';
 
@@ -56,6 +57,5 @@ export async function handleTawkWebhook(ctx: IngressContext, req: IncomingMessag
  * missed for up to 12 hours, across an upgrade. One look-up on the unique index.
  */
 async function storedUnderHookId(ctx: IngressContext, propertyId: string, hookId: string): Promise<boolean> {
-  const row = await ctx.db.selectFrom('chat_events').select('id').where('property_id', '=', propertyId).where('event_id', '=', `tawk-${hookId}`).executeTakeFirst();
-  return row !== undefined;
+  return chatEventStored(ctx.db, propertyId, `tawk-${hookId}`);
 }

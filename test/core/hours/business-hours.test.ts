@@ -5,15 +5,13 @@ import {
   addBusinessTime,
   type BusinessHours,
   businessTimeBetween,
-  describeBusinessHours,
   isOpenAt,
   nextOpening,
   openIntervals,
   parseBusinessHours,
-  parseHolidayText,
-  parseScheduleText,
   WEEKDAYS,
 } from '../../../core/hours/business-hours.ts';
+import { describeBusinessHours, parseHolidayText, parseScheduleText } from '../../../core/hours/business-hours-text.ts';
 
 const MIN = 60_000;
 const H = 60 * MIN;

@@ -4,7 +4,7 @@ import { createConversation } from '../../../core/conversations/conversation-sto
 import type { MessageSender } from '../../../core/db/schema.ts';
 import { upsertAgent } from '../../../core/directory/agents.ts';
 import { resolveLabel } from '../../../core/directory/labels.ts';
-import { parseScheduleText } from '../../../core/hours/business-hours.ts';
+import { parseScheduleText } from '../../../core/hours/business-hours-text.ts';
 import { appendMessage } from '../../../core/messages/append-message.ts';
 import { createProperty } from '../../../core/properties/property-store.ts';
 import { setBusinessHours } from '../../../core/responses/response-settings.ts';

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { AgentLoad } from '../../../core/inbox/agent-load.ts';
 import { formatAgentsTable } from '../../../tui/screens/agents-table.ts';
 import { agentsFailed, agentsLoaded } from '../../../tui/state/agents-state.ts';
-import { initialDashboardState, type DashboardState } from '../../../tui/state/dashboard-state.ts';
+import { initialDashboardState } from '../../../tui/state/dashboard-state.ts';
 import { toInboxQuery } from '../../../tui/state/inbox-filters.ts';
 import { clickRow } from '../../../tui/state/mouse.ts';
 import { propertySwitched } from '../../../tui/state/property-switcher.ts';
 import { press } from './state-fixtures.ts';
+import type { DashboardState } from '../../../tui/state/dashboard-types.ts';
 
 // The Agents tab, pure: its loads, its keys, and its table at 80 and 200 columns.
 

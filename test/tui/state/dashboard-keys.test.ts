@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { initialDashboardState, type DashboardState } from '../../../tui/state/dashboard-state.ts';
+import { initialDashboardState } from '../../../tui/state/dashboard-state.ts';
 import { toInboxQuery } from '../../../tui/state/inbox-filters.ts';
 import { currentCursor, isLoading, pageLoaded, pageNumber, withPageSize } from '../../../tui/state/inbox-state.ts';
 import { inboxItem, press } from './state-fixtures.ts';
+import type { DashboardState } from '../../../tui/state/dashboard-types.ts';
 
 // The dashboard's key handling, pure: no terminal, no database.
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { initialDashboardState, type DashboardState } from '../../../tui/state/dashboard-state.ts';
-import { filterChoicesFailed, filterChoicesLoaded, matchingChoices, type FilterChoices, type FilterOverlay } from '../../../tui/state/filter-prompt.ts';
+import { initialDashboardState } from '../../../tui/state/dashboard-state.ts';
+import { filterChoicesFailed, filterChoicesLoaded, matchingChoices } from '../../../tui/state/filter-prompt.ts';
 import { pageLoaded } from '../../../tui/state/inbox-state.ts';
 import { pickerLines } from '../../../tui/screens/dialog-widgets.ts';
 import { inboxItem, press } from './state-fixtures.ts';
+import type { DashboardState, FilterChoices, FilterOverlay } from '../../../tui/state/dashboard-types.ts';
 
 // The filter prompt's picker, pure: the property's names, narrowed as the user types, arrows
 // to choose, enter to apply without a lookup.

@@ -3,7 +3,7 @@ import type { ItemDetail } from '../../../core/inbox/item-detail.ts';
 import { queueNames } from '../../../core/jobs/job-catalog.ts';
 import { formatDetail } from '../../../tui/screens/item-transcript.ts';
 import { statusParts } from '../../../tui/screens/status-line.ts';
-import { initialDashboardState, type DashboardState } from '../../../tui/state/dashboard-state.ts';
+import { initialDashboardState } from '../../../tui/state/dashboard-state.ts';
 import { filterLookupFailed, filterResolved } from '../../../tui/state/filter-prompt.ts';
 import { applyFilterValue, defaultFilters, describeFilters, parseDay, shortFilters, toInboxQuery, type InboxFilters } from '../../../tui/state/inbox-filters.ts';
 import { pageLoaded } from '../../../tui/state/inbox-state.ts';
@@ -12,6 +12,7 @@ import { propertiesLoaded, propertySwitched } from '../../../tui/state/property-
 import { foldQuoted, splitQuoted } from '../../../tui/state/quoted-text.ts';
 import { describeQueues, statsLoaded, type QueueStats } from '../../../tui/state/queues-state.ts';
 import { inboxItem, press } from './state-fixtures.ts';
+import type { DashboardState } from '../../../tui/state/dashboard-types.ts';
 
 // The rest of the inbox filters, the property switcher, folded quotes, the mouse and the
 // Queues tab's status bar, as pure logic.

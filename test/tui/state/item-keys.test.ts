@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { InboxItem } from '../../../core/inbox/inbox-item.ts';
-import { initialDashboardState, type DashboardState } from '../../../tui/state/dashboard-state.ts';
+import { initialDashboardState } from '../../../tui/state/dashboard-state.ts';
 import { pageLoaded } from '../../../tui/state/inbox-state.ts';
 import { actionDone, actionFailed, replyFailed, replySent } from '../../../tui/state/item-keys.ts';
 import { trashLoaded } from '../../../tui/state/trash-state.ts';
 import { helpLines } from '../../../tui/screens/help-text.ts';
 import { inboxItem, press } from './state-fixtures.ts';
+import type { DashboardState } from '../../../tui/state/dashboard-types.ts';
 
 // Item actions, dialogs, the trash tab and the contact history, as pure key handling.
 

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { pileNames, pileQueries } from '../../../core/inbox/attention-piles.ts';
 import { helpLines } from '../../../tui/screens/help-text.ts';
-import { initialDashboardState, type DashboardState } from '../../../tui/state/dashboard-state.ts';
+import { initialDashboardState } from '../../../tui/state/dashboard-state.ts';
 import { describeFilters, toInboxQuery } from '../../../tui/state/inbox-filters.ts';
 import { pageLoaded } from '../../../tui/state/inbox-state.ts';
 import { keyMap } from '../../../tui/state/key-map.ts';
 import { pileFilters, pileKeys } from '../../../tui/state/pile-jump.ts';
 import { inboxItem, press } from './state-fixtures.ts';
+import type { DashboardState } from '../../../tui/state/dashboard-types.ts';
 
 // The pile keys, pure: each one lists its pile in the inbox with exactly the pile's core query.
 

@@ -4,10 +4,11 @@ import { formatJobDetail, formatJobList } from '../../../tui/screens/job-list.ts
 import { formatQueuesTable } from '../../../tui/screens/queues-table.ts';
 import { sparkline } from '../../../tui/screens/sparkline.ts';
 import { handleKey } from '../../../tui/state/dashboard-keys.ts';
-import { initialDashboardState, type DashboardState, type Effect } from '../../../tui/state/dashboard-state.ts';
+import { initialDashboardState } from '../../../tui/state/dashboard-state.ts';
 import { queueActionDone } from '../../../tui/state/queue-action.ts';
 import { lastHourThroughput } from '../../../tui/state/queue-throughput.ts';
 import { jobsLoaded, jobsRange, statsLoaded, type JobDetail, type JobSummary, type QueueStats } from '../../../tui/state/queues-state.ts';
+import type { DashboardState, Effect } from '../../../tui/state/dashboard-types.ts';
 
 // The Queues tab's logic, pure: keys, throughput from BullMQ metrics, the formatters.
 

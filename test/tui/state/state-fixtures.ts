@@ -1,6 +1,6 @@
 import type { InboxItem } from '../../../core/inbox/inbox-item.ts';
 import { handleKey } from '../../../tui/state/dashboard-keys.ts';
-import type { DashboardState } from '../../../tui/state/dashboard-state.ts';
+import type { DashboardState } from '../../../tui/state/dashboard-types.ts';
 
 // Shared by the pure key-handling tests: inbox rows and a way to press keys.
 
