@@ -4,6 +4,7 @@ import type { Database, OutboxEmailsTable, OutboxStatus, Property } from '../../
 import { DeliveryRefusedError, NotVisibleYetError } from '../../errors.ts';
 import { appendMessage } from '../../messages/append-message.ts';
 import { composeEmail } from './compose-email.ts';
+import { getPropertyById } from '../../properties/property-store.ts';
 
 /**
  * Something that hands a message to an SMTP server. `beforeEnd` runs once the server has
@@ -78,7 +79,7 @@ export async function sendOutboxEmail(db: Kysely<Database>, transportFor: Transp
       await trx.rollback().execute();
       return { status: row.status, kind, sent: false };
     }
-    const property = await trx.selectFrom('properties').selectAll().where('id', '=', row.property_id).executeTakeFirstOrThrow();
+    const property = await getPropertyById(trx, row.property_id);
     await trx
       .updateTable('outbox_emails')
       .set({ status: 'sent', sent_at: sql`now()`, attempts: sql`attempts + 1`, last_error: null })

@@ -10,6 +10,7 @@ import { parseBatch } from './parse-batch.ts';
 import { planBatch } from './plan-batch.ts';
 import { isMail, derive } from './plan/derive.ts';
 import { markFiled, writePlan } from './write-batch.ts';
+import { getPropertyById } from '../../../properties/property-store.ts';
 
 /** The outcome for an email that an earlier run or another batch had filed: this one changed nothing. */
 export function filedEarlier(row: Pick<InboundEmail, 'status' | 'reason'>): InboundBatchResult & Filing {
@@ -32,7 +33,7 @@ export async function fileBatch(db: Kysely<Database>, jobs: JobQueue, head: Head
     if (claim.filedEarlier) return filedEarlier(claim.filedEarlier);
     if (claim.rows.length === 0) return { own: null, filed: [] };
     const parsed = await parseBatch(claim.rows, head.id, limits);
-    const property = await trx.selectFrom('properties').selectAll().where('id', '=', head.property_id).executeTakeFirstOrThrow();
+    const property = await getPropertyById(trx, head.property_id);
     // What planning derives from each email alone (its sender, reply tokens, whether it is
     // automatic, its search words) is worked out before the lock, too.
     for (const c of parsed) if (isMail(c)) derive(property, c);
