@@ -56,7 +56,9 @@ interface PlanNode {
 
 /** Runs `query` under EXPLAIN (ANALYZE, BUFFERS) and returns the text plan. */
 export async function explainText(db: Kysely<Database>, query: CompiledQuery): Promise<string> {
-  const result = await db.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`EXPLAIN (ANALYZE, BUFFERS) ${query.sql}`, [...query.parameters]));
+  const result = await db.executeQuery<{ 'QUERY PLAN': string }>(
+    CompiledQuery.raw(`EXPLAIN (ANALYZE, BUFFERS) ${query.sql}`, [...query.parameters]),
+  );
   return result.rows.map((r) => r['QUERY PLAN']).join('\n');
 }
 
@@ -80,7 +82,8 @@ export async function explainSummary(db: Kysely<Database>, query: CompiledQuery)
       scans.push(`${table}: ${path}, ${rows} rows${removed ? `, ${removed} filtered out` : ''}`);
     }
     if (node['Node Type'] === 'Bitmap Index Scan') scans.push(`${node['Index Name']} → ${node['Actual Rows']} rows`);
-    if (node['Sort Method'] && node['Sort Method'] !== 'top-N heapsort' && node['Sort Method'] !== 'quicksort') sorts.push(node['Sort Method']);
+    if (node['Sort Method'] && node['Sort Method'] !== 'top-N heapsort' && node['Sort Method'] !== 'quicksort')
+      sorts.push(node['Sort Method']);
     for (const child of node.Plans ?? []) visit(child);
   };
   visit(root.Plan);

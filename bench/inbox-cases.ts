@@ -48,6 +48,6 @@ export function benchFilters(refs: BenchRefs): BenchFilter[] {
 }
 
 /** Every sort key in both directions. */
-export const benchSorts: { sort: InboxSort; order: SortOrder }[] = (['created', 'updated', 'status_changed', 'priority', 'due'] as const).flatMap(
-  (sort) => (['desc', 'asc'] as const).map((order) => ({ sort, order })),
-);
+export const benchSorts: { sort: InboxSort; order: SortOrder }[] = (
+  ['created', 'updated', 'status_changed', 'priority', 'due'] as const
+).flatMap((sort) => (['desc', 'asc'] as const).map((order) => ({ sort, order })));

@@ -34,7 +34,8 @@ const { values: args } = parseArgs({
   },
 });
 const conversations = Number(args.size);
-if (!Number.isInteger(conversations) || conversations < 1000) throw new Error(`--size must be a whole number of conversations, at least 1000, got "${args.size}"`);
+if (!Number.isInteger(conversations) || conversations < 1000)
+  throw new Error(`--size must be a whole number of conversations, at least 1000, got "${args.size}"`);
 const seedSize = { conversations, tickets: Math.round(conversations / 10) };
 const benchDatabase = conversations === defaultConversations ? 'switchboard_bench' : `switchboard_bench_${conversations}`;
 const runs = Number(args.runs);
@@ -58,12 +59,17 @@ interface Row {
 async function main(): Promise<void> {
   // The bench is a composition root: it alone reads the environment.
   const config = parseConfig(readEnvironment());
-  const serverUrl = config.databaseUrl ?? (await servicesUp({ dataDir: config.dataDir, log: (m) => console.log(`[services] ${m}`) })).databaseUrl;
+  const serverUrl =
+    config.databaseUrl ?? (await servicesUp({ dataDir: config.dataDir, log: (m) => console.log(`[services] ${m}`) })).databaseUrl;
 
   console.log(`load average ${loadAverage()} (1, 5, 15 min) on ${availableParallelism()} cores`);
   const seedStarted = performance.now();
   const seeded = await ensureSeeded(serverUrl, benchDatabase, seedSize, { reseed: args.reseed, log: (m) => console.log(`[seed] ${m}`) });
-  console.log(seeded ? `seeded ${benchDatabase} in ${((performance.now() - seedStarted) / 1000).toFixed(0)} s` : `reusing ${benchDatabase} (--reseed rebuilds it)`);
+  console.log(
+    seeded
+      ? `seeded ${benchDatabase} in ${((performance.now() - seedStarted) / 1000).toFixed(0)} s`
+      : `reusing ${benchDatabase} (--reseed rebuilds it)`,
+  );
 
   const url = databaseUrlFor(serverUrl, benchDatabase);
   const db = connectDatabase(url, { max: 2 });
@@ -79,7 +85,9 @@ async function main(): Promise<void> {
       { ...timing, runs: 200, warmup: 20 },
     );
     const limitMs = Math.min(targetMs, maxRatio * baseline.p95);
-    console.log(`baseline (SELECT ... WHERE property_id = $1 ORDER BY id LIMIT ${pageSize}): p50 ${ms(baseline.p50)}  p95 ${ms(baseline.p95)} ms`);
+    console.log(
+      `baseline (SELECT ... WHERE property_id = $1 ORDER BY id LIMIT ${pageSize}): p50 ${ms(baseline.p50)}  p95 ${ms(baseline.p95)} ms`,
+    );
     console.log(`target: p95 ≤ ${targetMs} ms and ≤ ${maxRatio}× baseline p95, i.e. ≤ ${ms(limitMs)} ms; deep page = page ${depth + 1}\n`);
 
     const only = args.only ? new RegExp(args.only, 'i') : null;
@@ -109,7 +117,8 @@ async function main(): Promise<void> {
     );
     if (missed.length === 0) return;
     console.log('\nworst combinations:');
-    for (const row of missed.slice(0, 10)) console.log(`  ${row.filter} / ${row.sort}: p95 ${ms(row.worstP95)} ms (${ratio(row.worstP95, baseline)})`);
+    for (const row of missed.slice(0, 10))
+      console.log(`  ${row.filter} / ${row.sort}: p95 ${ms(row.worstP95)} ms (${ratio(row.worstP95, baseline)})`);
 
     // One condensed plan per miss (the slower of its two pages), full plans for the worst few.
     console.log('\nplans of the combinations that miss (EXPLAIN ANALYZE of the SQL listInbox sent):');
@@ -171,7 +180,9 @@ async function describeData(db: Kysely<Database>, propertyId: string, refs: Benc
            (SELECT count(*) FROM tickets WHERE property_id = ${propertyId}) AS tickets,
            (SELECT count(*) FROM messages WHERE property_id = ${propertyId}) AS messages,
            (SELECT count(*) FROM conversations WHERE property_id = ${propertyId} AND search @@ to_tsquery('simple', ${`${searchWords.common}:*`})) AS common,
-           (SELECT count(*) FROM conversations WHERE property_id = ${propertyId} AND search @@ to_tsquery('simple', ${`${searchWords.rare}:*`})) AS rare`.execute(db);
+           (SELECT count(*) FROM conversations WHERE property_id = ${propertyId} AND search @@ to_tsquery('simple', ${`${searchWords.rare}:*`})) AS rare`.execute(
+    db,
+  );
   const r = rows[0]!;
   console.log(
     `main property: ${Number(r.conversations).toLocaleString('en')} conversations, ${Number(r.tickets).toLocaleString('en')} tickets, ` +
@@ -217,7 +228,9 @@ function printHeader(): void {
 
 function printRow(row: Row, baseline: Latency): void {
   const deep = row.deep ? [ms(row.deep.p50), ms(row.deep.p95), ratio(row.deep.p95, baseline)] : ['—', '—', ''];
-  console.log(line([row.filter, row.sort, ms(row.first.p50), ms(row.first.p95), ratio(row.first.p95, baseline), ...deep, row.meets ? '' : 'MISS']));
+  console.log(
+    line([row.filter, row.sort, ms(row.first.p50), ms(row.first.p95), ratio(row.first.p95, baseline), ...deep, row.meets ? '' : 'MISS']),
+  );
 }
 
 function line(cells: string[]): string {
@@ -225,7 +238,9 @@ function line(cells: string[]): string {
 }
 
 function loadAverage(): string {
-  return loadavg().map((l) => l.toFixed(2)).join(' ');
+  return loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 }
 
 function ms(value: number): string {

@@ -19,7 +19,10 @@ const { values: args } = parseArgs({
     repeat: { type: 'string', default: '1' },
   },
 });
-const levels = args.workers.split(',').map(Number).filter((n) => n > 0);
+const levels = args.workers
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const concurrency = Number(args.concurrency);
 const repeat = Number(args.repeat);
 
@@ -38,14 +41,24 @@ try {
 }
 
 const items = issueLoad.chats * 5 + issueLoad.newEmails + issueLoad.emailReplies + issueLoad.agentReplies;
-const best = (workers: number) => rows.filter((r) => r.workers === workers).map((r) => r.run).sort((a, b) => a.seconds - b.seconds)[0]!;
+const best = (workers: number) =>
+  rows
+    .filter((r) => r.workers === workers)
+    .map((r) => r.run)
+    .sort((a, b) => a.seconds - b.seconds)[0]!;
 const base = best(levels[0]!);
-console.log(`\nbench:scale — ${items} inputs per run (${issueLoad.chats * 5} chat events, ${issueLoad.newEmails + issueLoad.emailReplies} emails, ${issueLoad.agentReplies} agent replies); ${cpus().length} CPUs shared by Postgres, Redis, the ingress, the load and the workers; concurrency ${concurrency} per queue per worker; best of ${repeat}`);
-console.log(`  ${'general workers (+1 mail)'.padEnd(26)} ${'load acked s'.padStart(12)} ${'all done s'.padStart(11)} ${'inputs/s'.padStart(9)} ${'emails out/s'.padStart(13)} ${'× 1st row'.padStart(10)}`);
+console.log(
+  `\nbench:scale — ${items} inputs per run (${issueLoad.chats * 5} chat events, ${issueLoad.newEmails + issueLoad.emailReplies} emails, ${issueLoad.agentReplies} agent replies); ${cpus().length} CPUs shared by Postgres, Redis, the ingress, the load and the workers; concurrency ${concurrency} per queue per worker; best of ${repeat}`,
+);
+console.log(
+  `  ${'general workers (+1 mail)'.padEnd(26)} ${'load acked s'.padStart(12)} ${'all done s'.padStart(11)} ${'inputs/s'.padStart(9)} ${'emails out/s'.padStart(13)} ${'× 1st row'.padStart(10)}`,
+);
 for (const workers of levels) {
   const run = best(workers);
   console.log(
     `  ${String(workers).padEnd(26)} ${run.loadSeconds.toFixed(1).padStart(12)} ${run.seconds.toFixed(1).padStart(11)} ${(items / run.seconds).toFixed(0).padStart(9)} ${(run.tally.done.outboundSent / run.seconds).toFixed(0).padStart(13)} ${(base.seconds / run.seconds).toFixed(2).padStart(10)}`,
   );
 }
-console.log('  (times include the load generator itself, which keeps each missed chat open 21 s so that its trigger finds the visitor waiting however long the backlog)');
+console.log(
+  '  (times include the load generator itself, which keeps each missed chat open 21 s so that its trigger finds the visitor waiting however long the backlog)',
+);

@@ -41,10 +41,13 @@ async function freshDatabase(serverUrl: string): Promise<string> {
 
 async function main(): Promise<void> {
   const loadAtStart = load();
-  log(`bench:timers — ${count} timers per kind due over ${spreadMs / 1000} s, ${leadMs / 1000} s after seeding; ${cpus().length} CPUs; loadavg at start ${loadAtStart}`);
+  log(
+    `bench:timers — ${count} timers per kind due over ${spreadMs / 1000} s, ${leadMs / 1000} s after seeding; ${cpus().length} CPUs; loadavg at start ${loadAtStart}`,
+  );
   // The bench is a composition root: it alone reads the environment.
   const config = parseConfig(readEnvironment());
-  const services = config.databaseUrl && config.redisUrl ? null : await servicesUp({ dataDir: config.dataDir, log: (m) => log(`[services] ${m}`) });
+  const services =
+    config.databaseUrl && config.redisUrl ? null : await servicesUp({ dataDir: config.dataDir, log: (m) => log(`[services] ${m}`) });
   const serverUrl = config.databaseUrl ?? services!.databaseUrl;
   const redisUrl = config.redisUrl ?? services!.redisUrl;
   const url = await freshDatabase(serverUrl);
@@ -57,7 +60,13 @@ async function main(): Promise<void> {
   // concurrency, reconcile every minute).
   mkdirSync(config.dataDir, { recursive: true });
   const logFile = join(config.dataDir, 'bench-timers-worker.log');
-  const worker = spawnSwitchboard('worker', ['worker'], { DATABASE_URL: url, REDIS_URL: redisUrl, SWITCHBOARD_QUEUE_PREFIX: prefix, METRICS_PORT: '0', LOG_LEVEL: 'info' }, logFile, 'workers started');
+  const worker = spawnSwitchboard(
+    'worker',
+    ['worker'],
+    { DATABASE_URL: url, REDIS_URL: redisUrl, SWITCHBOARD_QUEUE_PREFIX: prefix, METRICS_PORT: '0', LOG_LEVEL: 'info' },
+    logFile,
+    'workers started',
+  );
   let ok = true;
   try {
     await worker.ready;
@@ -67,8 +76,12 @@ async function main(): Promise<void> {
     const triggers = args['skip-chats'] ? null : await benchTriggers(db, jobs);
     const bare = await benchBare(redisUrl, `${prefix}-bare`);
 
-    console.log(`\nlateness in ms (record's created_at − due time), ${count} timers due over ${spreadMs / 1000} s; loadavg at start ${loadAtStart}, at end ${load()}`);
-    console.log(`  ${''.padEnd(34)} ${'p50'.padStart(7)} ${'p99'.padStart(7)} ${'max'.padStart(7)} ${'min'.padStart(7)}  ${'fired'.padStart(6)} ${'missed'.padStart(6)} ${'twice'.padStart(6)}  ${'×p50'.padStart(7)} ${'×p99'.padStart(7)} ${'×max'.padStart(7)}`);
+    console.log(
+      `\nlateness in ms (record's created_at − due time), ${count} timers due over ${spreadMs / 1000} s; loadavg at start ${loadAtStart}, at end ${load()}`,
+    );
+    console.log(
+      `  ${''.padEnd(34)} ${'p50'.padStart(7)} ${'p99'.padStart(7)} ${'max'.padStart(7)} ${'min'.padStart(7)}  ${'fired'.padStart(6)} ${'missed'.padStart(6)} ${'twice'.padStart(6)}  ${'×p50'.padStart(7)} ${'×p99'.padStart(7)} ${'×max'.padStart(7)}`,
+    );
     const base = printRow('bare BullMQ (no-op, in-process)', bare);
     printRow('breach notes (response-timers)', breaches.lateness, base);
     printRow('  at-risk alerts, same queue', breaches.atRisk, base);
@@ -81,7 +94,11 @@ async function main(): Promise<void> {
     else console.log('  recovery triggers: skipped (--skip-chats)');
   } finally {
     await worker.kill('SIGTERM');
-    for (const name of queueNames) await jobs.queue(name).obliterate({ force: true }).catch(() => {});
+    for (const name of queueNames)
+      await jobs
+        .queue(name)
+        .obliterate({ force: true })
+        .catch(() => {});
     await jobs.close();
     producer.disconnect();
     await db.destroy();

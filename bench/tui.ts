@@ -45,19 +45,33 @@ async function fillQueues(redis: Redis, prefix: string): Promise<Queue[]> {
 
 async function main(): Promise<void> {
   const config = parseConfig(readEnvironment());
-  const services = config.databaseUrl && config.redisUrl ? null : await servicesUp({ dataDir: config.dataDir, log: (m) => console.log(`[services] ${m}`) });
+  const services =
+    config.databaseUrl && config.redisUrl
+      ? null
+      : await servicesUp({ dataDir: config.dataDir, log: (m) => console.log(`[services] ${m}`) });
   const serverUrl = config.databaseUrl ?? services!.databaseUrl;
   const redisUrl = config.redisUrl ?? services!.redisUrl;
-  await ensureSeeded(serverUrl, 'switchboard_bench', { conversations: 1_000_000, tickets: 100_000 }, { reseed: args.reseed, log: (m) => console.log(`[seed] ${m}`) });
+  await ensureSeeded(
+    serverUrl,
+    'switchboard_bench',
+    { conversations: 1_000_000, tickets: 100_000 },
+    { reseed: args.reseed, log: (m) => console.log(`[seed] ${m}`) },
+  );
 
   const db = connectDatabase(databaseUrlFor(serverUrl, 'switchboard_bench'), { max: 10 });
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   const prefix = `bench-tui-${randomBytes(4).toString('hex')}`;
   const started = performance.now();
   const queues = await fillQueues(redis, prefix);
-  console.log(`queued ${jobsTotal.toLocaleString('en')} jobs over ${queues.length} queues in ${((performance.now() - started) / 1000).toFixed(1)} s (prefix ${prefix})`);
+  console.log(
+    `queued ${jobsTotal.toLocaleString('en')} jobs over ${queues.length} queues in ${((performance.now() - started) / 1000).toFixed(1)} s (prefix ${prefix})`,
+  );
   try {
-    const property = await db.selectFrom('properties').select(['id', 'slug', 'name']).where('slug', '=', mainSlug).executeTakeFirstOrThrow();
+    const property = await db
+      .selectFrom('properties')
+      .select(['id', 'slug', 'name'])
+      .where('slug', '=', mainSlug)
+      .executeTakeFirstOrThrow();
     const firsts: number[] = [];
     for (let i = 0; i < 5; i++) {
       const { input, output } = terminal(200, 50);
@@ -73,8 +87,12 @@ async function main(): Promise<void> {
         await dashboard.quit();
         firsts.sort((a, b) => a - b);
         const median = firsts[Math.floor(firsts.length / 2)]!;
-        console.log(`time to first full render: median ${median.toFixed(1)} ms of ${firsts.length} starts (min ${firsts[0]!.toFixed(1)}, max ${firsts.at(-1)!.toFixed(1)}); target ≤ ${targets.firstRenderMs} ms → ${median <= targets.firstRenderMs ? 'meets' : 'MISSES'}`);
-        console.log(`one refresh (health, page, count, ${queues.length} queues' counts, render): p50 ${refresh.p50.toFixed(1)} ms, p95 ${refresh.p95.toFixed(1)} ms over ${refresh.runs} runs; target ≤ ${targets.refreshMs} ms → ${refresh.p95 <= targets.refreshMs ? 'meets' : 'MISSES'}`);
+        console.log(
+          `time to first full render: median ${median.toFixed(1)} ms of ${firsts.length} starts (min ${firsts[0]!.toFixed(1)}, max ${firsts.at(-1)!.toFixed(1)}); target ≤ ${targets.firstRenderMs} ms → ${median <= targets.firstRenderMs ? 'meets' : 'MISSES'}`,
+        );
+        console.log(
+          `one refresh (health, page, count, ${queues.length} queues' counts, render): p50 ${refresh.p50.toFixed(1)} ms, p95 ${refresh.p95.toFixed(1)} ms over ${refresh.runs} runs; target ≤ ${targets.refreshMs} ms → ${refresh.p95 <= targets.refreshMs ? 'meets' : 'MISSES'}`,
+        );
       }
     }
   } finally {

@@ -26,7 +26,10 @@ export class CliContext {
     if (this.config.databaseUrl) return this.config.databaseUrl;
     const state = await readServicesState(this.config.dataDir);
     if (!state) {
-      throw new SwitchboardError('not_running', 'no DATABASE_URL is set and the embedded services are not running: run `npx switchboard services up` (or `npm start`)');
+      throw new SwitchboardError(
+        'not_running',
+        'no DATABASE_URL is set and the embedded services are not running: run `npx switchboard services up` (or `npm start`)',
+      );
     }
     return state.databaseUrl;
   }
@@ -36,7 +39,10 @@ export class CliContext {
     if (this.config.redisUrl) return this.config.redisUrl;
     const state = await readServicesState(this.config.dataDir);
     if (!state) {
-      throw new SwitchboardError('not_running', 'no REDIS_URL is set and the embedded services are not running: run `npx switchboard services up` (or `npm start`)');
+      throw new SwitchboardError(
+        'not_running',
+        'no REDIS_URL is set and the embedded services are not running: run `npx switchboard services up` (or `npm start`)',
+      );
     }
     return state.redisUrl;
   }
@@ -63,8 +69,15 @@ export class CliContext {
     if (ref) return findProperty(await this.db(), ref);
     const all = await listProperties(await this.db());
     if (all.length === 1) return all[0]!;
-    if (all.length === 0) throw new SwitchboardError('no_property', 'there is no property yet: create one with `switchboard property create SLUG` or load the demo with `switchboard seed-demo`');
-    throw new SwitchboardError('which_property', `there are ${all.length} properties (${all.map((p) => p.slug).join(', ')}): choose one with --property SLUG or SWITCHBOARD_PROPERTY`);
+    if (all.length === 0)
+      throw new SwitchboardError(
+        'no_property',
+        'there is no property yet: create one with `switchboard property create SLUG` or load the demo with `switchboard seed-demo`',
+      );
+    throw new SwitchboardError(
+      'which_property',
+      `there are ${all.length} properties (${all.map((p) => p.slug).join(', ')}): choose one with --property SLUG or SWITCHBOARD_PROPERTY`,
+    );
   }
 
   /** Prints a value as JSON when --json was given, else the human text. */

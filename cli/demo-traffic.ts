@@ -19,7 +19,12 @@ function scenarios(property: string): { label: string; events: Event[] }[] {
   const chat = (n: number) => `demo-${run}-${n}`;
   const base = (type: string, extra: Event): Event => ({ id: randomUUID(), type, property, at: at(), ...extra });
   const started = (n: number, visitor: Event, prechat?: Event, department?: string) =>
-    base('chat.started', { chat: { id: chat(n) }, visitor: { id: `visitor-${run}-${n}`, ...visitor }, ...(prechat ? { prechat } : {}), ...(department ? { department } : {}) });
+    base('chat.started', {
+      chat: { id: chat(n) },
+      visitor: { id: `visitor-${run}-${n}`, ...visitor },
+      ...(prechat ? { prechat } : {}),
+      ...(department ? { department } : {}),
+    });
   const say = (n: number, sender: 'visitor' | 'agent', text: string, agent?: Event) =>
     base('chat.message', { chat: { id: chat(n) }, message: { id: randomUUID(), sender, text, ...(agent ? { agent } : {}) } });
   const ended = (n: number, reason: string) => base('chat.ended', { chat: { id: chat(n) }, reason });
@@ -27,7 +32,12 @@ function scenarios(property: string): { label: string; events: Event[] }[] {
     {
       label: 'answered chat (closed)',
       events: [
-        started(1, { name: 'Paolo Greco' }, { name: 'Paolo Greco', email: 'paolo.greco@example.it', fields: { order: '#20931' } }, 'Support'),
+        started(
+          1,
+          { name: 'Paolo Greco' },
+          { name: 'Paolo Greco', email: 'paolo.greco@example.it', fields: { order: '#20931' } },
+          'Support',
+        ),
         say(1, 'visitor', 'Hi! My order #20931 has not shipped yet, any news?'),
         say(1, 'agent', 'Hello Paolo, it left our warehouse this morning: you will get the tracking link by email.', agents[0]),
         say(1, 'visitor', 'Great, thank you!'),
@@ -57,7 +67,10 @@ function scenarios(property: string): { label: string; events: Event[] }[] {
     },
     {
       label: 'Sales chat waiting for an agent (the recovery trigger fires after the delay; unanswered, it breaches its one-minute target)',
-      events: [started(5, { name: 'Lena Fischer' }, undefined, 'Sales'), say(5, 'visitor', 'Before I order: can I change the delivery address later?')],
+      events: [
+        started(5, { name: 'Lena Fischer' }, undefined, 'Sales'),
+        say(5, 'visitor', 'Before I order: can I change the delivery address later?'),
+      ],
     },
     {
       label: 'chat assigned and answered',
@@ -70,7 +83,12 @@ function scenarios(property: string): { label: string; events: Event[] }[] {
     },
     {
       label: 'offline message (becomes a ticket)',
-      events: [base('offline.submitted', { visitor: { name: 'Chloé Dubois', email: 'chloe.dubois@example.fr' }, message: { text: 'Bonjour, do you ship to France? What are the costs?' } })],
+      events: [
+        base('offline.submitted', {
+          visitor: { name: 'Chloé Dubois', email: 'chloe.dubois@example.fr' },
+          message: { text: 'Bonjour, do you ship to France? What are the costs?' },
+        }),
+      ],
     },
   ];
 }

@@ -64,7 +64,8 @@ export async function runCli({ runProcesses }: ProcessStarters): Promise<void> {
   } catch (error) {
     if (error instanceof CommanderError) process.exit(error.exitCode);
     process.stderr.write(`error: ${describeError(error)}\n`);
-    if (process.env.LOG_LEVEL === 'debug' && error instanceof Error && !(error instanceof SwitchboardError)) process.stderr.write(`${error.stack}\n`);
+    if (process.env.LOG_LEVEL === 'debug' && error instanceof Error && !(error instanceof SwitchboardError))
+      process.stderr.write(`${error.stack}\n`);
     process.exit(error instanceof SwitchboardError ? 1 : 70);
   }
 }

@@ -4,7 +4,14 @@ import { ValidationError } from '../core/errors.ts';
 /** Why a file could not be read, in one line for the person who named it. */
 function unreadable(file: string, error: unknown): ValidationError {
   const code = (error as NodeJS.ErrnoException).code;
-  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+  const why =
+    code === 'ENOENT'
+      ? 'no such file'
+      : code === 'EISDIR'
+        ? 'it is a directory'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : (error as Error).message;
   return new ValidationError(`cannot read ${file}: ${why}`);
 }
 

@@ -49,7 +49,10 @@ export class DeliveryRefusedError extends SwitchboardError {
 
 /** True for errors that no retry can fix: bad input, unknown ids, wrong state, a refusal. */
 export function isPermanent(error: unknown): boolean {
-  return error instanceof SwitchboardError && ['not_found', 'invalid_state', 'invalid_input', 'delivery_refused', 'bad_config', 'unparseable'].includes(error.code);
+  return (
+    error instanceof SwitchboardError &&
+    ['not_found', 'invalid_state', 'invalid_input', 'delivery_refused', 'bad_config', 'unparseable'].includes(error.code)
+  );
 }
 
 /**

@@ -22,7 +22,9 @@ export async function down(db: Kysely<any>): Promise<void> {
   for (const table of ['conversations', 'tickets']) {
     const t = sql.raw(table);
     await sql`DROP INDEX ${sql.raw(`${table}_inbox_created_at`)}`.execute(db);
-    await sql`CREATE INDEX ${sql.raw(`${table}_inbox_created_at`)} ON ${t} (property_id, created_at, id) WHERE trashed_at IS NULL`.execute(db);
+    await sql`CREATE INDEX ${sql.raw(`${table}_inbox_created_at`)} ON ${t} (property_id, created_at, id) WHERE trashed_at IS NULL`.execute(
+      db,
+    );
     await sql`ALTER TABLE ${t} DROP CONSTRAINT ${sql.raw(`${table}_times_after_creation`)}`.execute(db);
   }
 }

@@ -16,7 +16,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`ALTER TABLE properties ADD COLUMN next_ticket_number integer NOT NULL DEFAULT 1`.execute(db);
-  await sql`UPDATE properties p SET next_ticket_number = coalesce((SELECT max(number) + 1 FROM tickets t WHERE t.property_id = p.id), 1)`.execute(db);
+  await sql`UPDATE properties p SET next_ticket_number = coalesce((SELECT max(number) + 1 FROM tickets t WHERE t.property_id = p.id), 1)`.execute(
+    db,
+  );
   await sql`ALTER TABLE tickets ALTER COLUMN number DROP DEFAULT`.execute(db);
   await sql`DROP SEQUENCE ticket_numbers`.execute(db);
 }

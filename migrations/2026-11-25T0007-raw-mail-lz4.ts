@@ -12,16 +12,20 @@ const columns = [
 ] as const;
 
 async function hasLz4(db: Kysely<any>): Promise<boolean> {
-  const { rows } = await sql<{ lz4: boolean }>`SELECT 'lz4' = ANY(enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'`.execute(db);
+  const { rows } = await sql<{
+    lz4: boolean;
+  }>`SELECT 'lz4' = ANY(enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'`.execute(db);
   return rows[0]?.lz4 === true;
 }
 
 export async function up(db: Kysely<any>): Promise<void> {
   if (!(await hasLz4(db))) return;
-  for (const [table, column] of columns) await sql`ALTER TABLE ${sql.table(table)} ALTER COLUMN ${sql.ref(column)} SET COMPRESSION lz4`.execute(db);
+  for (const [table, column] of columns)
+    await sql`ALTER TABLE ${sql.table(table)} ALTER COLUMN ${sql.ref(column)} SET COMPRESSION lz4`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   if (!(await hasLz4(db))) return;
-  for (const [table, column] of columns) await sql`ALTER TABLE ${sql.table(table)} ALTER COLUMN ${sql.ref(column)} SET COMPRESSION pglz`.execute(db);
+  for (const [table, column] of columns)
+    await sql`ALTER TABLE ${sql.table(table)} ALTER COLUMN ${sql.ref(column)} SET COMPRESSION pglz`.execute(db);
 }

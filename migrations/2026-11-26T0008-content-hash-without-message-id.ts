@@ -9,7 +9,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`ALTER TABLE inbound_emails ALTER COLUMN content_hash DROP NOT NULL`.execute(db);
   // NOT VALID: every existing row has its hash, and checking them would scan the table under
   // this migration's exclusive lock. New and updated rows are checked.
-  await sql`ALTER TABLE inbound_emails ADD CONSTRAINT inbound_emails_identity CHECK (message_id IS NOT NULL OR content_hash IS NOT NULL) NOT VALID`.execute(db);
+  await sql`ALTER TABLE inbound_emails ADD CONSTRAINT inbound_emails_identity CHECK (message_id IS NOT NULL OR content_hash IS NOT NULL) NOT VALID`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -24,8 +24,12 @@ export async function up(db: Kysely<any>): Promise<void> {
       ADD COLUMN paused_ms bigint NOT NULL DEFAULT 0,
       ADD COLUMN clocks_checked_at timestamptz`.execute(db);
     // The `due` sort and the --due filters walk this index; items with no clock running are not in it.
-    await sql`CREATE INDEX ${sql.id(`${table}_due`)} ON ${sql.table(table)} (property_id, due_at, id) WHERE trashed_at IS NULL AND due_at IS NOT NULL`.execute(db);
-    await sql`CREATE INDEX ${sql.id(`${table}_waiting`)} ON ${sql.table(table)} (property_id, waiting_since, id) WHERE trashed_at IS NULL AND waiting_since IS NOT NULL`.execute(db);
+    await sql`CREATE INDEX ${sql.id(`${table}_due`)} ON ${sql.table(table)} (property_id, due_at, id) WHERE trashed_at IS NULL AND due_at IS NOT NULL`.execute(
+      db,
+    );
+    await sql`CREATE INDEX ${sql.id(`${table}_waiting`)} ON ${sql.table(table)} (property_id, waiting_since, id) WHERE trashed_at IS NULL AND waiting_since IS NOT NULL`.execute(
+      db,
+    );
   }
   await sql`ALTER TABLE tickets ADD COLUMN resolution_due_at timestamptz`.execute(db);
   await sql`
@@ -52,7 +56,9 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP TABLE response_alerts`.execute(db);
   await sql`ALTER TABLE tickets DROP COLUMN resolution_due_at`.execute(db);
   for (const table of ['conversations', 'tickets']) {
-    await sql`ALTER TABLE ${sql.table(table)} DROP COLUMN waiting_since, DROP COLUMN first_due_at, DROP COLUMN next_due_at, DROP COLUMN due_at, DROP COLUMN at_risk_at, DROP COLUMN paused_since, DROP COLUMN paused_ms, DROP COLUMN clocks_checked_at`.execute(db);
+    await sql`ALTER TABLE ${sql.table(table)} DROP COLUMN waiting_since, DROP COLUMN first_due_at, DROP COLUMN next_due_at, DROP COLUMN due_at, DROP COLUMN at_risk_at, DROP COLUMN paused_since, DROP COLUMN paused_ms, DROP COLUMN clocks_checked_at`.execute(
+      db,
+    );
   }
   await sql`ALTER TABLE properties DROP COLUMN business_hours, DROP COLUMN response_targets`.execute(db);
 }

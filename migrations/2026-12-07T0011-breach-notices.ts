@@ -6,7 +6,9 @@ import { type Kysely, sql } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`ALTER TABLE outbox_emails DROP CONSTRAINT outbox_emails_kind_check`.execute(db);
-  await sql`ALTER TABLE outbox_emails ADD CONSTRAINT outbox_emails_kind_check CHECK (kind IN ('ticket_ack', 'agent_reply', 'breach_notice'))`.execute(db);
+  await sql`ALTER TABLE outbox_emails ADD CONSTRAINT outbox_emails_kind_check CHECK (kind IN ('ticket_ack', 'agent_reply', 'breach_notice'))`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

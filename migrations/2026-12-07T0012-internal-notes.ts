@@ -7,11 +7,15 @@ import { type Kysely, sql } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`ALTER TABLE messages DROP CONSTRAINT messages_sender_check`.execute(db);
-  await sql`ALTER TABLE messages ADD CONSTRAINT messages_sender_check CHECK (sender IN ('visitor', 'agent', 'system', 'trigger', 'note'))`.execute(db);
+  await sql`ALTER TABLE messages ADD CONSTRAINT messages_sender_check CHECK (sender IN ('visitor', 'agent', 'system', 'trigger', 'note'))`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`DELETE FROM messages WHERE sender = 'note'`.execute(db);
   await sql`ALTER TABLE messages DROP CONSTRAINT messages_sender_check`.execute(db);
-  await sql`ALTER TABLE messages ADD CONSTRAINT messages_sender_check CHECK (sender IN ('visitor', 'agent', 'system', 'trigger'))`.execute(db);
+  await sql`ALTER TABLE messages ADD CONSTRAINT messages_sender_check CHECK (sender IN ('visitor', 'agent', 'system', 'trigger'))`.execute(
+    db,
+  );
 }

@@ -23,6 +23,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of ['conversations', 'tickets']) {
     await sql`DROP INDEX ${sql.id(`${table}_due`)}`.execute(db);
-    await sql`CREATE INDEX ${sql.id(`${table}_due`)} ON ${sql.table(table)} (property_id, due_at, id) WHERE trashed_at IS NULL AND due_at IS NOT NULL`.execute(db);
+    await sql`CREATE INDEX ${sql.id(`${table}_due`)} ON ${sql.table(table)} (property_id, due_at, id) WHERE trashed_at IS NULL AND due_at IS NOT NULL`.execute(
+      db,
+    );
   }
 }

@@ -6,7 +6,9 @@ import { type Kysely, sql } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
   for (const table of ['conversations', 'tickets']) {
-    await sql`CREATE INDEX ${sql.id(`${table}_at_risk`)} ON ${sql.table(table)} (property_id, at_risk_at) WHERE trashed_at IS NULL AND at_risk_at IS NOT NULL`.execute(db);
+    await sql`CREATE INDEX ${sql.id(`${table}_at_risk`)} ON ${sql.table(table)} (property_id, at_risk_at) WHERE trashed_at IS NULL AND at_risk_at IS NOT NULL`.execute(
+      db,
+    );
   }
 }
 

@@ -9,7 +9,9 @@ import { type Kysely, sql } from 'kysely';
 // Every carried column but clocks_checked_at is indexed elsewhere, and that one is written in
 // the same update as due_at, so no update that could be HOT stops being so.
 
-const covering = sql.raw('due_at, clocks_checked_at, waiting_since, status, agent_id, department_id, priority, created_at, updated_at, status_changed_at');
+const covering = sql.raw(
+  'due_at, clocks_checked_at, waiting_since, status, agent_id, department_id, priority, created_at, updated_at, status_changed_at',
+);
 
 export async function up(db: Kysely<any>): Promise<void> {
   for (const table of ['conversations', 'tickets']) {
@@ -22,6 +24,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of ['conversations', 'tickets']) {
     await sql`DROP INDEX ${sql.id(`${table}_at_risk`)}`.execute(db);
-    await sql`CREATE INDEX ${sql.id(`${table}_at_risk`)} ON ${sql.table(table)} (property_id, at_risk_at) WHERE trashed_at IS NULL AND at_risk_at IS NOT NULL`.execute(db);
+    await sql`CREATE INDEX ${sql.id(`${table}_at_risk`)} ON ${sql.table(table)} (property_id, at_risk_at) WHERE trashed_at IS NULL AND at_risk_at IS NOT NULL`.execute(
+      db,
+    );
   }
 }

@@ -17,8 +17,17 @@ export function jobOptions(name: JobName): JobsOptions {
 }
 
 /** A request of the catalog as BullMQ adds it: its options and its deterministic id. */
-function bullJob<N extends JobName>(name: N, data: JobPayloads[N], idSuffix?: string, delayMs?: number): { name: N; data: JobPayloads[N]; opts: JobsOptions } {
-  return { name, data, opts: { ...jobOptions(name), jobId: jobId(name, data, idSuffix), delay: delayMs && delayMs > 0 ? Math.round(delayMs) : undefined } };
+function bullJob<N extends JobName>(
+  name: N,
+  data: JobPayloads[N],
+  idSuffix?: string,
+  delayMs?: number,
+): { name: N; data: JobPayloads[N]; opts: JobsOptions } {
+  return {
+    name,
+    data,
+    opts: { ...jobOptions(name), jobId: jobId(name, data, idSuffix), delay: delayMs && delayMs > 0 ? Math.round(delayMs) : undefined },
+  };
 }
 
 /**

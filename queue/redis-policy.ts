@@ -21,9 +21,10 @@ export async function assertNoEviction(redis: RedisConnection, logger: WarningLo
     logger.warn({ err: error }, 'cannot read Redis maxmemory-policy (Redis not ready); make sure it is noeviction');
     return;
   }
-  const servers: { name: string; client: Redis }[] = redis instanceof Cluster
-    ? redis.nodes('all').map((node) => ({ name: `${node.options.host}:${node.options.port}`, client: node }))
-    : [{ name: '', client: redis }];
+  const servers: { name: string; client: Redis }[] =
+    redis instanceof Cluster
+      ? redis.nodes('all').map((node) => ({ name: `${node.options.host}:${node.options.port}`, client: node }))
+      : [{ name: '', client: redis }];
   const evicting: string[] = [];
   await Promise.all(
     servers.map(async ({ name, client }) => {
@@ -31,7 +32,10 @@ export async function assertNoEviction(redis: RedisConnection, logger: WarningLo
       try {
         policy = ((await client.config('GET', 'maxmemory-policy')) as string[])[1];
       } catch (error) {
-        logger.warn({ err: error, node: name || undefined }, 'cannot read Redis maxmemory-policy (CONFIG GET refused); make sure it is noeviction');
+        logger.warn(
+          { err: error, node: name || undefined },
+          'cannot read Redis maxmemory-policy (CONFIG GET refused); make sure it is noeviction',
+        );
         return;
       }
       if (policy !== undefined && policy !== 'noeviction') evicting.push(name ? `${policy} (node ${name})` : policy);

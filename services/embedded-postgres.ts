@@ -71,9 +71,7 @@ export async function ensurePostgres(opts: {
 
   const binDir = await postgresBinDir(dataDir, log);
   const user = await resolveServiceUser(log);
-  const asUser: RunCommandOptions = user
-    ? { uid: user.uid, gid: user.gid, cwd: dataDir, env: envFor(user) }
-    : { cwd: dataDir };
+  const asUser: RunCommandOptions = user ? { uid: user.uid, gid: user.gid, cwd: dataDir, env: envFor(user) } : { cwd: dataDir };
 
   await mkdir(paths.clusterDir, { recursive: true, mode: 0o700 });
   await mkdir(paths.socketDir, { recursive: true, mode: 0o700 });
@@ -91,16 +89,14 @@ export async function ensurePostgres(opts: {
   await writeSettings(paths.clusterDir, paths.socketDir, port, user);
 
   log(`starting postgres on 127.0.0.1:${port} (log: ${paths.logFile})`);
-  const start = await runCommand(
-    join(binDir, 'pg_ctl'),
-    ['start', '-w', '-t', '60', '-D', paths.clusterDir, '-l', paths.logFile],
-    { ...asUser, detached: true },
-  );
+  const start = await runCommand(join(binDir, 'pg_ctl'), ['start', '-w', '-t', '60', '-D', paths.clusterDir, '-l', paths.logFile], {
+    ...asUser,
+    detached: true,
+  });
   const running = runningPostgres(dataDir);
   if (start.code !== 0 || !running) {
     throw new Error(
-      `Postgres did not start (pg_ctl exited with code ${start.code}):\n${start.output.trim()}\n` +
-        (await logTail(paths.logFile)),
+      `Postgres did not start (pg_ctl exited with code ${start.code}):\n${start.output.trim()}\n` + (await logTail(paths.logFile)),
     );
   }
   await createDatabase(running.port, paths.logFile);
@@ -111,11 +107,7 @@ export async function ensurePostgres(opts: {
  * Stops the postmaster of this data dir with `pg_ctl stop -m fast` (falling back to SIGINT, the
  * same fast shutdown, when pg_ctl is gone), but only when it is the pid we recorded.
  */
-export async function stopPostgres(
-  dataDir: string,
-  recordedPid: number,
-  log: (msg: string) => void,
-): Promise<boolean> {
+export async function stopPostgres(dataDir: string, recordedPid: number, log: (msg: string) => void): Promise<boolean> {
   const running = runningPostgres(dataDir);
   if (!running) return false;
   if (running.pid !== recordedPid) {
@@ -128,11 +120,7 @@ export async function stopPostgres(
   if (binDir) {
     const owner = statSync(clusterDir);
     const user = process.getuid?.() === 0 ? { uid: owner.uid, gid: owner.gid } : {};
-    const result = await runCommand(
-      join(binDir, 'pg_ctl'),
-      ['stop', '-m', 'fast', '-w', '-D', clusterDir],
-      { ...user, cwd: dataDir },
-    );
+    const result = await runCommand(join(binDir, 'pg_ctl'), ['stop', '-m', 'fast', '-w', '-D', clusterDir], { ...user, cwd: dataDir });
     if (result.code !== 0 && runningPostgres(dataDir)) {
       throw new Error(`pg_ctl stop failed:\n${result.output.trim()}\n${await logTail(logFile)}`);
     }
@@ -166,10 +154,7 @@ function locateBinDir(clusterDir: string): string | null {
   const pgCtl = findExecutable('pg_ctl');
   if (pgCtl) candidates.push(dirname(realpathSync(pgCtl)));
   candidates.push(...postgresLibBinDirs());
-  return (
-    candidates.find((dir) => existsSync(join(dir, 'pg_ctl')) && existsSync(join(dir, 'initdb'))) ??
-    null
-  );
+  return candidates.find((dir) => existsSync(join(dir, 'pg_ctl')) && existsSync(join(dir, 'initdb'))) ?? null;
 }
 
 async function postgresBinDir(dataDir: string, log: (msg: string) => void): Promise<string> {
@@ -188,12 +173,7 @@ async function postgresBinDir(dataDir: string, log: (msg: string) => void): Prom
   );
 }
 
-async function initCluster(
-  binDir: string,
-  clusterDir: string,
-  asUser: RunCommandOptions,
-  log: (msg: string) => void,
-): Promise<void> {
+async function initCluster(binDir: string, clusterDir: string, asUser: RunCommandOptions, log: (msg: string) => void): Promise<void> {
   // initdb removes what it wrote when it fails, so leftovers without PG_VERSION are an
   // interrupted run (e.g. killed): clear them, or initdb refuses a non-empty directory.
   for (const entry of await readdir(clusterDir)) {
@@ -217,12 +197,7 @@ async function initCluster(
  * Settings that may change between starts (the port) go in a file included from postgresql.conf
  * rather than on pg_ctl's `-o`, which passes through a shell and would mangle paths with spaces.
  */
-async function writeSettings(
-  clusterDir: string,
-  socketDir: string,
-  port: number,
-  user: ServiceUser | null,
-): Promise<void> {
+async function writeSettings(clusterDir: string, socketDir: string, port: number, user: ServiceUser | null): Promise<void> {
   // Unix socket paths are limited to ~107 bytes; with a deep data dir fall back to TCP only
   // (everything here connects over TCP anyway).
   const socketPath = join(socketDir, `.s.PGSQL.${port}`);
@@ -283,8 +258,5 @@ async function createDatabase(port: number, logFile: string): Promise<void> {
       await client.end().catch(() => undefined);
     }
   }
-  throw new Error(
-    `Postgres on port ${port} does not accept connections: ${(lastError as Error)?.message}\n` +
-      (await logTail(logFile)),
-  );
+  throw new Error(`Postgres on port ${port} does not accept connections: ${(lastError as Error)?.message}\n` + (await logTail(logFile)));
 }

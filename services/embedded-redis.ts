@@ -69,23 +69,28 @@ export async function ensureRedis(opts: {
   const start = await runCommand(
     binary,
     [
-      '--bind', '127.0.0.1',
-      '--port', String(port),
-      '--dir', paths.dir,
-      '--appendonly', 'yes',
+      '--bind',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--dir',
+      paths.dir,
+      '--appendonly',
+      'yes',
       // BullMQ loses jobs silently if Redis evicts keys.
-      '--maxmemory-policy', 'noeviction',
-      '--daemonize', 'yes',
-      '--pidfile', paths.pidFile,
-      '--logfile', paths.logFile,
+      '--maxmemory-policy',
+      'noeviction',
+      '--daemonize',
+      'yes',
+      '--pidfile',
+      paths.pidFile,
+      '--logfile',
+      paths.logFile,
     ],
     { cwd: paths.dir, detached: true },
   );
   if (start.code !== 0) {
-    throw new Error(
-      `redis-server did not start (code ${start.code}):\n${start.output.trim()}\n` +
-        (await logTail(paths.logFile)),
-    );
+    throw new Error(`redis-server did not start (code ${start.code}):\n${start.output.trim()}\n` + (await logTail(paths.logFile)));
   }
   await waitForPong(port, paths.logFile);
   const running = runningRedis(dataDir, port);
@@ -96,11 +101,7 @@ export async function ensureRedis(opts: {
 }
 
 /** Stops the redis-server of this data dir with SIGTERM (it persists the AOF), if it is the pid we recorded. */
-export async function stopRedis(
-  dataDir: string,
-  recorded: { pid: number; port: number },
-  log: (msg: string) => void,
-): Promise<boolean> {
+export async function stopRedis(dataDir: string, recorded: { pid: number; port: number }, log: (msg: string) => void): Promise<boolean> {
   const running = runningRedis(dataDir, recorded.port);
   if (!running) return false;
   if (running.pid !== recorded.pid) {
@@ -144,9 +145,7 @@ async function waitForPong(port: number, logFile: string): Promise<void> {
     if (last === '+PONG') return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(
-    `Redis on port ${port} does not answer PING (last reply: ${last ?? 'none'})\n${await logTail(logFile)}`,
-  );
+  throw new Error(`Redis on port ${port} does not answer PING (last reply: ${last ?? 'none'})\n${await logTail(logFile)}`);
 }
 
 async function redisBinary(dataDir: string, log: (msg: string) => void): Promise<string> {

@@ -9,11 +9,7 @@ const STALE_AFTER_MS = 15 * 60_000;
  * processes running `services up` at once do not both start a server. A lock left by a dead
  * process is broken; waiting gives up after `timeoutMs` with an error naming the lock file.
  */
-export async function withFileLock<T>(
-  lockPath: string,
-  fn: () => Promise<T>,
-  timeoutMs = 10 * 60_000,
-): Promise<T> {
+export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, timeoutMs = 10 * 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -30,8 +26,7 @@ export async function withFileLock<T>(
     }
     if (Date.now() > deadline) {
       throw new Error(
-        `Timed out waiting for lock ${lockPath}; if no other switchboard process is starting ` +
-          `services, remove that file.`,
+        `Timed out waiting for lock ${lockPath}; if no other switchboard process is starting ` + `services, remove that file.`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -21,11 +21,7 @@ export interface CommandResult {
 }
 
 /** Runs a command to completion, capturing its output; rejects only when it cannot be spawned. */
-export function runCommand(
-  command: string,
-  args: readonly string[],
-  options: RunCommandOptions = {},
-): Promise<CommandResult> {
+export function runCommand(command: string, args: readonly string[], options: RunCommandOptions = {}): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
@@ -44,16 +40,10 @@ export function runCommand(
 }
 
 /** Like {@link runCommand} but throws an Error with the command and its output on non-zero exit. */
-export async function runChecked(
-  command: string,
-  args: readonly string[],
-  options: RunCommandOptions = {},
-): Promise<string> {
+export async function runChecked(command: string, args: readonly string[], options: RunCommandOptions = {}): Promise<string> {
   const result = await runCommand(command, args, options);
   if (result.code !== 0) {
-    throw new Error(
-      `\`${[command, ...args].join(' ')}\` exited with code ${result.code}:\n${result.output.trim()}`,
-    );
+    throw new Error(`\`${[command, ...args].join(' ')}\` exited with code ${result.code}:\n${result.output.trim()}`);
   }
   return result.output;
 }

@@ -26,8 +26,7 @@ export async function resolveServiceUser(log: (msg: string) => void): Promise<Se
   const useradd = findExecutable('useradd', ['/usr/sbin', '/sbin']);
   if (!useradd) {
     throw new Error(
-      `Postgres cannot run as root and there is no "postgres" user; create one ` +
-        `(e.g. \`useradd -r -U ${FALLBACK_USER}\`) and retry.`,
+      `Postgres cannot run as root and there is no "postgres" user; create one ` + `(e.g. \`useradd -r -U ${FALLBACK_USER}\`) and retry.`,
     );
   }
   log(`creating system user "${FALLBACK_USER}" to run Postgres`);
@@ -67,11 +66,7 @@ export function assertTraversable(dir: string, user: ServiceUser): void {
     const info = statSync(current);
     const mode = info.mode;
     const allowed =
-      info.uid === user.uid
-        ? mode & constants.S_IXUSR
-        : info.gid === user.gid
-          ? mode & constants.S_IXGRP
-          : mode & constants.S_IXOTH;
+      info.uid === user.uid ? mode & constants.S_IXUSR : info.gid === user.gid ? mode & constants.S_IXGRP : mode & constants.S_IXOTH;
     if (!allowed) {
       throw new Error(
         `Postgres runs as the non-root user "${user.name}", which cannot enter ${current} ` +

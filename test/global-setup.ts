@@ -52,7 +52,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     if (written.length) {
       // Vitest only logs an error thrown here: the exit status is what CI and `npm test` see.
       process.exitCode = 1;
-      throw new Error(`the tests wrote ${written.length} email(s) into ${config.mail.sinkDir} (${written.slice(0, 3).join(', ')}): a process they started had neither SMTP_URL nor a SWITCHBOARD_DATA_DIR of its own (use childEnv from test/support/child-env.ts), unless a switchboard of your own sent them meanwhile`);
+      throw new Error(
+        `the tests wrote ${written.length} email(s) into ${config.mail.sinkDir} (${written.slice(0, 3).join(', ')}): a process they started had neither SMTP_URL nor a SWITCHBOARD_DATA_DIR of its own (use childEnv from test/support/child-env.ts), unless a switchboard of your own sent them meanwhile`,
+      );
     }
   };
 }

@@ -56,7 +56,11 @@ export interface DashboardController {
  * handlers of `effectTable`, and what a load brings lands in the state when it settles,
  * never thrown. Each change renders once, so blessed redraws only the cells that changed.
  */
-export function dashboardController(options: DashboardControllerOptions, screen: Pick<blessed.Widgets.Screen, 'render' | 'destroy' | 'title'>, view: DashboardView): DashboardController {
+export function dashboardController(
+  options: DashboardControllerOptions,
+  screen: Pick<blessed.Widgets.Screen, 'render' | 'destroy' | 'title'>,
+  view: DashboardView,
+): DashboardController {
   let scope = propertyScope(options.db, options.jobs, options.property);
   const queues = queueStatsLoader(options.redis, options.queuePrefix);
   const jobs = queueJobs((name) => queues.queue(name));
@@ -136,7 +140,11 @@ export function dashboardController(options: DashboardControllerOptions, screen:
 
   function resize(): void {
     const before = state;
-    const next = { ...state, inbox: withPageSize(state.inbox, view.listHeight()), queues: withJobsPageSize(state.queues, view.listHeight() - 1) };
+    const next = {
+      ...state,
+      inbox: withPageSize(state.inbox, view.listHeight()),
+      queues: withJobsPageSize(state.queues, view.listHeight() - 1),
+    };
     const effects: Effect[] = [];
     if (next.inbox.loadSeq !== before.inbox.loadSeq) effects.push({ type: 'load' });
     if (next.queues.loadSeq !== before.queues.loadSeq) effects.push({ type: 'loadJobs' });

@@ -74,8 +74,12 @@ function task<E extends Effect, T>(t: Task<E, T>): EffectHandler<E> {
       work = Promise.reject(error);
     }
     return work?.then(
-      (value): Transition => (now) => t.done(now, value, effect, at),
-      (error: unknown): Transition => (now) => t.failed(now, message(error), effect, at),
+      (value): Transition =>
+        (now) =>
+          t.done(now, value, effect, at),
+      (error: unknown): Transition =>
+        (now) =>
+          t.failed(now, message(error), effect, at),
     );
   };
 }
@@ -191,7 +195,10 @@ function filterAndPropertyEffects(ctx: EffectContext): Omit<EffectTable, InboxEf
         const lookup =
           field === 'agent'
             ? resolveAgent(ctx.db, propertyId, value).then((a) => ({ id: a.id, name: a.name }))
-            : resolveLabel(ctx.db, field === 'department' ? 'departments' : 'tags', propertyId, value).then((l) => ({ id: l.id, name: l.name }));
+            : resolveLabel(ctx.db, field === 'department' ? 'departments' : 'tags', propertyId, value).then((l) => ({
+                id: l.id,
+                name: l.name,
+              }));
         return lookup.then((ref) => ({ ref, propertyId }));
       },
       done: (s, { ref, propertyId }, { field }) => (ctx.scope().property.id === propertyId ? filterResolved(s, field, ref) : s),
@@ -204,7 +211,8 @@ function filterAndPropertyEffects(ctx: EffectContext): Omit<EffectTable, InboxEf
         const { property, inbox } = ctx.scope();
         return inbox.attention().then((piles) => ({ piles, propertyId: property.id }));
       },
-      done: (s, { piles, propertyId }) => (ctx.scope().property.id === propertyId ? { ...s, attention: attentionLoaded(s.attention, piles) } : s),
+      done: (s, { piles, propertyId }) =>
+        ctx.scope().property.id === propertyId ? { ...s, attention: attentionLoaded(s.attention, piles) } : s,
       failed: (s, error, _, at) => (at.attention === s.attention ? { ...s, attention: attentionFailed(s.attention, error) } : s),
     }),
     // The picker's names: the prompt takes every key while it is up, so the property cannot
@@ -212,7 +220,11 @@ function filterAndPropertyEffects(ctx: EffectContext): Omit<EffectTable, InboxEf
     loadFilterChoices: task({
       start: async () => {
         const propertyId = ctx.scope().property.id;
-        const [agents, departments, tags] = await Promise.all([listAgents(ctx.db, propertyId), listLabels(ctx.db, 'departments', propertyId), listLabels(ctx.db, 'tags', propertyId)]);
+        const [agents, departments, tags] = await Promise.all([
+          listAgents(ctx.db, propertyId),
+          listLabels(ctx.db, 'departments', propertyId),
+          listLabels(ctx.db, 'tags', propertyId),
+        ]);
         return {
           agent: agents.map((a) => ({ id: a.id, name: a.name, detail: a.email })),
           department: departments.map((d) => ({ id: d.id, name: d.name })),
@@ -224,7 +236,12 @@ function filterAndPropertyEffects(ctx: EffectContext): Omit<EffectTable, InboxEf
     }),
     loadProperties: task({
       start: () => listProperties(ctx.db),
-      done: (s, rows) => propertiesLoaded(s, rows.map((p) => ({ id: p.id, slug: p.slug, name: p.name })), ctx.scope().property.id),
+      done: (s, rows) =>
+        propertiesLoaded(
+          s,
+          rows.map((p) => ({ id: p.id, slug: p.slug, name: p.name })),
+          ctx.scope().property.id,
+        ),
       failed: (s, error) => propertiesFailed(s, error),
     }),
     switchProperty: now(({ property }) => ctx.switchTo(property)),

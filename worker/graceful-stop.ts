@@ -24,7 +24,12 @@ export interface GracefulStop {
  * timeout(1) and `kill -- -PGID` signal the whole process group, so node gets the signal
  * itself and again from npm, which forwards its own to its child.
  */
-export function gracefulStop(logger: Logger, drainTimeoutMs: number, exit: (code: number) => void = (code) => process.exit(code), echoWindowMs = 1_000): GracefulStop {
+export function gracefulStop(
+  logger: Logger,
+  drainTimeoutMs: number,
+  exit: (code: number) => void = (code) => process.exit(code),
+  echoWindowMs = 1_000,
+): GracefulStop {
   const controller = new AbortController();
   let resolveRequested!: (reason: string) => void;
   const requested = new Promise<string>((resolve) => (resolveRequested = resolve));
@@ -37,14 +42,18 @@ export function gracefulStop(logger: Logger, drainTimeoutMs: number, exit: (code
     controller.abort(reason);
     firstAt = Date.now();
     deadline = setTimeout(() => {
-      logger.error({ drainTimeoutMs }, `still draining after DRAIN_TIMEOUT_MS (${drainTimeoutMs} ms): exiting now; jobs left unfinished are retried once their locks expire`);
+      logger.error(
+        { drainTimeoutMs },
+        `still draining after DRAIN_TIMEOUT_MS (${drainTimeoutMs} ms): exiting now; jobs left unfinished are retried once their locks expire`,
+      );
       exit(1);
     }, drainTimeoutMs);
     resolveRequested(reason);
   };
   const onSignal = (signal: NodeJS.Signals) => {
     if (!controller.signal.aborted) return request(signal);
-    if (Date.now() - firstAt < echoWindowMs) return logger.info({ signal }, `${signal} again within ${echoWindowMs} ms: the same stop (another one exits at once)`);
+    if (Date.now() - firstAt < echoWindowMs)
+      return logger.info({ signal }, `${signal} again within ${echoWindowMs} ms: the same stop (another one exits at once)`);
     logger.warn({ signal }, `second ${signal} while draining: exiting now`);
     exit(128 + constants.signals[signal]);
   };

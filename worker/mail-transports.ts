@@ -24,7 +24,11 @@ export class MailTransports {
   }
 }
 
-async function sendOverSmtp(url: string, message: { from: string; to: string; raw: Buffer }, beforeEnd: () => Promise<void>): Promise<void> {
+async function sendOverSmtp(
+  url: string,
+  message: { from: string; to: string; raw: Buffer },
+  beforeEnd: () => Promise<void>,
+): Promise<void> {
   const options = parseConnectionUrl(url);
   const connection = new SMTPConnection({ ...options, ...timeouts });
   // The connection reports a failure either as an 'error' event or to the pending callback;
@@ -39,7 +43,11 @@ async function sendOverSmtp(url: string, message: { from: string; to: string; ra
   try {
     await step<void>((done) => connection.connect((error?: Error) => done(error ?? null)));
     if (options.auth) await step<boolean>((done) => connection.login(options.auth!, (error, ok) => done(error ?? null, ok)));
-    await step<SMTPConnection.SentMessageInfo>((done) => connection.send({ from: message.from, to: [message.to] }, endAfter(message.raw, beforeEnd), (error, info) => done(error ?? null, info)));
+    await step<SMTPConnection.SentMessageInfo>((done) =>
+      connection.send({ from: message.from, to: [message.to] }, endAfter(message.raw, beforeEnd), (error, info) =>
+        done(error ?? null, info),
+      ),
+    );
     connection.quit();
   } catch (error) {
     connection.close();

@@ -24,7 +24,11 @@ import type { Listening, ProcessRoles } from '../core/config/process-roles.ts';
  * Resolves when the process has shut down.
  */
 export async function runProcesses(config: Config, urls: { databaseUrl: string; redisUrl: string }, roles: ProcessRoles): Promise<void> {
-  const logger = createLogger(config.logLevel, roles.worker && roles.ingress ? 'switchboard' : roles.worker ? 'worker' : 'ingress', roles.logFile);
+  const logger = createLogger(
+    config.logLevel,
+    roles.worker && roles.ingress ? 'switchboard' : roles.worker ? 'worker' : 'ingress',
+    roles.logFile,
+  );
   const db = connectDatabase(urls.databaseUrl, { max: 20 });
   const producer = createRedis(urls.redisUrl, 'producer');
   const jobs = new BullJobQueue(producer, config.queuePrefix);

@@ -19,8 +19,17 @@ export async function startOpsServer(options: { host: string; port: number; ops:
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://ops').pathname;
     const route = opsPaths[path as keyof typeof opsPaths];
-    if (!route) return write(res, jsonAnswer(404, { error: { code: 'not_found', message: `no endpoint ${path} (GET /metrics, /healthz, /readyz)` } }));
-    if (req.method !== 'GET') return write(res, jsonAnswer(405, { error: { code: 'method_not_allowed', message: `${req.method ?? '?'} is not allowed here; use GET` } }), { Allow: 'GET' });
+    if (!route)
+      return write(
+        res,
+        jsonAnswer(404, { error: { code: 'not_found', message: `no endpoint ${path} (GET /metrics, /healthz, /readyz)` } }),
+      );
+    if (req.method !== 'GET')
+      return write(
+        res,
+        jsonAnswer(405, { error: { code: 'method_not_allowed', message: `${req.method ?? '?'} is not allowed here; use GET` } }),
+        { Allow: 'GET' },
+      );
     answerOps(route, options.ops).then(
       (answer) => write(res, answer),
       (error: unknown) => {

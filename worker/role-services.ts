@@ -39,7 +39,9 @@ export interface RoleRuntime {
 function portInUse(variable: string, host: string, port: number) {
   return (error: unknown): never => {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new ConfigError(`${variable} ${port} on ${host} is in use by another program: stop it, or choose another port with ${variable}`);
+      throw new ConfigError(
+        `${variable} ${port} on ${host} is in use by another program: stop it, or choose another port with ${variable}`,
+      );
     }
     throw error;
   };
@@ -52,7 +54,10 @@ export async function startWorkerOpsServer(rt: RoleRuntime): Promise<void> {
     // Several workers on one host is a documented way to scale: the second one on the
     // default port still works its queues, only unobserved, and says so loudly.
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    rt.logger.error({ port, host }, `METRICS_PORT ${port} is in use (another worker on this host?): this worker serves no /metrics, /healthz or /readyz; give each process its own METRICS_PORT, or 0 for a free one`);
+    rt.logger.error(
+      { port, host },
+      `METRICS_PORT ${port} is in use (another worker on this host?): this worker serves no /metrics, /healthz or /readyz; give each process its own METRICS_PORT, or 0 for a free one`,
+    );
     return null;
   });
   if (server) {
@@ -103,14 +108,24 @@ export async function startWorkerRole(rt: RoleRuntime): Promise<void> {
 /** The HTTP ingress (with the ops endpoints) and the SMTP ingress. */
 export async function startIngressRole(rt: RoleRuntime): Promise<void> {
   const { config, db, jobs, logger, metrics, ops, rawMailHandoff, stops, listening } = rt;
-  const ingress = await startHttpIngress({ db, jobs, logger, metrics, ops, ...config.ingress }).catch(portInUse('INGRESS_PORT', config.ingress.host, config.ingress.port));
+  const ingress = await startHttpIngress({ db, jobs, logger, metrics, ops, ...config.ingress }).catch(
+    portInUse('INGRESS_PORT', config.ingress.host, config.ingress.port),
+  );
   listening.ingressPort = ingress.port;
   logger.info({ port: ingress.port, host: config.ingress.host }, `ingress listening on http://${config.ingress.host}:${ingress.port}`);
   stops.unshift(() => ingress.close());
   const senderVerifier = { resolver: systemDnsResolver(), timeoutMs: defaultVerifyTimeoutMs };
-  const smtp = await startSmtpIngress({ db, jobs, logger, metrics, host: config.mail.ingressHost, port: config.mail.ingressPort, maxMessageBytes: config.mail.maxMessageBytes, rawMailHandoff, senderVerifier }).catch(
-    portInUse('SMTP_INGRESS_PORT', config.mail.ingressHost, config.mail.ingressPort),
-  );
+  const smtp = await startSmtpIngress({
+    db,
+    jobs,
+    logger,
+    metrics,
+    host: config.mail.ingressHost,
+    port: config.mail.ingressPort,
+    maxMessageBytes: config.mail.maxMessageBytes,
+    rawMailHandoff,
+    senderVerifier,
+  }).catch(portInUse('SMTP_INGRESS_PORT', config.mail.ingressHost, config.mail.ingressPort));
   listening.smtpPort = smtp.port;
   logger.info({ port: smtp.port }, `SMTP ingress listening on ${config.mail.ingressHost}:${smtp.port}`);
   stops.unshift(() => smtp.close());

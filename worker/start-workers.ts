@@ -67,9 +67,12 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     await upsert(false);
     // The schedules live in Redis: a Redis that lost its data (FLUSHALL, a new empty node)
     // would otherwise never reconcile again until a worker restarts.
-    maintenanceSync = setInterval(() => {
-      upsert(true).catch((err: unknown) => deps.logger.warn({ err }, 'maintenance schedule restore failed; retrying'));
-    }, Math.min(Math.max(deps.reconcileEveryMs, 5000), 60_000));
+    maintenanceSync = setInterval(
+      () => {
+        upsert(true).catch((err: unknown) => deps.logger.warn({ err }, 'maintenance schedule restore failed; retrying'));
+      },
+      Math.min(Math.max(deps.reconcileEveryMs, 5000), 60_000),
+    );
     maintenanceSync.unref();
   }
   let imapSync: NodeJS.Timeout | null = null;
@@ -90,22 +93,34 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     imapSync.unref();
   }
   const connections = queues.map(() => createRedis(deps.redisUrl, 'worker'));
-  const processorDeps: ProcessorDeps = { db: deps.db, jobs: deps.jobs, transportFor: deps.mail.transportFor, inboundLimits: deps.mail.inboundLimits, rawMailHandoff: deps.mail.rawMailHandoff, imap: deps.imap, reconcileGraceSeconds: deps.reconcileGraceSeconds };
+  const processorDeps: ProcessorDeps = {
+    db: deps.db,
+    jobs: deps.jobs,
+    transportFor: deps.mail.transportFor,
+    inboundLimits: deps.mail.inboundLimits,
+    rawMailHandoff: deps.mail.rawMailHandoff,
+    imap: deps.imap,
+    reconcileGraceSeconds: deps.reconcileGraceSeconds,
+  };
   const workers = queues.map(
     (name, i) =>
-      new Worker(name, (job) => runJob(job, processorDeps, { logger: deps.logger, killAfterJob: deps.killAfterJob ?? null, metrics: deps.metrics }), {
-        connection: connections[i]!,
-        prefix: deps.prefix,
-        concurrency: deps.concurrency,
-        lockDuration: deps.lockDurationMs,
-        stalledInterval: deps.lockDurationMs,
-        // A job may lose its worker (crash) a few times before it counts as failed.
-        maxStalledCount: 3,
-        // Per-minute completed/failed counts for a week: the dashboard's throughput sparkline.
-        metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
-        // Outbound mail is rate-limited (SMTP providers throttle; bursts look like spam).
-        ...(name === 'mail-outbound' ? { limiter: { max: deps.mail.ratePerMinute, duration: 60_000 } } : {}),
-      }),
+      new Worker(
+        name,
+        (job) => runJob(job, processorDeps, { logger: deps.logger, killAfterJob: deps.killAfterJob ?? null, metrics: deps.metrics }),
+        {
+          connection: connections[i]!,
+          prefix: deps.prefix,
+          concurrency: deps.concurrency,
+          lockDuration: deps.lockDurationMs,
+          stalledInterval: deps.lockDurationMs,
+          // A job may lose its worker (crash) a few times before it counts as failed.
+          maxStalledCount: 3,
+          // Per-minute completed/failed counts for a week: the dashboard's throughput sparkline.
+          metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
+          // Outbound mail is rate-limited (SMTP providers throttle; bursts look like spam).
+          ...(name === 'mail-outbound' ? { limiter: { max: deps.mail.ratePerMinute, duration: 60_000 } } : {}),
+        },
+      ),
   );
   for (const worker of workers) {
     worker.on('error', (err) => deps.logger.warn({ err, queue: worker.name }, 'worker connection error'));

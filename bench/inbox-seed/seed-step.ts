@@ -2,7 +2,12 @@ import { type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../core/db/schema.ts';
 
 /** Runs a labelled step's statements in order and logs how long they took. */
-export async function timed(log: (msg: string) => void, label: string, db: Kysely<Database>, ...queries: RawBuilder<unknown>[]): Promise<void> {
+export async function timed(
+  log: (msg: string) => void,
+  label: string,
+  db: Kysely<Database>,
+  ...queries: RawBuilder<unknown>[]
+): Promise<void> {
   const started = performance.now();
   for (const query of queries) await query.execute(db);
   log(`${label} (${((performance.now() - started) / 1000).toFixed(1)} s)`);

@@ -29,14 +29,7 @@ export interface CorpusAddresses {
 }
 
 export type EmailKind =
-  | 'plain-new'
-  | 'html-only-new'
-  | 'qp-latin1-new'
-  | 'alternative-new'
-  | 'attachment-new'
-  | 'reply-reference'
-  | 'reply-token'
-  | 'reply-tag';
+  'plain-new' | 'html-only-new' | 'qp-latin1-new' | 'alternative-new' | 'attachment-new' | 'reply-reference' | 'reply-token' | 'reply-tag';
 
 /** One raw email, what it is, and (for replies) the ticket it should land on. */
 export interface CorpusEmail {
@@ -67,7 +60,10 @@ export const replyKinds: ReadonlySet<EmailKind> = new Set(['reply-reference', 'r
  * Builds `count` raw emails. `tag` makes the Message-IDs of this corpus unique (use one per
  * corpus), `seed` decides shapes and sizes (use the same one for comparable corpora).
  */
-export function buildCorpus(count: number, options: { tag: string; seed: number; targets: ThreadTarget[]; addresses: CorpusAddresses; senders?: number }): CorpusEmail[] {
+export function buildCorpus(
+  count: number,
+  options: { tag: string; seed: number; targets: ThreadTarget[]; addresses: CorpusAddresses; senders?: number },
+): CorpusEmail[] {
   const rnd = random(options.seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
   const int = (min: number, max: number) => min + Math.floor(rnd() * (max - min + 1));
@@ -106,10 +102,22 @@ export function buildCorpus(count: number, options: { tag: string; seed: number;
     if (replyKinds.has(kind)) {
       const target = options.targets[i % options.targets.length]!;
       const rcptTo = kind === 'reply-tag' ? options.addresses.support : target.replyAddress;
-      emails.push({ kind, raw: Buffer.from(replyEmail(kind, target, ctx), 'latin1'), rcptTo, envelopeFrom: target.contactEmail, expectedTicket: target.ticketNumber });
+      emails.push({
+        kind,
+        raw: Buffer.from(replyEmail(kind, target, ctx), 'latin1'),
+        rcptTo,
+        envelopeFrom: target.contactEmail,
+        expectedTicket: target.ticketNumber,
+      });
     } else {
       const from = sender();
-      emails.push({ kind, raw: Buffer.from(newEmail(kind, from, ctx), 'latin1'), rcptTo: options.addresses.support, envelopeFrom: from.address, expectedTicket: null });
+      emails.push({
+        kind,
+        raw: Buffer.from(newEmail(kind, from, ctx), 'latin1'),
+        rcptTo: options.addresses.support,
+        envelopeFrom: from.address,
+        expectedTicket: null,
+      });
     }
   }
   return emails;

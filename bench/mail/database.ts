@@ -30,18 +30,37 @@ export async function dropDatabase(serverUrl: string): Promise<void> {
 /** Tickets with an agent's emailed reply (outbox row, Message-ID, signed Reply-To) for the corpus to answer. */
 export async function seedThreads(db: Kysely<Database>, jobs: JobQueue, property: Property): Promise<ThreadTarget[]> {
   const names = ['Maria Rossi', 'Jürgen Weiß', 'Chloé Dubois', 'Tom Jones', 'Yuki Tanaka', 'Inès García', 'Peter Novak', 'Sara Bianchi'];
-  const subjects = ['Parcel never arrived', 'Refund for order 48213', 'Wrong size delivered', 'Invoice address change', 'Charger missing from box', 'Login code not received'];
+  const subjects = [
+    'Parcel never arrived',
+    'Refund for order 48213',
+    'Wrong size delivered',
+    'Invoice address change',
+    'Charger missing from box',
+    'Login code not received',
+  ];
   const targets: ThreadTarget[] = [];
   for (let i = 0; i < threadTargets; i++) {
     const name = names[i % names.length]!;
-    const email = `${name.split(' ')[0]!.normalize('NFD').replace(/[^a-z]/gi, '').toLowerCase()}.customer${i}@mail${i % 5}.example`;
+    const email = `${name
+      .split(' ')[0]!
+      .normalize('NFD')
+      .replace(/[^a-z]/gi, '')
+      .toLowerCase()}.customer${i}@mail${i % 5}.example`;
     const contact = await upsertContact(db, property.id, { email, name });
     const subject = subjects[i % subjects.length]!;
     const ticket = await createTicket(db, { propertyId: property.id, subject, contact });
     const { outbox } = await replyToTicket(db, jobs, property.id, `T${ticket.number}`, {
       body: `Hello ${name.split(' ')[0]},\n\nthank you for your patience. We have checked with the courier and a replacement is on its way; you should have it within three working days.\n\nPlease reply to this email if anything else is wrong.`,
     });
-    targets.push({ ticketNumber: ticket.number, subject, contactEmail: email, contactName: name, outboxMessageId: outbox.message_id, replyAddress: replyAddress(property, ticket.number), agentText: outbox.text_body });
+    targets.push({
+      ticketNumber: ticket.number,
+      subject,
+      contactEmail: email,
+      contactName: name,
+      outboxMessageId: outbox.message_id,
+      replyAddress: replyAddress(property, ticket.number),
+      agentText: outbox.text_body,
+    });
   }
   return targets;
 }
@@ -49,7 +68,12 @@ export async function seedThreads(db: Kysely<Database>, jobs: JobQueue, property
 /** The bench's schema, its property and the tickets the corpus replies to. */
 export async function seedBench(db: Kysely<Database>, jobs: JobQueue): Promise<{ property: Property; targets: ThreadTarget[] }> {
   await migrateToLatest(db);
-  const property = await createProperty(db, { slug: 'bench-mail', name: 'Bench Shop', supportAddress: 'help@bench-shop.example', inboundDomain: 'in.bench-shop.example' });
+  const property = await createProperty(db, {
+    slug: 'bench-mail',
+    name: 'Bench Shop',
+    supportAddress: 'help@bench-shop.example',
+    inboundDomain: 'in.bench-shop.example',
+  });
   const targets = await seedThreads(db, jobs, property);
   return { property, targets };
 }

@@ -41,18 +41,25 @@ const port = parentPort!;
 const db = connectDatabase(data.databaseUrl, { max: 20 });
 const producer = createRedis(data.redisUrl, 'producer');
 const jobs = new BullJobQueue(producer, data.prefix);
-const reports = batchedReports<Extract<FilingThreadReport, { kind: 'jobs' }>['jobs'][number]>((jobs) => port.postMessage({ kind: 'jobs', jobs } satisfies FilingThreadReport));
+const reports = batchedReports<Extract<FilingThreadReport, { kind: 'jobs' }>['jobs'][number]>((jobs) =>
+  port.postMessage({ kind: 'jobs', jobs } satisfies FilingThreadReport),
+);
 
-let running: { worker: BullWorker; connection: ReturnType<typeof createRedis>; loop: ReturnType<typeof perfHooks.eventLoopUtilization> } | null = null;
+let running: {
+  worker: BullWorker;
+  connection: ReturnType<typeof createRedis>;
+  loop: ReturnType<typeof perfHooks.eventLoopUtilization>;
+} | null = null;
 
 port.on('message', (message: FilingThreadRequest) => {
   const fail = (error: unknown) => port.postMessage({ kind: 'error', message: String(error) } satisfies FilingThreadReport);
   if (message.kind === 'start') start(message.concurrency).catch(fail);
   else if (message.kind === 'stop') stop().catch(fail);
-  else void Promise.all([jobs.close(), db.destroy()]).finally(() => {
-    producer.disconnect();
-    port.close();
-  });
+  else
+    void Promise.all([jobs.close(), db.destroy()]).finally(() => {
+      producer.disconnect();
+      port.close();
+    });
 });
 
 async function start(concurrency: number): Promise<void> {
@@ -60,7 +67,9 @@ async function start(concurrency: number): Promise<void> {
   const worker = new BullWorker<JobPayloads['inbound-email'], InboundJobResult>(
     'mail-inbound',
     async (job) => {
-      const result = await fileInboundEmails(db, jobs, [job.data.inboundEmailId, ...(job.data.alsoIds ?? [])], data.limits, { batchSize: data.batchSize });
+      const result = await fileInboundEmails(db, jobs, [job.data.inboundEmailId, ...(job.data.alsoIds ?? [])], data.limits, {
+        batchSize: data.batchSize,
+      });
       reports.add({ at: performance.timeOrigin + performance.now(), filed: result.filed });
       // What the worker's processor returns (BullMQ keeps it).
       return inboundJobResult(result);

@@ -26,10 +26,16 @@ export interface Shape {
 }
 
 export function shapeName({ filing }: Shape): string {
-  return filing.threaded ? `ingress and ${filing.workers} worker${filing.workers === 1 ? '' : 's'} each in a thread` : 'ingress and worker in this thread';
+  return filing.threaded
+    ? `ingress and ${filing.workers} worker${filing.workers === 1 ? '' : 's'} each in a thread`
+    : 'ingress and worker in this thread';
 }
 
-export function inProcessFiling(redisUrl: string, prefix: string, file: (data: JobPayloads['inbound-email']) => Promise<InboundBatchResult>): Filing {
+export function inProcessFiling(
+  redisUrl: string,
+  prefix: string,
+  file: (data: JobPayloads['inbound-email']) => Promise<InboundBatchResult>,
+): Filing {
   let running: { worker: BullWorker; connection: ReturnType<typeof createRedis> } | null = null;
   return {
     workers: 1,

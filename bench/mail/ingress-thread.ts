@@ -21,9 +21,7 @@ export interface IngressThreadData {
 
 /** A batch of emails to store (sent before the clock starts), then `go`. */
 export type IngressThreadRequest =
-  | { kind: 'emails'; emails: { raw: Uint8Array; from: string; to: string }[]; sessions: number }
-  | { kind: 'go' }
-  | { kind: 'close' };
+  { kind: 'emails'; emails: { raw: Uint8Array; from: string; to: string }[]; sessions: number } | { kind: 'go' } | { kind: 'close' };
 
 /** The emails stored since the last report (index in the batch, row id, store start as epoch ms), then done. */
 export type IngressThreadReport =

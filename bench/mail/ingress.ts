@@ -56,7 +56,11 @@ export function threadIngress(data: IngressThreadData): Ingress {
     name: 'in a thread of its own',
     async load(emails, sessions) {
       const ready = until('ready');
-      thread.postMessage({ kind: 'emails', sessions, emails: emails.map((e) => ({ raw: e.raw, from: e.envelopeFrom, to: e.rcptTo })) } satisfies IngressThreadRequest);
+      thread.postMessage({
+        kind: 'emails',
+        sessions,
+        emails: emails.map((e) => ({ raw: e.raw, from: e.envelopeFrom, to: e.rcptTo })),
+      } satisfies IngressThreadRequest);
       await ready;
     },
     async run(stored) {

@@ -99,7 +99,9 @@ async function main(): Promise<void> {
     const memory = await measureBigAttachment(db, jobs, property);
 
     const corpora = buildCorpora(property, targets);
-    console.log(`\nSwitchboard bench:mail — Postgres ${pgSettings.server_version} (fsync=${pgSettings.fsync}, synchronous_commit=${pgSettings.synchronous_commit}), BullMQ on Redis (prefix ${bench.prefix})`);
+    console.log(
+      `\nSwitchboard bench:mail — Postgres ${pgSettings.server_version} (fsync=${pgSettings.fsync}, synchronous_commit=${pgSettings.synchronous_commit}), BullMQ on Redis (prefix ${bench.prefix})`,
+    );
     console.log(describeCorpus(corpora.corpus, targets.length));
 
     const { names, parseRuns } = await timeParsers(corpora);
@@ -127,7 +129,9 @@ async function main(): Promise<void> {
 /** Postgres and Redis (embedded unless configured), a fresh bench database, a queue prefix of its own. */
 async function openBench(): Promise<Bench> {
   const services =
-    config.databaseUrl && config.redisUrl ? null : await servicesUp({ dataDir: config.dataDir, log: (m) => console.log(`[services] ${m}`) });
+    config.databaseUrl && config.redisUrl
+      ? null
+      : await servicesUp({ dataDir: config.dataDir, log: (m) => console.log(`[services] ${m}`) });
   const serverUrl = config.databaseUrl ?? services!.databaseUrl;
   const redisUrl = config.redisUrl ?? services!.redisUrl;
   const url = await freshDatabase(serverUrl);
@@ -139,7 +143,14 @@ async function openBench(): Promise<Bench> {
 }
 
 async function closeBench({ serverUrl, db, redis, jobs }: Bench): Promise<void> {
-  await Promise.all(queueNames.map((q) => jobs.queue(q).obliterate({ force: true }).catch(() => {})));
+  await Promise.all(
+    queueNames.map((q) =>
+      jobs
+        .queue(q)
+        .obliterate({ force: true })
+        .catch(() => {}),
+    ),
+  );
   await jobs.close();
   redis.disconnect();
   await db.destroy();
@@ -178,10 +189,19 @@ async function timeParsers({ warmup, corpus }: Corpora): Promise<{ names: string
  * The inbound path one email at a time: store (dedupe, enqueue inbound-<id>), then ingest
  * (parse, detect bounce/automatic, thread, file, acknowledge) — what the SMTP ingress and the job do.
  */
-async function timeOneByOne({ db, jobs }: Bench, property: Property, { warmup, corpus }: Corpora): Promise<{ sequential: Run; outcomes: Outcome[] }> {
+async function timeOneByOne(
+  { db, jobs }: Bench,
+  property: Property,
+  { warmup, corpus }: Corpora,
+): Promise<{ sequential: Run; outcomes: Outcome[] }> {
   let outcomes: Outcome[] = [];
   const fileOne = async (email: CorpusEmail) => {
-    const stored = await storeInboundEmail(db, jobs, email.raw, { propertyId: property.id, via: 'smtp', from: email.envelopeFrom, to: [email.rcptTo] });
+    const stored = await storeInboundEmail(db, jobs, email.raw, {
+      propertyId: property.id,
+      via: 'smtp',
+      from: email.envelopeFrom,
+      to: [email.rcptTo],
+    });
     if (stored.duplicate) throw new Error('corpus message stored as a duplicate');
     outcomes.push({ email, outcome: await ingestInboundEmail(db, jobs, stored.id, limits) });
   };
@@ -200,9 +220,11 @@ function pipelinedShapes({ db, jobs, url, redisUrl, prefix }: Bench, property: P
   // the stored bytes to the filing worker of the same process, as `switchboard start` does.
   const handoff = new RawMailHandoff();
   const group = new InboundGroupCommit(db, jobs, handoff);
-  const store = (email: CorpusEmail) => group.store(email.raw, { propertyId: property.id, via: 'smtp', from: email.envelopeFrom, to: [email.rcptTo] });
+  const store = (email: CorpusEmail) =>
+    group.store(email.raw, { propertyId: property.id, via: 'smtp', from: email.envelopeFrom, to: [email.rcptTo] });
   // The inbound-email job as the worker runs it, on the jobs the store queued.
-  const file = (data: JobPayloads['inbound-email']) => fileInboundEmails(db, jobs, [data.inboundEmailId, ...(data.alsoIds ?? [])], limits, { batchSize, handoff });
+  const file = (data: JobPayloads['inbound-email']) =>
+    fileInboundEmails(db, jobs, [data.inboundEmailId, ...(data.alsoIds ?? [])], limits, { batchSize, handoff });
   return [
     ...(ingressModes.has('process') ? [{ ingress: inProcessIngress(store), filing: inProcessFiling(redisUrl, prefix, file) }] : []),
     ...(ingressModes.has('thread')
@@ -223,20 +245,25 @@ async function timePipelinedShapes(bench: Bench, property: Property, corpora: Co
       // Warm-up: a worker thread is a V8 isolate of its own, whose code is compiled afresh.
       // With 200 emails, optimising compilation still took 16% of Node's CPU during the
       // measured run (perf); a long-running worker has long done it.
-      await timePipelined(buildCorpus(Math.min(pipelinedWarmup, count), { ...corpora.options, tag: `${corpora.tag}-pw-${s}`, seed: 8 }), Math.max(1, ...concurrencyLevels), shape);
+      await timePipelined(
+        buildCorpus(Math.min(pipelinedWarmup, count), { ...corpora.options, tag: `${corpora.tag}-pw-${s}`, seed: 8 }),
+        Math.max(1, ...concurrencyLevels),
+        shape,
+      );
       // The bench's database is new: until autovacuum analyses it (at most once a minute),
       // the planner takes the tickets and contacts tables for the handful of rows they had
       // when each connection first checked a foreign key against them, and the checks
       // scan the whole table (13 million rows read in one run of 6,000 emails). A live
       // install has statistics; so does the bench once it has mail to count.
       await sql`ANALYZE`.execute(bench.db);
-      for (const level of concurrencyLevels) for (let r = 0; r < runsPerShape; r++) {
-        // A corpus of the same shapes and sizes with Message-IDs of its own.
-        const corpusOfRun = buildCorpus(count, { ...corpora.options, tag: `${corpora.tag}-c${level}-${s}-r${r}` });
-        const { run, check } = await timePipelinedRun(bench.db, corpusOfRun, level, shape, r);
-        concurrent.push(run);
-        checks.push(check);
-      }
+      for (const level of concurrencyLevels)
+        for (let r = 0; r < runsPerShape; r++) {
+          // A corpus of the same shapes and sizes with Message-IDs of its own.
+          const corpusOfRun = buildCorpus(count, { ...corpora.options, tag: `${corpora.tag}-c${level}-${s}-r${r}` });
+          const { run, check } = await timePipelinedRun(bench.db, corpusOfRun, level, shape, r);
+          concurrent.push(run);
+          checks.push(check);
+        }
     }
   } finally {
     for (const { ingress, filing } of shapes) await Promise.all([ingress.close(), filing.close()]);
@@ -248,7 +275,13 @@ async function timePipelinedShapes(bench: Bench, property: Property, corpora: Co
  * One measured pipelined run. The machine is shared: bare simpleParser is timed again on the
  * run's emails right before and after it, and the run is compared with what the parser did around it.
  */
-async function timePipelinedRun(db: Kysely<Database>, corpusOfRun: CorpusEmail[], level: number, shape: Shape, r: number): Promise<{ run: Concurrent; check: Check }> {
+async function timePipelinedRun(
+  db: Kysely<Database>,
+  corpusOfRun: CorpusEmail[],
+  level: number,
+  shape: Shape,
+  r: number,
+): Promise<{ run: Concurrent; check: Check }> {
   const before = await timeSequential(corpusOfRun, (e) => simpleParser(e.raw));
   const waits = waitSampler(db);
   const servicesBefore = serviceCpuMs();
@@ -259,7 +292,20 @@ async function timePipelinedRun(db: Kysely<Database>, corpusOfRun: CorpusEmail[]
   const after = await timeSequential(corpusOfRun, (e) => simpleParser(e.raw));
   const adjacent = (before.perSecond + after.perSecond) / 2;
   return {
-    run: { level, shape: shapeName(shape), repeat: r + 1, run, waits: stopped, batches, jobRuns, cpuMs, services, busy, adjacent, storedBy },
+    run: {
+      level,
+      shape: shapeName(shape),
+      repeat: r + 1,
+      run,
+      waits: stopped,
+      batches,
+      jobRuns,
+      cpuMs,
+      services,
+      busy,
+      adjacent,
+      storedBy,
+    },
     check: { name: `batched, ${level} at once, ${shapeName(shape)}, run ${r + 1}`, outcomes: filed },
   };
 }

@@ -86,7 +86,9 @@ export async function measureBigAttachment(db: Kysely<Database>, jobs: JobQueue,
     .executeTakeFirst();
   return {
     rawBytes: raw.length,
-    attachment: attachment ? { size: attachment.size, stored: attachment.stored === null ? null : Number(attachment.stored), skipped: attachment.skipped } : null,
+    attachment: attachment
+      ? { size: attachment.size, stored: attachment.stored === null ? null : Number(attachment.stored), skipped: attachment.skipped }
+      : null,
     status: ingest.value.status,
     phases: [store.phase, ingest.phase, parse.phase, bare.phase],
     maxRssAbove: maxRssAfter > maxRssBefore ? maxRssAfter - rssBefore : null,

@@ -27,7 +27,10 @@ export function quotedPrintable(bytes: string): string {
     for (let i = 0; i < line.length; i++) {
       const code = line.charCodeAt(i);
       const last = i === line.length - 1;
-      const piece = code === 61 || code > 126 || (code < 32 && code !== 9) || (last && (code === 32 || code === 9)) ? `=${code.toString(16).toUpperCase().padStart(2, '0')}` : line[i]!;
+      const piece =
+        code === 61 || code > 126 || (code < 32 && code !== 9) || (last && (code === 32 || code === 9))
+          ? `=${code.toString(16).toUpperCase().padStart(2, '0')}`
+          : line[i]!;
       if (width + piece.length > 75) {
         encoded += '=\r\n';
         width = 0;

@@ -30,11 +30,17 @@ export const { values: args } = parseArgs({
 });
 export const count = Number(args.count);
 export const attachmentMb = Number(args['attachment-mb']);
-export const concurrencyLevels = args.concurrency.split(',').map(Number).filter((n) => n > 0);
+export const concurrencyLevels = args.concurrency
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 export const profileCount = Number(args.profile);
 export const batchSize = Number(args.batch);
 export const ingressModes = new Set(args.ingress.split(','));
-export const workerCounts = args.workers.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
+export const workerCounts = args.workers
+  .split(',')
+  .map(Number)
+  .filter((n) => Number.isInteger(n) && n > 0);
 export const runsPerShape = Number(args.runs);
 if (!Number.isInteger(runsPerShape) || runsPerShape < 1) throw new Error(`--runs must be a whole number of at least 1, not "${args.runs}"`);
 export const oneByOneCount = Math.max(1, Math.min(count, Number(args['one-by-one'] ?? 500)));

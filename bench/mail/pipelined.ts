@@ -84,7 +84,15 @@ export async function timePipelined(
   }
   const elapsed = lastFiledAt - started;
   const busy = { main: mainBusy, ingress: ingressBusy, workers: workersBusy };
-  return { run: summarise(samples, byKind, elapsed), outcomes, batches, jobs: jobCount, cpuMs: (used.user + used.system) / 1000, busy, storedBy };
+  return {
+    run: summarise(samples, byKind, elapsed),
+    outcomes,
+    batches,
+    jobs: jobCount,
+    cpuMs: (used.user + used.system) / 1000,
+    busy,
+    storedBy,
+  };
 }
 
 /** Share of a run each event loop was busy: this thread's, the ingress thread's and the worker threads' (when they have their own). */
@@ -93,7 +101,6 @@ export interface Busy {
   ingress: number | null;
   workers: number[];
 }
-
 
 /** A concurrent run, and what its Postgres sessions were waiting on. */
 export interface Concurrent {

@@ -74,7 +74,17 @@ export async function profilePhases(url: string, realJobs: JobQueue, property: P
     const ids: string[] = [];
     phase = 'store';
     let t = performance.now();
-    for (const email of emails) ids.push((await storeInboundEmail(db, jobs, email.raw, { propertyId: property.id, via: 'smtp', from: email.envelopeFrom, to: [email.rcptTo] })).id);
+    for (const email of emails)
+      ids.push(
+        (
+          await storeInboundEmail(db, jobs, email.raw, {
+            propertyId: property.id,
+            via: 'smtp',
+            from: email.envelopeFrom,
+            to: [email.rcptTo],
+          })
+        ).id,
+      );
     storeMs += performance.now() - t;
     phase = 'file';
     t = performance.now();

@@ -23,7 +23,10 @@ export function replyEmail(kind: EmailKind, t: ThreadTarget, c: Ctx): string {
       // Gmail: multipart/alternative, In-Reply-To and References, "On ... wrote:" and > quotes.
       const boundary = `gm-${c.id}`;
       const text = `${paras.join('\n\n')}\n\n${t.contactName}\n\nOn Mon, 3 Mar 2025 at 10:02, ${c.addresses.supportName} <${c.addresses.support}> wrote:\n${quotedAgent.map((l) => `> ${l}`).join('\n')}\n`;
-      const html = toHtml(paras, `<div class="gmail_quote"><div class="gmail_attr">On Mon, 3 Mar 2025 at 10:02, ${htmlEscape(c.addresses.supportName)} wrote:<br></div><blockquote class="gmail_quote" style="margin:0 0 0 .8ex;border-left:1px #ccc solid;padding-left:1ex">${quotedAgent.map(htmlEscape).join('<br>')}</blockquote></div>`);
+      const html = toHtml(
+        paras,
+        `<div class="gmail_quote"><div class="gmail_attr">On Mon, 3 Mar 2025 at 10:02, ${htmlEscape(c.addresses.supportName)} wrote:<br></div><blockquote class="gmail_quote" style="margin:0 0 0 .8ex;border-left:1px #ccc solid;padding-left:1ex">${quotedAgent.map(htmlEscape).join('<br>')}</blockquote></div>`,
+      );
       return [
         ...base(t.replyAddress, reSubject, [`In-Reply-To: ${t.outboxMessageId}`, `References: ${t.outboxMessageId}`]),
         `Content-Type: multipart/alternative; boundary="${boundary}"`,
@@ -48,9 +51,16 @@ export function replyEmail(kind: EmailKind, t: ThreadTarget, c: Ctx): string {
       const boundary = `_000_${c.id}_`;
       const quoteHead = `From: ${c.addresses.supportName} <${c.addresses.support}>\nSent: Monday, March 3, 2025 10:02 AM\nTo: ${t.contactName} <${t.contactEmail}>\nSubject: ${reSubject}`;
       const text = `${paras.join('\n\n')}\n\nKind regards\n${t.contactName}\n\n________________________________\n${quoteHead}\n\n${t.agentText}\n`;
-      const html = toHtml(paras, `<div id="appendonsend"></div><hr style="display:inline-block;width:98%"><div id="divRplyFwdMsg"><b>From:</b> ${htmlEscape(c.addresses.supportName)}<br><b>Sent:</b> Monday, March 3, 2025 10:02 AM<br><b>Subject:</b> ${htmlEscape(reSubject)}</div><div>${quotedAgent.map(htmlEscape).join('<br>')}</div>`);
+      const html = toHtml(
+        paras,
+        `<div id="appendonsend"></div><hr style="display:inline-block;width:98%"><div id="divRplyFwdMsg"><b>From:</b> ${htmlEscape(c.addresses.supportName)}<br><b>Sent:</b> Monday, March 3, 2025 10:02 AM<br><b>Subject:</b> ${htmlEscape(reSubject)}</div><div>${quotedAgent.map(htmlEscape).join('<br>')}</div>`,
+      );
       return [
-        ...base(`${mailbox(c.addresses.supportName, t.replyAddress)}`, `RE: ${t.subject}`, ['Thread-Topic: ' + t.subject, 'X-MS-Has-Attach: ', 'Content-Language: en-US']),
+        ...base(`${mailbox(c.addresses.supportName, t.replyAddress)}`, `RE: ${t.subject}`, [
+          'Thread-Topic: ' + t.subject,
+          'X-MS-Has-Attach: ',
+          'Content-Language: en-US',
+        ]),
         `Content-Type: multipart/alternative; boundary="${boundary}"`,
         '',
         `--${boundary}`,

@@ -27,7 +27,10 @@ export function serviceCpuMs(): Map<string, { key: 'postgres' | 'redis'; ms: num
  * meanwhile counts from zero). A backend that exited meanwhile (an idle pool connection
  * closing) takes its CPU with it: it is left out rather than counted as negative.
  */
-export function serviceCpuDelta(before: NonNullable<ReturnType<typeof serviceCpuMs>>, after: NonNullable<ReturnType<typeof serviceCpuMs>>): { postgres: number; redis: number } {
+export function serviceCpuDelta(
+  before: NonNullable<ReturnType<typeof serviceCpuMs>>,
+  after: NonNullable<ReturnType<typeof serviceCpuMs>>,
+): { postgres: number; redis: number } {
   const total = { postgres: 0, redis: 0 };
   for (const [pid, { key, ms }] of after) total[key] += ms - (before.get(pid)?.ms ?? 0);
   return total;

@@ -28,7 +28,14 @@ export async function timeSequential(emails: CorpusEmail[], call: (email: Corpus
 
 export function summarise(samples: number[], byKind: Map<EmailKind, number[]>, elapsedMs: number): Run {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { emails: samples.length, seconds: elapsedMs / 1000, perSecond: samples.length / (elapsedMs / 1000), p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), byKind };
+  return {
+    emails: samples.length,
+    seconds: elapsedMs / 1000,
+    perSecond: samples.length / (elapsedMs / 1000),
+    p50: percentile(sorted, 0.5),
+    p95: percentile(sorted, 0.95),
+    byKind,
+  };
 }
 
 export function percentile(sorted: number[], p: number): number {

@@ -26,7 +26,11 @@ export async function benchBare(redisUrl: string, prefix: string): Promise<Laten
       await queue.addBulk(
         Array.from({ length: Math.min(1000, count - done) }, (_, k) => {
           const due = dueAt(t0, done + k);
-          return { name: 'tick', data: { due }, opts: { jobId: `bare-${done + k}`, delay: Math.max(0, due - now), removeOnComplete: { count: 1000 } } };
+          return {
+            name: 'tick',
+            data: { due },
+            opts: { jobId: `bare-${done + k}`, delay: Math.max(0, due - now), removeOnComplete: { count: 1000 } },
+          };
         }),
       );
     }

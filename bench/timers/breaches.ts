@@ -17,20 +17,38 @@ import { printQueueSkew } from './queue-skew.ts';
 
 export async function benchBreaches(db: Kysely<Database>, jobs: BullJobQueue): Promise<{ lateness: Lateness; atRisk: Lateness }> {
   // The property as `property create` and `property set bench-timers business-hours=off` leave it.
-  const created = await createProperty(db, { slug: 'bench-timers', name: 'Timer Bench', supportAddress: 'help@timers.example', inboundDomain: 'in.timers.example' });
+  const created = await createProperty(db, {
+    slug: 'bench-timers',
+    name: 'Timer Bench',
+    supportAddress: 'help@timers.example',
+    inboundDomain: 'in.timers.example',
+  });
   const property = (await changeBusinessHours(db, created.id, parsePropertyChange(['business-hours=off']).hours!)).property;
 
   // Tickets as filing a new email leaves them (core/mail/file-inbound-batch.ts): a contact, the
   // ticket, the visitor's message. Their clocks count from that message.
   let started = performance.now();
-  const contacts = [...(await upsertContacts(db, property.id, Array.from({ length: Math.ceil(count / 10) }, (_, i) => ({ email: `visitor${i}@example.com`, name: `Visitor ${i}` })))).values()];
+  const contacts = [
+    ...(
+      await upsertContacts(
+        db,
+        property.id,
+        Array.from({ length: Math.ceil(count / 10) }, (_, i) => ({ email: `visitor${i}@example.com`, name: `Visitor ${i}` })),
+      )
+    ).values(),
+  ];
   const ticketIds: string[] = [];
   for (let done = 0; done < count; done += batchSize) {
     await db.transaction().execute(async (trx) => {
       for (let i = done; i < Math.min(count, done + batchSize); i++) {
         const contact = contacts[i % contacts.length]!;
         const ticket = await createTicket(trx, { propertyId: property.id, subject: `Order ${i} has not arrived`, contact });
-        await appendMessage(trx, { propertyId: property.id, target: { ticketId: ticket.id }, sender: 'visitor', body: `Hello, my order ${i} has not arrived yet. Can you check?` });
+        await appendMessage(trx, {
+          propertyId: property.id,
+          target: { ticketId: ticket.id },
+          sender: 'visitor',
+          body: `Hello, my order ${i} has not arrived yet. Can you check?`,
+        });
         ticketIds.push(ticket.id);
       }
     });
@@ -43,7 +61,9 @@ export async function benchBreaches(db: Kysely<Database>, jobs: BullJobQueue): P
   const targets = { ...withTargets(noTargets, [`first=${firstTarget}`]), atRiskShare };
   const { recomputed } = await setResponseTargets(db, property.id, targets);
   const recomputeMs = performance.now() - started;
-  log(`targets set (first=${firstTarget}, at risk at ${atRiskShare * 100}%): ${recomputed} open items recomputed in ${seconds(recomputeMs)}`);
+  log(
+    `targets set (first=${firstTarget}, at risk at ${atRiskShare * 100}%): ${recomputed} open items recomputed in ${seconds(recomputeMs)}`,
+  );
 
   // Move each ticket's start so that its breach is due in [t0, t0 + spread), t0 about `leadMs`
   // after the clocks below are stored (their cost estimated from the recompute just done).
@@ -65,7 +85,11 @@ export async function benchBreaches(db: Kysely<Database>, jobs: BullJobQueue): P
   log(`clocks stored and checks queued in ${seconds(performance.now() - started)}; first breach due in ${seconds(t0 - seedEnd)}`);
 
   const due = new Map<string, number>();
-  for (const r of await db.selectFrom('tickets').select(['id', 'first_due_at', 'at_risk_at']).where('property_id', '=', property.id).execute()) {
+  for (const r of await db
+    .selectFrom('tickets')
+    .select(['id', 'first_due_at', 'at_risk_at'])
+    .where('property_id', '=', property.id)
+    .execute()) {
     if (r.first_due_at) due.set(r.id, r.first_due_at.getTime());
   }
   const off = ticketIds.filter((id, i) => due.get(id) !== dueAt(t0, i)).length;
@@ -76,7 +100,16 @@ export async function benchBreaches(db: Kysely<Database>, jobs: BullJobQueue): P
 
   const lastDue = dueAt(t0, count - 1);
   const breaches = async () =>
-    Number((await db.selectFrom('response_alerts').select((eb) => eb.fn.countAll<string>().as('n')).where('property_id', '=', property.id).where('kind', '=', 'breach').executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await db
+          .selectFrom('response_alerts')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('property_id', '=', property.id)
+          .where('kind', '=', 'breach')
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   await waitUntil(lastDue + settleMs, async () => Date.now() > lastDue + 2000 && (await breaches()) >= count);
 
   // Lateness from the breach's system note (the row the check stores with the alert).
@@ -87,10 +120,23 @@ export async function benchBreaches(db: Kysely<Database>, jobs: BullJobQueue): P
     .where('sender', '=', 'system')
     .where('body', 'like', 'The first response target%breached%')
     .execute();
-  const lateness = tally(ticketIds, due, notes.map((n) => ({ id: n.ticket_id!, at: n.created_at.getTime() })));
-  const alerts = await db.selectFrom('response_alerts').select(['ticket_id', 'due_at', 'fired_at']).where('property_id', '=', property.id).where('kind', '=', 'at_risk').execute();
+  const lateness = tally(
+    ticketIds,
+    due,
+    notes.map((n) => ({ id: n.ticket_id!, at: n.created_at.getTime() })),
+  );
+  const alerts = await db
+    .selectFrom('response_alerts')
+    .select(['ticket_id', 'due_at', 'fired_at'])
+    .where('property_id', '=', property.id)
+    .where('kind', '=', 'at_risk')
+    .execute();
   const riskDue = new Map(alerts.map((a) => [a.ticket_id!, a.due_at.getTime()]));
   for (const id of ticketIds) if (!riskDue.has(id)) riskDue.set(id, due.get(id)! - Math.round(firstTargetMs * (1 - atRiskShare)));
-  const atRisk = tally(ticketIds, riskDue, alerts.map((a) => ({ id: a.ticket_id!, at: a.fired_at.getTime() })));
+  const atRisk = tally(
+    ticketIds,
+    riskDue,
+    alerts.map((a) => ({ id: a.ticket_id!, at: a.fired_at.getTime() })),
+  );
   return { lateness, atRisk };
 }

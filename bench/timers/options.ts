@@ -4,14 +4,15 @@ import { parseArgs } from 'node:util';
 
 export const { values: args } = parseArgs({
   options: {
-    'count': { type: 'string', default: '10000' },
+    count: { type: 'string', default: '10000' },
     'spread-seconds': { type: 'string', default: '60' },
     'skip-chats': { type: 'boolean', default: false },
   },
 });
 export const count = Number(args.count);
 export const spreadMs = Number(args['spread-seconds']) * 1000;
-if (!Number.isInteger(count) || count < 1 || !(spreadMs > 0)) throw new Error('--count must be a whole number ≥ 1 and --spread-seconds > 0');
+if (!Number.isInteger(count) || count < 1 || !(spreadMs > 0))
+  throw new Error('--count must be a whole number ≥ 1 and --spread-seconds > 0');
 
 export const benchDatabase = 'switchboard_bench_timers';
 /** The first due time comes this long after seeding ends. */
@@ -30,7 +31,10 @@ export const inactivityTimeoutSeconds = 3600;
 export const batchSize = 400;
 
 export const log = (message: string) => console.log(`[${new Date().toISOString().slice(11, 23)}] ${message}`);
-export const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+export const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 /** Due time of the i-th of `count` items, spread evenly over [t0, t0 + spread). */
 export const dueAt = (t0: number, i: number) => t0 + Math.floor((i * spreadMs) / count);

@@ -19,5 +19,7 @@ export async function printQueueSkew(queue: Queue, dueOf: (job: Job) => number |
     }
   }
   const f = figures(skews);
-  log(`${queue.name}: scheduled run time − due time over ${skews.length} sampled delayed jobs: p50 ${Math.round(f.p50)} ms, p99 ${Math.round(f.p99)} ms, max ${Math.round(f.max)} ms, min ${Math.round(f.min)} ms`);
+  log(
+    `${queue.name}: scheduled run time − due time over ${skews.length} sampled delayed jobs: p50 ${Math.round(f.p50)} ms, p99 ${Math.round(f.p99)} ms, max ${Math.round(f.max)} ms, min ${Math.round(f.min)} ms`,
+  );
 }

@@ -13,7 +13,9 @@ export function printJobTimes(logFile: string, pid: number, jobName: string): vo
   const f = figures(rows.map((r) => r.ms));
   const times = rows.map((r) => r.time - r.ms);
   const span = (Math.max(...rows.map((r) => r.time)) - Math.min(...times)) / 1000;
-  console.log(`  worker: ${rows.length} ${jobName} jobs, each p50 ${f.p50} ms, p99 ${f.p99} ms, max ${f.max} ms; ${(rows.length / span).toFixed(0)} jobs/s from the first start to the last end (${span.toFixed(1)} s)`);
+  console.log(
+    `  worker: ${rows.length} ${jobName} jobs, each p50 ${f.p50} ms, p99 ${f.p99} ms, max ${f.max} ms; ${(rows.length / span).toFixed(0)} jobs/s from the first start to the last end (${span.toFixed(1)} s)`,
+  );
 }
 
 export function printRow(name: string, l: Lateness, base?: Figures): Figures {
@@ -30,6 +32,8 @@ export function printRow(name: string, l: Lateness, base?: Figures): Figures {
 export function verdict(name: string, l: Lateness): boolean {
   const f = figures(l.samples);
   const pass = l.missed === 0 && l.twice === 0 && f.p99 <= target.p99Ms && f.max <= target.maxMs;
-  console.log(`  ${name}: ${pass ? 'PASS' : 'FAIL'} (p99 ${Math.round(f.p99)} ms ≤ ${target.p99Ms}, max ${Math.round(f.max)} ms ≤ ${target.maxMs}, none missed, none twice)`);
+  console.log(
+    `  ${name}: ${pass ? 'PASS' : 'FAIL'} (p99 ${Math.round(f.p99)} ms ≤ ${target.p99Ms}, max ${Math.round(f.max)} ms ≤ ${target.maxMs}, none missed, none twice)`,
+  );
   return pass;
 }

@@ -15,7 +15,12 @@ import { printQueueSkew } from './queue-skew.ts';
 export async function benchTriggers(db: Kysely<Database>, jobs: BullJobQueue): Promise<Lateness> {
   // `property create bench-chats`, `property set bench-chats trigger-delay=600 inactivity-timeout=3600`; no targets.
   const created = await createProperty(db, { slug: 'bench-chats', name: 'Chat Bench' });
-  const property = await updateProperty(db, created.id, parsePropertyChange([`trigger-delay=${triggerDelaySeconds}`, `inactivity-timeout=${inactivityTimeoutSeconds}`, 'trigger-enabled=true']).update);
+  const property = await updateProperty(
+    db,
+    created.id,
+    parsePropertyChange([`trigger-delay=${triggerDelaySeconds}`, `inactivity-timeout=${inactivityTimeoutSeconds}`, 'trigger-enabled=true'])
+      .update,
+  );
 
   // Chats as a `chat_started` event with the visitor's first words leaves them (core/chats/apply-chat-event.ts).
   let started = performance.now();
@@ -23,8 +28,19 @@ export async function benchTriggers(db: Kysely<Database>, jobs: BullJobQueue): P
   for (let done = 0; done < count; done += batchSize) {
     await db.transaction().execute(async (trx) => {
       for (let i = done; i < Math.min(count, done + batchSize); i++) {
-        const chat = await createConversation(trx, { propertyId: property.id, kind: 'chat', externalId: `bench-chat-${i}`, visitor: { id: `v${i}`, name: `Visitor ${i}` } });
-        await appendMessage(trx, { propertyId: property.id, target: { conversationId: chat.id }, sender: 'visitor', body: `Hi, is anyone there? (${i})`, externalId: `bench-chat-${i}/m1` });
+        const chat = await createConversation(trx, {
+          propertyId: property.id,
+          kind: 'chat',
+          externalId: `bench-chat-${i}`,
+          visitor: { id: `v${i}`, name: `Visitor ${i}` },
+        });
+        await appendMessage(trx, {
+          propertyId: property.id,
+          target: { conversationId: chat.id },
+          sender: 'visitor',
+          body: `Hi, is anyone there? (${i})`,
+          externalId: `bench-chat-${i}/m1`,
+        });
         ids.push(chat.id);
       }
     });
@@ -56,12 +72,32 @@ export async function benchTriggers(db: Kysely<Database>, jobs: BullJobQueue): P
   log(`chat-timers queue: ${JSON.stringify(counts)} (a recovery trigger and an inactivity check per chat)`);
 
   const due = new Map(ids.map((id, i) => [id, dueAt(t0, i)]));
-  await printQueueSkew(jobs.queue('chat-timers'), (job) => (job.name === 'recovery' ? (due.get((job.data as { conversationId: string }).conversationId) ?? null) : null));
+  await printQueueSkew(jobs.queue('chat-timers'), (job) =>
+    job.name === 'recovery' ? (due.get((job.data as { conversationId: string }).conversationId) ?? null) : null,
+  );
   const lastDue = dueAt(t0, count - 1);
   const fired = async () =>
-    Number((await db.selectFrom('conversations').select((eb) => eb.fn.countAll<string>().as('n')).where('property_id', '=', property.id).where('trigger_fired_at', 'is not', null).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await db
+          .selectFrom('conversations')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('property_id', '=', property.id)
+          .where('trigger_fired_at', 'is not', null)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   await waitUntil(lastDue + settleMs, async () => Date.now() > lastDue + 2000 && (await fired()) >= count);
 
-  const messages = await db.selectFrom('messages').select(['conversation_id', 'created_at']).where('property_id', '=', property.id).where('sender', '=', 'trigger').execute();
-  return tally(ids, due, messages.map((m) => ({ id: m.conversation_id!, at: m.created_at.getTime() })));
+  const messages = await db
+    .selectFrom('messages')
+    .select(['conversation_id', 'created_at'])
+    .where('property_id', '=', property.id)
+    .where('sender', '=', 'trigger')
+    .execute();
+  return tally(
+    ids,
+    due,
+    messages.map((m) => ({ id: m.conversation_id!, at: m.created_at.getTime() })),
+  );
 }

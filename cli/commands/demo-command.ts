@@ -33,14 +33,18 @@ export function registerDemo(program: Command): void {
     .option('--url <url>', 'the ingress (default: http://INGRESS_HOST:INGRESS_PORT)')
     .action(
       action(async (ctx, opts: { url?: string }) => {
-        const property = ctx.options.property || ctx.config.defaultProperty ? await ctx.property() : await findProperty(await ctx.db(), 'demo');
+        const property =
+          ctx.options.property || ctx.config.defaultProperty ? await ctx.property() : await findProperty(await ctx.db(), 'demo');
         const url = opts.url ?? `http://${ctx.config.ingress.host}:${ctx.config.ingress.port}`;
         let lines: string[];
         try {
           lines = await sendDemoTraffic(url, property);
         } catch (error) {
           const reason = error instanceof Error && 'cause' in error && error.cause instanceof Error ? error.cause.message : String(error);
-          throw new SwitchboardError('not_running', `cannot send to the ingress at ${url} (${reason}); is Switchboard running? (npm start)`);
+          throw new SwitchboardError(
+            'not_running',
+            `cannot send to the ingress at ${url} (${reason}); is Switchboard running? (npm start)`,
+          );
         }
         process.stdout.write(
           `${lines.join('\n')}\n\nThe workers apply them in a moment; the trigger fires after ${property.trigger_delay_seconds} s.\n${await breachHint(await ctx.db(), property)}` +

@@ -28,7 +28,12 @@ export function registerDirectory(program: Command): void {
       action(async (ctx) => {
         const property = await ctx.property();
         const rows = await listAgents(await ctx.db(), property.id);
-        ctx.print(rows, () => formatTable(['ID', 'NAME', 'EMAIL'], rows.map((a) => [a.id, a.name, a.email])));
+        ctx.print(rows, () =>
+          formatTable(
+            ['ID', 'NAME', 'EMAIL'],
+            rows.map((a) => [a.id, a.name, a.email]),
+          ),
+        );
       }),
     );
   const department = program.command('department').description("the property's departments");
@@ -51,7 +56,12 @@ export function registerDirectory(program: Command): void {
       action(async (ctx) => {
         const property = await ctx.property();
         const rows = await listLabels(await ctx.db(), 'departments', property.id);
-        ctx.print(rows, () => formatTable(['ID', 'NAME'], rows.map((d) => [d.id, d.name])));
+        ctx.print(rows, () =>
+          formatTable(
+            ['ID', 'NAME'],
+            rows.map((d) => [d.id, d.name]),
+          ),
+        );
       }),
     );
   program
@@ -61,7 +71,12 @@ export function registerDirectory(program: Command): void {
       action(async (ctx) => {
         const property = await ctx.property();
         const rows = await listLabels(await ctx.db(), 'tags', property.id);
-        ctx.print(rows, () => formatTable(['ID', 'NAME'], rows.map((d) => [d.id, d.name])));
+        ctx.print(rows, () =>
+          formatTable(
+            ['ID', 'NAME'],
+            rows.map((d) => [d.id, d.name]),
+          ),
+        );
       }),
     );
 }

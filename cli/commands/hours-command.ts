@@ -22,15 +22,24 @@ export function registerHours(program: Command): void {
   hours
     .command('set')
     .requiredOption('--zone <zone>', 'IANA time zone, e.g. Europe/Rome')
-    .requiredOption('--week <schedule>', 'e.g. "mon-fri 09:00-13:00,14:00-18:00; sat 10:00-14:00" (22:00-06:00 runs overnight; days not named are closed)')
+    .requiredOption(
+      '--week <schedule>',
+      'e.g. "mon-fri 09:00-13:00,14:00-18:00; sat 10:00-14:00" (22:00-06:00 runs overnight; days not named are closed)',
+    )
     .option('--holiday <date>', 'a closed date: 2026-12-25, or 12-25 every year (repeat the option)', collect)
     .description('set the business hours (open items get their due times recomputed)')
     .action(
       action(async (ctx, opts: { zone: string; week: string; holiday?: string[] }) => {
         const property = await ctx.property();
-        const value = parseBusinessHours({ zone: opts.zone, week: parseScheduleText(opts.week), holidays: (opts.holiday ?? []).map(parseHolidayText) });
+        const value = parseBusinessHours({
+          zone: opts.zone,
+          week: parseScheduleText(opts.week),
+          holidays: (opts.holiday ?? []).map(parseHolidayText),
+        });
         const { property: updated, recomputed } = await setBusinessHours(await ctx.db(), property.id, value);
-        ctx.print(updated.business_hours, () => [...describeBusinessHours(updated.business_hours), `(${recomputed} open items recomputed)`].join('\n'));
+        ctx.print(updated.business_hours, () =>
+          [...describeBusinessHours(updated.business_hours), `(${recomputed} open items recomputed)`].join('\n'),
+        );
       }),
     );
   hours
@@ -41,7 +50,10 @@ export function registerHours(program: Command): void {
         const property = await ctx.property();
         if (!property.business_hours) throw new ValidationError('no business hours are set: targets already count around the clock');
         const { recomputed } = await setBusinessHours(await ctx.db(), property.id, null);
-        ctx.print({ cleared: true, recomputed }, () => `business hours cleared: targets count around the clock (${recomputed} open items recomputed)`);
+        ctx.print(
+          { cleared: true, recomputed },
+          () => `business hours cleared: targets count around the clock (${recomputed} open items recomputed)`,
+        );
       }),
     );
 }

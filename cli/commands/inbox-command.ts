@@ -45,7 +45,8 @@ function dueFilter(value: string | undefined, zone: string | undefined): InboxQu
   if (value === undefined) return undefined;
   const v = value.trim().toLowerCase();
   if (v === 'breached' || v === 'at-risk') return v;
-  if (v === 'today') return { before: (zone ? DateTime.now().setZone(zone) : DateTime.now()).endOf('day').plus({ milliseconds: 1 }).toJSDate() };
+  if (v === 'today')
+    return { before: (zone ? DateTime.now().setZone(zone) : DateTime.now()).endOf('day').plus({ milliseconds: 1 }).toJSDate() };
   throw new ValidationError(`--due "${value}" is not one of: breached, at-risk, today`);
 }
 
@@ -59,7 +60,8 @@ async function toQuery(db: Kysely<Database>, property: Property, o: ListOptions)
     return v;
   };
   const limit = o.limit === undefined ? undefined : Number(o.limit);
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > maxPageSize)) throw new ValidationError(`--limit must be 1 to ${maxPageSize}, got "${o.limit}"`);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > maxPageSize))
+    throw new ValidationError(`--limit must be 1 to ${maxPageSize}, got "${o.limit}"`);
   const sort = oneOf<InboxSort>('--sort', o.sort, ['created', 'updated', 'status_changed', 'priority', 'due']);
   let agent: InboxQuery['agent'];
   if (o.agent === 'assigned' || o.agent === 'unassigned') agent = o.agent;
@@ -88,7 +90,11 @@ async function toQuery(db: Kysely<Database>, property: Property, o: ListOptions)
 /** How long the visitor has waited, and when the first running clock is due ("45m", "2h 05m over"). */
 export function waitingAndDue(i: InboxItem, now = Date.now()): [string, string] {
   const waiting = i.waitingSince ? formatDuration(now - i.waitingSince.getTime()) : '-';
-  const due = !i.dueAt ? '-' : i.dueAt.getTime() <= now ? `${formatDuration(now - i.dueAt.getTime())} over` : `in ${formatDuration(i.dueAt.getTime() - now)}`;
+  const due = !i.dueAt
+    ? '-'
+    : i.dueAt.getTime() <= now
+      ? `${formatDuration(now - i.dueAt.getTime())} over`
+      : `in ${formatDuration(i.dueAt.getTime() - now)}`;
   return [waiting, due];
 }
 
@@ -127,7 +133,9 @@ function describeDetail(d: ItemDetail): string {
   if (d.visitor?.prechat) lines.push(`pre-chat ${JSON.stringify(d.visitor.prechat)}`);
   lines.push('');
   for (const m of d.messages) {
-    lines.push(`[${shortTime(m.createdAt)}] ${m.sender}${m.author ? ` (${m.author})` : ''}${m.senderVerified === false ? ' [sender not verified]' : ''}:`);
+    lines.push(
+      `[${shortTime(m.createdAt)}] ${m.sender}${m.author ? ` (${m.author})` : ''}${m.senderVerified === false ? ' [sender not verified]' : ''}:`,
+    );
     lines.push(...m.body.split('\n').map((l) => `  ${l}`));
   }
   if (d.messages.length === 0) lines.push('(no messages)');

@@ -3,7 +3,16 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../core/db/schema.ts';
 import { resolveAgent } from '../../core/directory/agents.ts';
 import { resolveLabel } from '../../core/directory/labels.ts';
-import { addTag, assignItem, closeItem, markPending, parsePriority, removeTag, reopenItem, setPriority } from '../../core/inbox/item-actions.ts';
+import {
+  addTag,
+  assignItem,
+  closeItem,
+  markPending,
+  parsePriority,
+  removeTag,
+  reopenItem,
+  setPriority,
+} from '../../core/inbox/item-actions.ts';
 import { showItem } from '../../core/inbox/item-detail.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { addInternalNote } from '../../core/messages/internal-note.ts';
@@ -54,7 +63,13 @@ export function registerItemActions(program: Command): void {
   itemAction(program, 'close', [], 'close an item', closeItem, 'closed');
   itemAction(program, 'reopen', [], 'reopen a closed item (or a pending ticket)', reopenItem, 'reopened');
   itemAction(program, 'pending', [], 'mark a ticket pending (waiting on the visitor)', markPending, 'pending');
-  itemAction(program, 'priority', ['level'], 'set priority: low, normal, high, urgent', async (db, p, r, level) => (await setPriority(db, p, r, level!), `priority ${priorityNames[parsePriority(level!)]}`));
+  itemAction(
+    program,
+    'priority',
+    ['level'],
+    'set priority: low, normal, high, urgent',
+    async (db, p, r, level) => (await setPriority(db, p, r, level!), `priority ${priorityNames[parsePriority(level!)]}`),
+  );
   itemAction(program, 'tag', ['tag'], 'add a tag (created if new)', (db, p, r, tag) => tagAction(db, p, r, tag!, true));
   itemAction(program, 'untag', ['tag'], 'remove a tag', (db, p, r, tag) => tagAction(db, p, r, tag!, false));
   program
@@ -66,11 +81,15 @@ export function registerItemActions(program: Command): void {
     .description('add an internal note: the team sees it in the thread, the visitor never does, and it is not a response')
     .action(
       action(async (ctx, ref: string, opts: { body?: string; file?: string; agent?: string }) => {
-        if ((opts.body === undefined) === (opts.file === undefined)) throw new ValidationError('give exactly one of --body TEXT or --file FILE');
+        if ((opts.body === undefined) === (opts.file === undefined))
+          throw new ValidationError('give exactly one of --body TEXT or --file FILE');
         const body = opts.body ?? (await readInput(opts.file)).toString('utf8');
         const property = await ctx.property();
         const note = await addInternalNote(await ctx.db(), property.id, ref, { body, agent: opts.agent });
-        ctx.print({ id: note.id, ref, sender: note.sender, author: note.author_name, body: note.body, createdAt: note.created_at }, () => `internal note added to ${ref}`);
+        ctx.print(
+          { id: note.id, ref, sender: note.sender, author: note.author_name, body: note.body, createdAt: note.created_at },
+          () => `internal note added to ${ref}`,
+        );
       }),
     );
   program
@@ -82,7 +101,11 @@ export function registerItemActions(program: Command): void {
         const property = await ctx.property();
         const { ticket, created } = await convertItem(await ctx.db(), await ctx.jobs(), property.id, ref);
         const detail = await showItem(await ctx.db(), property.id, `T${ticket.number}`);
-        ctx.print({ ...detail.item, created }, () => (created ? `${ref} became ticket T${ticket.number}; acknowledgement email queued to ${detail.item.contact.email}` : `${ref} was already converted: ticket T${ticket.number}`));
+        ctx.print({ ...detail.item, created }, () =>
+          created
+            ? `${ref} became ticket T${ticket.number}; acknowledgement email queued to ${detail.item.contact.email}`
+            : `${ref} was already converted: ticket T${ticket.number}`,
+        );
       }),
     );
 }

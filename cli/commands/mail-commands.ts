@@ -20,7 +20,8 @@ export function registerMail(program: Command): void {
     .description('answer a ticket by email: the message and its outgoing email are stored together, then sent')
     .action(
       action(async (ctx, ref: string, opts: { body?: string; file?: string; agent?: string }) => {
-        if ((opts.body === undefined) === (opts.file === undefined)) throw new ValidationError('give exactly one of --body TEXT or --file FILE');
+        if ((opts.body === undefined) === (opts.file === undefined))
+          throw new ValidationError('give exactly one of --body TEXT or --file FILE');
         const body = opts.body ?? (await readInput(opts.file)).toString('utf8');
         const property = await ctx.property();
         const { outbox } = await replyToTicket(await ctx.db(), await ctx.jobs(), property.id, ref, { body, agent: opts.agent });
@@ -32,7 +33,9 @@ export function registerMail(program: Command): void {
   mail
     .command('ingest')
     .argument('[file]', 'an .eml file (default or -: stdin)')
-    .description("store a raw email as if it had arrived, and process it (its sender counts as verified only by the Authentication-Results of the property's imap-authserv-id)")
+    .description(
+      "store a raw email as if it had arrived, and process it (its sender counts as verified only by the Authentication-Results of the property's imap-authserv-id)",
+    )
     .action(
       action(async (ctx, file?: string) => {
         const raw = await readInput(file);
@@ -42,7 +45,11 @@ export function registerMail(program: Command): void {
         // judged by the receiving server's Authentication-Results, if the property trusts one.
         const senderAuth = readAuthenticationResults(raw, property.imap_authserv_id);
         const stored = await storeInboundEmail(await ctx.db(), await ctx.jobs(), raw, { propertyId: property.id, via: 'cli', senderAuth });
-        ctx.print(stored, () => (stored.duplicate ? `already stored as inbound email ${stored.id}: not filed again` : `stored as inbound email ${stored.id}; the workers file it`));
+        ctx.print(stored, () =>
+          stored.duplicate
+            ? `already stored as inbound email ${stored.id}: not filed again`
+            : `stored as inbound email ${stored.id}; the workers file it`,
+        );
       }),
     );
   mail
@@ -64,7 +71,12 @@ export function registerMail(program: Command): void {
         const property = await ctx.property();
         const rows = await listQuarantine(await ctx.db(), property.id);
         ctx.print(rows, () =>
-          rows.length ? formatTable(['ID', 'RECEIVED', 'VIA', 'FROM', 'BYTES', 'SUBJECT', 'REASON'], rows.map((r) => [r.id, shortTime(r.receivedAt), r.via, r.from ?? '-', String(r.size), r.subject ?? '', r.reason ?? ''])) : 'the quarantine is empty',
+          rows.length
+            ? formatTable(
+                ['ID', 'RECEIVED', 'VIA', 'FROM', 'BYTES', 'SUBJECT', 'REASON'],
+                rows.map((r) => [r.id, shortTime(r.receivedAt), r.via, r.from ?? '-', String(r.size), r.subject ?? '', r.reason ?? '']),
+              )
+            : 'the quarantine is empty',
         );
       }),
     );

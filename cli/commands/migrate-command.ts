@@ -14,7 +14,11 @@ export function registerMigrate(program: Command): void {
         const db = await ctx.db();
         if (direction === 'status') {
           const all = await migrationStatus(db);
-          ctx.print(all, () => all.map((m) => `${m.executedAt ? 'applied ' : 'pending '} ${m.name}${m.executedAt ? `  (${m.executedAt.toISOString()})` : ''}`).join('\n'));
+          ctx.print(all, () =>
+            all
+              .map((m) => `${m.executedAt ? 'applied ' : 'pending '} ${m.name}${m.executedAt ? `  (${m.executedAt.toISOString()})` : ''}`)
+              .join('\n'),
+          );
           return;
         }
         if (direction !== 'latest' && direction !== 'down') {

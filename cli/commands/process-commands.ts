@@ -6,9 +6,13 @@ import type { RunProcesses } from '../../core/config/process-roles.ts';
 
 function parseQueues(text: string | undefined): QueueName[] | undefined {
   if (!text) return undefined;
-  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const name of names) {
-    if (!queueNames.includes(name as QueueName)) throw new ValidationError(`--queues: unknown queue "${name}"; queues: ${queueNames.join(', ')}`);
+    if (!queueNames.includes(name as QueueName))
+      throw new ValidationError(`--queues: unknown queue "${name}"; queues: ${queueNames.join(', ')}`);
   }
   return names as QueueName[];
 }
@@ -16,7 +20,8 @@ function parseQueues(text: string | undefined): QueueName[] | undefined {
 function parseConcurrency(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new ValidationError(`--concurrency must be a whole number from 1 to 1000, got "${text}"`);
+  if (!Number.isInteger(n) || n < 1 || n > 1000)
+    throw new ValidationError(`--concurrency must be a whole number from 1 to 1000, got "${text}"`);
   return n;
 }
 
@@ -38,7 +43,11 @@ export function registerProcesses(program: Command, runProcesses: RunProcesses):
     .description('run the ingress: chat events over HTTP (INGRESS_HOST:INGRESS_PORT)')
     .action(
       action(async (ctx) => {
-        await runProcesses(ctx.config, { databaseUrl: await ctx.databaseUrl(), redisUrl: await ctx.redisUrl() }, { ingress: true, worker: false });
+        await runProcesses(
+          ctx.config,
+          { databaseUrl: await ctx.databaseUrl(), redisUrl: await ctx.redisUrl() },
+          { ingress: true, worker: false },
+        );
       }),
     );
 }

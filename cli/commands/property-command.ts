@@ -15,12 +15,20 @@ function shown(p: Property): Property {
 
 /** What the SMTP ingress takes for this property, and how mail to its support address gets there. */
 function inboundMail(p: Property): { accepts: string; supportMail: string } {
-  if (!p.inbound_domain) return { accepts: '(nothing: set inbound-domain)', supportMail: p.imap_url ? 'polled over IMAP (imap-url)' : '(set inbound-domain, or imap-url)' };
+  if (!p.inbound_domain)
+    return {
+      accepts: '(nothing: set inbound-domain)',
+      supportMail: p.imap_url ? 'polled over IMAP (imap-url)' : '(set inbound-domain, or imap-url)',
+    };
   const accepts = `any address @${p.inbound_domain} (refuses others with 550)`;
   const supportDomain = p.support_address?.split('@')[1]?.toLowerCase();
   if (!p.support_address) return { accepts, supportMail: '(no support-address)' };
-  if (supportDomain === p.inbound_domain) return { accepts, supportMail: 'delivered to the ingress directly (its domain is the inbound domain)' };
-  const via = [`forward ${p.support_address} to an address @${p.inbound_domain}`, p.imap_url ? 'polled over IMAP (imap-url)' : 'or poll it with imap-url'];
+  if (supportDomain === p.inbound_domain)
+    return { accepts, supportMail: 'delivered to the ingress directly (its domain is the inbound domain)' };
+  const via = [
+    `forward ${p.support_address} to an address @${p.inbound_domain}`,
+    p.imap_url ? 'polled over IMAP (imap-url)' : 'or poll it with imap-url',
+  ];
   return { accepts, supportMail: via.join(', ') };
 }
 
@@ -67,9 +75,18 @@ export function registerProperty(program: Command): void {
     .action(
       action(async (ctx, slug: string, opts: { name?: string; supportAddress?: string; inboundDomain?: string }) => {
         // The addresses are checked and normalised as `property set` does (a domain in capitals would never match a recipient).
-        const given = Object.entries({ 'name': opts.name, 'support-address': opts.supportAddress, 'inbound-domain': opts.inboundDomain }).filter(([, v]) => v !== undefined);
+        const given = Object.entries({
+          name: opts.name,
+          'support-address': opts.supportAddress,
+          'inbound-domain': opts.inboundDomain,
+        }).filter(([, v]) => v !== undefined);
         const checked = given.length ? parsePropertySettings(given.map(([k, v]) => `${k}=${v}`)) : {};
-        const created = await createProperty(await ctx.db(), { slug, name: checked.name, supportAddress: checked.support_address, inboundDomain: checked.inbound_domain });
+        const created = await createProperty(await ctx.db(), {
+          slug,
+          name: checked.name,
+          supportAddress: checked.support_address,
+          inboundDomain: checked.inbound_domain,
+        });
         ctx.print(shown(created), () => describe(created));
       }),
     );
@@ -79,7 +96,14 @@ export function registerProperty(program: Command): void {
     .action(
       action(async (ctx) => {
         const all = await listProperties(await ctx.db());
-        ctx.print(all.map(shown), () => (all.length ? formatTable(['ID', 'SLUG', 'NAME', 'SUPPORT ADDRESS', 'INBOUND DOMAIN'], all.map((p) => [p.id, p.slug, p.name, p.support_address ?? '', p.inbound_domain ?? ''])) : 'no properties yet'));
+        ctx.print(all.map(shown), () =>
+          all.length
+            ? formatTable(
+                ['ID', 'SLUG', 'NAME', 'SUPPORT ADDRESS', 'INBOUND DOMAIN'],
+                all.map((p) => [p.id, p.slug, p.name, p.support_address ?? '', p.inbound_domain ?? '']),
+              )
+            : 'no properties yet',
+        );
       }),
     );
   property
@@ -96,7 +120,9 @@ export function registerProperty(program: Command): void {
     .command('set')
     .argument('<property>', 'slug or id')
     .argument('<settings...>', 'key=value pairs')
-    .description(`change settings: ${[...Object.entries(propertySettings), ...Object.entries(hoursSettings), ['business-hours', { describe: 'off: no business hours (targets count around the clock)' }] as const].map(([k, s]) => `\n  ${k.padEnd(21)} ${s.describe}`).join('')}`)
+    .description(
+      `change settings: ${[...Object.entries(propertySettings), ...Object.entries(hoursSettings), ['business-hours', { describe: 'off: no business hours (targets count around the clock)' }] as const].map(([k, s]) => `\n  ${k.padEnd(21)} ${s.describe}`).join('')}`,
+    )
     .action(
       action(async (ctx, ref: string, pairs: string[]) => {
         const db = await ctx.db();
@@ -105,7 +131,9 @@ export function registerProperty(program: Command): void {
         let updated = Object.keys(change.update).length ? await updateProperty(db, target.id, change.update) : target;
         let recomputed: number | null = null;
         if (change.hours) ({ property: updated, recomputed } = await changeBusinessHours(db, target.id, change.hours));
-        ctx.print(shown(updated), () => [describe(updated), ...(recomputed === null ? [] : [`(${recomputed} open items recomputed)`])].join('\n'));
+        ctx.print(shown(updated), () =>
+          [describe(updated), ...(recomputed === null ? [] : [`(${recomputed} open items recomputed)`])].join('\n'),
+        );
       }),
     );
 }

@@ -2,7 +2,16 @@ import type { Command } from 'commander';
 import { DateTime } from 'luxon';
 import { formatDuration } from '../../core/hours/business-duration.ts';
 import { ValidationError } from '../../core/errors.ts';
-import { lastDays, reportGroupings, reportZone, responseReport, type ClockFigures, type ReportGroup, type ReportGrouping, type ResponseReport } from '../../core/responses/response-report.ts';
+import {
+  lastDays,
+  reportGroupings,
+  reportZone,
+  responseReport,
+  type ClockFigures,
+  type ReportGroup,
+  type ReportGrouping,
+  type ResponseReport,
+} from '../../core/responses/response-report.ts';
 import { action } from '../action.ts';
 import { formatTable } from '../format-table.ts';
 
@@ -20,7 +29,8 @@ export function parseReportDate(text: string, flag: string, zone: string, end: b
 function parseGrouping(value: string | undefined): ReportGrouping | null {
   if (value === undefined) return null;
   const v = value.trim().toLowerCase();
-  if (!(reportGroupings as readonly string[]).includes(v)) throw new ValidationError(`--by "${value}" is not one of: ${reportGroupings.join(', ')}`);
+  if (!(reportGroupings as readonly string[]).includes(v))
+    throw new ValidationError(`--by "${value}" is not one of: ${reportGroupings.join(', ')}`);
   return v as ReportGrouping;
 }
 
@@ -45,11 +55,29 @@ export function reportJson(report: ResponseReport, property: string) {
 /** The table for people: a row per group and clock. */
 export function formatReport(report: ResponseReport, property: string): string {
   const local = (d: Date) => DateTime.fromJSDate(d, { zone: report.zone }).toFormat('yyyy-MM-dd HH:mm');
-  const row = (g: ReportGroup, clock: 'first' | 'next', c: ClockFigures) => [g.label, clock, String(c.measured), duration(c.medianMs), duration(c.p90Ms), String(c.unanswered), String(c.breaches), rate(c.breachRate)];
+  const row = (g: ReportGroup, clock: 'first' | 'next', c: ClockFigures) => [
+    g.label,
+    clock,
+    String(c.measured),
+    duration(c.medianMs),
+    duration(c.p90Ms),
+    String(c.unanswered),
+    String(c.breaches),
+    rate(c.breachRate),
+  ];
   const groups = [report.total, ...report.groups];
-  const table = formatTable(['GROUP', 'CLOCK', 'RESPONSES', 'MEDIAN', 'P90', 'UNANSWERED', 'BREACHES', 'BREACH RATE'], groups.flatMap((g) => [row(g, 'first', g.first), row(g, 'next', g.next)]));
+  const table = formatTable(
+    ['GROUP', 'CLOCK', 'RESPONSES', 'MEDIAN', 'P90', 'UNANSWERED', 'BREACHES', 'BREACH RATE'],
+    groups.flatMap((g) => [row(g, 'first', g.first), row(g, 'next', g.next)]),
+  );
   const days = report.breachesPerDay.map((d) => `${d.date.slice(5)} ${d.breaches}`).join(' · ');
-  return [`Responses of ${property}, ${local(report.from)} to ${local(report.to)} (${report.zone}), in business time`, '', table, '', `breaches per day: ${days || '(none)'}`].join('\n');
+  return [
+    `Responses of ${property}, ${local(report.from)} to ${local(report.to)} (${report.zone}), in business time`,
+    '',
+    table,
+    '',
+    `breaches per day: ${days || '(none)'}`,
+  ].join('\n');
 }
 
 /** `switchboard report responses`: how fast the property answered, over a window. */
@@ -57,7 +85,9 @@ export function registerReport(program: Command): void {
   const report = program.command('report').description('reports over a window of time');
   report
     .command('responses')
-    .description('first and next response times (median, p90, in business time), unanswered waits and breach rates; default: the last 7 days')
+    .description(
+      'first and next response times (median, p90, in business time), unanswered waits and breach rates; default: the last 7 days',
+    )
     .option('--from <date>', 'from this day (YYYY-MM-DD, in the business hours zone) or ISO time')
     .option('--to <date>', 'up to this day, included (YYYY-MM-DD) or up to an ISO time; default now')
     .option('--by <grouping>', `one row per ${reportGroupings.join(', ')}`)
@@ -68,9 +98,11 @@ export function registerReport(program: Command): void {
         const zone = reportZone(property.business_hours);
         const to = opts.to === undefined ? new Date() : parseReportDate(opts.to, '--to', zone, true);
         const from = opts.from === undefined ? lastDays(to, zone).from : parseReportDate(opts.from, '--from', zone, false);
-        if (from.getTime() >= to.getTime()) throw new ValidationError(`--from (${from.toISOString()}) must be before --to (${to.toISOString()})`);
+        if (from.getTime() >= to.getTime())
+          throw new ValidationError(`--from (${from.toISOString()}) must be before --to (${to.toISOString()})`);
         // A day a sparkline cell and one duration kept per response: a year bounds both.
-        if (to.getTime() - from.getTime() > 366 * 86_400_000) throw new ValidationError('the window is at most 366 days: give a later --from or an earlier --to');
+        if (to.getTime() - from.getTime() > 366 * 86_400_000)
+          throw new ValidationError('the window is at most 366 days: give a later --from or an earlier --to');
         const result = await responseReport(await ctx.db(), property.id, from, to, { by, fallbackZone: zone });
         ctx.print(reportJson(result, property.slug), () => formatReport(result, property.slug));
       }),

@@ -14,7 +14,9 @@ function embeddedInUse(ctx: CliContext): boolean {
 
 /** `switchboard services up|down|status`: the private Postgres and Redis under .data/. */
 export function registerServices(program: Command): void {
-  const services = program.command('services').description('run a private Postgres and Redis under .data/ (used when DATABASE_URL / REDIS_URL are not set)');
+  const services = program
+    .command('services')
+    .description('run a private Postgres and Redis under .data/ (used when DATABASE_URL / REDIS_URL are not set)');
   services
     .command('up')
     .description('start them (idempotent) and record where they listen')
@@ -41,7 +43,10 @@ export function registerServices(program: Command): void {
         const status = await servicesStatus({ dataDir: ctx.config.dataDir });
         ctx.print(status, () =>
           Object.entries(status)
-            .map(([name, s]) => `${name.padEnd(9)} ${s.running ? 'running' : 'stopped'}${s.pid ? `  pid ${s.pid}` : ''}${s.url ? `  ${s.url}` : ''}`)
+            .map(
+              ([name, s]) =>
+                `${name.padEnd(9)} ${s.running ? 'running' : 'stopped'}${s.pid ? `  pid ${s.pid}` : ''}${s.url ? `  ${s.url}` : ''}`,
+            )
             .join('\n'),
         );
       }),

@@ -37,7 +37,9 @@ export function registerSetup(program: Command, runProcesses: RunProcesses): voi
     );
   program
     .command('start')
-    .description('start Switchboard: embedded services when no URLs are set, migrations, demo data on a new install, then the ingress and the workers')
+    .description(
+      'start Switchboard: embedded services when no URLs are set, migrations, demo data on a new install, then the ingress and the workers',
+    )
     .option('--no-demo', 'do not load the demo property into an empty install')
     .option('--no-tui', 'do not open the dashboard, even in a terminal')
     .action(
@@ -45,7 +47,9 @@ export function registerSetup(program: Command, runProcesses: RunProcesses): voi
         if (!ctx.config.databaseUrl || !ctx.config.redisUrl) {
           log('starting the embedded Postgres and Redis under .data/ ...');
           const state = await servicesUp({ dataDir: ctx.config.dataDir, log });
-          log(`postgres ${ctx.config.databaseUrl ? '(DATABASE_URL)' : state.databaseUrl}\nredis    ${ctx.config.redisUrl ? '(REDIS_URL)' : state.redisUrl}`);
+          log(
+            `postgres ${ctx.config.databaseUrl ? '(DATABASE_URL)' : state.databaseUrl}\nredis    ${ctx.config.redisUrl ? '(REDIS_URL)' : state.redisUrl}`,
+          );
         }
         const db = await ctx.db();
         for (const line of await migrateToLatest(db)) log(line);
@@ -63,10 +67,24 @@ export function registerSetup(program: Command, runProcesses: RunProcesses): voi
         if (opts.tui && !noDashboard && property) {
           // The dashboard owns the terminal: logs go to a file, and quitting it stops everything.
           const logFile = path.join(ctx.config.dataDir, 'switchboard.log');
-          const tuiOptions = { db: await ctx.db(), redisUrl: urls.redisUrl, queuePrefix: ctx.config.queuePrefix, property, jobs: await ctx.jobs(), quitStopsBackOffice: true };
+          const tuiOptions = {
+            db: await ctx.db(),
+            redisUrl: urls.redisUrl,
+            queuePrefix: ctx.config.queuePrefix,
+            property,
+            jobs: await ctx.jobs(),
+            quitStopsBackOffice: true,
+          };
           const others = (await listProperties(db)).length - 1;
-          log(`starting the ingress and workers (logs: ${logFile}), then the dashboard on "${property.slug}"${others > 0 ? ` (${others} more: C-p switches)` : ''}; q in it asks, then stops everything`);
-          await runProcesses(ctx.config, urls, { ingress: true, worker: true, logFile, until: (stopping) => runTui({ ...tuiOptions, stopping }) });
+          log(
+            `starting the ingress and workers (logs: ${logFile}), then the dashboard on "${property.slug}"${others > 0 ? ` (${others} more: C-p switches)` : ''}; q in it asks, then stops everything`,
+          );
+          await runProcesses(ctx.config, urls, {
+            ingress: true,
+            worker: true,
+            logFile,
+            until: (stopping) => runTui({ ...tuiOptions, stopping }),
+          });
           log(`Switchboard stopped (logs: ${logFile}).`);
           return;
         }

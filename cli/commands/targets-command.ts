@@ -36,22 +36,29 @@ export function registerTargets(program: Command): void {
     .option('--notify-callback <on|off>', "POST each breach, signed, to the property's callback URL")
     .description('set targets (open items get their due times recomputed)')
     .action(
-      action(async (ctx, pairs: string[], opts: { priority?: string; department?: string; atRisk?: string; notifyEmail?: string; lead?: string; notifyCallback?: string }) => {
-        const property = await ctx.property();
-        const db = await ctx.db();
-        let value = targetsOf(property);
-        const priority = opts.priority === undefined ? undefined : priorityNames[parsePriority(opts.priority)];
-        if (priority && opts.department) throw new ValidationError('give --priority or --department, not both');
-        const departmentId = opts.department ? (await resolveLabel(db, 'departments', property.id, opts.department)).id : undefined;
-        const notifying = opts.notifyEmail !== undefined || opts.lead !== undefined || opts.notifyCallback !== undefined;
-        if (pairs.length) value = withTargets(value, pairs, { priority, departmentId });
-        else if (priority || departmentId) throw new ValidationError('give the targets to override, e.g. first=1h');
-        else if (opts.atRisk === undefined && !notifying) throw new ValidationError('give at least one target, e.g. first=4h next=8h resolution=3d');
-        if (opts.atRisk !== undefined) value = { ...value, atRiskShare: parseAtRiskShare(opts.atRisk) };
-        value = withNotify(value, { email: opts.notifyEmail, lead: opts.lead, callback: opts.notifyCallback });
-        const { property: updated, recomputed } = await setResponseTargets(db, property.id, value);
-        const text = await show(db, property.id, targetsOf(updated));
-        ctx.print(targetsOf(updated), () => `${text}\n(${recomputed} open items recomputed)`);
-      }),
+      action(
+        async (
+          ctx,
+          pairs: string[],
+          opts: { priority?: string; department?: string; atRisk?: string; notifyEmail?: string; lead?: string; notifyCallback?: string },
+        ) => {
+          const property = await ctx.property();
+          const db = await ctx.db();
+          let value = targetsOf(property);
+          const priority = opts.priority === undefined ? undefined : priorityNames[parsePriority(opts.priority)];
+          if (priority && opts.department) throw new ValidationError('give --priority or --department, not both');
+          const departmentId = opts.department ? (await resolveLabel(db, 'departments', property.id, opts.department)).id : undefined;
+          const notifying = opts.notifyEmail !== undefined || opts.lead !== undefined || opts.notifyCallback !== undefined;
+          if (pairs.length) value = withTargets(value, pairs, { priority, departmentId });
+          else if (priority || departmentId) throw new ValidationError('give the targets to override, e.g. first=1h');
+          else if (opts.atRisk === undefined && !notifying)
+            throw new ValidationError('give at least one target, e.g. first=4h next=8h resolution=3d');
+          if (opts.atRisk !== undefined) value = { ...value, atRiskShare: parseAtRiskShare(opts.atRisk) };
+          value = withNotify(value, { email: opts.notifyEmail, lead: opts.lead, callback: opts.notifyCallback });
+          const { property: updated, recomputed } = await setResponseTargets(db, property.id, value);
+          const text = await show(db, property.id, targetsOf(updated));
+          ctx.print(targetsOf(updated), () => `${text}\n(${recomputed} open items recomputed)`);
+        },
+      ),
     );
 }

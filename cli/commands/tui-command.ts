@@ -10,10 +10,17 @@ export function registerTui(program: Command): void {
     .description('the terminal dashboard: inbox and queues, live')
     .action(
       action(async (ctx) => {
-        if (!process.stdin.isTTY || !process.stdout.isTTY) throw new SwitchboardError('not_a_terminal', 'the dashboard needs a terminal: run `switchboard tui` in one');
+        if (!process.stdin.isTTY || !process.stdout.isTTY)
+          throw new SwitchboardError('not_a_terminal', 'the dashboard needs a terminal: run `switchboard tui` in one');
         const property = await ctx.property();
         // The context's job queue (closed with the context) is where convert and reply queue mail.
-        await runTui({ db: await ctx.db(), redisUrl: await ctx.redisUrl(), queuePrefix: ctx.config.queuePrefix, property, jobs: await ctx.jobs() });
+        await runTui({
+          db: await ctx.db(),
+          redisUrl: await ctx.redisUrl(),
+          queuePrefix: ctx.config.queuePrefix,
+          property,
+          jobs: await ctx.jobs(),
+        });
       }),
     );
 }

@@ -64,7 +64,9 @@ async function chatStarted(ctx: ApplyContext, event: EventOf<'chat.started'>): P
   const name = event.prechat?.name ?? event.visitor.name ?? null;
   const email = (event.prechat?.email ?? event.visitor.email)?.toLowerCase() ?? null;
   const contact = email ? await upsertContact(ctx.trx, ctx.property.id, { email, name }) : null;
-  const department = event.department ? await resolveLabel(ctx.trx, 'departments', ctx.property.id, event.department, { create: true }) : null;
+  const department = event.department
+    ? await resolveLabel(ctx.trx, 'departments', ctx.property.id, event.department, { create: true })
+    : null;
   await updateConversation(ctx.trx, conversation.id, {
     visitor_id: event.visitor.id,
     visitor_name: sql`coalesce(${name}, visitor_name)`,
@@ -95,7 +97,10 @@ async function chatMessage(ctx: ApplyContext, event: EventOf<'chat.message'>): P
   });
   if (message.sender === 'agent') {
     const triggerCancelled = triggerPending(ctx.property, conversation);
-    await updateConversation(ctx.trx, conversation.id, { first_agent_reply_at: sql`coalesce(first_agent_reply_at, ${event.at}::timestamptz)`, agent_id: sql`coalesce(agent_id, ${agent?.id ?? null}::bigint)` });
+    await updateConversation(ctx.trx, conversation.id, {
+      first_agent_reply_at: sql`coalesce(first_agent_reply_at, ${event.at}::timestamptz)`,
+      agent_id: sql`coalesce(agent_id, ${agent?.id ?? null}::bigint)`,
+    });
     // The trigger is pointless now; if it is already running, it re-checks and stands down.
     await ctx.jobs.remove('recovery', { conversationId: conversation.id });
     return { triggerCancelled };
@@ -110,7 +115,9 @@ async function chatMessage(ctx: ApplyContext, event: EventOf<'chat.message'>): P
 async function offlineSubmitted(ctx: ApplyContext, event: EventOf<'offline.submitted'>): Promise<AppliedEvent> {
   const email = event.visitor.email.toLowerCase();
   const contact = await upsertContact(ctx.trx, ctx.property.id, { email, name: event.visitor.name });
-  const department = event.department ? await resolveLabel(ctx.trx, 'departments', ctx.property.id, event.department, { create: true }) : null;
+  const department = event.department
+    ? await resolveLabel(ctx.trx, 'departments', ctx.property.id, event.department, { create: true })
+    : null;
   const conversation = await createConversation(ctx.trx, {
     propertyId: ctx.property.id,
     kind: 'offline',
@@ -129,7 +136,13 @@ async function offlineSubmitted(ctx: ApplyContext, event: EventOf<'offline.submi
     createdAt: event.at,
   });
   for (const note of event.notes ?? []) {
-    await appendMessage(ctx.trx, { propertyId: ctx.property.id, target: { conversationId: conversation.id }, sender: 'system', body: note, createdAt: event.at });
+    await appendMessage(ctx.trx, {
+      propertyId: ctx.property.id,
+      target: { conversationId: conversation.id },
+      sender: 'system',
+      body: note,
+      createdAt: event.at,
+    });
   }
   await updateConversation(ctx.trx, conversation.id, { ended_at: event.at });
   if (ctx.property.auto_convert) await ctx.jobs.add('convert', { conversationId: conversation.id });
@@ -153,7 +166,12 @@ async function chatConversation(ctx: ApplyContext, chatId: string, at: Date): Pr
 
 async function setVisitorEmail(ctx: ApplyContext, conversation: Conversation, email: string): Promise<void> {
   const contact = await upsertContact(ctx.trx, ctx.property.id, { email, name: conversation.visitor_name });
-  await updateConversation(ctx.trx, conversation.id, { visitor_email: email, contact_id: sql`coalesce(contact_id, ${contact.id}::bigint)`, search: appendSearchText([email]) });
+  await updateConversation(ctx.trx, conversation.id, {
+    visitor_email: email,
+    contact_id: sql`coalesce(contact_id, ${contact.id}::bigint)`,
+    search: appendSearchText([email]),
+  });
   // A chat that already ended missed, and only now has an address, can still become a ticket.
-  if (conversation.ended_at && conversation.missed && ctx.property.auto_convert) await ctx.jobs.add('convert', { conversationId: conversation.id });
+  if (conversation.ended_at && conversation.missed && ctx.property.auto_convert)
+    await ctx.jobs.add('convert', { conversationId: conversation.id });
 }

@@ -7,7 +7,11 @@ import { boundText, textBounds } from '../text/bounded-text.ts';
 // naming the first bad field.
 
 const text = (max: number) => z.string().trim().min(1).max(max);
-const email = z.string().trim().max(320).regex(/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/, 'must be an email address');
+const email = z
+  .string()
+  .trim()
+  .max(320)
+  .regex(/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/, 'must be an email address');
 const id = z.string().trim().min(1).max(200);
 
 const agentRef = z
@@ -49,7 +53,12 @@ export const chatEventSchema = z.discriminatedUnion('type', [
     message: z.object({ id, sender: z.enum(['visitor', 'agent', 'system']), agent: agentRef.optional(), text: text(20_000) }),
   }),
   z.object({ ...base, type: z.literal('chat.assigned'), chat: chatRef, agent: agentRef }),
-  z.object({ ...base, type: z.literal('chat.ended'), chat: chatRef, reason: z.enum(['visitor_left', 'agent_closed', 'timeout']).optional() }),
+  z.object({
+    ...base,
+    type: z.literal('chat.ended'),
+    chat: chatRef,
+    reason: z.enum(['visitor_left', 'agent_closed', 'timeout']).optional(),
+  }),
   z.object({
     ...base,
     type: z.literal('offline.submitted'),
@@ -75,7 +84,10 @@ const requestSchema = z.union([
 function firstIssue(error: z.ZodError, prefix: string): string {
   const issue = error.issues[0]!;
   // A path segment can be a key the sender chose (a pre-chat field name): echoed bounded.
-  const path = [prefix, ...issue.path.map((segment) => boundText(String(segment), textBounds.label).text)].filter(Boolean).join('.').replace(/\.(\d+)/g, '[$1]');
+  const path = [prefix, ...issue.path.map((segment) => boundText(String(segment), textBounds.label).text)]
+    .filter(Boolean)
+    .join('.')
+    .replace(/\.(\d+)/g, '[$1]');
   return `${path || 'body'}: ${issue.message}`;
 }
 
@@ -122,7 +134,8 @@ export function parseChatEvents(body: unknown): ChatEvent[] {
     const parsed = chatEventSchema.safeParse(raw);
     if (!parsed.success) throw new ValidationError(firstIssue(parsed.error, batch ? `events.${index}` : ''));
     const bad = unstorablePath(parsed.data, batch ? [`events[${index}]`] : []);
-    if (bad) throw new ValidationError(`${bad.map(String).join('.') || 'body'}: must not contain NUL characters or unpaired UTF-16 surrogates`);
+    if (bad)
+      throw new ValidationError(`${bad.map(String).join('.') || 'body'}: must not contain NUL characters or unpaired UTF-16 surrogates`);
     return parsed.data;
   });
 }

@@ -8,7 +8,10 @@ import { getPropertyById } from '../properties/property-store.ts';
  * Every writer of a conversation's chat state (events, trigger, inactivity, conversion)
  * goes through this lock, so their checks and updates never interleave.
  */
-export async function lockConversation(trx: Transaction<Database>, conversationId: string): Promise<{ conversation: Conversation; property: Property }> {
+export async function lockConversation(
+  trx: Transaction<Database>,
+  conversationId: string,
+): Promise<{ conversation: Conversation; property: Property }> {
   const conversation = await trx.selectFrom('conversations').selectAll().where('id', '=', conversationId).forUpdate().executeTakeFirst();
   if (!conversation) throw new NotFoundError(`no conversation ${conversationId}`);
   const property = await getPropertyById(trx, conversation.property_id);

@@ -8,12 +8,27 @@ import { postSignedCallback } from './signed-callback.ts';
  * shows it to the visitor, signed like inbound events. The message id is in the body: the
  * chat side de-duplicates, since a delivery that timed out may be repeated.
  */
-export async function deliverMessage(db: Kysely<Database>, messageId: string, options: { timeoutMs?: number } = {}): Promise<'delivered' | 'no-callback'> {
+export async function deliverMessage(
+  db: Kysely<Database>,
+  messageId: string,
+  options: { timeoutMs?: number } = {},
+): Promise<'delivered' | 'no-callback'> {
   const row = await db
     .selectFrom('messages as m')
     .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
     .innerJoin('properties as p', 'p.id', 'm.property_id')
-    .select(['m.id', 'm.sender', 'm.body', 'm.author_name', 'm.created_at', 'c.external_id', 'c.id as conversation_id', 'p.slug', 'p.callback_url', 'p.signing_secret'])
+    .select([
+      'm.id',
+      'm.sender',
+      'm.body',
+      'm.author_name',
+      'm.created_at',
+      'c.external_id',
+      'c.id as conversation_id',
+      'p.slug',
+      'p.callback_url',
+      'p.signing_secret',
+    ])
     .where('m.id', '=', messageId)
     .executeTakeFirst();
   if (!row) throw new NotVisibleYetError(`message ${messageId} is not visible (yet)`);

@@ -34,6 +34,15 @@ export async function endChat(
 }
 
 /** True while a chat's recovery trigger may still fire: on, not fired, unanswered, not ended. */
-export function triggerPending(property: Pick<Property, 'trigger_enabled'>, conversation: Pick<Conversation, 'trigger_fired_at' | 'first_agent_reply_at' | 'ended_at' | 'trashed_at'>): boolean {
-  return property.trigger_enabled && !conversation.trigger_fired_at && !conversation.first_agent_reply_at && !conversation.ended_at && !conversation.trashed_at;
+export function triggerPending(
+  property: Pick<Property, 'trigger_enabled'>,
+  conversation: Pick<Conversation, 'trigger_fired_at' | 'first_agent_reply_at' | 'ended_at' | 'trashed_at'>,
+): boolean {
+  return (
+    property.trigger_enabled &&
+    !conversation.trigger_fired_at &&
+    !conversation.first_agent_reply_at &&
+    !conversation.ended_at &&
+    !conversation.trashed_at
+  );
 }

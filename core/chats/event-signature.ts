@@ -34,9 +34,12 @@ export function verifySignature(header: string | undefined, body: Buffer, secret
   }
   const t = Number(parts.get('t')?.[0]);
   const candidates = parts.get('v1') ?? [];
-  if (!Number.isInteger(t) || candidates.length === 0) throw new SignatureError('malformed X-Switchboard-Signature header: expected t=<unix seconds>,v1=<hex>');
+  if (!Number.isInteger(t) || candidates.length === 0)
+    throw new SignatureError('malformed X-Switchboard-Signature header: expected t=<unix seconds>,v1=<hex>');
   if (Math.abs(now.getTime() / 1000 - t) > signatureToleranceSeconds) {
-    throw new SignatureError(`signature timestamp is outside the ${signatureToleranceSeconds / 60}-minute window (check the sender's clock)`);
+    throw new SignatureError(
+      `signature timestamp is outside the ${signatureToleranceSeconds / 60}-minute window (check the sender's clock)`,
+    );
   }
   const expected = Buffer.from(hmac(secret, t, body), 'hex');
   // Several v1 values are allowed so a sender can sign with old and new secret while rotating.

@@ -18,7 +18,8 @@ export async function checkInactivity(
   now = new Date(),
 ): Promise<{ outcome: 'ended' | 'rescheduled' | 'done'; triggerCancelled: boolean }> {
   return db.transaction().execute(async (trx) => {
-    if (!(await conversationExists(trx, conversationId))) throw new NotVisibleYetError(`conversation ${conversationId} is not visible (yet)`);
+    if (!(await conversationExists(trx, conversationId)))
+      throw new NotVisibleYetError(`conversation ${conversationId} is not visible (yet)`);
     const { conversation, property } = await lockConversation(trx, conversationId);
     if (conversation.ended_at || conversation.kind !== 'chat') return { outcome: 'done', triggerCancelled: false };
     const lastActivity = Math.max(conversation.created_at.getTime(), conversation.last_message_at?.getTime() ?? 0);

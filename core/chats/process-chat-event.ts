@@ -14,8 +14,17 @@ import { getPropertyById } from '../properties/property-store.ts';
  * on events of one chat serialise on the chat's lock; whoever comes second finds its event
  * done. A crash before commit leaves everything to the retry: effects happen once.
  */
-export async function processChatEvent(db: Kysely<Database>, jobs: JobQueue, eventRowId: string, now = new Date()): Promise<{ applied: number; triggersCancelled: number }> {
-  const head = await db.selectFrom('chat_events').select(['property_id', 'chat_id', 'processed_at']).where('id', '=', eventRowId).executeTakeFirst();
+export async function processChatEvent(
+  db: Kysely<Database>,
+  jobs: JobQueue,
+  eventRowId: string,
+  now = new Date(),
+): Promise<{ applied: number; triggersCancelled: number }> {
+  const head = await db
+    .selectFrom('chat_events')
+    .select(['property_id', 'chat_id', 'processed_at'])
+    .where('id', '=', eventRowId)
+    .executeTakeFirst();
   if (!head) throw new NotFoundError(`no stored chat event ${eventRowId}`);
   if (head.processed_at) return { applied: 0, triggersCancelled: 0 };
   let clocks: ItemClocks[] = [];
@@ -46,15 +55,32 @@ export async function processChatEvent(db: Kysely<Database>, jobs: JobQueue, eve
     await trx
       .updateTable('chat_events')
       .set({ processed_at: sql`now()` })
-      .where('id', 'in', rows.map((r) => r.id))
+      .where(
+        'id',
+        'in',
+        rows.map((r) => r.id),
+      )
       .execute();
     // The chat's response clocks, as its events left it, in the same transaction; their checks
     // are asked for once it has committed. A check asked for inside it could run first (one due
     // already, as for events stored long ago, or queued again after a Redis wipe, is due at once):
     // it would not see the chat it was made for, fire nothing and, done, stand in Redis under the
     // id reconcile asks for again, so the at-risk and breach would never fire.
-    const touched = externalIds.length === 0 ? [] : await trx.selectFrom('conversations').select('id').where('property_id', '=', head.property_id).where('external_id', 'in', externalIds).execute();
-    clocks = await refreshResponseClocks(trx, null, touched.map((c) => ({ kind: 'conversation' as const, id: c.id })), now);
+    const touched =
+      externalIds.length === 0
+        ? []
+        : await trx
+            .selectFrom('conversations')
+            .select('id')
+            .where('property_id', '=', head.property_id)
+            .where('external_id', 'in', externalIds)
+            .execute();
+    clocks = await refreshResponseClocks(
+      trx,
+      null,
+      touched.map((c) => ({ kind: 'conversation' as const, id: c.id })),
+      now,
+    );
     return { applied: rows.length, triggersCancelled };
   });
   // A failure to queue them (Redis down, the process killed) is reconcile's: the due times are stored.

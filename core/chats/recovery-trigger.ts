@@ -17,7 +17,8 @@ export type RecoveryOutcome = 'fired' | 'answered' | 'already-fired' | 'ended' |
  */
 export async function fireRecoveryTrigger(db: Kysely<Database>, jobs: JobQueue, conversationId: string): Promise<RecoveryOutcome> {
   return db.transaction().execute(async (trx) => {
-    if (!(await conversationExists(trx, conversationId))) throw new NotVisibleYetError(`conversation ${conversationId} is not visible (yet)`);
+    if (!(await conversationExists(trx, conversationId)))
+      throw new NotVisibleYetError(`conversation ${conversationId} is not visible (yet)`);
     const { conversation, property } = await lockConversation(trx, conversationId);
     if (conversation.trigger_fired_at) return 'already-fired';
     if (conversation.first_agent_reply_at) return 'answered';
@@ -39,7 +40,8 @@ export async function fireRecoveryTrigger(db: Kysely<Database>, jobs: JobQueue, 
         .where('error', 'is', null)
         .where('occurred_at', '<=', deadline)
         .executeTakeFirst();
-      if (pending) throw new NotVisibleYetError(`chat ${conversation.external_id} has events not yet applied: the trigger decides after them`);
+      if (pending)
+        throw new NotVisibleYetError(`chat ${conversation.external_id} has events not yet applied: the trigger decides after them`);
     }
     await updateConversation(trx, conversationId, { trigger_fired_at: sql`now()` });
     const message = await appendMessage(trx, {

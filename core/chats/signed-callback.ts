@@ -7,7 +7,13 @@ import { signBody } from './event-signature.ts';
  * refusal, not retried; anything else is thrown to be retried. The body carries its own id:
  * the receiver de-duplicates, since a delivery that timed out may be repeated.
  */
-export async function postSignedCallback(url: string, secret: string, body: string, what: string, timeoutMs = 10_000): Promise<'delivered'> {
+export async function postSignedCallback(
+  url: string,
+  secret: string,
+  body: string,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<'delivered'> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-switchboard-signature': signBody(secret, body) },

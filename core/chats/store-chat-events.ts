@@ -39,6 +39,11 @@ export async function storeChatEvents(
 
 /** True when the property has stored an event with this id (one look-up on the unique index). */
 export async function chatEventStored(db: Kysely<Database>, propertyId: string, eventId: string): Promise<boolean> {
-  const row = await db.selectFrom('chat_events').select('id').where('property_id', '=', propertyId).where('event_id', '=', eventId).executeTakeFirst();
+  const row = await db
+    .selectFrom('chat_events')
+    .select('id')
+    .where('property_id', '=', propertyId)
+    .where('event_id', '=', eventId)
+    .executeTakeFirst();
   return row !== undefined;
 }

@@ -139,7 +139,13 @@ function redisUrlVariable(env: Env, name: string): string | null {
  */
 function queuePrefix(env: Env, cluster: boolean): string {
   const name = 'SWITCHBOARD_QUEUE_PREFIX';
-  const prefix = pattern(env, name, /^[A-Za-z0-9_{}-]{1,64}$/, 'letters, digits, "_", "-" and {} (hash tags)', cluster ? '{switchboard}' : 'switchboard');
+  const prefix = pattern(
+    env,
+    name,
+    /^[A-Za-z0-9_{}-]{1,64}$/,
+    'letters, digits, "_", "-" and {} (hash tags)',
+    cluster ? '{switchboard}' : 'switchboard',
+  );
   if (cluster) assertClusterPrefix(prefix, `${name} (REDIS_URL is a Redis Cluster):`);
   return prefix;
 }

@@ -35,7 +35,11 @@ export type UpsertedContact = Contact & { name_before: string | null };
  * wait for each other. New ones are written in address order, so two such statements cannot
  * deadlock on each other. By address.
  */
-export async function upsertContacts(db: Db, propertyId: string, inputs: { email: string; name?: string | null }[]): Promise<Map<string, UpsertedContact>> {
+export async function upsertContacts(
+  db: Db,
+  propertyId: string,
+  inputs: { email: string; name?: string | null }[],
+): Promise<Map<string, UpsertedContact>> {
   const names = new Map<string, string | null>();
   for (const input of inputs) {
     const email = normalizeEmail(input.email);

@@ -64,7 +64,12 @@ const H = 3_600_000;
  * Christmas and New Year's Day, so that `switchboard demo` shows a breach within a minute at
  * any hour a newcomer tries it (hours of 9 to 6 would freeze every clock at night).
  */
-const demoHours = () => parseBusinessHours({ zone: 'Europe/Rome', week: parseScheduleText('daily 00:00-24:00'), holidays: ['12-25', '01-01'].map(parseHolidayText) });
+const demoHours = () =>
+  parseBusinessHours({
+    zone: 'Europe/Rome',
+    week: parseScheduleText('daily 00:00-24:00'),
+    holidays: ['12-25', '01-01'].map(parseHolidayText),
+  });
 
 /** Sales chats are answered within a minute; everything else within hours; urgent sooner. */
 function demoTargets(salesId: string): ResponseTargets {
@@ -122,12 +127,23 @@ export async function seedDemo(db: Kysely<Database>, now = new Date()): Promise<
     const demo: DemoSeed = { trx, property, now, rnd, pick, agentRows, departmentIds, tagIds };
     for (let n = 0; n < 60; n++) await seedDemoChat(demo, n);
     await seedRecentTickets(demo);
-    await updateProperty(trx, pid, { business_hours: JSON.stringify(demoHours()), response_targets: JSON.stringify(demoTargets(departmentIds[0]!)) });
+    await updateProperty(trx, pid, {
+      business_hours: JSON.stringify(demoHours()),
+      response_targets: JSON.stringify(demoTargets(departmentIds[0]!)),
+    });
     // Every open item's due times, as setting the targets does; the running workers' reconcile
     // asks for the checks that record the breaches (notes, the Agents tab's counts).
-    for (const [table, kind] of [['conversations', 'conversation'], ['tickets', 'ticket']] as const) {
+    for (const [table, kind] of [
+      ['conversations', 'conversation'],
+      ['tickets', 'ticket'],
+    ] as const) {
       const open = await trx.selectFrom(table).select('id').where('property_id', '=', pid).where('status', '!=', 'closed').execute();
-      await refreshResponseClocks(trx, null, open.map((r) => ({ kind, id: r.id })), now);
+      await refreshResponseClocks(
+        trx,
+        null,
+        open.map((r) => ({ kind, id: r.id })),
+        now,
+      );
     }
     return { property: await getPropertyById(trx, pid), created: true };
   });
@@ -158,15 +174,36 @@ async function seedDemoChat(demo: DemoSeed, n: number): Promise<void> {
   });
   const target = { conversationId: conversation.id };
   let at = startedAt.getTime();
-  await appendMessage(trx, { propertyId: pid, target, sender: 'visitor', body: pick(questions), authorName: name, createdAt: new Date(at) });
+  await appendMessage(trx, {
+    propertyId: pid,
+    target,
+    sender: 'visitor',
+    body: pick(questions),
+    authorName: name,
+    createdAt: new Date(at),
+  });
   if (answered) {
     for (let k = 0; k < 1 + Math.floor(rnd() * 3); k++) {
       at += 40_000 + Math.floor(rnd() * 120_000);
-      await appendMessage(trx, { propertyId: pid, target, sender: 'agent', body: pick(answers), agentId: agent!.id, createdAt: new Date(at) });
+      await appendMessage(trx, {
+        propertyId: pid,
+        target,
+        sender: 'agent',
+        body: pick(answers),
+        agentId: agent!.id,
+        createdAt: new Date(at),
+      });
     }
   } else if (!offline) {
     at += 60_000;
-    await appendMessage(trx, { propertyId: pid, target, sender: 'trigger', body: property.trigger_message, authorName: property.trigger_sender_name, createdAt: new Date(at) });
+    await appendMessage(trx, {
+      propertyId: pid,
+      target,
+      sender: 'trigger',
+      body: property.trigger_message,
+      authorName: property.trigger_sender_name,
+      createdAt: new Date(at),
+    });
   }
   const ended = new Date(at + 300_000);
   const recent = n > 50;
@@ -193,7 +230,13 @@ async function seedDemoChat(demo: DemoSeed, n: number): Promise<void> {
       tagIds: rnd() < 0.5 ? [pick(tagIds)] : [],
       createdAt: ended,
     });
-    await appendMessage(trx, { propertyId: pid, target: { ticketId: ticket.id }, sender: 'system', body: 'Ticket created from a missed chat; an acknowledgement with the transcript was queued to the visitor.', createdAt: ended });
+    await appendMessage(trx, {
+      propertyId: pid,
+      target: { ticketId: ticket.id },
+      sender: 'system',
+      body: 'Ticket created from a missed chat; an acknowledgement with the transcript was queued to the visitor.',
+      createdAt: ended,
+    });
   }
 }
 
@@ -209,6 +252,13 @@ async function seedRecentTickets({ trx, property, now, departmentIds }: DemoSeed
     const contact = await upsertContact(trx, pid, { email: email!, name });
     const createdAt = new Date(now.getTime() - ago);
     const ticket = await createTicket(trx, { propertyId: pid, subject, contact, departmentId: departmentIds[1]!, createdAt });
-    await appendMessage(trx, { propertyId: pid, target: { ticketId: ticket.id }, sender: 'visitor', body: question, authorName: name, createdAt });
+    await appendMessage(trx, {
+      propertyId: pid,
+      target: { ticketId: ticket.id },
+      sender: 'visitor',
+      body: question,
+      authorName: name,
+      createdAt,
+    });
   }
 }

@@ -9,10 +9,15 @@ const maxAddressLength = 254;
 /** Adds an agent to a property, or returns the existing one with that email (renamed if a name is given). */
 export async function upsertAgent(db: Kysely<Database>, propertyId: string, input: { email: string; name?: string }): Promise<Agent> {
   const email = input.email.trim().toLowerCase();
-  if (email.length > maxAddressLength) throw new ValidationError(`agent email addresses are at most ${maxAddressLength} characters, got ${email.length.toLocaleString('en-US')}`);
+  if (email.length > maxAddressLength)
+    throw new ValidationError(
+      `agent email addresses are at most ${maxAddressLength} characters, got ${email.length.toLocaleString('en-US')}`,
+    );
   if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new ValidationError(`"${input.email}" is not an email address`);
   // Typed by a person: refused when too long, not cut (the local part of a valid address fits).
-  const name = input.name?.trim() ? requireLength(input.name.trim(), textBounds.displayName, 'agent names are') : boundText(email.split('@')[0]!, textBounds.displayName).text;
+  const name = input.name?.trim()
+    ? requireLength(input.name.trim(), textBounds.displayName, 'agent names are')
+    : boundText(email.split('@')[0]!, textBounds.displayName).text;
   return db
     .insertInto('agents')
     .values({ property_id: propertyId, email, name })

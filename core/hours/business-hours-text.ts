@@ -1,6 +1,16 @@
 import { DateTime } from 'luxon';
 import { ValidationError } from '../errors.ts';
-import { checkHoliday, checkWeek, showRange, WEEKDAYS, YEARLY_PLACEHOLDER_YEAR, type BusinessHours, type Holiday, type TimeRange, type Weekday } from './business-hours.ts';
+import {
+  checkHoliday,
+  checkWeek,
+  showRange,
+  WEEKDAYS,
+  YEARLY_PLACEHOLDER_YEAR,
+  type BusinessHours,
+  type Holiday,
+  type TimeRange,
+  type Weekday,
+} from './business-hours.ts';
 
 // Business hours' text forms, for the CLI: the schedule and holidays as typed, and the
 // readable lines of `hours show` (the hours themselves: business-hours.ts).
@@ -20,7 +30,8 @@ function parseDays(text: string, clause: string): Weekday[] {
     const [first, last, ...rest] = part.split('-').map((p) => p.trim());
     const a = DAY_NAMES[first ?? ''];
     const b = last === undefined ? a : DAY_NAMES[last];
-    if (!a || !b || rest.length > 0) throw new ValidationError(`"${clause}": "${part}" is not a day or a day range (e.g. mon-fri, sat, mon,wed, daily)`);
+    if (!a || !b || rest.length > 0)
+      throw new ValidationError(`"${clause}": "${part}" is not a day or a day range (e.g. mon-fri, sat, mon,wed, daily)`);
     // fri-mon wraps over the weekend.
     for (let i = WEEKDAYS.indexOf(a); ; i = (i + 1) % 7) {
       days.push(WEEKDAYS[i]!);
@@ -72,7 +83,8 @@ export function parseHolidayText(text: string): Holiday {
     if (!DateTime.fromISO(holiday.date, { zone: 'utc' }).isValid) throw new ValidationError(`holiday "${date}" is not a date (MM-DD)`);
     return holiday;
   }
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new ValidationError(`holiday "${given}" is not a date (e.g. 2026-12-25, or 12-25 for every year)`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date))
+    throw new ValidationError(`holiday "${given}" is not a date (e.g. 2026-12-25, or 12-25 for every year)`);
   return checkHoliday({ date, yearly });
 }
 

@@ -65,19 +65,26 @@ const daySchema = z.array(rangeSchema).max(48).optional();
 const inputSchema = z.strictObject({
   zone: z.string(),
   week: z.strictObject(Object.fromEntries(WEEKDAYS.map((day) => [day, daySchema])) as Record<Weekday, typeof daySchema>),
-  holidays: z.array(z.strictObject({ date: z.string(), yearly: z.boolean().default(false) })).max(1000).default([]),
+  holidays: z
+    .array(z.strictObject({ date: z.string(), yearly: z.boolean().default(false) }))
+    .max(1000)
+    .default([]),
 });
 
 /** The first problem of a zod error in the user's words, naming the field. */
 function describeIssue(error: z.ZodError): string {
   const issue = error.issues[0]!;
-  const path = issue.path.map(String).join('.').replace(/\.(\d+)/g, '[$1]');
+  const path = issue.path
+    .map(String)
+    .join('.')
+    .replace(/\.(\d+)/g, '[$1]');
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys.map((key) => `"${key}"`).join(', ');
     if (path === 'week') return `unknown day ${keys} (use ${WEEKDAYS.join(', ')})`;
     return `${path || 'business hours'}: unknown field ${keys}`;
   }
-  if (issue.code === 'invalid_type') return `${path || 'business hours'} should be ${issue.expected === 'object' ? 'an object' : `a ${issue.expected}`}`;
+  if (issue.code === 'invalid_type')
+    return `${path || 'business hours'} should be ${issue.expected === 'object' ? 'an object' : `a ${issue.expected}`}`;
   return `${path || 'business hours'}: ${issue.message}`;
 }
 
@@ -162,7 +169,9 @@ function checkZone(zone: string): string {
 /** Checks a holiday's date (YYYY-MM-DD) and trims it. */
 export function checkHoliday(holiday: Holiday): Holiday {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(holiday.date.trim());
-  const date = match ? DateTime.fromObject({ year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) }, { zone: 'utc' }) : null;
+  const date = match
+    ? DateTime.fromObject({ year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) }, { zone: 'utc' })
+    : null;
   if (!date?.isValid) throw new ValidationError(`holiday "${holiday.date}" is not a date (YYYY-MM-DD)`);
   return { date: holiday.date.trim(), yearly: holiday.yearly };
 }
@@ -182,7 +191,8 @@ export function parseBusinessHours(input: unknown): BusinessHours {
   for (const given of parsed.data.holidays) {
     const holiday = checkHoliday(given);
     const key = holiday.yearly ? holiday.date.slice(5) : holiday.date;
-    if (seen.has(`${holiday.yearly}:${key}`)) throw new ValidationError(`holiday ${holiday.yearly ? `every ${key}` : `"${key}"`} is listed twice`);
+    if (seen.has(`${holiday.yearly}:${key}`))
+      throw new ValidationError(`holiday ${holiday.yearly ? `every ${key}` : `"${key}"`} is listed twice`);
     seen.add(`${holiday.yearly}:${key}`);
     holidays.push(holiday);
   }

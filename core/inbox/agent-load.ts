@@ -44,7 +44,12 @@ export async function agentLoad(db: Kysely<Database>, propertyId: string, since:
     LEFT JOIN breached b ON b.agent_id = a.id
     WHERE a.property_id = ${propertyId}
     ORDER BY a.name, a.id`.execute(db);
-  return rows.map((r) => ({ agent: { id: String(r.id), name: r.name, email: r.email }, open: r.open, oldestWaitingSince: r.oldest, breaches: r.breaches }));
+  return rows.map((r) => ({
+    agent: { id: String(r.id), name: r.name, email: r.email },
+    open: r.open,
+    oldestWaitingSince: r.oldest,
+    breaches: r.breaches,
+  }));
 }
 
 /**

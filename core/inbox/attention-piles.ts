@@ -19,7 +19,13 @@ export interface Pile {
   oldestSince: Date | null;
 }
 
-export const pileLabels: Record<PileName, string> = { unassigned: 'open unassigned', missed: 'missed with email', breached: 'breached', atRisk: 'at risk', pending: 'pending' };
+export const pileLabels: Record<PileName, string> = {
+  unassigned: 'open unassigned',
+  missed: 'missed with email',
+  breached: 'breached',
+  atRisk: 'at risk',
+  pending: 'pending',
+};
 
 /** The inbox query that lists a pile (the dashboard's jump keys, the CLI). */
 export const pileQueries: Record<PileName, InboxQuery> = {
@@ -37,10 +43,26 @@ interface PileSql {
 }
 
 const piles: Record<PileName, PileSql> = {
-  unassigned: { kinds: ['conversations', 'tickets'], where: sql`i.status = 'open' AND i.agent_id IS NULL`, since: sql`coalesce(i.waiting_since, i.created_at)` },
-  missed: { kinds: ['conversations'], where: sql`i.status = 'open' AND i.missed AND i.visitor_email IS NOT NULL`, since: sql`i.created_at` },
-  breached: { kinds: ['conversations', 'tickets'], where: sql`i.due_at IS NOT NULL AND i.due_at <= now()`, since: sql`coalesce(i.waiting_since, i.due_at)` },
-  atRisk: { kinds: ['conversations', 'tickets'], where: sql`i.due_at IS NOT NULL AND i.at_risk_at <= now() AND i.due_at > now()`, since: sql`coalesce(i.waiting_since, i.at_risk_at)` },
+  unassigned: {
+    kinds: ['conversations', 'tickets'],
+    where: sql`i.status = 'open' AND i.agent_id IS NULL`,
+    since: sql`coalesce(i.waiting_since, i.created_at)`,
+  },
+  missed: {
+    kinds: ['conversations'],
+    where: sql`i.status = 'open' AND i.missed AND i.visitor_email IS NOT NULL`,
+    since: sql`i.created_at`,
+  },
+  breached: {
+    kinds: ['conversations', 'tickets'],
+    where: sql`i.due_at IS NOT NULL AND i.due_at <= now()`,
+    since: sql`coalesce(i.waiting_since, i.due_at)`,
+  },
+  atRisk: {
+    kinds: ['conversations', 'tickets'],
+    where: sql`i.due_at IS NOT NULL AND i.at_risk_at <= now() AND i.due_at > now()`,
+    since: sql`coalesce(i.waiting_since, i.at_risk_at)`,
+  },
   pending: { kinds: ['tickets'], where: sql`i.status = 'pending'`, since: sql`i.status_changed_at` },
 };
 
@@ -59,7 +81,9 @@ export async function attentionPiles(db: Kysely<Database>, propertyId: string, {
             (SELECT min(${pile.since}) FROM ${sql.table(kind)} i WHERE ${where}) AS oldest`.execute(db);
         let n = rows[0]!.n;
         if (n > cap) {
-          const plan = await sql<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>`EXPLAIN (FORMAT JSON) SELECT 1 FROM ${sql.table(kind)} i WHERE ${where}`.execute(db);
+          const plan = await sql<{
+            'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }];
+          }>`EXPLAIN (FORMAT JSON) SELECT 1 FROM ${sql.table(kind)} i WHERE ${where}`.execute(db);
           n = Math.max(cap + 1, Math.round(plan.rows[0]!['QUERY PLAN'][0].Plan['Plan Rows']));
           estimate = true;
         }

@@ -38,5 +38,14 @@ export async function findItem(db: Kysely<Database>, propertyId: string, refText
           .executeTakeFirst();
   const display = formatItemRef(ref.kind, ref.kind === 'conversation' ? ref.id : ref.number);
   if (!row) throw new NotFoundError(`no ${ref.kind} ${display} in this property`);
-  return { kind: ref.kind, table, id: row.id, ref: display, status: row.status, trashedAt: row.trashed_at, tagIds: row.tag_ids, agentId: row.agent_id };
+  return {
+    kind: ref.kind,
+    table,
+    id: row.id,
+    ref: display,
+    status: row.status,
+    trashedAt: row.trashed_at,
+    tagIds: row.tag_ids,
+    agentId: row.agent_id,
+  };
 }

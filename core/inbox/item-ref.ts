@@ -14,7 +14,9 @@ export function parseItemRef(text: string): ItemRef {
   const match = /^\s*(?:([ct])(\d{1,18})|#(\d{1,9}))\s*$/i.exec(text);
   if (!match) throw new ValidationError(`"${text}" is not an item id: use C<number> for a conversation or T<number> for a ticket`);
   if (match[3]) return { kind: 'ticket', number: Number(match[3]) };
-  return match[1]!.toLowerCase() === 'c' ? { kind: 'conversation', id: match[2]!.replace(/^0+(?=\d)/, '') } : { kind: 'ticket', number: Number(match[2]) };
+  return match[1]!.toLowerCase() === 'c'
+    ? { kind: 'conversation', id: match[2]!.replace(/^0+(?=\d)/, '') }
+    : { kind: 'ticket', number: Number(match[2]) };
 }
 
 /** The public reference of a conversation id or a ticket number. */

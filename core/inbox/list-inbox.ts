@@ -77,7 +77,8 @@ export async function listInbox(db: Kysely<Database>, propertyId: string, query:
   const show = query.show ?? 'both';
   if (show !== 'tickets' && query.status !== 'pending') kinds.push('conversation');
   if (show !== 'conversations' && query.missed !== true) kinds.push('ticket');
-  if (!['conversations', 'tickets', 'both'].includes(show)) throw new ValidationError(`unknown view "${show}": use conversations, tickets or both`);
+  if (!['conversations', 'tickets', 'both'].includes(show))
+    throw new ValidationError(`unknown view "${show}": use conversations, tickets or both`);
   if (kinds.length === 0) return { items: [], nextCursor: null };
   // Clocks run and visitors wait only while an item is open (response-clocks.ts: pending pauses
   // a ticket's resolution clock, closing stops every clock; both are stored in the transaction
@@ -91,7 +92,8 @@ export async function listInbox(db: Kysely<Database>, propertyId: string, query:
     let where = sql.join(conditions(kind, propertyId, query, tsquery, sort, order, cursor), sql` AND `);
     const table = sql.table(kind === 'conversation' ? 'conversations' : 'tickets');
     const first = await filterFirst(db, kind, where, query, tsquery, sort, order);
-    if (first && sort === 'due' && !query.due) where = sql.join(conditions(kind, propertyId, query, tsquery, sort, order, cursor, { dueIndex: false }), sql` AND `);
+    if (first && sort === 'due' && !query.due)
+      where = sql.join(conditions(kind, propertyId, query, tsquery, sort, order, cursor, { dueIndex: false }), sql` AND `);
     branches.push(sql`(SELECT ${kind}::text AS kind, i.id, ${sql.ref(`i.${sortColumns[sort]}`)} AS sort_key, ${kindRank[kind]}::int AS rank
       FROM ${table} AS i WHERE ${where}
       ORDER BY ${sortExpression(sort, first)} ${sql.raw(order)}, i.id ${sql.raw(order)} LIMIT ${limit + 1})`);
@@ -133,7 +135,15 @@ export async function listInbox(db: Kysely<Database>, propertyId: string, query:
  *   unrelated to creation and walks the whole index; the range's own size (well estimated
  *   from the histogram) is what counts. An ascending walk is bounded by the range already.
  */
-async function filterFirst(db: Kysely<Database>, kind: ItemKind, where: RawBuilder<unknown>, query: InboxQuery, tsquery: string | null, sort: InboxSort, order: SortOrder): Promise<boolean> {
+async function filterFirst(
+  db: Kysely<Database>,
+  kind: ItemKind,
+  where: RawBuilder<unknown>,
+  query: InboxQuery,
+  tsquery: string | null,
+  sort: InboxSort,
+  order: SortOrder,
+): Promise<boolean> {
   const table = kind === 'conversation' ? 'conversations' : 'tickets';
   if (tsquery) {
     const common = await commonSearchTerms(db, table);

@@ -20,7 +20,12 @@ export async function purgeTrash(db: Kysely<Database>, runId: string, options: {
   const claimed = await db
     .insertInto('purge_runs')
     .values({ job_id: runId })
-    .onConflict((oc) => oc.column('job_id').doUpdateSet({ started_at: sql`now()` }).where('purge_runs.finished_at', 'is', null))
+    .onConflict((oc) =>
+      oc
+        .column('job_id')
+        .doUpdateSet({ started_at: sql`now()` })
+        .where('purge_runs.finished_at', 'is', null),
+    )
     .returning('id')
     .executeTakeFirst();
   if (!claimed) return { conversations: 0, tickets: 0, ran: false };

@@ -39,7 +39,9 @@ export async function restoreFromTrash(db: Db, propertyId: string, ref: string):
 export async function deletePermanently(db: Db, propertyId: string, ref: string): Promise<void> {
   const item = await findItem(db, propertyId, ref);
   if (!item.trashedAt) {
-    throw new InvalidStateError(`${item.ref} is not in the trash; only items in the trash can be deleted permanently (move it there first: switchboard trash ${item.ref})`);
+    throw new InvalidStateError(
+      `${item.ref} is not in the trash; only items in the trash can be deleted permanently (move it there first: switchboard trash ${item.ref})`,
+    );
   }
   const result = await db.deleteFrom(item.table).where('id', '=', item.id).where('trashed_at', 'is not', null).executeTakeFirst();
   if (result.numDeletedRows === 0n) throw new InvalidStateError(`${item.ref} was restored meanwhile; it was not deleted`);

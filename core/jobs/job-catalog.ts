@@ -7,17 +7,17 @@ export interface JobPayloads {
   /** Apply a stored chat event (chat_events row) and those before it in the same chat. */
   'chat-event': { eventRowId: string };
   /** Post the chat-recovery trigger message if no agent has answered. */
-  'recovery': { conversationId: string };
+  recovery: { conversationId: string };
   /** End a chat that has been silent for the property's inactivity timeout. */
-  'inactivity': { conversationId: string };
+  inactivity: { conversationId: string };
   /** Deliver a message (e.g. a trigger) to the chat side's callback URL. */
   'deliver-message': { messageId: string };
   /** Turn a missed chat or offline message into a ticket. */
-  'convert': { conversationId: string };
+  convert: { conversationId: string };
   /** Delete trashed items past their property's retention. */
   'trash-purge': Record<string, never>;
   /** Queue again stored work that has no live job (e.g. after Redis lost data). */
-  'reconcile': Record<string, never>;
+  reconcile: Record<string, never>;
   /** Send one outbox email over SMTP. */
   'send-email': { outboxId: string };
   /**
@@ -38,12 +38,12 @@ export type JobName = keyof JobPayloads;
 /** Queue of each job. */
 export const jobQueues = {
   'chat-event': 'chat-events',
-  'recovery': 'chat-timers',
-  'inactivity': 'chat-timers',
+  recovery: 'chat-timers',
+  inactivity: 'chat-timers',
   'deliver-message': 'chat-callbacks',
-  'convert': 'conversions',
+  convert: 'conversions',
   'trash-purge': 'maintenance',
-  'reconcile': 'maintenance',
+  reconcile: 'maintenance',
   'send-email': 'mail-outbound',
   'inbound-email': 'mail-inbound',
   'imap-poll': 'mail-inbound',
@@ -54,7 +54,16 @@ export const jobQueues = {
 export type QueueName = (typeof jobQueues)[JobName];
 
 /** Every queue, in the order the dashboard lists them. */
-export const queueNames: QueueName[] = ['chat-events', 'chat-timers', 'conversions', 'chat-callbacks', 'mail-outbound', 'mail-inbound', 'response-timers', 'maintenance'];
+export const queueNames: QueueName[] = [
+  'chat-events',
+  'chat-timers',
+  'conversions',
+  'chat-callbacks',
+  'mail-outbound',
+  'mail-inbound',
+  'response-timers',
+  'maintenance',
+];
 
 /**
  * The payload fields that name each job's subject, in the order its id joins them: the id
@@ -63,12 +72,12 @@ export const queueNames: QueueName[] = ['chat-events', 'chat-timers', 'conversio
  */
 export const jobIdFields = {
   'chat-event': ['eventRowId'],
-  'recovery': ['conversationId'],
-  'inactivity': ['conversationId'],
+  recovery: ['conversationId'],
+  inactivity: ['conversationId'],
   'deliver-message': ['messageId'],
-  'convert': ['conversationId'],
+  convert: ['conversationId'],
   'trash-purge': [],
-  'reconcile': [],
+  reconcile: [],
   'send-email': ['outboxId'],
   'inbound-email': ['inboundEmailId'],
   'imap-poll': ['propertyId'],
@@ -94,12 +103,12 @@ export const jobRetries: Record<JobName, { attempts: number; backoffMs: number; 
   // minutes (the chat's events to be applied first, a database back from a restart), not after
   // doubling waits that outlast the chat (a fault run lost a trigger to a 16 s wait). Past the
   // chat's inactivity timeout it does not fire anyway.
-  'recovery': { attempts: 120, backoffMs: 1000, fixed: true },
-  'inactivity': { attempts: 10, backoffMs: 1000 },
+  recovery: { attempts: 120, backoffMs: 1000, fixed: true },
+  inactivity: { attempts: 10, backoffMs: 1000 },
   'deliver-message': { attempts: 8, backoffMs: 2000 },
-  'convert': { attempts: 10, backoffMs: 1000 },
+  convert: { attempts: 10, backoffMs: 1000 },
   'trash-purge': { attempts: 3, backoffMs: 10_000 },
-  'reconcile': { attempts: 1, backoffMs: 1000 },
+  reconcile: { attempts: 1, backoffMs: 1000 },
   // SMTP outages last minutes: 12 attempts from 5 s doubling reach about 3 hours.
   'send-email': { attempts: 12, backoffMs: 5000 },
   'inbound-email': { attempts: 10, backoffMs: 1000 },

@@ -48,7 +48,11 @@ export class JobsAfterCommit implements JobQueue {
  * Runs `work` in a transaction, giving it a JobQueue whose adds are queued once the transaction
  * has committed. Queueing that fails then is left to reconcile: the rows are what matter.
  */
-export async function transactionThenJobs<T>(db: Kysely<Database>, jobs: JobQueue, work: (trx: Transaction<Database>, jobs: JobQueue) => Promise<T>): Promise<T> {
+export async function transactionThenJobs<T>(
+  db: Kysely<Database>,
+  jobs: JobQueue,
+  work: (trx: Transaction<Database>, jobs: JobQueue) => Promise<T>,
+): Promise<T> {
   const held = new JobsAfterCommit(jobs);
   const result = await db.transaction().execute((trx) => work(trx, held));
   await held.release().catch(() => {});

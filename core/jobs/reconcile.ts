@@ -60,7 +60,11 @@ export async function reconcileAlone(
  * failed for good. This pass finds stored work that should have been done by now and makes
  * sure a job exists for it. Jobs are idempotent, so queueing one that is also running is safe.
  */
-export async function reconcile(db: Kysely<Database>, jobs: JobQueue, options: { graceSeconds?: number; clockHorizonSeconds?: number } = {}): Promise<ReconcileResult> {
+export async function reconcile(
+  db: Kysely<Database>,
+  jobs: JobQueue,
+  options: { graceSeconds?: number; clockHorizonSeconds?: number } = {},
+): Promise<ReconcileResult> {
   const grace = sql<Date>`now() - ${options.graceSeconds ?? 30} * interval '1 second'`;
   const events = await db
     .selectFrom('chat_events')
@@ -86,12 +90,26 @@ export async function reconcile(db: Kysely<Database>, jobs: JobQueue, options: {
     .execute();
   await eachConcurrently(conversions, ({ id }) => jobs.requeue('convert', { conversationId: id }));
 
-  const inbound = await db.selectFrom('inbound_emails').select('id').where('processed_at', 'is', null).where('received_at', '<', grace).orderBy('id').limit(batch).execute();
+  const inbound = await db
+    .selectFrom('inbound_emails')
+    .select('id')
+    .where('processed_at', 'is', null)
+    .where('received_at', '<', grace)
+    .orderBy('id')
+    .limit(batch)
+    .execute();
   await eachConcurrently(inbound, ({ id }) => jobs.requeue('inbound-email', { inboundEmailId: id }));
 
   // Queued mail whose job is gone. A job still waiting out its backoff is left alone (requeue
   // only re-adds missing or finished jobs and retries failed ones).
-  const outbox = await db.selectFrom('outbox_emails').select('id').where('status', '=', 'queued').where('created_at', '<', grace).orderBy('id').limit(batch).execute();
+  const outbox = await db
+    .selectFrom('outbox_emails')
+    .select('id')
+    .where('status', '=', 'queued')
+    .where('created_at', '<', grace)
+    .orderBy('id')
+    .limit(batch)
+    .execute();
   await eachConcurrently(outbox, ({ id }) => jobs.requeue('send-email', { outboxId: id }));
 
   // Chats still going: their timers are delayed jobs, which a Redis that lost its data lost
@@ -133,7 +151,18 @@ export async function reconcile(db: Kysely<Database>, jobs: JobQueue, options: {
   // Requeued, not added: a check of that time that already ran (and saw nothing: its item not
   // committed yet, say) keeps its id in Redis a while, and adding a kept id is a no-op.
   await eachConcurrently(checks, (c) =>
-    jobs.requeue('response-check', { item: clockItemKey(c) }, { runAt: new Date(Math.max(c.at.getTime(), now.getTime())), idSuffix: String(c.at.getTime()) }),
+    jobs.requeue(
+      'response-check',
+      { item: clockItemKey(c) },
+      { runAt: new Date(Math.max(c.at.getTime(), now.getTime())), idSuffix: String(c.at.getTime()) },
+    ),
   );
-  return { chatEvents: events.length, conversions: conversions.length, inboundEmails: inbound.length, outboxEmails: outbox.length, chatTimers: open.length, clockChecks: checks.length };
+  return {
+    chatEvents: events.length,
+    conversions: conversions.length,
+    inboundEmails: inbound.length,
+    outboxEmails: outbox.length,
+    chatTimers: open.length,
+    clockChecks: checks.length,
+  };
 }

@@ -66,7 +66,11 @@ export function unverifiedSender(note: string, source: SenderAuth['source'] = 'n
  * the SMTP ingress received it. Never throws: a DNS failure or the time budget running out
  * gives temperror, so the mail is stored and answered all the same.
  */
-export async function verifySender(raw: Buffer, client: { ip: string; helo: string | null; mailFrom: string | null }, verifier: SenderVerifier = {}): Promise<SenderAuth> {
+export async function verifySender(
+  raw: Buffer,
+  client: { ip: string; helo: string | null; mailFrom: string | null },
+  verifier: SenderVerifier = {},
+): Promise<SenderAuth> {
   const timeoutMs = verifier.timeoutMs ?? defaultVerifyTimeoutMs;
   const options: AuthenticateOptions = {
     ip: client.ip.replace(/^::ffff:/, ''),
@@ -88,7 +92,9 @@ export async function verifySender(raw: Buffer, client: { ip: string; helo: stri
     const { dkim, spf, dmarc, arc } = outcome;
     const dkimRows = dkim.results ?? [];
     const sealer = arc ? ((arc as { signature?: { signingDomain?: string } }).signature?.signingDomain ?? null) : null;
-    const sealedDmarc = arc ? (arc as { authenticationResults?: { dmarc?: { result?: string } } }).authenticationResults?.dmarc?.result : undefined;
+    const sealedDmarc = arc
+      ? (arc as { authenticationResults?: { dmarc?: { result?: string } } }).authenticationResults?.dmarc?.result
+      : undefined;
     return {
       source: 'smtp',
       fromDomain: dmarc ? (dmarc.domain ?? null) : fromDomainOf(raw),
@@ -97,10 +103,16 @@ export async function verifySender(raw: Buffer, client: { ip: string; helo: stri
       spf: spf ? asResult(spf.status?.result) : 'none',
       dkim: best(dkimRows.map((r) => asResult(r.status?.result))),
       dkimDomains: dkimRows.filter((r) => r.status?.result === 'pass').map((r) => r.signingDomain),
-      arc: arc && arc.status?.result !== 'none' ? { result: asResult(arc.status?.result), sealer, dmarc: sealedDmarc ? asResult(sealedDmarc) : null } : null,
+      arc:
+        arc && arc.status?.result !== 'none'
+          ? { result: asResult(arc.status?.result), sealer, dmarc: sealedDmarc ? asResult(sealedDmarc) : null }
+          : null,
     };
   } catch (error) {
-    return { ...unverifiedSender(`verification failed: ${error instanceof Error ? error.message : String(error)}`, 'smtp'), dmarc: 'temperror' };
+    return {
+      ...unverifiedSender(`verification failed: ${error instanceof Error ? error.message : String(error)}`, 'smtp'),
+      dmarc: 'temperror',
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -120,7 +132,12 @@ function fromDomainOf(raw: Buffer): string | null {
   const from = headerFields(raw).find((f) => f.name === 'from')?.value ?? '';
   const address = /<([^>]*)>/.exec(from)?.[1] ?? from;
   const at = address.lastIndexOf('@');
-  return at >= 0 ? address.slice(at + 1).trim().toLowerCase() || null : null;
+  return at >= 0
+    ? address
+        .slice(at + 1)
+        .trim()
+        .toLowerCase() || null
+    : null;
 }
 
 /**

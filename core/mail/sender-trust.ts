@@ -18,7 +18,11 @@ export function senderStanding(auth: SenderAuth | null, property: Pick<Property,
   if (arc?.result === 'pass' && arc.dmarc === 'pass' && arc.sealer && property.arc_trusted_sealers.includes(arc.sealer.toLowerCase())) {
     return { standing: 'verified', why: `DMARC passed at ${arc.sealer} before forwarding (ARC)` };
   }
-  if (auth.dmarc === 'fail' && auth.policy === 'reject') return { standing: 'rejected', why: `DMARC failed for ${auth.fromDomain}, which publishes p=reject` };
-  const detail = auth.dmarc === 'unknown' ? (auth.note ?? 'not checked') : `DMARC ${auth.dmarc}${auth.fromDomain ? ` for ${auth.fromDomain}` : ''}${auth.note ? `, ${auth.note}` : ''}`;
+  if (auth.dmarc === 'fail' && auth.policy === 'reject')
+    return { standing: 'rejected', why: `DMARC failed for ${auth.fromDomain}, which publishes p=reject` };
+  const detail =
+    auth.dmarc === 'unknown'
+      ? (auth.note ?? 'not checked')
+      : `DMARC ${auth.dmarc}${auth.fromDomain ? ` for ${auth.fromDomain}` : ''}${auth.note ? `, ${auth.note}` : ''}`;
   return { standing: 'unverified', why: detail };
 }

@@ -8,13 +8,31 @@ import { formatItemRef } from '../inbox/item-ref.ts';
  * POSTs a breach to the property's callback URL, signed as trigger messages are, so a chat
  * tool can hook in (core/chats/signed-callback.ts).
  */
-export async function deliverAlert(db: Kysely<Database>, alertId: string, options: { timeoutMs?: number } = {}): Promise<'delivered' | 'no-callback'> {
+export async function deliverAlert(
+  db: Kysely<Database>,
+  alertId: string,
+  options: { timeoutMs?: number } = {},
+): Promise<'delivered' | 'no-callback'> {
   const row = await db
     .selectFrom('response_alerts as a')
     .innerJoin('properties as p', 'p.id', 'a.property_id')
     .leftJoin('tickets as t', 't.id', 'a.ticket_id')
     .leftJoin('agents as g', 'g.id', 'a.agent_id')
-    .select(['a.id', 'a.kind', 'a.clock', 'a.started_at', 'a.due_at', 'a.fired_at', 'a.conversation_id', 'a.priority', 't.number', 'g.email as agent_email', 'p.slug', 'p.callback_url', 'p.signing_secret'])
+    .select([
+      'a.id',
+      'a.kind',
+      'a.clock',
+      'a.started_at',
+      'a.due_at',
+      'a.fired_at',
+      'a.conversation_id',
+      'a.priority',
+      't.number',
+      'g.email as agent_email',
+      'p.slug',
+      'p.callback_url',
+      'p.signing_secret',
+    ])
     .where('a.id', '=', alertId)
     .executeTakeFirst();
   if (!row) throw new NotVisibleYetError(`response alert ${alertId} is not visible (yet)`);

@@ -7,7 +7,14 @@ import { formatItemRef } from '../inbox/item-ref.ts';
 import { newMessageId, supportAddress } from '../mail/message-id.ts';
 import { writeOutboxEmail } from '../mail/outbound/outbox.ts';
 import { appendMessage } from '../messages/append-message.ts';
-import { clockItemKey, computeItemClocks, parseClockItemKey, storeClocks, type ClockItem, type ItemClocks } from './response-clock-store.ts';
+import {
+  clockItemKey,
+  computeItemClocks,
+  parseClockItemKey,
+  storeClocks,
+  type ClockItem,
+  type ItemClocks,
+} from './response-clock-store.ts';
 import { readTargets, type ClockName } from './response-targets.ts';
 
 /** An alert a check fired for the first time. */
@@ -53,7 +60,12 @@ export async function checkResponseClocks(db: Kysely<Database>, jobs: JobQueue, 
     // COMMITTED): an answer committed meanwhile unseen, a breach recorded on an item answered
     // in time and the clocks from before the answer stored over the writer's. (The items taken
     // along are locked by comeDue's statement and read after it, likewise.)
-    await trx.selectFrom(item.kind === 'ticket' ? 'tickets' : 'conversations').select('id').where('id', '=', item.id).forUpdate().execute();
+    await trx
+      .selectFrom(item.kind === 'ticket' ? 'tickets' : 'conversations')
+      .select('id')
+      .where('id', '=', item.id)
+      .forUpdate()
+      .execute();
     const [own] = await computeItemClocks(trx, [item], { lock: true });
     if (!own) return { fired: [], covered: [] };
     const others = await computeItemClocks(trx, await comeDue(trx, own, now));
@@ -67,9 +79,14 @@ export async function checkResponseClocks(db: Kysely<Database>, jobs: JobQueue, 
   // The jobs of the items taken along, for the times this check covered, have nothing left to
   // do. A job already running cannot be removed: it runs and finds nothing new.
   const removals = covered.flatMap((c) =>
-    [...new Set(c.state.running.flatMap((r) => [r.atRiskAt, r.dueAt]).filter((at): at is Date => at !== null && at <= now).map((at) => at.getTime()))].map((at) =>
-      jobs.remove('response-check', { item: clockItemKey(c.item) }, { idSuffix: String(at) }).catch(() => {}),
-    ),
+    [
+      ...new Set(
+        c.state.running
+          .flatMap((r) => [r.atRiskAt, r.dueAt])
+          .filter((at): at is Date => at !== null && at <= now)
+          .map((at) => at.getTime()),
+      ),
+    ].map((at) => jobs.remove('response-check', { item: clockItemKey(c.item) }, { idSuffix: String(at) }).catch(() => {})),
   );
   await Promise.all(removals);
   return fired;
@@ -100,7 +117,12 @@ async function recordDue(trx: Transaction<Database>, jobs: JobQueue, clocks: Ite
   const stopped = clocks.state.firstStopped;
   const toRecord = [...clocks.state.running.map((r) => ({ ...r, stoppedAt: null as Date | null })), ...(stopped ? [stopped] : [])];
   const due = toRecord.flatMap((r) =>
-    ([['at_risk', r.atRiskAt], ['breach', r.dueAt]] as const)
+    (
+      [
+        ['at_risk', r.atRiskAt],
+        ['breach', r.dueAt],
+      ] as const
+    )
       .filter(([, at]) => at !== null && at <= now && !(r.stoppedAt && r.stoppedAt <= at))
       .map(([kind, at]) => ({ r, kind, at: at! })),
   );
@@ -121,7 +143,8 @@ async function recordDue(trx: Transaction<Database>, jobs: JobQueue, clocks: Ite
     if (!alert) continue;
     fired.push({ propertyId: clocks.propertyId, property: clocks.propertySlug, clock: r.clock, kind });
     if (kind !== 'breach') continue;
-    const target = { [item.kind === 'ticket' ? 'ticketId' : 'conversationId']: item.id } as { ticketId: string } | { conversationId: string };
+    const target = { [item.kind === 'ticket' ? 'ticketId' : 'conversationId']: item.id } as
+      { ticketId: string } | { conversationId: string };
     await appendMessage(trx, {
       propertyId: clocks.propertyId,
       target,
@@ -141,7 +164,14 @@ async function recordDue(trx: Transaction<Database>, jobs: JobQueue, clocks: Ite
  * transaction (automatic, so the outbox's once-an-hour rule per recipient holds it back in a
  * storm), and a signed POST to the callback URL (a job, queued after the commit).
  */
-async function notifyBreach(trx: Transaction<Database>, jobs: JobQueue, item: ClockItem, alertId: string, clock: ClockName, dueAt: Date): Promise<void> {
+async function notifyBreach(
+  trx: Transaction<Database>,
+  jobs: JobQueue,
+  item: ClockItem,
+  alertId: string,
+  clock: ClockName,
+  dueAt: Date,
+): Promise<void> {
   const table = item.kind === 'ticket' ? 'tickets' : 'conversations';
   const row = await trx
     // Both tables have the columns read here: typed as one of them.
@@ -158,7 +188,13 @@ async function notifyBreach(trx: Transaction<Database>, jobs: JobQueue, item: Cl
   if (notify.email === 'off') return;
   const to = notify.email === 'assignee' ? (agentEmail ?? notify.leadAddress) : notify.leadAddress;
   if (!to) return;
-  const ref = item.kind === 'ticket' ? formatItemRef('ticket', (await trx.selectFrom('tickets').select('number').where('id', '=', item.id).executeTakeFirstOrThrow()).number) : formatItemRef('conversation', item.id);
+  const ref =
+    item.kind === 'ticket'
+      ? formatItemRef(
+          'ticket',
+          (await trx.selectFrom('tickets').select('number').where('id', '=', item.id).executeTakeFirstOrThrow()).number,
+        )
+      : formatItemRef('conversation', item.id);
   await writeOutboxEmail(trx, jobs, {
     propertyId: property.id,
     ticketId: item.kind === 'ticket' ? item.id : null,

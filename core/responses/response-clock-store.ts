@@ -108,7 +108,15 @@ export async function computeItemClocks(db: Db, items: ClockItem[], { lock = fal
     for (const row of await readFacts(db, kind, ids, lock)) {
       const targets = readTargets(row.response_targets);
       const state = computeClocks(toFacts(kind, row), { hours: row.business_hours, targets });
-      out.push({ item: { kind, id: row.id }, propertyId: row.property_id, propertySlug: row.slug, priority: row.priority, departmentId: row.department_id, state, targets });
+      out.push({
+        item: { kind, id: row.id },
+        propertyId: row.property_id,
+        propertySlug: row.slug,
+        priority: row.priority,
+        departmentId: row.department_id,
+        state,
+        targets,
+      });
     }
   }
   return out;
@@ -159,7 +167,10 @@ export async function scheduleClockChecks(jobs: JobQueue, computed: ItemClocks[]
   for (const c of computed) {
     const times = new Set<number>();
     for (const r of c.state.running) for (const at of [r.atRiskAt, r.dueAt]) if (at) times.add(at.getTime());
-    for (const at of times) adds.push(jobs.add('response-check', { item: clockItemKey(c.item) }, { runAt: new Date(Math.max(at, now.getTime())), idSuffix: String(at) }));
+    for (const at of times)
+      adds.push(
+        jobs.add('response-check', { item: clockItemKey(c.item) }, { runAt: new Date(Math.max(at, now.getTime())), idSuffix: String(at) }),
+      );
   }
   await Promise.all(adds);
 }

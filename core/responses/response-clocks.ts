@@ -77,7 +77,16 @@ const earliest = (dates: (Date | null | undefined)[]): Date | null =>
   dates.reduce<Date | null>((min, d) => (d && (!min || d < min) ? d : min), null);
 
 export function computeClocks(facts: ClockFacts, policy: ClockPolicy): ClockState {
-  const none: ClockState = { waitingSince: null, pausedSince: facts.pausedSince, pausedMs: facts.pausedMs, running: [], dueOf: { first: null, next: null, resolution: null }, dueAt: null, atRiskAt: null, firstStopped: null };
+  const none: ClockState = {
+    waitingSince: null,
+    pausedSince: facts.pausedSince,
+    pausedMs: facts.pausedMs,
+    running: [],
+    dueOf: { first: null, next: null, resolution: null },
+    dueAt: null,
+    atRiskAt: null,
+    firstStopped: null,
+  };
   if (facts.trashed) return none;
 
   // Pending and closed time is set aside as the item moves back to open, by whoever moved it.
@@ -94,9 +103,15 @@ export function computeClocks(facts: ClockFacts, policy: ClockPolicy): ClockStat
   // starts a next-response clock), kept until an agent replies.
   let waitingSince: Date | null = null;
   if (facts.status === 'open') {
-    const storedStillWaiting = facts.storedWaitingSince && (!facts.lastAgentAt || facts.storedWaitingSince > facts.lastAgentAt) ? facts.storedWaitingSince : null;
+    const storedStillWaiting =
+      facts.storedWaitingSince && (!facts.lastAgentAt || facts.storedWaitingSince > facts.lastAgentAt) ? facts.storedWaitingSince : null;
     const unanswered = !facts.firstAgentAt ? facts.firstStart : null;
-    waitingSince = earliest([facts.visitorSinceLastAgent, storedStillWaiting, reopenedAt && (!facts.lastAgentAt || reopenedAt > facts.lastAgentAt) ? reopenedAt : null, unanswered]);
+    waitingSince = earliest([
+      facts.visitorSinceLastAgent,
+      storedStillWaiting,
+      reopenedAt && (!facts.lastAgentAt || reopenedAt > facts.lastAgentAt) ? reopenedAt : null,
+      unanswered,
+    ]);
   }
 
   const running: RunningClock[] = [];
@@ -109,7 +124,8 @@ export function computeClocks(facts: ClockFacts, policy: ClockPolicy): ClockStat
   if (facts.status === 'open' && facts.firstStart && !facts.firstAgentAt) start('first', facts.firstStart, 0);
   if (facts.status === 'open' && facts.firstAgentAt && waitingSince) start('next', waitingSince, 0);
   const resolutionStart = facts.firstStart;
-  if (facts.kind === 'ticket' && resolutionStart && facts.status !== 'closed') start('resolution', resolutionStart, pausedMs, facts.status === 'pending');
+  if (facts.kind === 'ticket' && resolutionStart && facts.status !== 'closed')
+    start('resolution', resolutionStart, pausedMs, facts.status === 'pending');
 
   let firstStopped: ClockState['firstStopped'] = null;
   const firstStoppedAt = facts.firstAgentAt ?? (facts.status !== 'open' ? facts.statusChangedAt : null);
@@ -117,9 +133,28 @@ export function computeClocks(facts: ClockFacts, policy: ClockPolicy): ClockStat
     const targetMs = targetFor(policy.targets, 'first', facts.priority, facts.departmentId);
     if (targetMs !== null) {
       const at = (share: number) => addBusinessTime(policy.hours, facts.firstStart!, Math.round(targetMs * share));
-      firstStopped = { clock: 'first', startedAt: facts.firstStart, targetMs, dueAt: at(1), atRiskAt: at(policy.targets.atRiskShare), stoppedAt: firstStoppedAt };
+      firstStopped = {
+        clock: 'first',
+        startedAt: facts.firstStart,
+        targetMs,
+        dueAt: at(1),
+        atRiskAt: at(policy.targets.atRiskShare),
+        stoppedAt: firstStoppedAt,
+      };
     }
   }
-  const dueOf = Object.fromEntries(clockNames.map((c) => [c, running.find((r) => r.clock === c)?.dueAt ?? null])) as Record<ClockName, Date | null>;
-  return { waitingSince, pausedSince, pausedMs, running, dueOf, dueAt: earliest(running.map((r) => r.dueAt)), atRiskAt: earliest(running.map((r) => r.atRiskAt)), firstStopped };
+  const dueOf = Object.fromEntries(clockNames.map((c) => [c, running.find((r) => r.clock === c)?.dueAt ?? null])) as Record<
+    ClockName,
+    Date | null
+  >;
+  return {
+    waitingSince,
+    pausedSince,
+    pausedMs,
+    running,
+    dueOf,
+    dueAt: earliest(running.map((r) => r.dueAt)),
+    atRiskAt: earliest(running.map((r) => r.atRiskAt)),
+    firstStopped,
+  };
 }

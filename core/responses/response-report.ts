@@ -114,7 +114,14 @@ type Db = Kysely<Database> | Transaction<Database>;
  * batches they make. updated_at is bumped by every message (append-message.ts and filing
  * both take the greatest), so an item with a reply or a wait in the window was updated since `from`.
  */
-async function* candidateBatches(trx: Transaction<Database>, kind: 'conversation' | 'ticket', propertyId: string, from: Date, to: Date, limit: number): AsyncGenerator<string[]> {
+async function* candidateBatches(
+  trx: Transaction<Database>,
+  kind: 'conversation' | 'ticket',
+  propertyId: string,
+  from: Date,
+  to: Date,
+  limit: number,
+): AsyncGenerator<string[]> {
   const ticket = kind === 'ticket';
   const cursor = sql.id(`report_${kind}s`);
   // A conversation that became a ticket counts as the ticket (see the top of the file).
@@ -122,7 +129,9 @@ async function* candidateBatches(trx: Transaction<Database>, kind: 'conversation
   await sql`
     DECLARE ${cursor} NO SCROLL CURSOR FOR
     SELECT i.id FROM ${sql.table(ticket ? 'tickets' : 'conversations')} i
-    WHERE i.property_id = ${propertyId} AND i.trashed_at IS NULL AND i.updated_at >= ${from} AND i.created_at < ${to} ${notConverted}`.execute(trx);
+    WHERE i.property_id = ${propertyId} AND i.trashed_at IS NULL AND i.updated_at >= ${from} AND i.created_at < ${to} ${notConverted}`.execute(
+    trx,
+  );
   for (;;) {
     const { rows } = await sql<{ id: string }>`FETCH ${sql.raw(String(limit))} FROM ${cursor}`.execute(trx);
     if (!rows.length) break;
@@ -186,8 +195,22 @@ async function readResponses(db: Db, kind: 'conversation' | 'ticket', ids: strin
 }
 
 /** Breach alerts of the window, counted in SQL per clock, group and local day. */
-async function readBreaches(db: Db, propertyId: string, from: Date, to: Date, zone: string, by: ReportGrouping | null): Promise<BreachRow[]> {
-  const key = by === 'agent' ? sql`a.agent_id::text` : by === 'department' ? sql`a.department_id::text` : by === 'priority' ? sql`a.priority::text` : sql`NULL::text`;
+async function readBreaches(
+  db: Db,
+  propertyId: string,
+  from: Date,
+  to: Date,
+  zone: string,
+  by: ReportGrouping | null,
+): Promise<BreachRow[]> {
+  const key =
+    by === 'agent'
+      ? sql`a.agent_id::text`
+      : by === 'department'
+        ? sql`a.department_id::text`
+        : by === 'priority'
+          ? sql`a.priority::text`
+          : sql`NULL::text`;
   const { rows } = await sql<BreachRow>`
     SELECT a.clock, ${key} AS key, to_char((a.fired_at AT TIME ZONE ${zone})::date, 'YYYY-MM-DD') AS day, count(*)::int AS n
     FROM response_alerts a
@@ -214,12 +237,22 @@ interface Tally {
   unanswered: number;
   breaches: number;
 }
-const newTally = (): Record<ReportClock, Tally> => ({ first: { durations: [], unanswered: 0, breaches: 0 }, next: { durations: [], unanswered: 0, breaches: 0 } });
+const newTally = (): Record<ReportClock, Tally> => ({
+  first: { durations: [], unanswered: 0, breaches: 0 },
+  next: { durations: [], unanswered: 0, breaches: 0 },
+});
 
 function figures(t: Tally): ClockFigures {
   const sorted = t.durations.sort((a, b) => a - b);
   const measured = sorted.length;
-  return { measured, unanswered: t.unanswered, medianMs: quantile(sorted, 0.5), p90Ms: quantile(sorted, 0.9), breaches: t.breaches, breachRate: measured ? t.breaches / measured : null };
+  return {
+    measured,
+    unanswered: t.unanswered,
+    medianMs: quantile(sorted, 0.5),
+    p90Ms: quantile(sorted, 0.9),
+    breaches: t.breaches,
+    breachRate: measured ? t.breaches / measured : null,
+  };
 }
 
 const groupKey = (by: ReportGrouping, row: { agent_id: string | null; department_id: string | null; priority: number }): string | null =>
@@ -235,7 +268,8 @@ export function daysOf(from: Date, to: Date, zone: string): string[] {
 }
 
 /** The zone a report counts its days in: the business hours' zone, else `fallback` (default: this machine's). */
-export const reportZone = (hours: BusinessHours | null, fallback?: string): string => hours?.zone ?? fallback ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+export const reportZone = (hours: BusinessHours | null, fallback?: string): string =>
+  hours?.zone ?? fallback ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 /** The last `days` local days up to `to` (today so far, and the whole days before it): the default window. */
 export function lastDays(to: Date, zone: string, days = 7): { from: Date; to: Date } {
@@ -244,7 +278,13 @@ export function lastDays(to: Date, zone: string, days = 7): { from: Date; to: Da
 }
 
 /** The response report of one property over [from, to) (see the top of this file for what counts). */
-export async function responseReport(db: Kysely<Database>, propertyId: string, from: Date, to: Date, options: ReportOptions = {}): Promise<ResponseReport> {
+export async function responseReport(
+  db: Kysely<Database>,
+  propertyId: string,
+  from: Date,
+  to: Date,
+  options: ReportOptions = {},
+): Promise<ResponseReport> {
   const by = options.by ?? null;
   const property = await getPropertyById(db, propertyId);
   const hours: BusinessHours | null = property.business_hours;
@@ -290,7 +330,12 @@ export async function responseReport(db: Kysely<Database>, propertyId: string, f
   const labels = by ? await groupLabels(db, propertyId, by) : new Map<string, string>();
   const none = by === 'agent' ? '(unassigned)' : by === 'department' ? '(no department)' : '';
   const grouped = [...groups.entries()]
-    .map(([k, t]): ReportGroup => ({ key: k, label: k === null ? none : (labels.get(k) ?? (by === 'priority' ? k : `#${k}`)), first: figures(t.first), next: figures(t.next) }))
+    .map(([k, t]): ReportGroup => ({
+      key: k,
+      label: k === null ? none : (labels.get(k) ?? (by === 'priority' ? k : `#${k}`)),
+      first: figures(t.first),
+      next: figures(t.next),
+    }))
     .sort((a, b) => b.first.measured + b.next.measured - (a.first.measured + a.next.measured) || a.label.localeCompare(b.label));
   return {
     propertyId,
@@ -306,6 +351,9 @@ export async function responseReport(db: Kysely<Database>, propertyId: string, f
 
 async function groupLabels(db: Kysely<Database>, propertyId: string, by: ReportGrouping): Promise<Map<string, string>> {
   if (by === 'priority') return new Map(priorityNames.map((p) => [p, p]));
-  const rows = by === 'agent' ? await db.selectFrom('agents').select(['id', 'name']).where('property_id', '=', propertyId).execute() : await db.selectFrom('departments').select(['id', 'name']).where('property_id', '=', propertyId).execute();
+  const rows =
+    by === 'agent'
+      ? await db.selectFrom('agents').select(['id', 'name']).where('property_id', '=', propertyId).execute()
+      : await db.selectFrom('departments').select(['id', 'name']).where('property_id', '=', propertyId).execute();
   return new Map(rows.map((r) => [r.id, r.name]));
 }

@@ -30,7 +30,13 @@ async function recomputeOpenItems(db: Kysely<Database>, propertyId: string): Pro
         .limit(batch)
         .execute();
       if (!rows.length) break;
-      await db.transaction().execute((trx) => refreshResponseClocks(trx, null, rows.map((r) => ({ kind, id: r.id }))));
+      await db.transaction().execute((trx) =>
+        refreshResponseClocks(
+          trx,
+          null,
+          rows.map((r) => ({ kind, id: r.id })),
+        ),
+      );
       count += rows.length;
       after = rows[rows.length - 1]!.id;
     }
@@ -39,7 +45,11 @@ async function recomputeOpenItems(db: Kysely<Database>, propertyId: string): Pro
 }
 
 /** Sets (or with null clears: always open) the property's business hours, validated; returns how many open items were recomputed. */
-export async function setBusinessHours(db: Kysely<Database>, propertyId: string, hours: BusinessHours | null): Promise<{ property: Property; recomputed: number }> {
+export async function setBusinessHours(
+  db: Kysely<Database>,
+  propertyId: string,
+  hours: BusinessHours | null,
+): Promise<{ property: Property; recomputed: number }> {
   const valid = hours === null ? null : parseBusinessHours(hours);
   const property = await updateProperty(db, propertyId, { business_hours: valid === null ? null : JSON.stringify(valid) });
   return { property, recomputed: await recomputeOpenItems(db, propertyId) };
@@ -50,17 +60,28 @@ export async function setBusinessHours(db: Kysely<Database>, propertyId: string,
  * given replaces that part of the hours set, the others are kept. Hours that do not exist yet
  * need both a zone and a week, said in the error.
  */
-export async function changeBusinessHours(db: Kysely<Database>, propertyId: string, change: HoursChange): Promise<{ property: Property; recomputed: number }> {
+export async function changeBusinessHours(
+  db: Kysely<Database>,
+  propertyId: string,
+  change: HoursChange,
+): Promise<{ property: Property; recomputed: number }> {
   if (change.off) return setBusinessHours(db, propertyId, null);
   const current = (await businessHoursOf(db, propertyId)) ?? null;
   const zone = change.zone ?? current?.zone;
   const week = change.week ?? current?.week;
-  if (!zone || !week) throw new ValidationError(`no business hours are set yet: give ${[!zone && 'hours-zone', !week && 'hours-week'].filter(Boolean).join(' and ')} too (e.g. hours-zone=Europe/Rome hours-week="mon-fri 09:00-18:00")`);
+  if (!zone || !week)
+    throw new ValidationError(
+      `no business hours are set yet: give ${[!zone && 'hours-zone', !week && 'hours-week'].filter(Boolean).join(' and ')} too (e.g. hours-zone=Europe/Rome hours-week="mon-fri 09:00-18:00")`,
+    );
   return setBusinessHours(db, propertyId, { zone, week, holidays: change.holidays ?? current?.holidays ?? [] });
 }
 
 /** Sets the property's response targets; returns how many open items were recomputed. */
-export async function setResponseTargets(db: Kysely<Database>, propertyId: string, targets: ResponseTargets): Promise<{ property: Property; recomputed: number }> {
+export async function setResponseTargets(
+  db: Kysely<Database>,
+  propertyId: string,
+  targets: ResponseTargets,
+): Promise<{ property: Property; recomputed: number }> {
   const property = await updateProperty(db, propertyId, { response_targets: JSON.stringify(checkTargets(targets)) });
   return { property, recomputed: await recomputeOpenItems(db, propertyId) };
 }

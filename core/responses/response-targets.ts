@@ -35,7 +35,13 @@ export interface ResponseTargets {
 
 export const defaultAtRiskShare = 0.8;
 
-export const noTargets: ResponseTargets = { base: {}, byPriority: {}, byDepartment: {}, atRiskShare: defaultAtRiskShare, notify: { email: 'off', leadAddress: null, callback: false } };
+export const noTargets: ResponseTargets = {
+  base: {},
+  byPriority: {},
+  byDepartment: {},
+  atRiskShare: defaultAtRiskShare,
+  notify: { email: 'off', leadAddress: null, callback: false },
+};
 
 const ms = z.number().int().positive().max(MAX_BUSINESS_DURATION_MS);
 const clockTargets = z.strictObject({ first: ms.optional(), next: ms.optional(), resolution: ms.optional() });
@@ -75,13 +81,20 @@ export function targetFor(targets: ResponseTargets, clock: ClockName, priority: 
  * Applies `first=4h next=8h resolution=3d` (a value `none` removes that clock's target) to the
  * property's targets, or to one priority's or department's overrides.
  */
-export function withTargets(targets: ResponseTargets, pairs: string[], scope: { priority?: PriorityName; departmentId?: string } = {}): ResponseTargets {
+export function withTargets(
+  targets: ResponseTargets,
+  pairs: string[],
+  scope: { priority?: PriorityName; departmentId?: string } = {},
+): ResponseTargets {
   if (pairs.length === 0) throw new ValidationError('give at least one target, e.g. first=4h next=8h resolution=3d');
-  const current: ClockTargets = { ...(scope.departmentId ? targets.byDepartment[scope.departmentId] : scope.priority ? targets.byPriority[scope.priority] : targets.base) };
+  const current: ClockTargets = {
+    ...(scope.departmentId ? targets.byDepartment[scope.departmentId] : scope.priority ? targets.byPriority[scope.priority] : targets.base),
+  };
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     const key = (eq < 0 ? pair : pair.slice(0, eq)).trim().toLowerCase();
-    if (!(clockNames as readonly string[]).includes(key)) throw new ValidationError(`unknown target "${key}": use first, next or resolution (e.g. first=4h)`);
+    if (!(clockNames as readonly string[]).includes(key))
+      throw new ValidationError(`unknown target "${key}": use first, next or resolution (e.g. first=4h)`);
     if (eq < 0) throw new ValidationError(`give ${key} a duration, e.g. ${key}=4h (or ${key}=none)`);
     const value = pair.slice(eq + 1).trim();
     if (/^(none|off)$/i.test(value)) delete current[key as ClockName];
@@ -97,7 +110,8 @@ export function withNotify(targets: ResponseTargets, given: { email?: string; le
   const notify = { ...targets.notify };
   if (given.email !== undefined) {
     const who = given.email.trim().toLowerCase();
-    if (who !== 'off' && who !== 'assignee' && who !== 'lead') throw new ValidationError(`--notify-email must be off, assignee or lead, got "${given.email}"`);
+    if (who !== 'off' && who !== 'assignee' && who !== 'lead')
+      throw new ValidationError(`--notify-email must be off, assignee or lead, got "${given.email}"`);
     notify.email = who;
   }
   if (given.lead !== undefined) {
@@ -106,7 +120,8 @@ export function withNotify(targets: ResponseTargets, given: { email?: string; le
     notify.leadAddress = lead || null;
   }
   if (given.callback !== undefined) {
-    if (!/^(on|off|true|false)$/i.test(given.callback)) throw new ValidationError(`--notify-callback must be on or off, got "${given.callback}"`);
+    if (!/^(on|off|true|false)$/i.test(given.callback))
+      throw new ValidationError(`--notify-callback must be on or off, got "${given.callback}"`);
     notify.callback = /^(on|true)$/i.test(given.callback);
   }
   if (notify.email === 'lead' && !notify.leadAddress) throw new ValidationError('--notify-email lead needs a lead address (--lead EMAIL)');
@@ -117,7 +132,8 @@ export function withNotify(targets: ResponseTargets, given: { email?: string; le
 export function parseAtRiskShare(text: string): number {
   const t = text.trim();
   const value = t.endsWith('%') ? Number(t.slice(0, -1)) / 100 : Number(t);
-  if (!Number.isFinite(value) || value <= 0 || value >= 1) throw new ValidationError(`at-risk must be a share of the target between 0 and 100%, e.g. 80%, got "${text}"`);
+  if (!Number.isFinite(value) || value <= 0 || value >= 1)
+    throw new ValidationError(`at-risk must be a share of the target between 0 and 100%, e.g. 80%, got "${text}"`);
   return value;
 }
 
@@ -129,11 +145,17 @@ function describeClocks(t: ClockTargets | undefined): string {
 /** Readable lines for `targets show`; departments named by `departmentName`. */
 export function describeTargets(targets: ResponseTargets, departmentName: (id: string) => string): string[] {
   const lines = [`${'property'.padEnd(14)} ${describeClocks(targets.base)}`];
-  for (const p of priorityNames) if (targets.byPriority[p]) lines.push(`${`priority ${p}`.padEnd(14)} ${describeClocks(targets.byPriority[p])}`);
+  for (const p of priorityNames)
+    if (targets.byPriority[p]) lines.push(`${`priority ${p}`.padEnd(14)} ${describeClocks(targets.byPriority[p])}`);
   for (const [id, t] of Object.entries(targets.byDepartment)) lines.push(`${`dept ${departmentName(id)}`.padEnd(14)} ${describeClocks(t)}`);
   lines.push(`${'at risk'.padEnd(14)} at ${Math.round(targets.atRiskShare * 100)}% of a target`);
   const n = targets.notify;
-  const email = n.email === 'off' ? 'no email' : n.email === 'lead' ? `email ${n.leadAddress ?? '(no lead address set)'}` : `email the assignee${n.leadAddress ? ` (else ${n.leadAddress})` : ''}`;
+  const email =
+    n.email === 'off'
+      ? 'no email'
+      : n.email === 'lead'
+        ? `email ${n.leadAddress ?? '(no lead address set)'}`
+        : `email the assignee${n.leadAddress ? ` (else ${n.leadAddress})` : ''}`;
   lines.push(`${'on breach'.padEnd(14)} a note, ${email}${n.callback ? ', POST to the callback URL' : ''}`);
   return lines;
 }

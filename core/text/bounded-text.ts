@@ -59,6 +59,7 @@ export function cutNote(what: string, bounded: BoundedText): string {
  */
 export function requireLength(value: string, max: number, rule: string): string {
   const length = [...value].length;
-  if (length === 0 || length > max) throw new ValidationError(`${rule} 1 to ${max} characters${length ? `, got ${length.toLocaleString('en-US')}` : ''}`);
+  if (length === 0 || length > max)
+    throw new ValidationError(`${rule} 1 to ${max} characters${length ? `, got ${length.toLocaleString('en-US')}` : ''}`);
   return value;
 }

@@ -26,7 +26,12 @@ export interface Conversion {
  * and the visitor's acknowledgement with the transcript written to the outbox, all in one
  * transaction.
  */
-export async function convertConversation(db: Kysely<Database>, jobs: JobQueue, conversationId: string, options: { automatic?: boolean } = {}): Promise<Conversion> {
+export async function convertConversation(
+  db: Kysely<Database>,
+  jobs: JobQueue,
+  conversationId: string,
+  options: { automatic?: boolean } = {},
+): Promise<Conversion> {
   // The acknowledgement's send job is queued once the transaction has committed.
   return transactionThenJobs(db, jobs, async (trx, jobs) => {
     const locked = await lockConversation(trx, conversationId).catch((error: unknown) => {
@@ -76,10 +81,17 @@ export async function convertConversation(db: Kysely<Database>, jobs: JobQueue, 
         createdAt: m.created_at,
       });
     }
-    await updateConversation(trx, conversation.id, { status: 'closed', status_changed_at: sql`now()`, updated_at: sql`now()`, contact_id: contact.id });
+    await updateConversation(trx, conversation.id, {
+      status: 'closed',
+      status_changed_at: sql`now()`,
+      updated_at: sql`now()`,
+      contact_id: contact.id,
+    });
     const acknowledgement = await queueTicketAcknowledgement(trx, jobs, property, ticket, contact, {
       // The visitor gets what was said to them: the team's internal notes stay with the ticket.
-      transcript: messages.filter((m) => m.sender !== 'note').map((m) => ({ sender: m.sender, author: m.author_name, body: m.body, createdAt: m.created_at })),
+      transcript: messages
+        .filter((m) => m.sender !== 'note')
+        .map((m) => ({ sender: m.sender, author: m.author_name, body: m.body, createdAt: m.created_at })),
     });
     // The note says what happened to the acknowledgement, not what was hoped: it is queued
     // (a failed send adds its own note, send-outbox-email.ts), or held back by the outbox.
@@ -89,9 +101,17 @@ export async function convertConversation(db: Kysely<Database>, jobs: JobQueue, 
         : acknowledgement
           ? `no acknowledgement was sent to ${contact.email}: ${acknowledgement.last_error ?? acknowledgement.status}`
           : `no acknowledgement was written (the ticket has one already)`;
-    await appendMessage(trx, { propertyId: property.id, target: { ticketId: ticket.id }, sender: 'system', body: `Ticket created from ${conversation.kind === 'offline' ? 'offline message' : 'missed chat'} ${ref}; ${mailed}.` });
+    await appendMessage(trx, {
+      propertyId: property.id,
+      target: { ticketId: ticket.id },
+      sender: 'system',
+      body: `Ticket created from ${conversation.kind === 'offline' ? 'offline message' : 'missed chat'} ${ref}; ${mailed}.`,
+    });
     // The ticket's clocks count from the chat's start; the closed conversation's stop.
-    await refreshResponseClocks(trx, jobs, [{ kind: 'ticket', id: ticket.id }, { kind: 'conversation', id: conversation.id }]);
+    await refreshResponseClocks(trx, jobs, [
+      { kind: 'ticket', id: ticket.id },
+      { kind: 'conversation', id: conversation.id },
+    ]);
     return { ticket, created: true };
   });
 }

@@ -11,13 +11,17 @@ const cli = (...args: string[]) => runCli(args, env);
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  env = { DATABASE_URL: t.url, REDIS_URL: inject('redisUrl'), SWITCHBOARD_QUEUE_PREFIX: `cli-hours-${t.name}`, SWITCHBOARD_PROPERTY: 'demo' };
+  env = {
+    DATABASE_URL: t.url,
+    REDIS_URL: inject('redisUrl'),
+    SWITCHBOARD_QUEUE_PREFIX: `cli-hours-${t.name}`,
+    SWITCHBOARD_PROPERTY: 'demo',
+  };
   expect((await cli('seed-demo')).code).toBe(0);
 }, 60_000);
 afterAll(async () => {
   await t?.drop();
 });
-
 
 describe('hours and targets from the command line', { timeout: 120_000 }, () => {
   it('sets, shows and clears business hours, and refuses bad ones in one line', async () => {
@@ -25,7 +29,18 @@ describe('hours and targets from the command line', { timeout: 120_000 }, () => 
     expect((await cli('hours', 'show')).stdout).toMatch(/zone\s+Europe\/Rome/);
     expect((await cli('hours', 'clear')).code).toBe(0);
     expect((await cli('hours', 'show')).stdout).toMatch(/always open, 24\/7/);
-    const set = await cli('hours', 'set', '--zone', 'Europe/Rome', '--week', 'mon-fri 09:00-13:00,14:00-18:00; sat 22:00-02:00', '--holiday', '2026-12-25', '--holiday', '01-01');
+    const set = await cli(
+      'hours',
+      'set',
+      '--zone',
+      'Europe/Rome',
+      '--week',
+      'mon-fri 09:00-13:00,14:00-18:00; sat 22:00-02:00',
+      '--holiday',
+      '2026-12-25',
+      '--holiday',
+      '01-01',
+    );
     expect(set.code).toBe(0);
     expect(set.stdout).toMatch(/zone\s+Europe\/Rome/);
     expect(set.stdout).toMatch(/mon\s+09:00-13:00, 14:00-18:00/);
@@ -40,10 +55,23 @@ describe('hours and targets from the command line', { timeout: 120_000 }, () => 
   });
 
   it('sets business hours with property set too, part by part, and refuses what is missing', async () => {
-    oneLineError(await cli('property', 'set', 'demo', 'hours-week=mon-fri 09:00-17:00'), /no business hours are set yet: give hours-zone too/);
-    oneLineError(await cli('property', 'set', 'demo', 'hours-zone=Mars/Olympus', 'hours-week=mon-fri 09:00-17:00'), /unknown time zone "Mars\/Olympus"/);
+    oneLineError(
+      await cli('property', 'set', 'demo', 'hours-week=mon-fri 09:00-17:00'),
+      /no business hours are set yet: give hours-zone too/,
+    );
+    oneLineError(
+      await cli('property', 'set', 'demo', 'hours-zone=Mars/Olympus', 'hours-week=mon-fri 09:00-17:00'),
+      /unknown time zone "Mars\/Olympus"/,
+    );
     oneLineError(await cli('property', 'set', 'demo', 'business-hours=on'), /business-hours accepts only "off"/);
-    const set = await cli('property', 'set', 'demo', 'hours-zone=America/New_York', 'hours-week=mon-fri 08:00-12:00,13:00-17:00; sat 22:00-02:00', 'hours-holidays=07-04, 2026-11-26');
+    const set = await cli(
+      'property',
+      'set',
+      'demo',
+      'hours-zone=America/New_York',
+      'hours-week=mon-fri 08:00-12:00,13:00-17:00; sat 22:00-02:00',
+      'hours-holidays=07-04, 2026-11-26',
+    );
     expect(set.code).toBe(0);
     expect(set.stdout).toMatch(/business-hours\s+zone\s+America\/New_York/);
     expect(set.stdout).toMatch(/open items recomputed/);
@@ -56,7 +84,9 @@ describe('hours and targets from the command line', { timeout: 120_000 }, () => 
     expect((await cli('property', 'set', 'demo', 'business-hours=off')).code).toBe(0);
     expect((await cli('hours', 'show')).stdout).toMatch(/always open, 24\/7/);
     // Mixed with other settings, everything is applied.
-    expect((await cli('property', 'set', 'demo', 'trigger-delay=45', 'hours-zone=UTC', 'hours-week=daily 00:00-24:00')).stdout).toMatch(/trigger-delay\s+45 s[\s\S]*business-hours\s+zone\s+UTC/);
+    expect((await cli('property', 'set', 'demo', 'trigger-delay=45', 'hours-zone=UTC', 'hours-week=daily 00:00-24:00')).stdout).toMatch(
+      /trigger-delay\s+45 s[\s\S]*business-hours\s+zone\s+UTC/,
+    );
     expect((await cli('hours', 'clear')).code).toBe(0);
   });
 
@@ -65,8 +95,14 @@ describe('hours and targets from the command line', { timeout: 120_000 }, () => 
     expect(set.code).toBe(0);
     expect(set.stdout).toMatch(/property\s+first 4h 00m, next 8h 00m, resolution 3d 0h/);
     expect((await cli('targets', 'set', 'first=30m', '--priority', 'urgent')).stdout).toMatch(/priority urgent\s+first 30m/);
-    expect((await cli('targets', 'set', 'first=1h', '--department', 'Sales', '--at-risk', '75%')).stdout).toMatch(/dept Sales\s+first 1h 00m[\s\S]*at 75% of a target/);
-    const json = JSON.parse((await cli('targets', 'show', '--json')).stdout) as { base: { first: number }; byPriority: { urgent: { first: number } }; atRiskShare: number };
+    expect((await cli('targets', 'set', 'first=1h', '--department', 'Sales', '--at-risk', '75%')).stdout).toMatch(
+      /dept Sales\s+first 1h 00m[\s\S]*at 75% of a target/,
+    );
+    const json = JSON.parse((await cli('targets', 'show', '--json')).stdout) as {
+      base: { first: number };
+      byPriority: { urgent: { first: number } };
+      atRiskShare: number;
+    };
     expect(json).toMatchObject({ base: { first: 4 * 3_600_000 }, byPriority: { urgent: { first: 1_800_000 } }, atRiskShare: 0.75 });
     oneLineError(await cli('targets', 'set', 'first=soon'), /"soon" is not a duration \(e\.g\. 30m, 4h, 1h30m\)/);
     oneLineError(await cli('targets', 'set', 'reply=4h'), /unknown target "reply": use first, next or resolution/);

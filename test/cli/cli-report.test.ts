@@ -30,16 +30,65 @@ beforeAll(async () => {
   const bo = await upsertAgent(t.db, pid, { email: 'bo@example.com', name: 'Bo' });
   // A ticket: Tue 08:00 (closed) -> 10:30 = 90m of first response, Ann's.
   const contact = await upsertContact(t.db, pid, { email: 'v@example.com', name: null });
-  const ticket = await createTicket(t.db, { propertyId: pid, subject: 'Help', contact, agentId: ann.id, createdAt: at('2026-12-01T08:00:00') });
-  await appendMessage(t.db, { propertyId: pid, target: { ticketId: ticket.id }, sender: 'visitor', body: 'hi', createdAt: at('2026-12-01T08:00:00') });
-  await appendMessage(t.db, { propertyId: pid, target: { ticketId: ticket.id }, sender: 'agent', agentId: ann.id, body: 'hello', createdAt: at('2026-12-01T10:30:00') });
+  const ticket = await createTicket(t.db, {
+    propertyId: pid,
+    subject: 'Help',
+    contact,
+    agentId: ann.id,
+    createdAt: at('2026-12-01T08:00:00'),
+  });
+  await appendMessage(t.db, {
+    propertyId: pid,
+    target: { ticketId: ticket.id },
+    sender: 'visitor',
+    body: 'hi',
+    createdAt: at('2026-12-01T08:00:00'),
+  });
+  await appendMessage(t.db, {
+    propertyId: pid,
+    target: { ticketId: ticket.id },
+    sender: 'agent',
+    agentId: ann.id,
+    body: 'hello',
+    createdAt: at('2026-12-01T10:30:00'),
+  });
   // A chat of Bo's: first 30m (Wed 09:00 -> 09:30), next 2h (10:00 -> 12:00).
-  const chat = await createConversation(t.db, { propertyId: pid, kind: 'chat', visitor: { name: null, email: null }, contactId: null, agentId: bo.id, departmentId: null, createdAt: at('2026-12-02T09:00:00') });
-  for (const [sender, when] of [['visitor', '09:00'], ['agent', '09:30'], ['visitor', '10:00'], ['agent', '12:00']] as const)
-    await appendMessage(t.db, { propertyId: pid, target: { conversationId: chat.id }, sender, agentId: sender === 'agent' ? bo.id : null, body: sender, createdAt: at(`2026-12-02T${when}:00`) });
+  const chat = await createConversation(t.db, {
+    propertyId: pid,
+    kind: 'chat',
+    visitor: { name: null, email: null },
+    contactId: null,
+    agentId: bo.id,
+    departmentId: null,
+    createdAt: at('2026-12-02T09:00:00'),
+  });
+  for (const [sender, when] of [
+    ['visitor', '09:00'],
+    ['agent', '09:30'],
+    ['visitor', '10:00'],
+    ['agent', '12:00'],
+  ] as const)
+    await appendMessage(t.db, {
+      propertyId: pid,
+      target: { conversationId: chat.id },
+      sender,
+      agentId: sender === 'agent' ? bo.id : null,
+      body: sender,
+      createdAt: at(`2026-12-02T${when}:00`),
+    });
   await t.db
     .insertInto('response_alerts')
-    .values({ property_id: pid, ticket_id: ticket.id, clock: 'first', kind: 'breach', started_at: at('2026-12-01T09:00:00'), due_at: at('2026-12-01T10:00:00'), fired_at: at('2026-12-01T10:00:00'), agent_id: ann.id, priority: 1 })
+    .values({
+      property_id: pid,
+      ticket_id: ticket.id,
+      clock: 'first',
+      kind: 'breach',
+      started_at: at('2026-12-01T09:00:00'),
+      due_at: at('2026-12-01T10:00:00'),
+      fired_at: at('2026-12-01T10:00:00'),
+      agent_id: ann.id,
+      priority: 1,
+    })
     .execute();
 }, 60_000);
 afterAll(async () => {
@@ -62,7 +111,14 @@ describe('switchboard report responses', { timeout: 120_000 }, () => {
     const run = await cli('report', 'responses', '--property', 'rep', '--from', '2026-11-30', '--to', '2026-12-06', '--json');
     expect(run.stderr).toBe('');
     const json = JSON.parse(run.stdout) as ReportJson;
-    expect(json).toMatchObject({ property: 'rep', from: '2026-11-30T00:00:00.000Z', to: '2026-12-07T00:00:00.000Z', zone: 'UTC', by: null, groups: [] });
+    expect(json).toMatchObject({
+      property: 'rep',
+      from: '2026-11-30T00:00:00.000Z',
+      to: '2026-12-07T00:00:00.000Z',
+      zone: 'UTC',
+      by: null,
+      groups: [],
+    });
     // first: 30m and 90m -> median 60m, p90 30 + 0.9 * 60 = 84m; next: 120m.
     expect(json.total.first).toEqual({ measured: 2, unanswered: 0, medianMs: 60 * M, p90Ms: 84 * M, breaches: 1, breachRate: 0.5 });
     expect(json.total.next).toEqual({ measured: 1, unanswered: 0, medianMs: 120 * M, p90Ms: 120 * M, breaches: 0, breachRate: 0 });
@@ -93,10 +149,16 @@ describe('switchboard report responses', { timeout: 120_000 }, () => {
   });
 
   it('refuses bad dates, groupings and windows in one line', async () => {
-    oneLineError(await cli('report', 'responses', '-p', 'rep', '--from', '2026-13-01'), /--from "2026-13-01" is not a date: use YYYY-MM-DD or an ISO time/);
+    oneLineError(
+      await cli('report', 'responses', '-p', 'rep', '--from', '2026-13-01'),
+      /--from "2026-13-01" is not a date: use YYYY-MM-DD or an ISO time/,
+    );
     oneLineError(await cli('report', 'responses', '-p', 'rep', '--to', 'yesterday'), /--to "yesterday" is not a date/);
     oneLineError(await cli('report', 'responses', '-p', 'rep', '--by', 'team'), /--by "team" is not one of: agent, department, priority/);
-    oneLineError(await cli('report', 'responses', '-p', 'rep', '--from', '2026-12-08', '--to', '2026-12-01'), /--from \(2026-12-08T00:00:00.000Z\) must be before --to/);
+    oneLineError(
+      await cli('report', 'responses', '-p', 'rep', '--from', '2026-12-08', '--to', '2026-12-01'),
+      /--from \(2026-12-08T00:00:00.000Z\) must be before --to/,
+    );
     oneLineError(await cli('report', 'responses', '-p', 'rep', '--from', '2024-01-01', '--to', '2026-01-01'), /at most 366 days/);
     oneLineError(await cli('report', 'responses', '--json'), /there are 2 properties/);
   });

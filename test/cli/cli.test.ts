@@ -31,10 +31,24 @@ afterAll(async () => {
 // some tests run twenty of them: far more than the default 30 s test timeout allows.
 describe('switchboard CLI', { timeout: 180_000 }, () => {
   it('creates, lists and configures properties', async () => {
-    const created = await json<{ slug: string; signing_secret: string }>('property', 'create', 'acme', '--name', 'Acme', '--inbound-domain', 'in.acme.example');
+    const created = await json<{ slug: string; signing_secret: string }>(
+      'property',
+      'create',
+      'acme',
+      '--name',
+      'Acme',
+      '--inbound-domain',
+      'in.acme.example',
+    );
     expect(created.slug).toBe('acme');
     expect(created.signing_secret).toMatch(/^[0-9a-f]{64}$/);
-    const set = await json<{ trigger_delay_seconds: number; trigger_enabled: boolean }>('property', 'set', 'acme', 'trigger-delay=90', 'trigger-enabled=off');
+    const set = await json<{ trigger_delay_seconds: number; trigger_enabled: boolean }>(
+      'property',
+      'set',
+      'acme',
+      'trigger-delay=90',
+      'trigger-enabled=off',
+    );
     expect(set).toMatchObject({ trigger_delay_seconds: 90, trigger_enabled: false });
     const bad = await cli('property', 'set', 'acme', 'trigger-delay=soon');
     expect(bad.code).toBe(1);
@@ -51,10 +65,34 @@ describe('switchboard CLI', { timeout: 180_000 }, () => {
   });
 
   it('accepts every id it prints: list → show → actions → trash → restore', async () => {
-    const page = await json<{ items: InboxItem[]; nextCursor: string | null }>('-p', 'demo', 'inbox', 'list', '--status', 'open', '--agent', 'unassigned', '--limit', '5');
+    const page = await json<{ items: InboxItem[]; nextCursor: string | null }>(
+      '-p',
+      'demo',
+      'inbox',
+      'list',
+      '--status',
+      'open',
+      '--agent',
+      'unassigned',
+      '--limit',
+      '5',
+    );
     expect(page.items).toHaveLength(5);
     expect(page.items.every((i) => i.status === 'open' && i.agent === null)).toBe(true);
-    const next = await json<{ items: InboxItem[] }>('-p', 'demo', 'inbox', 'list', '--status', 'open', '--agent', 'unassigned', '--limit', '5', '--cursor', page.nextCursor!);
+    const next = await json<{ items: InboxItem[] }>(
+      '-p',
+      'demo',
+      'inbox',
+      'list',
+      '--status',
+      'open',
+      '--agent',
+      'unassigned',
+      '--limit',
+      '5',
+      '--cursor',
+      page.nextCursor!,
+    );
     expect(next.items.map((i) => i.ref)).not.toContain(page.items[0]!.ref);
 
     for (const { ref } of page.items.slice(0, 2)) {
@@ -98,43 +136,87 @@ describe('switchboard CLI', { timeout: 180_000 }, () => {
     const created = history.items.map((i) => new Date(i.createdAt).getTime());
     expect(created).toEqual([...created].sort((a, b) => a - b));
 
-    expect((await cli('-p', 'demo', 'inbox', 'list', '--sort', 'name')).stderr).toMatch(/--sort "name" is not one of: created, updated, status_changed, priority/);
+    expect((await cli('-p', 'demo', 'inbox', 'list', '--sort', 'name')).stderr).toMatch(
+      /--sort "name" is not one of: created, updated, status_changed, priority/,
+    );
     expect((await cli('-p', 'demo', 'inbox', 'list', '--from', 'yesterday')).stderr).toMatch(/--from "yesterday" is not a date/);
     expect((await cli('-p', 'demo', 'close', 'C0xyz')).stderr).toMatch(/is not an item id/);
     expect((await cli('-p', 'nope', 'inbox', 'list')).stderr).toMatch(/no property "nope"/);
   });
 
   it('converts, answers by email and replays mail', async () => {
-    const missed = await json<{ items: InboxItem[] }>('-p', 'demo', 'inbox', 'list', '--view', 'conversations', '--missed', '--status', 'open', '--limit', '50');
+    const missed = await json<{ items: InboxItem[] }>(
+      '-p',
+      'demo',
+      'inbox',
+      'list',
+      '--view',
+      'conversations',
+      '--missed',
+      '--status',
+      'open',
+      '--limit',
+      '50',
+    );
     const withEmail = missed.items.find((i) => i.contact.email);
     const withoutEmail = missed.items.find((i) => !i.contact.email);
     // An internal note on the chat stays with the team: it is copied to the ticket, never mailed in the transcript.
     const secret = 'Internal: this visitor asked for a refund twice already.';
-    expect(await json<{ sender: string; body: string }>('-p', 'demo', 'note', withEmail!.ref, '--body', secret)).toMatchObject({ sender: 'note', body: secret });
+    expect(await json<{ sender: string; body: string }>('-p', 'demo', 'note', withEmail!.ref, '--body', secret)).toMatchObject({
+      sender: 'note',
+      body: secret,
+    });
     expectOneLineError(await cli('-p', 'demo', 'note', withEmail!.ref, '--body', '  '), /the note is empty/);
     expectOneLineError(await cli('-p', 'demo', 'note', 'T999999', '--body', 'x'), /T999999/);
     const converted = await json<InboxItem & { created: boolean }>('-p', 'demo', 'convert', withEmail!.ref);
     expect(converted).toMatchObject({ kind: 'ticket', created: true, contact: { email: withEmail!.contact.email } });
     const shown = await json<{ messages: { sender: string; body: string }[] }>('-p', 'demo', 'inbox', 'show', converted.ref);
     expect(shown.messages.filter((m) => m.sender === 'note').map((m) => m.body)).toEqual([secret]);
-    const ack = await t.db.selectFrom('outbox_emails as o').innerJoin('tickets as k', 'k.id', 'o.ticket_id').select('o.text_body').where('k.number', '=', Number(converted.ref.slice(1))).where('o.kind', '=', 'ticket_ack').executeTakeFirstOrThrow();
+    const ack = await t.db
+      .selectFrom('outbox_emails as o')
+      .innerJoin('tickets as k', 'k.id', 'o.ticket_id')
+      .select('o.text_body')
+      .where('k.number', '=', Number(converted.ref.slice(1)))
+      .where('o.kind', '=', 'ticket_ack')
+      .executeTakeFirstOrThrow();
     expect(ack.text_body).toContain('Your conversation');
     expect(ack.text_body).not.toContain(secret);
-    expect((await json<{ created: boolean; ref: string }>('-p', 'demo', 'convert', withEmail!.ref))).toMatchObject({ created: false, ref: converted.ref });
+    expect(await json<{ created: boolean; ref: string }>('-p', 'demo', 'convert', withEmail!.ref)).toMatchObject({
+      created: false,
+      ref: converted.ref,
+    });
     expect((await cli('-p', 'demo', 'convert', withoutEmail!.ref)).stderr).toMatch(/has no visitor email, so it cannot become a ticket/);
 
-    const sent = await json<{ to_address: string; subject: string; status: string }>('-p', 'demo', 'ticket', 'reply', converted.ref, '--body', 'Hello, we are on it.');
+    const sent = await json<{ to_address: string; subject: string; status: string }>(
+      '-p',
+      'demo',
+      'ticket',
+      'reply',
+      converted.ref,
+      '--body',
+      'Hello, we are on it.',
+    );
     expect(sent).toMatchObject({ to_address: withEmail!.contact.email, status: 'queued' });
     expect(sent.subject).toBe(`Re: [#${converted.ref.slice(1)}] ${converted.title}`);
     expect((await cli('-p', 'demo', 'ticket', 'reply', converted.ref)).stderr).toMatch(/give exactly one of --body TEXT or --file FILE/);
     expect((await cli('-p', 'demo', 'ticket', 'reply', withoutEmail!.ref, '--body', 'x')).stderr).toMatch(/is a conversation/);
 
-    const eml = ['From: Zoe <zoe@example.com>', 'To: support@inbound.acme.example', 'Subject: A question', 'Message-ID: <cli-ingest-1@example.com>', '', 'Do you sell gift cards?'].join('\r\n');
+    const eml = [
+      'From: Zoe <zoe@example.com>',
+      'To: support@inbound.acme.example',
+      'Subject: A question',
+      'Message-ID: <cli-ingest-1@example.com>',
+      '',
+      'Do you sell gift cards?',
+    ].join('\r\n');
     const file = `/tmp/switchboard-cli-test-${process.pid}.eml`;
     writeFileSync(file, eml);
     const stored = await json<{ id: string; duplicate: boolean }>('-p', 'demo', 'mail', 'ingest', file);
     expect(stored.duplicate).toBe(false);
-    expect((await json<{ id: string; duplicate: boolean }>('-p', 'demo', 'mail', 'ingest', file))).toEqual({ id: stored.id, duplicate: true });
+    expect(await json<{ id: string; duplicate: boolean }>('-p', 'demo', 'mail', 'ingest', file)).toEqual({
+      id: stored.id,
+      duplicate: true,
+    });
     expect(await json<unknown[]>('-p', 'demo', 'mail', 'quarantine')).toEqual([]);
     expect((await cli('-p', 'demo', 'mail', 'reprocess', '999999')).stderr).toMatch(/no inbound email 999999/);
   });

@@ -31,7 +31,11 @@ function accepts(port: number): Promise<boolean> {
 
 /** Every descendant pid of `pid`, from ps. */
 function descendants(pid: number): number[] {
-  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=']).toString().trim().split('\n').map((line) => line.trim().split(/\s+/).map(Number));
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid='])
+    .toString()
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number));
   const found: number[] = [];
   const walk = (parent: number) => rows.filter(([, ppid]) => ppid === parent).forEach(([child]) => (found.push(child!), walk(child!)));
   walk(pid);
@@ -54,7 +58,17 @@ function alive(pid: number): boolean {
 async function startThenStop(command: string, args: string[], signal: NodeJS.Signals, { group = false } = {}) {
   const child = spawn(command, args, {
     cwd: root,
-    env: childEnv({ HOME: process.env.HOME ?? '/root', DATABASE_URL: t.url, REDIS_URL: inject('redisUrl'), SWITCHBOARD_QUEUE_PREFIX: `start-stop-${t.name}`, INGRESS_HOST: '127.0.0.1', INGRESS_PORT: '0', SMTP_INGRESS_HOST: '127.0.0.1', SMTP_INGRESS_PORT: '0', CI: 'true' }),
+    env: childEnv({
+      HOME: process.env.HOME ?? '/root',
+      DATABASE_URL: t.url,
+      REDIS_URL: inject('redisUrl'),
+      SWITCHBOARD_QUEUE_PREFIX: `start-stop-${t.name}`,
+      INGRESS_HOST: '127.0.0.1',
+      INGRESS_PORT: '0',
+      SMTP_INGRESS_HOST: '127.0.0.1',
+      SMTP_INGRESS_PORT: '0',
+      CI: 'true',
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: group,
   });
@@ -68,7 +82,9 @@ async function startThenStop(command: string, args: string[], signal: NodeJS.Sig
     child.stdout.on('data', read);
     child.stderr.on('data', read);
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, sig) => resolve({ code, signal: sig })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, sig) => resolve({ code, signal: sig })),
+  );
   const ports = await banner;
   const tree = descendants(child.pid!);
   expect(tree.length).toBeGreaterThan(0);
@@ -81,7 +97,14 @@ async function startThenStop(command: string, args: string[], signal: NodeJS.Sig
   // The tree may take a moment more to be reaped after npm itself returns.
   const deadline = Date.now() + 5_000;
   while (tree.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  return { before, after: { http: await accepts(ports.http), smtp: await accepts(ports.smtp) }, left: tree.filter(alive), exit, stoppedInMs, output };
+  return {
+    before,
+    after: { http: await accepts(ports.http), smtp: await accepts(ports.smtp) },
+    left: tree.filter(alive),
+    exit,
+    stoppedInMs,
+    output,
+  };
 }
 
 describe('stopping what a user started', { timeout: 120_000 }, () => {

@@ -37,7 +37,17 @@ function expectClean(result: RunResult): void {
   const about = `${result.summary}\n`;
   // No Switchboard process died on its own (a crash is a failure even if others took over).
   expect(result.crashed, about).toEqual([]);
-  expect(tally.lost, about).toEqual({ chatEvents: 0, chatMessages: 0, triggers: 0, conversions: 0, emails: 0, misfiledReplies: 0, agentReplies: 0, outboundNotSent: 0, outboundNotReceived: 0 });
+  expect(tally.lost, about).toEqual({
+    chatEvents: 0,
+    chatMessages: 0,
+    triggers: 0,
+    conversions: 0,
+    emails: 0,
+    misfiledReplies: 0,
+    agentReplies: 0,
+    outboundNotSent: 0,
+    outboundNotReceived: 0,
+  });
   expect(tally.duplicated, about).toEqual({ tickets: 0, messages: 0, emailsSentTwice: 0, wrongTriggers: 0 });
   // The one loss the design allows (core/mail/send-outbox-email.ts, docs/OPERATIONS.md): a kill -9
   // of the mail worker in the instant between recording a send and finishing it. Only sends in
@@ -51,7 +61,12 @@ function expectClean(result: RunResult): void {
   const missedWithEmail = Math.round(issueLoad.chats * 0.4);
   expect(tally.done.outboundSent).toBe(issueLoad.newEmails + missedWithEmail + issueLoad.agentReplies + issueLoad.answeredEmails);
   // Response clocks: every at-risk and breach exactly once, none on an item answered in time.
-  expect({ firedTwice: tally.breaches.firedTwice, missed: breachesMissed(tally.breaches), wrong: tally.breaches.wrong, pending: tally.breaches.pending }).toEqual({ firedTwice: 0, missed: 0, wrong: 0, pending: 0 });
+  expect({
+    firedTwice: tally.breaches.firedTwice,
+    missed: breachesMissed(tally.breaches),
+    wrong: tally.breaches.wrong,
+    pending: tally.breaches.pending,
+  }).toEqual({ firedTwice: 0, missed: 0, wrong: 0, pending: 0 });
   // And they did run under the fault: at least every unanswered new email and missed chat breached.
   const missedChats = Math.round(issueLoad.chats * 0.6);
   expect(tally.breaches.fired.breach).toBeGreaterThanOrEqual(issueLoad.newEmails - issueLoad.answeredEmails + missedChats);

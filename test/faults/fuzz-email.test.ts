@@ -52,16 +52,38 @@ const prefix = `fuzz-${randomBytes(5).toString('hex')}`;
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  property = await updateProperty(t.db, (await makeProperty(t.db, 'fuzz')).id, { inbound_domain: 'in.fuzz.example', support_address: 'help@fuzz.example', name: 'Fuzz' });
+  property = await updateProperty(t.db, (await makeProperty(t.db, 'fuzz')).id, {
+    inbound_domain: 'in.fuzz.example',
+    support_address: 'help@fuzz.example',
+    name: 'Fuzz',
+  });
   redis = createRedis(inject('redisUrl'), 'producer');
   jobs = new BullJobQueue(redis, prefix);
-  smtp = await startSmtpIngress({ db: t.db, jobs, logger: silentLogger, host: '127.0.0.1', port: 0, maxMessageBytes: SMTP_MAX_BYTES, senderVerifier: noDnsVerifier });
-  transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true, pool: true, maxConnections: 2, maxMessages: 100 });
+  smtp = await startSmtpIngress({
+    db: t.db,
+    jobs,
+    logger: silentLogger,
+    host: '127.0.0.1',
+    port: 0,
+    maxMessageBytes: SMTP_MAX_BYTES,
+    senderVerifier: noDnsVerifier,
+  });
+  transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: smtp.port,
+    secure: false,
+    ignoreTLS: true,
+    pool: true,
+    maxConnections: 2,
+    maxMessages: 100,
+  });
   // A ticket for mutated replies to thread onto (its acknowledgement is what they answer).
   const first = await storeInboundEmail(
     t.db,
     jobs,
-    Buffer.from('From: Thread Owner <owner@example.com>\r\nTo: help@in.fuzz.example\r\nSubject: Where is my parcel?\r\nMessage-ID: <thread-start@example.com>\r\n\r\nHello.\r\n'),
+    Buffer.from(
+      'From: Thread Owner <owner@example.com>\r\nTo: help@in.fuzz.example\r\nSubject: Where is my parcel?\r\nMessage-ID: <thread-start@example.com>\r\n\r\nHello.\r\n',
+    ),
     { propertyId: property.id, via: 'imap' },
   );
   await ingestInboundEmail(t.db, jobs, first.id, limits);
@@ -73,7 +95,14 @@ afterAll(async () => {
   transport?.close();
   await smtp?.close();
   if (jobs) {
-    await Promise.all(queueNames.map((q) => jobs.queue(q as never).obliterate({ force: true }).catch(() => {})));
+    await Promise.all(
+      queueNames.map((q) =>
+        jobs
+          .queue(q as never)
+          .obliterate({ force: true })
+          .catch(() => {}),
+      ),
+    );
     await jobs.close();
   }
   redis?.disconnect();
@@ -116,8 +145,13 @@ async function runCase(c: EmlCase): Promise<string> {
     duplicate = stored.duplicate;
   }
   await fileInboundBatch(t.db, jobs, id, limits);
-  const row = await t.db.selectFrom('inbound_emails').select(['status', 'reason', 'processed_at']).where('id', '=', id).executeTakeFirstOrThrow();
-  if (!row.processed_at || !FILED.has(row.status)) throw new Error(`row ${id} ended ${row.status}, processed_at ${String(row.processed_at)}`);
+  const row = await t.db
+    .selectFrom('inbound_emails')
+    .select(['status', 'reason', 'processed_at'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  if (!row.processed_at || !FILED.has(row.status))
+    throw new Error(`row ${id} ended ${row.status}, processed_at ${String(row.processed_at)}`);
   if (row.status === 'quarantined' && !row.reason?.trim()) throw new Error(`row ${id} quarantined without a reason`);
   if (row.status === 'threaded' && !duplicate) await checkBounds(id);
   const via = c.index % SMTP_EVERY === 0 ? 'smtp:' : '';
@@ -146,7 +180,11 @@ async function checkBounds(id: string): Promise<void> {
   over('the Message-ID', row.message_id, messageIdBounds.length);
   const { cuts } = await parseEmail(row.raw, limits);
   if (cuts.length === 0) return;
-  const notes = (await t.db.selectFrom('messages').select('body').where('ticket_id', '=', row.ticketId).where('sender', '=', 'system').execute()).map((m) => m.body).join('\n');
+  const notes = (
+    await t.db.selectFrom('messages').select('body').where('ticket_id', '=', row.ticketId).where('sender', '=', 'system').execute()
+  )
+    .map((m) => m.body)
+    .join('\n');
   for (const cut of cuts) {
     if (!row.reason?.includes(cut)) throw new Error(`row ${id}: the cut "${cut}" is not in its reason`);
     if (!notes.includes(cut)) throw new Error(`row ${id}: the cut "${cut}" has no system note on its ticket`);
@@ -168,7 +206,13 @@ describe('fuzzing the inbound email path', () => {
         const outcome = await withinMs(runCase(c), CASE_MS, c.name);
         tally.add({ name: `${c.name} [${c.raw.length} B]`, kind: c.kind, outcome, ms: performance.now() - begun });
       } catch (error) {
-        tally.add({ name: `${c.name} [${c.raw.length} B]`, kind: c.kind, outcome: 'FAILED', ms: performance.now() - begun, failure: error instanceof Error ? error.message.slice(0, 400) : String(error) });
+        tally.add({
+          name: `${c.name} [${c.raw.length} B]`,
+          kind: c.kind,
+          outcome: 'FAILED',
+          ms: performance.now() - begun,
+          failure: error instanceof Error ? error.message.slice(0, 400) : String(error),
+        });
       }
     });
     const wall = performance.now() - started;
@@ -196,13 +240,20 @@ describe('fuzzing the inbound email path', () => {
     expect(tally.failures.map((f) => `${f.name}: ${f.failure}`)).toEqual([]);
     expect(unprocessed.map((r) => r.id)).toEqual([]);
     // Whatever came in, what we would send stays within the bounds (the acknowledgements are queued).
-    const { rows: [sent] } = await sql<{ subject: number; refs: number; in_reply_to: number }>`
+    const {
+      rows: [sent],
+    } = await sql<{ subject: number; refs: number; in_reply_to: number }>`
       SELECT coalesce(max(length(subject)), 0) AS subject, coalesce(max(cardinality("references")), 0) AS refs,
         coalesce(max(length(in_reply_to)), 0) AS in_reply_to FROM outbox_emails`.execute(t.db);
     expect(sent!.subject).toBeLessThanOrEqual(textBounds.subject);
     expect(sent!.refs).toBeLessThanOrEqual(maxReferences);
     expect(sent!.in_reply_to).toBeLessThanOrEqual(messageIdBounds.length);
-    const quarantinedWithoutReason = await t.db.selectFrom('inbound_emails').select('id').where('status', '=', 'quarantined').where((eb) => eb.or([eb('reason', 'is', null), eb('reason', '=', '')])).execute();
+    const quarantinedWithoutReason = await t.db
+      .selectFrom('inbound_emails')
+      .select('id')
+      .where('status', '=', 'quarantined')
+      .where((eb) => eb.or([eb('reason', 'is', null), eb('reason', '=', '')]))
+      .execute();
     expect(quarantinedWithoutReason).toEqual([]);
   });
 });

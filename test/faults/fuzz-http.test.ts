@@ -27,7 +27,15 @@ beforeAll(async () => {
   h = await startHarness();
   // A second property without a webhook secret: its webhook is disabled (404).
   const other = await makeProperty(h.t.db, 'other');
-  target = { slug: 'shop', propertyId: h.property.id, secret: h.property.signing_secret, tawkSecret, otherSlug: other.slug, otherSecret: other.signing_secret, maxBodyBytes };
+  target = {
+    slug: 'shop',
+    propertyId: h.property.id,
+    secret: h.property.signing_secret,
+    tawkSecret,
+    otherSlug: other.slug,
+    otherSecret: other.signing_secret,
+    maxBodyBytes,
+  };
 });
 
 afterAll(async () => {
@@ -50,7 +58,13 @@ function send(c: HttpCase): Promise<Answer> {
     const req = request({ host: url.hostname, port: url.port, method: c.method, path: c.path, headers, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          contentType: String(res.headers['content-type'] ?? ''),
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -88,19 +102,25 @@ describe('fuzzing the HTTP ingress', () => {
         }
         const code = typeof body?.error?.code === 'string' ? body.error.code : '';
         result.outcome = `${answer.status}${code ? ` ${code}` : ''}`;
-        if (answer.status >= 500 || answer.status < 200 || (answer.status >= 300 && answer.status < 400)) result.failure = `status ${answer.status}: ${answer.body.slice(0, 300)}`;
-        else if (!answer.contentType.startsWith('application/json') || body === undefined) result.failure = `not a JSON answer (${answer.contentType}): ${answer.body.slice(0, 200)}`;
-        else if (c.expectStatus && !c.expectStatus.includes(answer.status)) result.failure = `expected ${c.expectStatus.join(' or ')}, got ${answer.status}: ${answer.body.slice(0, 200)}`;
+        if (answer.status >= 500 || answer.status < 200 || (answer.status >= 300 && answer.status < 400))
+          result.failure = `status ${answer.status}: ${answer.body.slice(0, 300)}`;
+        else if (!answer.contentType.startsWith('application/json') || body === undefined)
+          result.failure = `not a JSON answer (${answer.contentType}): ${answer.body.slice(0, 200)}`;
+        else if (c.expectStatus && !c.expectStatus.includes(answer.status))
+          result.failure = `expected ${c.expectStatus.join(' or ')}, got ${answer.status}: ${answer.body.slice(0, 200)}`;
         else if (answer.status === 202) {
           if (typeof body.accepted !== 'number') result.failure = `202 without an accepted count: ${answer.body.slice(0, 200)}`;
           else accepted += body.accepted;
           if (c.replay) {
             // Every delivery of a replayed body is answered in full: new or duplicate.
-            if (body.accepted !== 0 && body.accepted !== c.replay.events) result.failure = `a replay accepted ${String(body.accepted)} of ${c.replay.events} events`;
-            else if (Number(body.accepted) + Number(body.duplicates) !== c.replay.events) result.failure = `a replay answered ${answer.body.slice(0, 200)} for ${c.replay.events} events`;
+            if (body.accepted !== 0 && body.accepted !== c.replay.events)
+              result.failure = `a replay accepted ${String(body.accepted)} of ${c.replay.events} events`;
+            else if (Number(body.accepted) + Number(body.duplicates) !== c.replay.events)
+              result.failure = `a replay answered ${answer.body.slice(0, 200)} for ${c.replay.events} events`;
             replayed.set(c.replay.key, c.replay.events);
           }
-        } else if (typeof body.error?.message !== 'string' || body.error.message === '') result.failure = `error answer without a message: ${answer.body.slice(0, 200)}`;
+        } else if (typeof body.error?.message !== 'string' || body.error.message === '')
+          result.failure = `error answer without a message: ${answer.body.slice(0, 200)}`;
       } catch (error) {
         result.outcome = 'NO ANSWER';
         result.failure = error instanceof Error ? `${(error as NodeJS.ErrnoException).code ?? ''} ${error.message}` : String(error);
@@ -112,10 +132,23 @@ describe('fuzzing the HTTP ingress', () => {
     const wall = performance.now() - started;
 
     // The server is still there and still takes a valid request.
-    const last = await h.postEvents({ id: `fz-final-${seed}`, type: 'chat.ended', property: 'shop', at: new Date().toISOString(), chat: { id: 'c' } });
+    const last = await h.postEvents({
+      id: `fz-final-${seed}`,
+      type: 'chat.ended',
+      property: 'shop',
+      at: new Date().toISOString(),
+      chat: { id: 'c' },
+    });
     expect(last.status).toBe(202);
     accepted += last.body.accepted ?? 0;
-    const stored = Number((await h.t.db.selectFrom('chat_events').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+    const stored = Number(
+      (
+        await h.t.db
+          .selectFrom('chat_events')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     // A replayed body is stored once: its rows are one delivery's events, however many came.
     const replayRows = await h.t.db
       .selectFrom('chat_events')

@@ -65,7 +65,15 @@ it('runs the chat pipeline on a cluster: jobs of several queues complete, every 
   const chat = 'cluster-chat';
   const events = parseChatEvents({
     events: [
-      { id: eventId(), type: 'chat.started', property: 'shop', at: at(), chat: { id: chat }, visitor: { id: 'v' }, prechat: { email: 'rita@example.com' } },
+      {
+        id: eventId(),
+        type: 'chat.started',
+        property: 'shop',
+        at: at(),
+        chat: { id: chat },
+        visitor: { id: 'v' },
+        prechat: { email: 'rita@example.com' },
+      },
       { id: eventId(), type: 'chat.ended', property: 'shop', at: at(), chat: { id: chat } },
     ],
   });
@@ -89,10 +97,14 @@ it('runs the chat pipeline on a cluster: jobs of several queues complete, every 
   opened.push(workers);
 
   // chat-events → conversions → mail-outbound, and maintenance: four queues, one slot.
-  const outbox = await waitFor(async () => {
-    const rows = await t.db.selectFrom('outbox_emails').selectAll().execute();
-    return rows.length > 0 && rows.every((r) => r.status === 'sent') && rows;
-  }, 'the acknowledgement sent through the workers', 30_000);
+  const outbox = await waitFor(
+    async () => {
+      const rows = await t.db.selectFrom('outbox_emails').selectAll().execute();
+      return rows.length > 0 && rows.every((r) => r.status === 'sent') && rows;
+    },
+    'the acknowledgement sent through the workers',
+    30_000,
+  );
   expect(outbox).toMatchObject([{ to_address: 'rita@example.com', kind: 'ticket_ack', status: 'sent' }]);
   const completed = async (name: (typeof queueNames)[number]) => (await jobs.queue(name).getJobCounts('completed')).completed!;
   await waitFor(async () => (await completed('maintenance')) >= 1, 'the trash purge');
@@ -145,7 +157,9 @@ it('checks maxmemory-policy on every master, and a worker refuses to start when 
     expect((error as Error).message).toContain(`maxmemory-policy allkeys-lru (node 127.0.0.1:${evicting})`);
     // The real start-up path (worker/main.ts) with the environment an operator would set.
     const config = parseConfig({ REDIS_URL: cluster.url, LOG_LEVEL: 'silent', METRICS_PORT: '0', SWITCHBOARD_DATA_DIR: mailDir });
-    const refused = await runProcesses(config, { databaseUrl: t.url, redisUrl: cluster.url }, { ingress: false, worker: true }).catch((e: unknown) => e);
+    const refused = await runProcesses(config, { databaseUrl: t.url, redisUrl: cluster.url }, { ingress: false, worker: true }).catch(
+      (e: unknown) => e,
+    );
     expect(refused).toBeInstanceOf(ConfigError);
     expect((refused as Error).message).toMatch(/allkeys-lru \(node 127\.0\.0\.1:\d+\).*Set "maxmemory-policy noeviction"/);
   } finally {
@@ -157,7 +171,9 @@ it('refuses a queue prefix without a hash tag on a cluster', () => {
   const connection = connect('producer');
   expect(() => new BullJobQueue(connection, 'switchboard')).toThrow(ConfigError);
   expect(() => new BullJobQueue(connection, 'switchboard')).toThrow(/SWITCHBOARD_QUEUE_PREFIX=\{switchboard\}/);
-  expect(() => parseConfig({ REDIS_URL: cluster.url, SWITCHBOARD_QUEUE_PREFIX: 'switchboard' })).toThrow(/^SWITCHBOARD_QUEUE_PREFIX .*no Redis Cluster hash tag/);
+  expect(() => parseConfig({ REDIS_URL: cluster.url, SWITCHBOARD_QUEUE_PREFIX: 'switchboard' })).toThrow(
+    /^SWITCHBOARD_QUEUE_PREFIX .*no Redis Cluster hash tag/,
+  );
   // The default prefix on a cluster is already a hash tag.
   expect(parseConfig({ REDIS_URL: cluster.url }).queuePrefix).toBe('{switchboard}');
 });

@@ -21,7 +21,11 @@ beforeAll(async () => {
     });
   });
   // The embedded services installed redis-server; this one evicts (allkeys-lru), on purpose.
-  redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'allkeys-lru'], { stdio: 'ignore' });
+  redis = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'allkeys-lru'],
+    { stdio: 'ignore' },
+  );
   t = await createTestDatabase();
   const accepts = () =>
     new Promise<boolean>((resolve) => {
@@ -38,7 +42,11 @@ afterAll(async () => {
 
 it('refuses to start against a Redis whose maxmemory-policy is not noeviction, naming the fix', async () => {
   const config = parseConfig({ LOG_LEVEL: 'silent', INGRESS_PORT: '0', SMTP_INGRESS_PORT: '0' });
-  const error = await runProcesses(config, { databaseUrl: t.url, redisUrl: `redis://127.0.0.1:${port}` }, { ingress: true, worker: true }).catch((e: unknown) => e);
+  const error = await runProcesses(
+    config,
+    { databaseUrl: t.url, redisUrl: `redis://127.0.0.1:${port}` },
+    { ingress: true, worker: true },
+  ).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(ConfigError);
   expect((error as Error).message).toMatch(/maxmemory-policy allkeys-lru.*Set "maxmemory-policy noeviction"/);
 });

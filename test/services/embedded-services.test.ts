@@ -4,12 +4,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import {
-  readServicesState,
-  servicesDown,
-  servicesStatus,
-  servicesUp,
-} from '../../services/embedded-services.ts';
+import { readServicesState, servicesDown, servicesStatus, servicesUp } from '../../services/embedded-services.ts';
 import { parseConfig, readEnvironment } from '../../core/config/config.ts';
 
 // The shared data dir the global setup started; never stopped here, other files use it.
@@ -48,10 +43,7 @@ describe('embedded services on the shared data dir', () => {
   });
 
   it('servicesUp is safe when two callers race', async () => {
-    const [a, b] = await Promise.all([
-      servicesUp({ dataDir: sharedDataDir }),
-      servicesUp({ dataDir: sharedDataDir }),
-    ]);
+    const [a, b] = await Promise.all([servicesUp({ dataDir: sharedDataDir }), servicesUp({ dataDir: sharedDataDir })]);
     expect(a).toEqual(b);
   });
 

@@ -2,7 +2,13 @@
  * A bounce as an MTA sends it (RFC 3464 multipart/report): a human part, the delivery status
  * of the failed recipient, and the headers of the message that bounced.
  */
-export function deliveryStatusNotification(options: { to: string; messageId: string; bouncedMessageId: string; diagnostic: string; bouncedHeaders?: string[] }): string {
+export function deliveryStatusNotification(options: {
+  to: string;
+  messageId: string;
+  bouncedMessageId: string;
+  diagnostic: string;
+  bouncedHeaders?: string[];
+}): string {
   const boundary = 'dsn-boundary';
   return [
     'From: Mail Delivery System <MAILER-DAEMON@mx.example.com>',

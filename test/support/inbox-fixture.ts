@@ -65,7 +65,9 @@ export async function makeItem(db: Kysely<Database>, propertyId: string, spec: I
     const t = await createTicket(db, {
       propertyId,
       subject: spec.subject ?? 'A question',
-      contact: contact ?? (await upsertContact(db, propertyId, { email: `someone-${Math.random().toString(36).slice(2)}@example.com`, name: null })),
+      contact:
+        contact ??
+        (await upsertContact(db, propertyId, { email: `someone-${Math.random().toString(36).slice(2)}@example.com`, name: null })),
       agentId: spec.agentId ?? null,
       departmentId: spec.departmentId ?? null,
       priority: spec.priority,

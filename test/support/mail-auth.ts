@@ -26,7 +26,10 @@ export class TestDns {
   /** A 2048-bit RSA key published at selector._domainkey.domain. */
   dkimKey(domain: string, selector = 's1'): SigningKey {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    this.txt(`${selector}._domainkey.${domain}`, `v=DKIM1; k=rsa; p=${publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`);
+    this.txt(
+      `${selector}._domainkey.${domain}`,
+      `v=DKIM1; k=rsa; p=${publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`,
+    );
     return { domain, selector, privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
   }
 
@@ -43,7 +46,9 @@ export class TestDns {
 /** The message with a DKIM-Signature of `key` prepended. */
 export async function dkimSigned(raw: string, key: SigningKey): Promise<string> {
   // mailauth signs with signatureData's keys (its typings also list them at the top level, which it ignores).
-  const options = { signatureData: [{ signingDomain: key.domain, selector: key.selector, privateKey: key.privateKey }] } as unknown as DKIMSignOptions;
+  const options = {
+    signatureData: [{ signingDomain: key.domain, selector: key.selector, privateKey: key.privateKey }],
+  } as unknown as DKIMSignOptions;
   const { signatures, errors } = await dkimSign(Buffer.from(raw), options);
   if (errors.length) throw new Error(`cannot sign: ${JSON.stringify(errors)}`);
   return signatures.replace(/(\r\n)+$/, '\r\n') + raw;
@@ -54,12 +59,29 @@ export async function dkimSigned(raw: string, key: SigningKey): Promise<string> 
  * FROM the original sender used), recorded its authentication results, appended a footer to
  * the body (which breaks the original DKIM signature) and sealed the result with ARC.
  */
-export async function forwardedWithArc(raw: string, from: { ip: string; mailFrom: string; helo: string }, sealer: SigningKey, resolver: DNSResolver): Promise<string> {
-  const checked = await authenticate(Buffer.from(raw), { ...from, sender: from.mailFrom, mta: `mx.${sealer.domain}`, resolver, disableBimi: true });
+export async function forwardedWithArc(
+  raw: string,
+  from: { ip: string; mailFrom: string; helo: string },
+  sealer: SigningKey,
+  resolver: DNSResolver,
+): Promise<string> {
+  const checked = await authenticate(Buffer.from(raw), {
+    ...from,
+    sender: from.mailFrom,
+    mta: `mx.${sealer.domain}`,
+    resolver,
+    disableBimi: true,
+  });
   const authResults = checked.arc ? checked.arc.authResults : undefined;
   if (!authResults) throw new Error('the forwarder could not record its authentication results');
   const modified = `${raw.replace(/(\r\n)*$/, '')}\r\n-- \r\nSent through the list at ${sealer.domain}\r\n`;
-  const seal = await sealMessage(Buffer.from(modified), { signingDomain: sealer.domain, selector: sealer.selector, privateKey: sealer.privateKey, authResults, cv: 'none' } as never);
+  const seal = await sealMessage(Buffer.from(modified), {
+    signingDomain: sealer.domain,
+    selector: sealer.selector,
+    privateKey: sealer.privateKey,
+    authResults,
+    cv: 'none',
+  } as never);
   return seal.toString() + modified;
 }
 

@@ -22,13 +22,23 @@ export async function startMailProperty(slug: string): Promise<MailProperty> {
   const t = await createTestDatabase();
   const redis = createRedis(inject('redisUrl'), 'producer');
   const jobs = new BullJobQueue(redis, `test-${randomBytes(5).toString('hex')}`);
-  const property = await updateProperty(t.db, (await makeProperty(t.db, slug)).id, { inbound_domain: `in.${slug}.example`, support_address: `help@${slug}.example` });
+  const property = await updateProperty(t.db, (await makeProperty(t.db, slug)).id, {
+    inbound_domain: `in.${slug}.example`,
+    support_address: `help@${slug}.example`,
+  });
   return {
     t,
     jobs,
     property,
     async close() {
-      await Promise.all(queueNames.map((q) => jobs.queue(q).obliterate({ force: true }).catch(() => {})));
+      await Promise.all(
+        queueNames.map((q) =>
+          jobs
+            .queue(q)
+            .obliterate({ force: true })
+            .catch(() => {}),
+        ),
+      );
       await jobs.close();
       redis.disconnect();
       await t.drop();

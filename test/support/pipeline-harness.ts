@@ -26,7 +26,12 @@ export interface Pipeline {
   jobs: BullJobQueue;
   ingressUrl: string;
   /** Starts an in-process worker set; mail goes to `smtpUrl` (default: a sink under /tmp). Closed with the pipeline. */
-  startWorker(options?: { purgeCron?: string; smtpUrl?: string; ratePerMinute?: number; rawMailHandoff?: RawMailHandoff }): Promise<RunningWorkers>;
+  startWorker(options?: {
+    purgeCron?: string;
+    smtpUrl?: string;
+    ratePerMinute?: number;
+    rawMailHandoff?: RawMailHandoff;
+  }): Promise<RunningWorkers>;
   /** POSTs events to /v1/events, signed with the property's secret. */
   post(events: unknown): Promise<Response>;
   close(): Promise<void>;
@@ -56,7 +61,12 @@ export async function startPipeline(settings: PropertyUpdate = {}): Promise<Pipe
     async startWorker(options = {}) {
       const mail = new MailTransports(options.smtpUrl ?? sink.url);
       const running = await startWorkers({
-        mail: { transportFor: (property) => mail.forProperty(property), inboundLimits: { maxAttachmentBytes: 1024 * 1024 }, ratePerMinute: options.ratePerMinute ?? 6000, rawMailHandoff: options.rawMailHandoff },
+        mail: {
+          transportFor: (property) => mail.forProperty(property),
+          inboundLimits: { maxAttachmentBytes: 1024 * 1024 },
+          ratePerMinute: options.ratePerMinute ?? 6000,
+          rawMailHandoff: options.rawMailHandoff,
+        },
         db: t.db,
         jobs,
         redisUrl,
@@ -82,7 +92,14 @@ export async function startPipeline(settings: PropertyUpdate = {}): Promise<Pipe
       await ingress.close();
       await Promise.all(workers.map((w) => w.close()));
       await sink.close();
-      await Promise.all(queueNames.map((q) => jobs.queue(q as never).obliterate({ force: true }).catch(() => {})));
+      await Promise.all(
+        queueNames.map((q) =>
+          jobs
+            .queue(q as never)
+            .obliterate({ force: true })
+            .catch(() => {}),
+        ),
+      );
       await jobs.close();
       producer.disconnect();
       await t.drop();
@@ -114,4 +131,11 @@ export const message = (chat: string, sender: 'visitor' | 'agent', text: string)
   chat: { id: chat },
   message: { id: eventId(), sender, text, ...(sender === 'agent' ? { agent: { email: 'ann@shop.example', name: 'Ann' } } : {}) },
 });
-export const ended = (chat: string) => ({ id: eventId(), type: 'chat.ended', property: 'shop', at: at(), chat: { id: chat }, reason: 'visitor_left' });
+export const ended = (chat: string) => ({
+  id: eventId(),
+  type: 'chat.ended',
+  property: 'shop',
+  at: at(),
+  chat: { id: chat },
+  reason: 'visitor_left',
+});

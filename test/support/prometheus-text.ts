@@ -24,6 +24,8 @@ export function parseSamples(text: string): Sample[] {
 /** The value of the sample with this name and exactly these labels; 0 when absent (a counter not moved yet). */
 export function sampleValue(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
   const wanted = Object.entries(labels);
-  const found = samples.find((s) => s.name === name && Object.keys(s.labels).length === wanted.length && wanted.every(([k, v]) => s.labels[k] === v));
+  const found = samples.find(
+    (s) => s.name === name && Object.keys(s.labels).length === wanted.length && wanted.every(([k, v]) => s.labels[k] === v),
+  );
   return found?.value ?? 0;
 }

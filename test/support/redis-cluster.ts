@@ -65,26 +65,49 @@ export async function startRedisCluster(masters = 3): Promise<LocalRedisCluster>
   try {
     ports.forEach((port, i) => {
       const args = [
-        '--bind', '127.0.0.1',
-        '--port', String(port),
-        '--cluster-enabled', 'yes',
-        '--cluster-port', String(all[masters + i]),
-        '--cluster-config-file', join(dir, `nodes-${port}.conf`),
-        '--cluster-node-timeout', '5000',
-        '--dir', dir,
-        '--save', '',
-        '--appendonly', 'no',
-        '--maxmemory-policy', 'noeviction',
-        '--logfile', join(dir, `redis-${port}.log`),
+        '--bind',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--cluster-enabled',
+        'yes',
+        '--cluster-port',
+        String(all[masters + i]),
+        '--cluster-config-file',
+        join(dir, `nodes-${port}.conf`),
+        '--cluster-node-timeout',
+        '5000',
+        '--dir',
+        dir,
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--maxmemory-policy',
+        'noeviction',
+        '--logfile',
+        join(dir, `redis-${port}.log`),
       ];
       children.push(spawn(server, args, { stdio: 'ignore' }));
     });
     for (const port of ports) await waitFor(() => acceptsConnections(port), `redis-server on port ${port}`);
-    const created = await runCommand(redisCli, ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '0', '--cluster-yes']);
+    const created = await runCommand(redisCli, [
+      '--cluster',
+      'create',
+      ...ports.map((port) => `127.0.0.1:${port}`),
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
+    ]);
     if (created.code !== 0) throw new Error(`redis-cli --cluster create failed (${created.code}):\n${created.output}`);
     // Every node must agree before a client's slot map is complete.
     for (const port of ports) {
-      await waitFor(async () => (await cli(port, 'CLUSTER', 'INFO')).includes('cluster_state:ok'), `cluster_state:ok on port ${port}`, 30_000, 200);
+      await waitFor(
+        async () => (await cli(port, 'CLUSTER', 'INFO')).includes('cluster_state:ok'),
+        `cluster_state:ok on port ${port}`,
+        30_000,
+        200,
+      );
     }
   } catch (error) {
     const logs = await Promise.all(ports.map((port) => logTail(join(dir, `redis-${port}.log`))));

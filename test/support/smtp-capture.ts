@@ -36,7 +36,11 @@ export async function startSmtpCapture(port = 0): Promise<SmtpCapture> {
       stream.on('end', () => {
         if (capture.respondWith !== 'accept') {
           const code = capture.respondWith;
-          return callback(Object.assign(new Error(code >= 500 ? '5.7.1 Message rejected: recipient refuses mail' : '4.3.2 Try again later'), { responseCode: code }));
+          return callback(
+            Object.assign(new Error(code >= 500 ? '5.7.1 Message rejected: recipient refuses mail' : '4.3.2 Try again later'), {
+              responseCode: code,
+            }),
+          );
         }
         capture.messages.push({ raw: Buffer.concat(chunks), to: session.envelope.rcptTo.map((r) => r.address) });
         callback();

@@ -27,7 +27,10 @@ beforeAll(async () => {
   jobs = new BullJobQueue(redis, prefix);
 });
 afterAll(async () => {
-  await jobs?.queue('mail-outbound').obliterate({ force: true }).catch(() => {});
+  await jobs
+    ?.queue('mail-outbound')
+    .obliterate({ force: true })
+    .catch(() => {});
   await jobs?.close();
   redis?.disconnect();
   await t?.drop();
@@ -38,7 +41,12 @@ function start(term: FakeTerminal): Dashboard {
 }
 
 /** The refs of the list's rows as rendered (the status bar, last, may start with a ref too). */
-const rowRefs = (text: string) => text.split('\n').slice(0, -1).filter((l) => /^[CT]\d+ /.test(l)).map((l) => l.split(' ')[0]);
+const rowRefs = (text: string) =>
+  text
+    .split('\n')
+    .slice(0, -1)
+    .filter((l) => /^[CT]\d+ /.test(l))
+    .map((l) => l.split(' ')[0]);
 
 /** Pages and moves until `ref` is selected in the inbox list. */
 async function select(d: Dashboard, term: FakeTerminal, ref: string): Promise<void> {
@@ -70,7 +78,11 @@ describe('dashboard actions', () => {
       await screenShows(d, 'the confirmation again', (s) => s.includes(`Move ${ref} to the trash?`));
       term.press('y');
       text = await screenShows(d, 'the item gone', (s) => s.includes(`${ref} moved to the trash`) && !rowRefs(s).includes(ref));
-      const trashed = await t.db.selectFrom(ref.startsWith('C') ? 'conversations' : 'tickets').select('trashed_at').where(ref.startsWith('C') ? 'id' : 'number', '=', ref.slice(1) as never).executeTakeFirstOrThrow();
+      const trashed = await t.db
+        .selectFrom(ref.startsWith('C') ? 'conversations' : 'tickets')
+        .select('trashed_at')
+        .where(ref.startsWith('C') ? 'id' : 'number', '=', ref.slice(1) as never)
+        .executeTakeFirstOrThrow();
       expect(trashed.trashed_at).not.toBeNull();
 
       term.press('3');
@@ -133,23 +145,52 @@ describe('dashboard actions', () => {
       term.press('Thanks for waiting,\ryour refund is on its way.'); // enter as a terminal sends it
       await screenShows(d, 'the text typed', (s) => s.includes('your refund is on its way.'));
       term.press('\x13'); // ctrl-s
-      await screenShows(d, 'sent', (s) => s.includes(`reply to ${ref} queued for ${ticket.email}`) && !s.includes(`Reply to ${ref} by email`));
-      const outbox = await t.db.selectFrom('outbox_emails').selectAll().where('ticket_id', '=', ticket.id).where('kind', '=', 'agent_reply').execute();
+      await screenShows(
+        d,
+        'sent',
+        (s) => s.includes(`reply to ${ref} queued for ${ticket.email}`) && !s.includes(`Reply to ${ref} by email`),
+      );
+      const outbox = await t.db
+        .selectFrom('outbox_emails')
+        .selectAll()
+        .where('ticket_id', '=', ticket.id)
+        .where('kind', '=', 'agent_reply')
+        .execute();
       expect(outbox).toHaveLength(1);
       expect(outbox[0]!.to_address).toBe(ticket.email);
-      const message = await t.db.selectFrom('messages').selectAll().where('ticket_id', '=', ticket.id).where('outbox_email_id', '=', outbox[0]!.id).executeTakeFirstOrThrow();
+      const message = await t.db
+        .selectFrom('messages')
+        .selectAll()
+        .where('ticket_id', '=', ticket.id)
+        .where('outbox_email_id', '=', outbox[0]!.id)
+        .executeTakeFirstOrThrow();
       expect(message.sender).toBe('agent');
       expect(message.body).toBe('Thanks for waiting,\nyour refund is on its way.');
       // The thread shows the reply once the detail reloads.
       await screenShows(d, 'the reply in the thread', (s) => s.includes('>  agent') && s.includes('your refund is on its way.'));
-      expect(await jobs.queue('mail-outbound').getJobCounts('waiting', 'delayed', 'prioritized')).toSatisfy((c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0) === 1);
+      expect(await jobs.queue('mail-outbound').getJobCounts('waiting', 'delayed', 'prioritized')).toSatisfy(
+        (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0) === 1,
+      );
       // N: an internal note, shown in the thread as one, not emailed.
       term.press('N');
       await screenShows(d, 'the note prompt', (s) => s.includes(`Internal note on ${ref}`));
       term.press('Checked with the warehouse\r');
-      await screenShows(d, 'the note in the thread', (s) => s.includes(`internal note added to ${ref}`) && s.includes('%% NOTE (internal)') && s.includes('Checked with the warehouse'));
-      expect(await t.db.selectFrom('messages').select('sender').where('ticket_id', '=', ticket.id).where('body', '=', 'Checked with the warehouse').execute()).toEqual([{ sender: 'note' }]);
-      expect(await t.db.selectFrom('outbox_emails').select('id').where('ticket_id', '=', ticket.id).where('kind', '=', 'agent_reply').execute()).toHaveLength(1);
+      await screenShows(
+        d,
+        'the note in the thread',
+        (s) => s.includes(`internal note added to ${ref}`) && s.includes('%% NOTE (internal)') && s.includes('Checked with the warehouse'),
+      );
+      expect(
+        await t.db
+          .selectFrom('messages')
+          .select('sender')
+          .where('ticket_id', '=', ticket.id)
+          .where('body', '=', 'Checked with the warehouse')
+          .execute(),
+      ).toEqual([{ sender: 'note' }]);
+      expect(
+        await t.db.selectFrom('outbox_emails').select('id').where('ticket_id', '=', ticket.id).where('kind', '=', 'agent_reply').execute(),
+      ).toHaveLength(1);
       // esc discards an editor without sending.
       term.press('r');
       await screenShows(d, 'the editor', (s) => s.includes(`Reply to ${ref}`));
@@ -168,7 +209,11 @@ describe('dashboard actions', () => {
     const d = start(term);
     try {
       term.press('s'); // open items
-      const text = await screenShows(d, 'open items', (s) => s.includes('status:open') && rowRefs(s).length > 0 && d.state().inbox.loadedSeq === d.state().inbox.loadSeq);
+      const text = await screenShows(
+        d,
+        'open items',
+        (s) => s.includes('status:open') && rowRefs(s).length > 0 && d.state().inbox.loadedSeq === d.state().inbox.loadSeq,
+      );
       const ref = rowRefs(text)[0]!;
       // Closed behind the dashboard's back: the list still shows it open.
       await closeItem(t.db, property.id, ref);
@@ -184,7 +229,14 @@ describe('dashboard actions', () => {
       term.press('vip\r');
       await screenShows(d, 'tagged', (s) => s.includes(`${second} tagged vip`));
       const tagged = d.state().inbox.items.find((i) => i.ref === second);
-      await waitFor(async () => d.state().inbox.items.find((i) => i.ref === second)?.tags.includes('vip'), 'the tag in the list');
+      await waitFor(
+        async () =>
+          d
+            .state()
+            .inbox.items.find((i) => i.ref === second)
+            ?.tags.includes('vip'),
+        'the tag in the list',
+      );
       expect(tagged).toBeDefined();
     } finally {
       await d.quit();
@@ -195,11 +247,19 @@ describe('dashboard actions', () => {
     const d = start(term);
     try {
       term.press('\t\t'); // tickets: every one has a contact with an email
-      const text = await screenShows(d, 'the tickets', (s) => d.state().inbox.filters.view === 'tickets' && rowRefs(s).length > 0 && d.state().inbox.loadedSeq === d.state().inbox.loadSeq);
+      const text = await screenShows(
+        d,
+        'the tickets',
+        (s) => d.state().inbox.filters.view === 'tickets' && rowRefs(s).length > 0 && d.state().inbox.loadedSeq === d.state().inbox.loadSeq,
+      );
       const ticket = d.state().inbox.items[0]!;
       expect(rowRefs(text)[0]).toBe(ticket.ref);
       term.press('h');
-      const history = await screenShows(d, 'the history', (s) => s.includes(`History of ${ticket.contact.email}`) && rowRefs(s).includes(ticket.ref));
+      const history = await screenShows(
+        d,
+        'the history',
+        (s) => s.includes(`History of ${ticket.contact.email}`) && rowRefs(s).includes(ticket.ref),
+      );
       const refs = rowRefs(history);
       expect(history.split('\n')).toHaveLength(24);
       // Oldest first: open the first one, then come back to the history and to the list.
@@ -212,7 +272,15 @@ describe('dashboard actions', () => {
       // The whole key map fits 80×24.
       term.press('?');
       const help = await screenShows(d, 'the help', (s) => s.includes('Keys (any key closes)'));
-      for (const line of ['confirm / cancel (dialogs)', 'pile: unassigned / missed', 'restore / delete for good', 'reply by email / note', 'open the item', "the contact's history"]) expect(help).toContain(line);
+      for (const line of [
+        'confirm / cancel (dialogs)',
+        'pile: unassigned / missed',
+        'restore / delete for good',
+        'reply by email / note',
+        'open the item',
+        "the contact's history",
+      ])
+        expect(help).toContain(line);
     } finally {
       await d.quit();
     }
@@ -223,7 +291,14 @@ describe('dashboard actions', () => {
     const d = startOnTerminal(term, { db: t.db, redis, queuePrefix: prefix, property });
     try {
       term.press('\t'); // conversations
-      await screenShows(d, 'the conversations', (s) => d.state().inbox.filters.view === 'conversations' && rowRefs(s).length > 0 && d.state().inbox.loadedSeq === d.state().inbox.loadSeq);
+      await screenShows(
+        d,
+        'the conversations',
+        (s) =>
+          d.state().inbox.filters.view === 'conversations' &&
+          rowRefs(s).length > 0 &&
+          d.state().inbox.loadedSeq === d.state().inbox.loadSeq,
+      );
       const tickets = async () => (await t.db.selectFrom('tickets').select('id').execute()).length;
       const before = await tickets();
       term.press('C');

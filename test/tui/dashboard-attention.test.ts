@@ -79,7 +79,14 @@ describe('the attention bar', () => {
     try {
       await screenShows(d, 'the bar', (s) => barLine(s).includes('B breached'));
       term.press('B');
-      const text = await screenShows(d, 'the breached pile', (s) => d.state().inbox.filters.due === 'breached' && d.state().inbox.loadedSeq === d.state().inbox.loadSeq && s.includes('breached: oldest first'));
+      const text = await screenShows(
+        d,
+        'the breached pile',
+        (s) =>
+          d.state().inbox.filters.due === 'breached' &&
+          d.state().inbox.loadedSeq === d.state().inbox.loadSeq &&
+          s.includes('breached: oldest first'),
+      );
       const rows = text.split('\n').filter((l) => /^[CT]\d+ /.test(l));
       expect(rows).toHaveLength(breached.count);
       const due = d.state().inbox.items.map((i) => i.dueAt!.getTime());
@@ -103,20 +110,33 @@ describe('the filter picker', () => {
     try {
       await screenShows(d, 'the inbox', (s) => /^[CT]\d+ /m.test(s));
       term.press('f\t\t'); // the tag field
-      let text = await screenShows(d, 'the tags', (s) => s.includes('Tag (type to narrow') && s.includes('feature-request') && s.includes('onboarding'));
+      let text = await screenShows(
+        d,
+        'the tags',
+        (s) => s.includes('Tag (type to narrow') && s.includes('feature-request') && s.includes('onboarding'),
+      );
       expect(text).toContain('↑↓ choose');
       term.press('ref');
       text = await screenShows(d, 'narrowed', (s) => s.includes('> ref_') && !s.includes('onboarding'));
       expect(text).toMatch(/refund/);
       term.press('\r');
-      text = await screenShows(d, 'filtered by the tag', (s) => d.state().inbox.filters.tag?.name === 'refund' && d.state().inbox.loadedSeq === d.state().inbox.loadSeq && s.includes('#refund'));
+      text = await screenShows(
+        d,
+        'filtered by the tag',
+        (s) =>
+          d.state().inbox.filters.tag?.name === 'refund' && d.state().inbox.loadedSeq === d.state().inbox.loadSeq && s.includes('#refund'),
+      );
       expect(d.state().inbox.items.every((i) => i.tags.includes('refund'))).toBe(true);
       // The agents, by part of a name, with the down arrow.
       term.press('f');
       await screenShows(d, 'the agents', (s) => s.includes('Agent (email or name') && /<[^>]+@[^>]+>/.test(s));
       const first = (d.state().overlay as { choices: { agent: { id: string; name: string }[] } }).choices.agent[0]!;
       term.press('\x15\x1b[B'); // ctrl-u empties the draft; down highlights the first agent
-      await screenShows(d, 'the first agent chosen', (s) => (d.state().overlay as { picked?: number }).picked === 0 && s.includes(first.name));
+      await screenShows(
+        d,
+        'the first agent chosen',
+        (s) => (d.state().overlay as { picked?: number }).picked === 0 && s.includes(first.name),
+      );
       term.press('\r');
       await screenShows(d, 'filtered by the agent', (s) => settled(d) && s.includes(`@${first.name}`));
       expect(d.state().inbox.filters.agent).toEqual({ id: first.id, name: first.name });
@@ -131,16 +151,38 @@ describe('the Agents tab', () => {
     const load = await agentLoadToday(t.db, property.id);
     const busy = load.find((r) => r.open > 0)!;
     const ticket = await t.db.selectFrom('tickets').select('id').where('property_id', '=', property.id).executeTakeFirstOrThrow();
-    await t.db.insertInto('response_alerts').values({ property_id: property.id, ticket_id: ticket.id, clock: 'first', kind: 'breach', started_at: new Date(1), due_at: new Date(2), agent_id: busy.agent.id, priority: 1 }).execute();
+    await t.db
+      .insertInto('response_alerts')
+      .values({
+        property_id: property.id,
+        ticket_id: ticket.id,
+        clock: 'first',
+        kind: 'breach',
+        started_at: new Date(1),
+        due_at: new Date(2),
+        agent_id: busy.agent.id,
+        priority: 1,
+      })
+      .execute();
     const term = fakeTerminal(80, 24);
     const d = start(term);
     try {
       term.press('4');
-      const text = await screenShows(d, 'the agents', (s) => s.includes(' 4 Agents ') && /AGENT\s+OPEN\s+OLDEST WAITING\s+BREACHES TODAY/.test(s) && d.state().agents.loadedSeq > 0);
+      const text = await screenShows(
+        d,
+        'the agents',
+        (s) => s.includes(' 4 Agents ') && /AGENT\s+OPEN\s+OLDEST WAITING\s+BREACHES TODAY/.test(s) && d.state().agents.loadedSeq > 0,
+      );
       // The status bar speaks of the tab, not of inbox filters that do not apply to it.
       expect(text.split('\n')[23]).toMatch(/^demo │ agents · enter lists their open items/);
       expect(text.split('\n')[23]).not.toMatch(/status:/);
-      for (const r of load) expect(text).toMatch(new RegExp(`^${r.agent.name.slice(0, 8)}.*\\s${r.open}\\s+(\\d+[dhm]( \\d+[hm])?|-)\\s+${r.agent.id === busy.agent.id ? r.breaches + 1 : r.breaches}$`, 'm'));
+      for (const r of load)
+        expect(text).toMatch(
+          new RegExp(
+            `^${r.agent.name.slice(0, 8)}.*\\s${r.open}\\s+(\\d+[dhm]( \\d+[hm])?|-)\\s+${r.agent.id === busy.agent.id ? r.breaches + 1 : r.breaches}$`,
+            'm',
+          ),
+        );
       const index = load.indexOf(busy);
       const line = 3 + index; // header row, title, column header
       // Breached today: red, once the selection (cyan) is on another row.
@@ -151,7 +193,11 @@ describe('the Agents tab', () => {
       expect(cellColours(d.screen, line, 0).fg).toBe(1);
       if (index === 0) term.press('k');
       term.press('j'.repeat(index) + '\r');
-      await screenShows(d, "the agent's items", (s) => settled(d) && d.state().tab === 'inbox' && s.includes(`${busy.agent.name}: open items`));
+      await screenShows(
+        d,
+        "the agent's items",
+        (s) => settled(d) && d.state().tab === 'inbox' && s.includes(`${busy.agent.name}: open items`),
+      );
       expect(d.state().inbox.items).toHaveLength(Math.min(busy.open, d.state().inbox.pageSize));
       expect(d.state().inbox.items.every((i) => i.agent?.id === busy.agent.id && i.status === 'open')).toBe(true);
     } finally {

@@ -35,13 +35,20 @@ describe('dashboard filters, property switcher, mouse', () => {
       await screenShows(d, 'the inbox', () => settled(d) && d.state().inbox.items.length > 3);
       // An agent that has items in the demo inbox.
       term.press('aa'); // assigned
-      await waitFor(async () => d.state().inbox.filters.agent === 'assigned' && settled(d) && d.state().inbox.items.length > 0, 'assigned items');
+      await waitFor(
+        async () => d.state().inbox.filters.agent === 'assigned' && settled(d) && d.state().inbox.items.length > 0,
+        'assigned items',
+      );
       const agent = d.state().inbox.items[0]!.agent!;
       term.press('f');
       await screenShows(d, 'the filter prompt', (s) => s.includes('filter the inbox') && s.includes('Agent (email or name'));
       term.press('\x15'); // ctrl-u: the prompt holds the current value ("assigned")
       term.press(`${agent.name}\r`);
-      let text = await screenShows(d, 'filtered by the agent', (s) => settled(d) && typeof d.state().inbox.filters.agent === 'object' && statusBar(s).includes(`@${agent.name}`));
+      let text = await screenShows(
+        d,
+        'filtered by the agent',
+        (s) => settled(d) && typeof d.state().inbox.filters.agent === 'object' && statusBar(s).includes(`@${agent.name}`),
+      );
       expect(d.state().inbox.items.length).toBeGreaterThan(0);
       expect(d.state().inbox.items.every((i) => i.agent?.id === agent.id)).toBe(true);
       expect(text.split('\n')).toHaveLength(24);
@@ -60,20 +67,40 @@ describe('dashboard filters, property switcher, mouse', () => {
   });
 
   it('switches to another property with C-p: its (empty) inbox, its name in the header', async () => {
-    const other = await createProperty(t.db, { slug: `other-${t.name}`.slice(0, 60).toLowerCase().replace(/[^a-z0-9-]/g, '-'), name: 'Other shop' });
+    const other = await createProperty(t.db, {
+      slug: `other-${t.name}`
+        .slice(0, 60)
+        .toLowerCase()
+        .replace(/[^a-z0-9-]/g, '-'),
+      name: 'Other shop',
+    });
     const term = fakeTerminal(100, 30);
     const d = start(term);
     try {
       await screenShows(d, 'the demo inbox', (s) => settled(d) && /\bT\d+\b/.test(s) && s.includes('demo (C-p switch)'));
-      const listed = () => waitFor(async () => d.state().overlay?.type === 'properties' && d.state().overlay!.type === 'properties' && (d.state().overlay as { items: unknown[] | null }).items !== null, 'the properties');
+      const listed = () =>
+        waitFor(
+          async () =>
+            d.state().overlay?.type === 'properties' &&
+            d.state().overlay!.type === 'properties' &&
+            (d.state().overlay as { items: unknown[] | null }).items !== null,
+          'the properties',
+        );
       term.press('\x10'); // ctrl-p
       await screenShows(d, 'the switcher', (s) => s.includes('switch property') && s.includes(other.slug));
       await listed();
       term.press('j\r');
-      const text = await screenShows(d, 'the other property', (s) => settled(d) && s.includes(`${other.slug} (C-p switch)`) && s.includes('nothing matches these filters'));
+      const text = await screenShows(
+        d,
+        'the other property',
+        (s) => settled(d) && s.includes(`${other.slug} (C-p switch)`) && s.includes('nothing matches these filters'),
+      );
       expect(text).not.toMatch(/^[CT]\d+ /m);
       expect(statusBar(text)).toContain(other.slug);
-      await waitFor(async () => /unassigned 0 .*missed (with email )?0 .*breached 0 .*at risk 0 .*pending 0/.test(screenText(d.screen)), 'the piles of the other property');
+      await waitFor(
+        async () => /unassigned 0 .*missed (with email )?0 .*breached 0 .*at risk 0 .*pending 0/.test(screenText(d.screen)),
+        'the piles of the other property',
+      );
       // And back.
       term.press('\x10');
       await screenShows(d, 'the switcher again', (s) => s.includes('switch property'));
@@ -86,18 +113,53 @@ describe('dashboard filters, property switcher, mouse', () => {
   });
 
   it('folds the quoted part of an email in a ticket thread; z shows it', async () => {
-    const ticket = await t.db.selectFrom('tickets').select(['id', 'number']).where('property_id', '=', property.id).where('trashed_at', 'is', null).orderBy('number', 'desc').executeTakeFirstOrThrow();
-    const body = ['Still broken, see below.', '', 'On Mon, 2 Mar 2026 at 10:00, Support <help@shop.example> wrote:', '> Please try again', '> after clearing the cache.', '> Thanks'].join('\n');
-    await t.db.insertInto('messages').values({ property_id: property.id, ticket_id: ticket.id, conversation_id: null, sender: 'visitor', agent_id: null, author_name: null, body, external_id: null, inbound_email_id: null, outbox_email_id: null, created_at: new Date(Date.now() + 60_000) }).execute();
+    const ticket = await t.db
+      .selectFrom('tickets')
+      .select(['id', 'number'])
+      .where('property_id', '=', property.id)
+      .where('trashed_at', 'is', null)
+      .orderBy('number', 'desc')
+      .executeTakeFirstOrThrow();
+    const body = [
+      'Still broken, see below.',
+      '',
+      'On Mon, 2 Mar 2026 at 10:00, Support <help@shop.example> wrote:',
+      '> Please try again',
+      '> after clearing the cache.',
+      '> Thanks',
+    ].join('\n');
+    await t.db
+      .insertInto('messages')
+      .values({
+        property_id: property.id,
+        ticket_id: ticket.id,
+        conversation_id: null,
+        sender: 'visitor',
+        agent_id: null,
+        author_name: null,
+        body,
+        external_id: null,
+        inbound_email_id: null,
+        outbox_email_id: null,
+        created_at: new Date(Date.now() + 60_000),
+      })
+      .execute();
     const ref = `T${ticket.number}`;
     const term = fakeTerminal(100, 40);
     const d = start(term);
     try {
       await screenShows(d, 'the inbox', () => settled(d) && d.state().inbox.items.length > 0);
       term.press('\t\t'); // tickets, newest first: ours is the first
-      await waitFor(async () => settled(d) && d.state().inbox.filters.view === 'tickets' && d.state().inbox.items[0]?.ref === ref, `${ref} first`);
+      await waitFor(
+        async () => settled(d) && d.state().inbox.filters.view === 'tickets' && d.state().inbox.items[0]?.ref === ref,
+        `${ref} first`,
+      );
       term.press('\r');
-      let text = await screenShows(d, 'the thread folded', (s) => s.includes('Still broken, see below.') && s.includes('[… 4 quoted lines, z to show]'));
+      let text = await screenShows(
+        d,
+        'the thread folded',
+        (s) => s.includes('Still broken, see below.') && s.includes('[… 4 quoted lines, z to show]'),
+      );
       expect(text).not.toContain('after clearing the cache');
       term.press('z');
       text = await screenShows(d, 'the quote shown', (s) => s.includes('> after clearing the cache.') && s.includes('wrote:'));
@@ -175,11 +237,19 @@ describe('recovery', () => {
     const d = start(term, lost);
     try {
       term.press('2');
-      await screenShows(d, 'no counts', (s) => s.includes('redis down') && !s.includes('QUEUE') && statusBar(s).includes('queues: no counts'));
+      await screenShows(
+        d,
+        'no counts',
+        (s) => s.includes('redis down') && !s.includes('QUEUE') && statusBar(s).includes('queues: no counts'),
+      );
       await lost.connect();
       await d.refresh();
       await d.refresh();
-      const text = await screenShows(d, 'the counts', (s) => s.includes('redis up') && s.includes('QUEUE') && /^chat-events\s+\d+/m.test(s));
+      const text = await screenShows(
+        d,
+        'the counts',
+        (s) => s.includes('redis up') && s.includes('QUEUE') && /^chat-events\s+\d+/m.test(s),
+      );
       expect(text.split('\n')).toHaveLength(24);
       expect(d.state().queues.statsError).toBeNull();
     } finally {

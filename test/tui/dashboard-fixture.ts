@@ -35,6 +35,9 @@ export async function closeDemoDashboard(t: TestDatabase | undefined, redis: Red
 }
 
 /** The real dashboard on the fake terminal `term`, refreshing once a minute (tests refresh it themselves). */
-export function startOnTerminal(term: FakeTerminal, options: Omit<DashboardOptions, 'input' | 'output' | 'terminal' | 'refreshMs'>): Dashboard {
+export function startOnTerminal(
+  term: FakeTerminal,
+  options: Omit<DashboardOptions, 'input' | 'output' | 'terminal' | 'refreshMs'>,
+): Dashboard {
   return startDashboard({ ...options, input: term.input, output: term.output, terminal: 'xterm-256color', refreshMs: 60_000 });
 }

@@ -90,7 +90,11 @@ describe('the Queues tab', () => {
 
       // The detail: data, attempts, times, reason and stack.
       term.press('\r');
-      text = await screenShows(d, 'the job', (s) => s.includes('job convert-42  convert-conversation  (conversions)') && s.includes('Stacktrace'));
+      text = await screenShows(
+        d,
+        'the job',
+        (s) => s.includes('job convert-42  convert-conversation  (conversions)') && s.includes('Stacktrace'),
+      );
       expect(text).toContain('state failed · attempts made 1 of 1');
       expect(text).toMatch(/added \d\d-\d\d .* processed \d\d-\d\d .* finished \d\d-\d\d/);
       expect(text).toContain('"conversationId": "42"');
@@ -145,7 +149,14 @@ describe('the Queues tab', () => {
       // The whole key map, queue keys included, still fits 80×24.
       term.press('?');
       const help = await screenShows(d, 'the help', (s) => s.includes('Keys (any key closes)'));
-      for (const line of ['retry job / all failed', 'pause / resume the queue', 'clean completed / failed', 'restore / delete for good', 'confirm / cancel (dialogs)']) expect(help).toContain(line);
+      for (const line of [
+        'retry job / all failed',
+        'pause / resume the queue',
+        'clean completed / failed',
+        'restore / delete for good',
+        'confirm / cancel (dialogs)',
+      ])
+        expect(help).toContain(line);
     } finally {
       await d.quit();
     }

@@ -35,7 +35,11 @@ describe('the dashboard', () => {
     const term = fakeTerminal(100, 30);
     const d = start(term);
     try {
-      let text = await screenShows(d, 'the demo inbox', (s) => /unassigned \d+ (\(?\d\S*\)? )?· missed \d+/.test(s) && /\bT\d+\b/.test(s) && /\bC\d+\b/.test(s));
+      let text = await screenShows(
+        d,
+        'the demo inbox',
+        (s) => /unassigned \d+ (\(?\d\S*\)? )?· missed \d+/.test(s) && /\bT\d+\b/.test(s) && /\bC\d+\b/.test(s),
+      );
       expect(text).toContain(' 1 Inbox ');
       expect(text).toMatch(/ID\s+TYPE\s+STATUS/);
       expect(text).toMatch(/demo p1\+ │ both status:all agent:any created desc/);

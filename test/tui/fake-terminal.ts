@@ -20,15 +20,27 @@ export function fakeTerminal(columns = 100, rows = 30): FakeTerminal {
 /** The screen's text as rendered, one string per row. */
 export function screenText(screen: blessed.Widgets.Screen): string {
   const lines = (screen as unknown as { lines: [unknown, string][][] }).lines;
-  return lines.map((row) => row.map((cell) => cell[1]).join('').trimEnd()).join('\n');
+  return lines
+    .map((row) =>
+      row
+        .map((cell) => cell[1])
+        .join('')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** Waits until the screen's text passes `check` and returns it; a timeout shows the screen as it was. */
 export function screenShows(d: { screen: blessed.Widgets.Screen }, what: string, check: (text: string) => boolean): Promise<string> {
-  return waitFor(async () => {
-    const text = screenText(d.screen);
-    return check(text) ? text : undefined;
-  }, what, 5000, 20).catch((error: unknown) => {
+  return waitFor(
+    async () => {
+      const text = screenText(d.screen);
+      return check(text) ? text : undefined;
+    },
+    what,
+    5000,
+    20,
+  ).catch((error: unknown) => {
     throw new Error(`${String(error)}\n${screenText(d.screen)}`);
   });
 }

@@ -22,7 +22,14 @@ import { press } from './state/state-fixtures.ts';
 // real screen over fake TTY streams, the last 7 days of a property on a real Postgres.
 
 const H = 3_600_000;
-const figures = (measured: number, medianMs: number | null, breaches: number) => ({ measured, unanswered: 0, medianMs, p90Ms: medianMs, breaches, breachRate: measured ? breaches / measured : null });
+const figures = (measured: number, medianMs: number | null, breaches: number) => ({
+  measured,
+  unanswered: 0,
+  medianMs,
+  p90Ms: medianMs,
+  breaches,
+  breachRate: measured ? breaches / measured : null,
+});
 const report: ResponseReport = {
   propertyId: '1',
   from: new Date('2026-11-30T00:00:00Z'),
@@ -31,7 +38,10 @@ const report: ResponseReport = {
   by: 'agent',
   total: { key: null, label: 'all', first: figures(3, 2 * H, 1), next: figures(1, 0.5 * H, 0) },
   groups: [{ key: '7', label: 'Ann', first: figures(3, 2 * H, 1), next: figures(1, 0.5 * H, 0) }],
-  breachesPerDay: ['11-30', '12-01', '12-02', '12-03', '12-04', '12-05', '12-06'].map((d, n) => ({ date: `2026-${d}`, breaches: n === 3 ? 4 : n === 5 ? 1 : 0 })),
+  breachesPerDay: ['11-30', '12-01', '12-02', '12-03', '12-04', '12-05', '12-06'].map((d, n) => ({
+    date: `2026-${d}`,
+    breaches: n === 3 ? 4 : n === 5 ? 1 : 0,
+  })),
 };
 
 describe('reports tab, pure', () => {
@@ -82,10 +92,41 @@ describe('the Reports tab on the screen', () => {
     // Around the clock (no hours): a first response of 2h, answered an hour ago, breached.
     const contact = await upsertContact(t.db, property.id, { email: 'v@example.com', name: null });
     const now = Date.now();
-    const ticket = await createTicket(t.db, { propertyId: property.id, subject: 'Help', contact, agentId: ann.id, createdAt: new Date(now - 3 * H) });
-    await appendMessage(t.db, { propertyId: property.id, target: { ticketId: ticket.id }, sender: 'visitor', body: 'hi', createdAt: new Date(now - 3 * H) });
-    await appendMessage(t.db, { propertyId: property.id, target: { ticketId: ticket.id }, sender: 'agent', agentId: ann.id, body: 'hello', createdAt: new Date(now - H) });
-    await t.db.insertInto('response_alerts').values({ property_id: property.id, ticket_id: ticket.id, clock: 'first', kind: 'breach', started_at: new Date(now - 3 * H), due_at: new Date(now - 2 * H), agent_id: ann.id, priority: 1 }).execute();
+    const ticket = await createTicket(t.db, {
+      propertyId: property.id,
+      subject: 'Help',
+      contact,
+      agentId: ann.id,
+      createdAt: new Date(now - 3 * H),
+    });
+    await appendMessage(t.db, {
+      propertyId: property.id,
+      target: { ticketId: ticket.id },
+      sender: 'visitor',
+      body: 'hi',
+      createdAt: new Date(now - 3 * H),
+    });
+    await appendMessage(t.db, {
+      propertyId: property.id,
+      target: { ticketId: ticket.id },
+      sender: 'agent',
+      agentId: ann.id,
+      body: 'hello',
+      createdAt: new Date(now - H),
+    });
+    await t.db
+      .insertInto('response_alerts')
+      .values({
+        property_id: property.id,
+        ticket_id: ticket.id,
+        clock: 'first',
+        kind: 'breach',
+        started_at: new Date(now - 3 * H),
+        due_at: new Date(now - 2 * H),
+        agent_id: ann.id,
+        priority: 1,
+      })
+      .execute();
     redis = dashboardRedis();
     await redis.connect();
   });
@@ -112,7 +153,11 @@ describe('the Reports tab on the screen', () => {
       expect(cellColours(d.screen, allFirst, 0).fg).toBe(1); // red: a breach in the row
       expect(cellColours(d.screen, allFirst + 1, 0).fg).not.toBe(1);
       term.press('b');
-      const byDepartment = await screenShows(d, 'by department', (s) => /^BY DEPARTMENT/m.test(s) && /^\(no department\)\s+first\s+1/m.test(s));
+      const byDepartment = await screenShows(
+        d,
+        'by department',
+        (s) => /^BY DEPARTMENT/m.test(s) && /^\(no department\)\s+first\s+1/m.test(s),
+      );
       expect(byDepartment).not.toMatch(/^Ann\s/m);
     } finally {
       await d.quit();

@@ -16,7 +16,6 @@ afterEach(async () => {
   p = undefined;
 });
 
-
 async function conversation(pipeline: Pipeline, chat: string) {
   return pipeline.t.db.selectFrom('conversations').selectAll().where('external_id', '=', chat).executeTakeFirst();
 }
@@ -41,7 +40,10 @@ describe('chat-recovery trigger', () => {
     expect(triggers[0]!.created_at.getTime() - conv.created_at.getTime()).toBeGreaterThanOrEqual(1000);
     // Re-adding the job (a redelivered start) and letting it run changes nothing: once per chat.
     await p.jobs.add('recovery', { conversationId: conv.id }, { idSuffix: 'again' });
-    await waitFor(async () => (await p!.jobs.queue('chat-timers').getJob(`recovery-${conv.id}-again`))?.finishedOn, 'the re-added trigger job');
+    await waitFor(
+      async () => (await p!.jobs.queue('chat-timers').getJob(`recovery-${conv.id}-again`))?.finishedOn,
+      'the re-added trigger job',
+    );
     expect(await messagesOf(p, conv.id, 'trigger')).toHaveLength(1);
   });
 
@@ -62,10 +64,15 @@ describe('chat-recovery trigger', () => {
     const received: { body: string; signature: string | undefined }[] = [];
     const server = createServer((req: IncomingMessage, res) => {
       const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c)).on('end', () => {
-        received.push({ body: Buffer.concat(chunks).toString(), signature: req.headers['x-switchboard-signature'] as string | undefined });
-        res.writeHead(received.length === 1 ? 503 : 200).end();
-      });
+      req
+        .on('data', (c: Buffer) => chunks.push(c))
+        .on('end', () => {
+          received.push({
+            body: Buffer.concat(chunks).toString(),
+            signature: req.headers['x-switchboard-signature'] as string | undefined,
+          });
+          res.writeHead(received.length === 1 ? 503 : 200).end();
+        });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
@@ -102,7 +109,12 @@ describe('missed chats', () => {
   it('a missed chat with a pre-chat email becomes exactly one ticket and one outbox email, however often it ends', async () => {
     p = await startPipeline({ trigger_enabled: false });
     await p.startWorker();
-    await p.post({ events: [started('chat-4', { prechat: { name: 'Anna Bianchi', email: 'Anna@Example.com' } }), message('chat-4', 'visitor', 'Is anyone there?')] });
+    await p.post({
+      events: [
+        started('chat-4', { prechat: { name: 'Anna Bianchi', email: 'Anna@Example.com' } }),
+        message('chat-4', 'visitor', 'Is anyone there?'),
+      ],
+    });
     for (let i = 0; i < 3; i++) expect((await p.post(ended('chat-4'))).status).toBe(202);
     const conv = await waitFor(async () => {
       const c = await conversation(p!, 'chat-4');
@@ -140,16 +152,30 @@ describe('missed chats', () => {
         return c?.status === 'closed' ? c : undefined;
       }, `the conversion of ${chat}`);
       const ticket = await p!.t.db.selectFrom('tickets').select('id').where('conversation_id', '=', conv.id).executeTakeFirstOrThrow();
-      return (await p!.t.db.selectFrom('messages').select('body').where('ticket_id', '=', ticket.id).where('sender', '=', 'system').execute()).map((m) => m.body);
+      return (
+        await p!.t.db.selectFrom('messages').select('body').where('ticket_id', '=', ticket.id).where('sender', '=', 'system').execute()
+      ).map((m) => m.body);
     };
-    await p.post({ events: [started('chat-n1', { prechat: { name: 'Ugo', email: 'ugo@example.com' } }), message('chat-n1', 'visitor', 'Hello?')] });
+    await p.post({
+      events: [started('chat-n1', { prechat: { name: 'Ugo', email: 'ugo@example.com' } }), message('chat-n1', 'visitor', 'Hello?')],
+    });
     await p.post(ended('chat-n1'));
-    expect(await notes('chat-n1')).toEqual([expect.stringMatching(/^Ticket created from missed chat C\d+; an acknowledgement with the transcript is queued to ugo@example\.com\.$/)]);
+    expect(await notes('chat-n1')).toEqual([
+      expect.stringMatching(
+        /^Ticket created from missed chat C\d+; an acknowledgement with the transcript is queued to ugo@example\.com\.$/,
+      ),
+    ]);
     // A second missed chat of the same visitor within the hour: the outbox holds its automatic mail back.
-    await p.post({ events: [started('chat-n2', { prechat: { name: 'Ugo', email: 'ugo@example.com' } }), message('chat-n2', 'visitor', 'Hello again?')] });
+    await p.post({
+      events: [started('chat-n2', { prechat: { name: 'Ugo', email: 'ugo@example.com' } }), message('chat-n2', 'visitor', 'Hello again?')],
+    });
     await p.post(ended('chat-n2'));
     const second = await notes('chat-n2');
-    expect(second).toEqual([expect.stringMatching(/^Ticket created from missed chat C\d+; no acknowledgement was sent to ugo@example\.com: an automatic email went to ugo@example\.com less than \d+ minutes ago\.$/)]);
+    expect(second).toEqual([
+      expect.stringMatching(
+        /^Ticket created from missed chat C\d+; no acknowledgement was sent to ugo@example\.com: an automatic email went to ugo@example\.com less than \d+ minutes ago\.$/,
+      ),
+    ]);
     expect(second.join('\n')).not.toContain('emailed');
   });
 
@@ -170,7 +196,13 @@ describe('missed chats', () => {
   it('takes the email a visitor typed in a message', async () => {
     p = await startPipeline({ trigger_enabled: false });
     await p.startWorker();
-    await p.post({ events: [started('chat-6'), message('chat-6', 'visitor', 'nobody answers, write me at luca.verdi@example.org please'), ended('chat-6')] });
+    await p.post({
+      events: [
+        started('chat-6'),
+        message('chat-6', 'visitor', 'nobody answers, write me at luca.verdi@example.org please'),
+        ended('chat-6'),
+      ],
+    });
     const ticket = await waitFor(() => p!.t.db.selectFrom('tickets').selectAll().executeTakeFirst(), 'the ticket');
     const contact = await p.t.db.selectFrom('contacts').selectAll().where('id', '=', ticket.contact_id).executeTakeFirstOrThrow();
     expect(contact.email).toBe('luca.verdi@example.org');
@@ -179,7 +211,9 @@ describe('missed chats', () => {
   it('an answered chat that ends is closed, not missed', async () => {
     p = await startPipeline({ trigger_enabled: false });
     await p.startWorker();
-    await p.post({ events: [started('chat-7', { prechat: { email: 'x@example.com' } }), message('chat-7', 'agent', 'Hi!'), ended('chat-7')] });
+    await p.post({
+      events: [started('chat-7', { prechat: { email: 'x@example.com' } }), message('chat-7', 'agent', 'Hi!'), ended('chat-7')],
+    });
     const conv = await waitFor(async () => {
       const c = await conversation(p!, 'chat-7');
       return c?.ended_at ? c : undefined;
@@ -192,10 +226,22 @@ describe('missed chats', () => {
   it('an offline message with an email becomes a ticket', async () => {
     p = await startPipeline();
     await p.startWorker();
-    await p.post({ id: eventId(), type: 'offline.submitted', property: 'shop', at: at(), visitor: { name: 'Marta', email: 'marta@example.com' }, message: { text: 'Do you ship to Malta?' } });
+    await p.post({
+      id: eventId(),
+      type: 'offline.submitted',
+      property: 'shop',
+      at: at(),
+      visitor: { name: 'Marta', email: 'marta@example.com' },
+      message: { text: 'Do you ship to Malta?' },
+    });
     const ticket = await waitFor(() => p!.t.db.selectFrom('tickets').selectAll().executeTakeFirst(), 'the ticket');
     expect(ticket.subject).toBe('Message from Marta');
-    const thread = await p.t.db.selectFrom('messages').select(['sender', 'body']).where('ticket_id', '=', ticket.id).orderBy('id').execute();
+    const thread = await p.t.db
+      .selectFrom('messages')
+      .select(['sender', 'body'])
+      .where('ticket_id', '=', ticket.id)
+      .orderBy('id')
+      .execute();
     expect(thread[0]).toEqual({ sender: 'visitor', body: 'Do you ship to Malta?' });
   });
 
@@ -204,10 +250,14 @@ describe('missed chats', () => {
     await p.startWorker();
     const old = new Date(Date.now() - 9_000).toISOString();
     await p.post({ ...started('chat-8', { prechat: { email: 'quiet@example.com' } }), at: old });
-    const conv = await waitFor(async () => {
-      const c = await conversation(p!, 'chat-8');
-      return c?.ended_at ? c : undefined;
-    }, 'the inactivity end', 10_000);
+    const conv = await waitFor(
+      async () => {
+        const c = await conversation(p!, 'chat-8');
+        return c?.ended_at ? c : undefined;
+      },
+      'the inactivity end',
+      10_000,
+    );
     expect(conv.missed).toBe(true);
     await waitFor(() => p!.t.db.selectFrom('tickets').selectAll().executeTakeFirst(), 'the ticket');
   });

@@ -40,8 +40,23 @@ it('a worker killed mid-conversion: the retry makes no second ticket or email', 
 
   const chat = 'chat-crash';
   const events = [
-    { id: eventId(), type: 'chat.started', property: 'shop', at: at(), chat: { id: chat }, visitor: { id: 'v1' }, prechat: { name: 'Rita', email: 'rita@example.com' } },
-    { id: eventId(), type: 'chat.message', property: 'shop', at: at(), chat: { id: chat }, message: { id: 'm1', sender: 'visitor', text: 'Hello?' } },
+    {
+      id: eventId(),
+      type: 'chat.started',
+      property: 'shop',
+      at: at(),
+      chat: { id: chat },
+      visitor: { id: 'v1' },
+      prechat: { name: 'Rita', email: 'rita@example.com' },
+    },
+    {
+      id: eventId(),
+      type: 'chat.message',
+      property: 'shop',
+      at: at(),
+      chat: { id: chat },
+      message: { id: 'm1', sender: 'visitor', text: 'Hello?' },
+    },
   ];
   expect((await p.post({ events })).status).toBe(202);
   for (let i = 0; i < 3; i++) {
@@ -57,19 +72,29 @@ it('a worker killed mid-conversion: the retry makes no second ticket or email', 
   const connection = createRedis(p.redisUrl, 'producer');
   const queue = new Queue('conversions', { connection, prefix: p.prefix });
   try {
-    const job = await waitFor(async () => {
-      const j = await queue.getJob(`convert-${conversation.id}`);
-      return j?.finishedOn ? j : undefined;
-    }, 'the retried conversion', 30_000, 200);
+    const job = await waitFor(
+      async () => {
+        const j = await queue.getJob(`convert-${conversation.id}`);
+        return j?.finishedOn ? j : undefined;
+      },
+      'the retried conversion',
+      30_000,
+      200,
+    );
     expect(job.returnvalue).toEqual({ ticket: expect.stringMatching(/^T\d+$/), created: false });
     // The chat.ended events the killed worker held come back when their locks expire, like
     // the conversion, but may finish after it (on a busy machine, more than 500 ms after):
     // everything is counted once they all have.
     const db = p.t.db;
-    await waitFor(async () => {
-      const unprocessed = await db.selectFrom('chat_events').select('id').where('processed_at', 'is', null).execute();
-      return unprocessed.length === 0 ? true : undefined;
-    }, 'every chat event processed', 30_000, 200);
+    await waitFor(
+      async () => {
+        const unprocessed = await db.selectFrom('chat_events').select('id').where('processed_at', 'is', null).execute();
+        return unprocessed.length === 0 ? true : undefined;
+      },
+      'every chat event processed',
+      30_000,
+      200,
+    );
     await sleep(500);
     expect(await p.t.db.selectFrom('tickets').select('id').execute()).toHaveLength(1);
     expect(await p.t.db.selectFrom('outbox_emails').select('id').execute()).toHaveLength(1);

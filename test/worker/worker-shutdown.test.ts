@@ -39,7 +39,9 @@ it('finishes the active job on SIGTERM, then exits with status 0', { timeout: 60
     env: childEnv({ LOG_LEVEL: 'warn', DATABASE_URL: p.t.url, REDIS_URL: p.redisUrl, SWITCHBOARD_QUEUE_PREFIX: p.prefix }),
     stdio: 'ignore',
   });
-  const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.on('exit', (code) => resolve({ code, at: Date.now() })));
+  const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, at: Date.now() })),
+  );
   const connection = createRedis(p.redisUrl, 'producer');
   const queue = new Queue('chat-callbacks', { connection, prefix: p.prefix });
   try {

@@ -23,7 +23,9 @@ export async function checkHealth(db: Kysely<Database>, redis: Redis | Cluster, 
   // A connection still being made (the dashboard's first refresh) is waited for, not called
   // down; one that is reconnecting after a loss is down until it is back.
   const connected = () =>
-    ['connecting', 'connect', 'wait'].includes(redis.status) ? new Promise<void>((resolve) => redis.once('ready', () => resolve())) : Promise.resolve();
+    ['connecting', 'connect', 'wait'].includes(redis.status)
+      ? new Promise<void>((resolve) => redis.once('ready', () => resolve()))
+      : Promise.resolve();
   const [postgres, redisState] = await Promise.all([
     probe(() => pingDatabase(db), 'Postgres'),
     probe(() => connected().then(() => redis.ping()), 'Redis'),

@@ -22,5 +22,10 @@ export interface PropertyScope {
 export function propertyScope(db: Kysely<Database>, jobs: JobQueue | undefined, property: PropertyChoice): PropertyScope {
   // A copy of the three fields: the caller's object may carry more and may change.
   const { id, slug, name } = property;
-  return { property: { id, slug, name }, inbox: inboxLoader(db, id), actions: itemActionsRunner(db, jobs, id), reports: reportsLoader(db, id) };
+  return {
+    property: { id, slug, name },
+    inbox: inboxLoader(db, id),
+    actions: itemActionsRunner(db, jobs, id),
+    reports: reportsLoader(db, id),
+  };
 }

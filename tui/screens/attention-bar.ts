@@ -12,10 +12,28 @@ export interface BarSegment {
 
 // Labels from the fullest to the shortest; the bar uses the fullest form that fits the width,
 // so that a lead reads the same piles in the same order at any size.
-const mediumLabels: Record<PileName, string> = { unassigned: 'unassigned', missed: 'missed', breached: 'breached', atRisk: 'at risk', pending: 'pending' };
-const shortLabels: Record<PileName, string> = { unassigned: 'unasg', missed: 'missed', breached: 'breach', atRisk: 'risk', pending: 'pend' };
+const mediumLabels: Record<PileName, string> = {
+  unassigned: 'unassigned',
+  missed: 'missed',
+  breached: 'breached',
+  atRisk: 'at risk',
+  pending: 'pending',
+};
+const shortLabels: Record<PileName, string> = {
+  unassigned: 'unasg',
+  missed: 'missed',
+  breached: 'breach',
+  atRisk: 'risk',
+  pending: 'pend',
+};
 const tinyLabels: Record<PileName, string> = { unassigned: 'u', missed: 'm', breached: 'b', atRisk: 'r', pending: 'p' };
-const fullLabels: Record<PileName, string> = { unassigned: 'open unassigned', missed: 'missed with email', breached: 'breached', atRisk: 'at risk', pending: 'pending' };
+const fullLabels: Record<PileName, string> = {
+  unassigned: 'open unassigned',
+  missed: 'missed with email',
+  breached: 'breached',
+  atRisk: 'at risk',
+  pending: 'pending',
+};
 
 /** "12", "~15,000" for Postgres's estimate past the cap. */
 export function pileCount(pile: Pile): string {
@@ -29,7 +47,10 @@ const age = (pile: Pile, now: number) => (pile.oldestSince ? formatDuration(now 
 const coarseAge = (pile: Pile, now: number) => age(pile, now)?.split(' ')[0] ?? null;
 
 const forms: { separator: string; pile: Form }[] = [
-  { separator: '  ·  ', pile: (p, now) => `${pileKeys[p.name]} ${fullLabels[p.name]} ${pileCount(p)}${age(p, now) ? ` (oldest ${age(p, now)})` : ''}` },
+  {
+    separator: '  ·  ',
+    pile: (p, now) => `${pileKeys[p.name]} ${fullLabels[p.name]} ${pileCount(p)}${age(p, now) ? ` (oldest ${age(p, now)})` : ''}`,
+  },
   { separator: ' · ', pile: (p, now) => `${fullLabels[p.name]} ${pileCount(p)}${age(p, now) ? ` (oldest ${age(p, now)})` : ''}` },
   { separator: ' · ', pile: (p, now) => `${mediumLabels[p.name]} ${pileCount(p)}${age(p, now) ? ` (${age(p, now)})` : ''}` },
   { separator: ' · ', pile: (p, now) => `${mediumLabels[p.name]} ${pileCount(p)}${coarseAge(p, now) ? ` ${coarseAge(p, now)}` : ''}` },
@@ -38,7 +59,8 @@ const forms: { separator: string; pile: Form }[] = [
   { separator: ' ', pile: (p) => `${tinyLabels[p.name]}${pileCount(p)}` },
 ];
 
-const tone = (pile: Pile): BarSegment['tone'] => (pile.count === 0 ? null : pile.name === 'breached' ? 'breach' : pile.name === 'atRisk' ? 'risk' : null);
+const tone = (pile: Pile): BarSegment['tone'] =>
+  pile.count === 0 ? null : pile.name === 'breached' ? 'breach' : pile.name === 'atRisk' ? 'risk' : null;
 
 /**
  * The attention bar for a line `width` columns wide: every pile with its count and how long

@@ -33,7 +33,8 @@ const lineColours: Record<LineKind, string | null> = {
 const jobLineColours: Record<JobLineKind, string | null> = { heading: 'white-fg}{bold', meta: 'gray-fg', error: 'red-fg', body: null };
 
 /** A row past its due time in red, one at risk in yellow (the selected row keeps the selection's colours). */
-const dueRow = (row: string, tone: DueTone) => (tone === 'breach' ? `{red-fg}${esc(row)}{/}` : tone === 'risk' ? `{yellow-fg}${esc(row)}{/}` : esc(row));
+const dueRow = (row: string, tone: DueTone) =>
+  tone === 'breach' ? `{red-fg}${esc(row)}{/}` : tone === 'risk' ? `{yellow-fg}${esc(row)}{/}` : esc(row);
 const selectedRow = (row: string) => `{black-fg}{cyan-bg}${esc(row)}{/}`;
 
 /** The body's lines for what the state shows: the tab, or the inbox's list, item or history. */
@@ -72,7 +73,9 @@ function itemList(items: DashboardState['inbox']['items'], selected: number, sor
   const lines = [`{bold}${esc(table.header)}{/bold}`];
   const room = Math.max(1, frame.height - 2);
   const first = listWindowFirst(selected, items.length, room);
-  table.rows.slice(first, first + room).forEach((row, n) => lines.push(n + first === selected ? selectedRow(row) : dueRow(row, table.tones[n + first]!)));
+  table.rows
+    .slice(first, first + room)
+    .forEach((row, n) => lines.push(n + first === selected ? selectedRow(row) : dueRow(row, table.tones[n + first]!)));
   return lines;
 }
 
@@ -102,7 +105,11 @@ function agentLines(state: DashboardState, frame: Frame): string[] {
   const room = Math.max(1, frame.height - 2);
   const first = listWindowFirst(a.selected, a.rows.length, room);
   const lines = [title, `{bold}${esc(table.header)}{/bold}`];
-  table.rows.slice(first, first + room).forEach((row, n) => lines.push(n + first === a.selected ? selectedRow(row) : table.breached[n + first] ? `{red-fg}${esc(row)}{/}` : esc(row)));
+  table.rows
+    .slice(first, first + room)
+    .forEach((row, n) =>
+      lines.push(n + first === a.selected ? selectedRow(row) : table.breached[n + first] ? `{red-fg}${esc(row)}{/}` : esc(row)),
+    );
   if (a.error) lines.push(`{red-fg}${esc(a.error)} (the rows above are the last read){/}`);
   return lines;
 }
@@ -115,7 +122,10 @@ function reportLines(state: DashboardState, frame: Frame): string[] {
   const room = Math.max(2, (frame.height - 6) & ~1); // whole groups: two rows each
   const lines = [title, esc(view.intro), `{bold}${esc(view.header)}{/bold}`];
   view.rows.slice(0, room).forEach((row, n) => lines.push(view.breached[n] ? `{red-fg}${esc(row)}{/}` : esc(row)));
-  if (view.rows.length > room) lines.push(`{gray-fg}${esc(fit(`… ${(view.rows.length - room) / 2} more groups (switchboard report responses --by ${r.report.by ?? 'agent'})`, frame.width))}{/}`);
+  if (view.rows.length > room)
+    lines.push(
+      `{gray-fg}${esc(fit(`… ${(view.rows.length - room) / 2} more groups (switchboard report responses --by ${r.report.by ?? 'agent'})`, frame.width))}{/}`,
+    );
   lines.push('', esc(view.days));
   if (r.error) lines.push(`{red-fg}${esc(r.error)} (the report above is the last read){/}`);
   return lines;
@@ -128,8 +138,12 @@ function queueLines(state: DashboardState, frame: Frame): string[] {
   if (!q.stats) return [q.statsError ? `{red-fg}${esc(q.statsError)}{/}` : 'loading…'];
   const [header, ...rows] = formatQueuesTable(q.stats, frame.width);
   const lines = [`{bold}${esc(header!)}{/bold}`, ...rows.map((row, n) => (n === q.selected ? selectedRow(row) : esc(row)))];
-  lines.push('', `{gray-fg}${esc(fit('enter lists the jobs · P pause/resume · R retry all failed · X F clean completed/failed', frame.width))}{/}`);
-  if (q.stats.every((s) => s.throughput === null)) lines.push(`{gray-fg}${esc(fit('LAST HOUR "-": no BullMQ metrics (the workers run without metrics.maxDataPoints)', frame.width))}{/}`);
+  lines.push(
+    '',
+    `{gray-fg}${esc(fit('enter lists the jobs · P pause/resume · R retry all failed · X F clean completed/failed', frame.width))}{/}`,
+  );
+  if (q.stats.every((s) => s.throughput === null))
+    lines.push(`{gray-fg}${esc(fit('LAST HOUR "-": no BullMQ metrics (the workers run without metrics.maxDataPoints)', frame.width))}{/}`);
   if (q.statsError) lines.push('', `{red-fg}${esc(q.statsError)} (counts above are the last known){/}`);
   return lines;
 }

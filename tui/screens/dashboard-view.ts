@@ -32,7 +32,13 @@ export interface DashboardView {
   editorText(): string;
 }
 
-const tabTitles: Record<DashboardState['tab'], string> = { inbox: 'Inbox', queues: 'Queues', trash: 'Trash', agents: 'Agents', reports: 'Reports' };
+const tabTitles: Record<DashboardState['tab'], string> = {
+  inbox: 'Inbox',
+  queues: 'Queues',
+  trash: 'Trash',
+  agents: 'Agents',
+  reports: 'Reports',
+};
 const toneColours: Record<NonNullable<BarSegment['tone']>, string> = { breach: 'white-fg}{red-bg', risk: 'black-fg}{yellow-bg' };
 const barSegment = (s: BarSegment) => (s.tone ? `{${toneColours[s.tone]}}${esc(s.text)}{/}` : esc(s.text));
 /**
@@ -44,7 +50,11 @@ const barSegment = (s: BarSegment) => (s.tone ? `{${toneColours[s.tone]}}${esc(s
 /** What the mouse did on the body: a click on one of its lines (0 = the first), or the wheel. */
 export type BodyMouse = { type: 'click'; row: number } | { type: 'wheel'; down: boolean };
 
-export function createDashboardView(screen: blessed.Widgets.Screen, onEditorKey: (key: string) => void = () => {}, onMouse: (event: BodyMouse) => void = () => {}): DashboardView {
+export function createDashboardView(
+  screen: blessed.Widgets.Screen,
+  onEditorKey: (key: string) => void = () => {},
+  onMouse: (event: BodyMouse) => void = () => {},
+): DashboardView {
   const header = blessed.box({ parent: screen, top: 0, left: 0, width: '100%', height: 1, tags: true, style: { bg: 'blue', fg: 'white' } });
   // Lines are fitted to the width before they get here; blessed's own wrapping would also
   // break a line that ends in a colour reset (it counts the escape codes), so it is off.
@@ -54,8 +64,24 @@ export function createDashboardView(screen: blessed.Widgets.Screen, onEditorKey:
   body.on('wheelup', () => onMouse({ type: 'wheel', down: false }));
   // The lead's piles, on a line of their own above the status bar so that they keep their
   // counts and ages at 80 columns, where the status bar has no room to spare.
-  const attention = blessed.box({ parent: screen, bottom: 1, left: 0, width: '100%', height: 1, tags: true, style: { bg: 'black', fg: 'white' } });
-  const status = blessed.box({ parent: screen, bottom: 0, left: 0, width: '100%', height: 1, tags: true, style: { bg: 'black', fg: 'white' } });
+  const attention = blessed.box({
+    parent: screen,
+    bottom: 1,
+    left: 0,
+    width: '100%',
+    height: 1,
+    tags: true,
+    style: { bg: 'black', fg: 'white' },
+  });
+  const status = blessed.box({
+    parent: screen,
+    bottom: 0,
+    left: 0,
+    width: '100%',
+    height: 1,
+    tags: true,
+    style: { bg: 'black', fg: 'white' },
+  });
   const help = blessed.box({
     parent: screen,
     top: 'center',
@@ -82,7 +108,9 @@ export function createDashboardView(screen: blessed.Widgets.Screen, onEditorKey:
     editorText: () => dialogs.editorText(),
     update(data) {
       const { state } = data;
-      const tabText = tabs.map((t, n) => (t === state.tab ? `{black-fg}{white-bg} ${n + 1} ${tabTitles[t]} {/}` : ` ${n + 1} ${tabTitles[t]} `)).join(' ');
+      const tabText = tabs
+        .map((t, n) => (t === state.tab ? `{black-fg}{white-bg} ${n + 1} ${tabTitles[t]} {/}` : ` ${n + 1} ${tabTitles[t]} `))
+        .join(' ');
       // Five tabs leave little room at 80-100 columns: the name Switchboard goes first, the property's name stays.
       const tabsWidth = tabs.reduce((n, t) => n + tabTitles[t].length + 4, tabs.length - 1);
       const brand = width() - (14 + tabsWidth + 2) >= 40 ? '{bold} Switchboard{/bold}  ' : ' ';
@@ -91,15 +119,28 @@ export function createDashboardView(screen: blessed.Widgets.Screen, onEditorKey:
       const lines = bodyLines(state, { width: width(), height: bodyHeight() });
       body.setContent(lines.join('\n'));
       const inbox = state.inbox;
-      const ownTab: Partial<Record<DashboardState['tab'], string>> = { trash: 'trash · R restores · D deletes for good', agents: 'agents · enter lists their open items', reports: 'reports · b groups · 5 reads again' };
-      const p = statusParts({ property: data.property, inbox, health: data.health, queues: state.tab === 'queues' ? state.queues : undefined, tab: ownTab[state.tab] });
-      const conn = (text: string) => (text.endsWith('down') ? `{white-fg}{red-bg} ${esc(text)} {/}` : text.endsWith('up') ? `{green-fg}${esc(text)}{/}` : esc(text));
+      const ownTab: Partial<Record<DashboardState['tab'], string>> = {
+        trash: 'trash · R restores · D deletes for good',
+        agents: 'agents · enter lists their open items',
+        reports: 'reports · b groups · 5 reads again',
+      };
+      const p = statusParts({
+        property: data.property,
+        inbox,
+        health: data.health,
+        queues: state.tab === 'queues' ? state.queues : undefined,
+        tab: ownTab[state.tab],
+      });
+      const conn = (text: string) =>
+        text.endsWith('down') ? `{white-fg}{red-bg} ${esc(text)} {/}` : text.endsWith('up') ? `{green-fg}${esc(text)}{/}` : esc(text);
       const connections = `${conn(p.postgres)} ${conn(p.redis)}`;
       const connectionsWidth = p.postgres.length + p.redis.length + 5;
       if (state.message) {
         // A message takes the line but the connection states, which stay in sight.
         const text = esc(fit(state.message.text, Math.max(0, width() - connectionsWidth - 3)));
-        status.setContent(`${state.message.kind === 'error' ? `{white-fg}{red-bg}${text}{/}` : `{black-fg}{yellow-bg}${text}{/}`} │ ${connections}`);
+        status.setContent(
+          `${state.message.kind === 'error' ? `{white-fg}{red-bg}${text}{/}` : `{black-fg}{yellow-bg}${text}{/}`} │ ${connections}`,
+        );
       } else if (state.tab === 'inbox' && inbox.mode === 'search') {
         status.setContent(esc(fit(`/${inbox.searchDraft}_   (enter search · esc cancel)`, width())));
       } else {

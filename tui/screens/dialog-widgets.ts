@@ -27,7 +27,10 @@ export function pickerLines(overlay: FilterOverlay, width: number, room: number)
   if (overlay.choicesError) return [`{red-fg}${esc(fit(`names not read (${overlay.choicesError}); type one in full`, width))}{/}`];
   if (!overlay.choices) return ['{gray-fg}loading the names…{/}'];
   const matches = matchingChoices(overlay);
-  if (matches.length === 0) return [`{gray-fg}${esc(fit(overlay.draft.trim() ? 'no name matches: enter looks it up as typed' : 'none in this property', width))}{/}`];
+  if (matches.length === 0)
+    return [
+      `{gray-fg}${esc(fit(overlay.draft.trim() ? 'no name matches: enter looks it up as typed' : 'none in this property', width))}{/}`,
+    ];
   const picked = overlay.picked ?? -1;
   const shown = matches.length > room ? room - 1 : room;
   const first = Math.max(0, Math.min(picked - shown + 1, matches.length - shown));
@@ -40,12 +43,28 @@ export function pickerLines(overlay: FilterOverlay, width: number, room: number)
 }
 
 /** What the dialog box shows for an overlay, `inner` columns wide: its label, height and tagged content. */
-function dialogContent(overlay: Extract<Overlay, { type: 'prompt' | 'confirm' | 'filter' | 'properties' }>, inner: number, screenHeight: number): { label: string; height: number; content: string } {
+function dialogContent(
+  overlay: Extract<Overlay, { type: 'prompt' | 'confirm' | 'filter' | 'properties' }>,
+  inner: number,
+  screenHeight: number,
+): { label: string; height: number; content: string } {
   if (overlay.type === 'filter') {
     const fields = filterFields.map((f) => (f === overlay.field ? `{black-fg}{white-bg}${f}{/}` : f)).join(' ');
     const list = isPickerField(overlay.field) ? pickerLines(overlay, inner, Math.max(1, Math.min(8, screenHeight - 10))) : [''];
-    const hint = isPickerField(overlay.field) ? '↑↓ choose · tab next field · enter applies · esc cancels' : 'tab next field · enter applies · esc cancels';
-    return { label: ' filter the inbox ', height: 6 + list.length, content: [fields, esc(fit(filterLabels[overlay.field], inner)), `{bold}> ${esc(overlay.draft)}_{/bold}`, ...list, `{gray-fg}${esc(fit(hint, inner))}{/}`].join('\n') };
+    const hint = isPickerField(overlay.field)
+      ? '↑↓ choose · tab next field · enter applies · esc cancels'
+      : 'tab next field · enter applies · esc cancels';
+    return {
+      label: ' filter the inbox ',
+      height: 6 + list.length,
+      content: [
+        fields,
+        esc(fit(filterLabels[overlay.field], inner)),
+        `{bold}> ${esc(overlay.draft)}_{/bold}`,
+        ...list,
+        `{gray-fg}${esc(fit(hint, inner))}{/}`,
+      ].join('\n'),
+    };
   }
   if (overlay.type === 'properties') {
     const room = Math.max(1, Math.min(15, screenHeight - 6));
@@ -59,10 +78,18 @@ function dialogContent(overlay: Extract<Overlay, { type: 'prompt' | 'confirm' | 
             const line = esc(fit(`${p.slug}  ${p.name}`, inner));
             return n + first === overlay.selected ? `{black-fg}{cyan-bg}${line}{/}` : line;
           });
-    return { label: ' switch property ', height: rows.length + 4, content: `${rows.join('\n')}\n{gray-fg}${esc(fit('j k move · enter switches · esc cancels', inner))}{/}` };
+    return {
+      label: ' switch property ',
+      height: rows.length + 4,
+      content: `${rows.join('\n')}\n{gray-fg}${esc(fit('j k move · enter switches · esc cancels', inner))}{/}`,
+    };
   }
   if (overlay.type === 'prompt') {
-    return { label: ` ${overlay.purpose} `, height: 5, content: `${esc(fit(overlay.label, inner))}\n{bold}> ${esc(overlay.draft)}_{/bold}\n{gray-fg}enter applies · esc cancels{/}` };
+    return {
+      label: ` ${overlay.purpose} `,
+      height: 5,
+      content: `${esc(fit(overlay.label, inner))}\n{bold}> ${esc(overlay.draft)}_{/bold}\n{gray-fg}enter applies · esc cancels{/}`,
+    };
   }
   const label = 'quit' in overlay.action ? ' quit ' : overlay.action.kind === 'delete' ? ' delete permanently ' : ' confirm ';
   return { label, height: 5, content: `${esc(fit(overlay.question, inner))}\n\n{bold}y{/bold} yes · {bold}n{/bold} no` };

@@ -37,5 +37,7 @@ export function helpLines(width = 80): string[] {
   }
   const left = sectionLines(keyMap.slice(0, best), column);
   const right = sectionLines(keyMap.slice(best), column);
-  return Array.from({ length: Math.max(left.length, right.length) }, (_, n) => `${(left[n] ?? '').padEnd(column)}${' '.repeat(gap)}${right[n] ?? ''}`.trimEnd());
+  return Array.from({ length: Math.max(left.length, right.length) }, (_, n) =>
+    `${(left[n] ?? '').padEnd(column)}${' '.repeat(gap)}${right[n] ?? ''}`.trimEnd(),
+  );
 }

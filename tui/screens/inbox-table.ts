@@ -19,7 +19,11 @@ interface Column {
  */
 export function waitingAndDue(i: InboxItem, now: number): [string, string] {
   const waiting = i.waitingSince ? formatDuration(now - i.waitingSince.getTime()) : '-';
-  const due = !i.dueAt ? '-' : i.dueAt.getTime() <= now ? `${formatDuration(now - i.dueAt.getTime())} over` : `in ${formatDuration(i.dueAt.getTime() - now)}`;
+  const due = !i.dueAt
+    ? '-'
+    : i.dueAt.getTime() <= now
+      ? `${formatDuration(now - i.dueAt.getTime())} over`
+      : `in ${formatDuration(i.dueAt.getTime() - now)}`;
   return [waiting, due];
 }
 
@@ -67,7 +71,12 @@ const minTitle = 24;
  * item, each exactly `width` long, and each row's due tone (the screen colours it). Narrow
  * terminals lose the least useful columns first. `now` is when waits and due times are read.
  */
-export function formatInboxTable(items: InboxItem[], width: number, sort: InboxSort, now: number = Date.now()): { header: string; rows: string[]; tones: DueTone[] } {
+export function formatInboxTable(
+  items: InboxItem[],
+  width: number,
+  sort: InboxSort,
+  now: number = Date.now(),
+): { header: string; rows: string[]; tones: DueTone[] } {
   let shown = columns(sort);
   const used = (cols: Column[]) => cols.reduce((sum, c) => sum + c.width + 1, 0);
   while (width - used(shown) < minTitle && shown.some((c) => c.drop > 0)) {

@@ -32,11 +32,20 @@ export function formatQueuesTable(stats: QueueStats[], width: number): string[] 
   const numWidth = [12, 10, 8, 7].find((n) => width - fixed(n) >= minHour) ?? 6;
   const wide = numWidth >= 10;
   const hourWidth = Math.max(0, width - fixed(numWidth) - 1);
-  const short: Record<string, string> = numWidth >= 8 ? { PRIORITIZED: 'PRIO', COMPLETED: 'DONE' } : { WAITING: 'WAIT', ACTIVE: 'ACT', DELAYED: 'DELAY', PRIORITIZED: 'PRIO', COMPLETED: 'DONE', FAILED: 'FAIL' };
+  const short: Record<string, string> =
+    numWidth >= 8
+      ? { PRIORITIZED: 'PRIO', COMPLETED: 'DONE' }
+      : { WAITING: 'WAIT', ACTIVE: 'ACT', DELAYED: 'DELAY', PRIORITIZED: 'PRIO', COMPLETED: 'DONE', FAILED: 'FAIL' };
   const title = (t: string) => (wide ? t : (short[t] ?? t));
   const workersTitle = wide ? 'WORKERS' : 'WRK';
   const workersWidth = wide ? 9 : 5;
-  const header = fit('QUEUE', nameWidth) + countColumns.map(([t]) => fitRight(title(t), numWidth)).join('') + fit('  STATE', stateWidth) + fitRight(workersTitle, workersWidth) + ' ' + fit('LAST HOUR', hourWidth);
+  const header =
+    fit('QUEUE', nameWidth) +
+    countColumns.map(([t]) => fitRight(title(t), numWidth)).join('') +
+    fit('  STATE', stateWidth) +
+    fitRight(workersTitle, workersWidth) +
+    ' ' +
+    fit('LAST HOUR', hourWidth);
   return [
     padTo(header, width),
     ...stats.map((q) =>

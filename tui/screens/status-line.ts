@@ -21,9 +21,17 @@ export function statusParts(s: StatusInput): { left: string; short: string; post
   const queues = s.queues ? describeQueues(s.queues) : null;
   const own = s.tab ?? null;
   return {
-    left: queues ? `${s.property} │ ${queues}` : own ? `${s.property} │ ${own}` : `${s.property} ${page} │ ${describeFilters(inbox.filters)}`,
+    left: queues
+      ? `${s.property} │ ${queues}`
+      : own
+        ? `${s.property} │ ${own}`
+        : `${s.property} ${page} │ ${describeFilters(inbox.filters)}`,
     /** The same, abbreviated, when `left` does not fit. */
-    short: s.queues ? `${s.property} │ ${describeQueues(s.queues, true)}` : own ? `${s.property} │ ${own}` : `${s.property} ${page} │ ${shortFilters(inbox.filters)}`,
+    short: s.queues
+      ? `${s.property} │ ${describeQueues(s.queues, true)}`
+      : own
+        ? `${s.property} │ ${own}`
+        : `${s.property} ${page} │ ${shortFilters(inbox.filters)}`,
     postgres: `pg ${s.health?.postgres ?? '…'}`,
     redis: `redis ${s.health?.redis ?? '…'}`,
   };

@@ -42,7 +42,16 @@ export function agentsKey(state: DashboardState, key: string): KeyResult {
   if (key !== 'enter' || !row) return { state, effects: [] };
   // Oldest created first: the inbox cannot sort by waiting time, and the oldest open item is
   // the likeliest to be the one that waits longest.
-  const filters = { ...defaultFilters, status: 'open' as const, agent: { id: row.agent.id, name: row.agent.name }, sort: 'created' as const, order: 'asc' as const };
+  const filters = {
+    ...defaultFilters,
+    status: 'open' as const,
+    agent: { id: row.agent.id, name: row.agent.name },
+    sort: 'created' as const,
+    order: 'asc' as const,
+  };
   const inbox = withFilters({ ...state.inbox, mode: 'list', detail: null, history: null }, filters);
-  return { state: { ...state, tab: 'inbox', inbox, message: { text: `${row.agent.name}: open items, oldest first (F clears)`, kind: 'info' } }, effects: [{ type: 'load' }] };
+  return {
+    state: { ...state, tab: 'inbox', inbox, message: { text: `${row.agent.name}: open items, oldest first (F clears)`, kind: 'info' } },
+    effects: [{ type: 'load' }],
+  };
 }

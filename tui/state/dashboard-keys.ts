@@ -22,7 +22,10 @@ const none = (state: DashboardState): KeyResult => ({ state, effects: [] });
 /** The dashboard's key handler: pure, it returns the next state and the effects to run. */
 export function handleKey(state: DashboardState, key: string): KeyResult {
   // C-c at the quit question is a second C-c: the person means it.
-  if (key === 'C-c') return state.overlay?.type === 'confirm' && 'quit' in state.overlay.action ? { state: { ...state, overlay: null }, effects: [{ type: 'quit' }] } : quitOrAsk({ ...state, overlay: null });
+  if (key === 'C-c')
+    return state.overlay?.type === 'confirm' && 'quit' in state.overlay.action
+      ? { state: { ...state, overlay: null }, effects: [{ type: 'quit' }] }
+      : quitOrAsk({ ...state, overlay: null });
   // A dialog takes every key until it is answered.
   if (state.overlay) return overlayKey(state, key);
   // A message is for one look: the next key clears it.
@@ -52,15 +55,28 @@ export function handleKey(state: DashboardState, key: string): KeyResult {
   if (pile) return jumpToPile(state, pile);
   if (state.tab === 'inbox') {
     const inbox = state.inbox;
-    const target = inbox.mode === 'detail' ? inbox.detail?.data?.item : inbox.mode === 'history' ? inbox.history?.items[inbox.history.selected] : inbox.items[inbox.selected];
+    const target =
+      inbox.mode === 'detail'
+        ? inbox.detail?.data?.item
+        : inbox.mode === 'history'
+          ? inbox.history?.items[inbox.history.selected]
+          : inbox.items[inbox.selected];
     const acted = target ? itemKey(state, target, key) : null;
     if (acted) return acted;
     if (inbox.mode === 'detail') return inboxResult(state, detailKey(inbox, key));
     if (inbox.mode === 'history') return inboxResult(state, historyKey(inbox, key));
     if (key === 'f') return openFilterPrompt(state);
     if (key === 'F') {
-      if (!hasExtraFilters(inbox.filters)) return none({ ...state, message: { text: 'no agent, dept, tag, date, missed or due filter to clear', kind: 'info' } });
-      return { state: { ...state, inbox: withFilters(inbox, clearExtraFilters(inbox.filters)), message: { text: 'filters cleared (view, status, search and sort stay)', kind: 'info' } }, effects: [{ type: 'load' }] };
+      if (!hasExtraFilters(inbox.filters))
+        return none({ ...state, message: { text: 'no agent, dept, tag, date, missed or due filter to clear', kind: 'info' } });
+      return {
+        state: {
+          ...state,
+          inbox: withFilters(inbox, clearExtraFilters(inbox.filters)),
+          message: { text: 'filters cleared (view, status, search and sort stay)', kind: 'info' },
+        },
+        effects: [{ type: 'load' }],
+      };
     }
     return inboxResult(state, listKey(inbox, key));
   }
@@ -91,7 +107,11 @@ function trashKey(state: DashboardState, key: string): KeyResult {
       return startAction(state, { kind: 'restore', ref: item.ref });
     case 'D':
       if (!item) return none(state);
-      return openConfirm(state, { kind: 'delete', ref: item.ref }, `Delete ${item.ref} and all its messages permanently? This cannot be undone.`);
+      return openConfirm(
+        state,
+        { kind: 'delete', ref: item.ref },
+        `Delete ${item.ref} and all its messages permanently? This cannot be undone.`,
+      );
   }
   return none(state);
 }
@@ -139,7 +159,10 @@ function listKey(s: InboxState, key: string): InboxResult {
     case 'enter': {
       const item = s.items[s.selected];
       if (!item) return same(s);
-      return { inbox: { ...s, mode: 'detail', detail: { ref: item.ref, data: null, error: null, scroll: 0, from: 'list' } }, effects: [{ type: 'open', ref: item.ref }] };
+      return {
+        inbox: { ...s, mode: 'detail', detail: { ref: item.ref, data: null, error: null, scroll: 0, from: 'list' } },
+        effects: [{ type: 'open', ref: item.ref }],
+      };
     }
   }
   return same(s);
@@ -193,7 +216,10 @@ function historyKey(s: InboxState, key: string): InboxResult {
     case 'enter': {
       const item = h.items[h.selected];
       if (!item) return same(s);
-      return { inbox: { ...s, mode: 'detail', detail: { ref: item.ref, data: null, error: null, scroll: 0, from: 'history' } }, effects: [{ type: 'open', ref: item.ref }] };
+      return {
+        inbox: { ...s, mode: 'detail', detail: { ref: item.ref, data: null, error: null, scroll: 0, from: 'history' } },
+        effects: [{ type: 'open', ref: item.ref }],
+      };
     }
     case 'escape':
     case 'left':

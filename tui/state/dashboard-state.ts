@@ -11,5 +11,18 @@ export const tabs: readonly Tab[] = ['inbox', 'queues', 'trash', 'agents', 'repo
 
 /** The first state of the dashboard. */
 export function initialDashboardState(pageSize = 20, quitStopsBackOffice = false): DashboardState {
-  return { tab: 'inbox', help: false, helpScroll: 0, inbox: initialInboxState(pageSize), trash: initialTrashState(), attention: initialAttentionState(), agents: initialAgentsState(), reports: initialReportsState(), queues: initialQueuesState(pageSize - 1), overlay: null, message: null, quitStopsBackOffice };
+  return {
+    tab: 'inbox',
+    help: false,
+    helpScroll: 0,
+    inbox: initialInboxState(pageSize),
+    trash: initialTrashState(),
+    attention: initialAttentionState(),
+    agents: initialAgentsState(),
+    reports: initialReportsState(),
+    queues: initialQueuesState(pageSize - 1),
+    overlay: null,
+    message: null,
+    quitStopsBackOffice,
+  };
 }

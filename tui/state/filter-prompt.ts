@@ -38,7 +38,14 @@ function pickFor(overlay: FilterOverlay): FilterOverlay {
 
 /** The prompt on `field`, holding that field's current value. */
 function onField(state: DashboardState, overlay: FilterOverlay | null, field: FilterField): FilterOverlay {
-  return pickFor({ type: 'filter', field, draft: filterValue(state.inbox.filters, field), choices: overlay?.choices ?? null, choicesError: overlay?.choicesError ?? null, picked: -1 });
+  return pickFor({
+    type: 'filter',
+    field,
+    draft: filterValue(state.inbox.filters, field),
+    choices: overlay?.choices ?? null,
+    choicesError: overlay?.choicesError ?? null,
+    picked: -1,
+  });
 }
 
 /** Opens the filter prompt on its first field, and reads the names its picker offers. */
@@ -91,7 +98,10 @@ export function filterPromptKey(state: DashboardState, overlay: FilterOverlay, k
       const change = applyFilterValue(state.inbox.filters, overlay.field, overlay.draft, now);
       if ('error' in change) return { state: { ...back, message: { text: change.error, kind: 'error' } }, effects: [] };
       if ('lookup' in change) {
-        return { state: { ...back, message: { text: `looking up ${change.lookup.field} "${change.lookup.value}"…`, kind: 'info' } }, effects: [{ type: 'resolveFilter', ...change.lookup }] };
+        return {
+          state: { ...back, message: { text: `looking up ${change.lookup.field} "${change.lookup.value}"…`, kind: 'info' } },
+          effects: [{ type: 'resolveFilter', ...change.lookup }],
+        };
       }
       return { state: { ...back, inbox: withFilters(state.inbox, change.filters) }, effects: [{ type: 'load' }] };
     }

@@ -100,7 +100,8 @@ export function filterValue(filters: InboxFilters, field: FilterField): string {
  * a date, any / assigned / unassigned), a name to look up first (an agent, a department, a
  * tag), or an error for the message bar.
  */
-export type FilterChange = { filters: InboxFilters } | { lookup: { field: 'agent' | 'department' | 'tag'; value: string } } | { error: string };
+export type FilterChange =
+  { filters: InboxFilters } | { lookup: { field: 'agent' | 'department' | 'tag'; value: string } } | { error: string };
 
 export function applyFilterValue(filters: InboxFilters, field: FilterField, raw: string, now: Date = new Date()): FilterChange {
   const value = raw.trim();
@@ -122,7 +123,8 @@ export function applyFilterValue(filters: InboxFilters, field: FilterField, raw:
       const day = parseDay(value, now);
       if (!day) return { error: `"${value}" is not a day: use YYYY-MM-DD, today, yesterday or 7d` };
       const next = { ...filters, [key]: day };
-      if (next.createdFrom && next.createdTo && next.createdFrom > next.createdTo) return { error: `created from ${next.createdFrom} is after created to ${next.createdTo}` };
+      if (next.createdFrom && next.createdTo && next.createdFrom > next.createdTo)
+        return { error: `created from ${next.createdFrom} is after created to ${next.createdTo}` };
       return { filters: next };
     }
   }
@@ -135,7 +137,14 @@ export function withResolved(filters: InboxFilters, field: 'agent' | 'department
 
 /** Every filter off but the view, status, text and sort (as after switching property: its ids mean nothing elsewhere). */
 export function withoutPropertyFilters(filters: InboxFilters): InboxFilters {
-  return { view: filters.view, status: filters.status, agent: typeof filters.agent === 'string' ? filters.agent : 'any', text: filters.text, sort: filters.sort, order: filters.order };
+  return {
+    view: filters.view,
+    status: filters.status,
+    agent: typeof filters.agent === 'string' ? filters.agent : 'any',
+    text: filters.text,
+    sort: filters.sort,
+    order: filters.order,
+  };
 }
 
 /** `F`: the agent, department, tag, dates, missed-only and due off (view, status, text and sort stay, but the due sort). */
@@ -148,7 +157,12 @@ export function clearExtraFilters(filters: InboxFilters): InboxFilters {
 
 /** Whether any filter beyond view, status, text and sort is on. */
 export function hasExtraFilters(filters: InboxFilters): boolean {
-  return filters.agent !== 'any' || Boolean(filters.department || filters.tag || filters.createdFrom || filters.createdTo || filters.missed || filters.withEmail || filters.due);
+  return (
+    filters.agent !== 'any' ||
+    Boolean(
+      filters.department || filters.tag || filters.createdFrom || filters.createdTo || filters.missed || filters.withEmail || filters.due,
+    )
+  );
 }
 
 /** The core query of one page under these filters. */
@@ -192,7 +206,13 @@ function extraParts(filters: InboxFilters, short: boolean): string[] {
 /** A one-line summary for the status bar: every filter, the sort, the search. */
 export function describeFilters(filters: InboxFilters): string {
   const agent = typeof filters.agent === 'string' ? [`agent:${filters.agent}`] : [];
-  const parts = [filters.view, `status:${filters.status}`, ...agent, ...extraParts(filters, false), `${filters.sort.replace('_', '-')} ${filters.order}`];
+  const parts = [
+    filters.view,
+    `status:${filters.status}`,
+    ...agent,
+    ...extraParts(filters, false),
+    `${filters.sort.replace('_', '-')} ${filters.order}`,
+  ];
   if (filters.text) parts.push(`/${filters.text}`);
   return parts.join(' ');
 }
@@ -204,7 +224,8 @@ export function shortFilters(filters: InboxFilters): string {
   if (filters.status !== 'all') parts.push(`status:${filters.status}`);
   if (filters.agent === 'assigned' || filters.agent === 'unassigned') parts.push(filters.agent === 'assigned' ? 'asgd' : 'unasgd');
   parts.push(...extraParts(filters, true));
-  if (filters.sort !== 'created' || filters.order !== 'desc') parts.push(`${filters.sort.replace('status_changed', 'chg')}${filters.order === 'asc' ? '↑' : '↓'}`);
+  if (filters.sort !== 'created' || filters.order !== 'desc')
+    parts.push(`${filters.sort.replace('status_changed', 'chg')}${filters.order === 'asc' ? '↑' : '↓'}`);
   if (filters.text) parts.push(`/${filters.text}`);
   return parts.length ? parts.join(' ') : 'all items';
 }

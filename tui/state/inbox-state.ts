@@ -27,7 +27,14 @@ export interface InboxState {
   /** The text being typed after `/`. */
   searchDraft: string;
   /** The open item; `from` is where esc goes back to. */
-  detail: { ref: string; data: ItemDetail | null; error: string | null; scroll: number; from: 'list' | 'history'; showQuoted?: boolean } | null;
+  detail: {
+    ref: string;
+    data: ItemDetail | null;
+    error: string | null;
+    scroll: number;
+    from: 'list' | 'history';
+    showQuoted?: boolean;
+  } | null;
   /** A contact's conversations and tickets (`h`), kept while an item opened from it is shown. */
   history: ContactHistoryState | null;
 }

@@ -37,7 +37,14 @@ export function itemKey(state: DashboardState, item: InboxItem, key: string): Ke
     case 'h':
       if (!item.contact.email) return fail(`${ref} has no contact email: no history to show`);
       return {
-        state: { ...state, inbox: { ...state.inbox, mode: 'history', history: { email: item.contact.email, items: [], selected: 0, loaded: false, error: null } } },
+        state: {
+          ...state,
+          inbox: {
+            ...state.inbox,
+            mode: 'history',
+            history: { email: item.contact.email, items: [], selected: 0, loaded: false, error: null },
+          },
+        },
         effects: [{ type: 'history', email: item.contact.email }],
       };
   }
@@ -69,7 +76,10 @@ export function actionFailed(state: DashboardState, message: string): DashboardS
 export function replySent(state: DashboardState, ref: string, to: string): KeyResult {
   const effects: Effect[] = [{ type: 'closeEditor' }, { type: 'load' }];
   if (state.inbox.mode === 'detail' && state.inbox.detail?.ref === ref) effects.push({ type: 'open', ref });
-  return { state: { ...state, overlay: null, inbox: reloadPage(state.inbox), message: { text: `reply to ${ref} queued for ${to}`, kind: 'info' } }, effects };
+  return {
+    state: { ...state, overlay: null, inbox: reloadPage(state.inbox), message: { text: `reply to ${ref} queued for ${to}`, kind: 'info' } },
+    effects,
+  };
 }
 
 /** The reply was refused: the editor stays open with its text, the reason in the message bar. */

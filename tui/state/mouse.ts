@@ -64,7 +64,8 @@ export function clickRow(state: DashboardState, row: number, bodyHeight: number)
 export function wheel(state: DashboardState, down: boolean): KeyResult {
   if (state.overlay) return { state, effects: [] };
   const key = down ? 'down' : 'up';
-  const reading = (state.tab === 'inbox' && state.inbox.mode === 'detail') || (state.tab === 'queues' && state.queues.mode === 'job') || state.help;
+  const reading =
+    (state.tab === 'inbox' && state.inbox.mode === 'detail') || (state.tab === 'queues' && state.queues.mode === 'job') || state.help;
   let result = handleKey(state, key);
   if (reading) for (let n = 0; n < 2; n++) result = handleKey(result.state, key);
   return result;

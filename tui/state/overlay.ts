@@ -50,9 +50,17 @@ export function overlayKey(state: DashboardState, key: string): KeyResult {
   if (overlay.type === 'editor') {
     // The textarea takes the text; only sending and leaving reach here.
     if (key === 'C-s' && !overlay.sending) {
-      return { state: { ...state, overlay: { ...overlay, sending: true }, message: { text: `sending the reply to ${overlay.ref}…`, kind: 'info' } }, effects: [{ type: 'reply', ref: overlay.ref }] };
+      return {
+        state: {
+          ...state,
+          overlay: { ...overlay, sending: true },
+          message: { text: `sending the reply to ${overlay.ref}…`, kind: 'info' },
+        },
+        effects: [{ type: 'reply', ref: overlay.ref }],
+      };
     }
-    if (key === 'escape' && !overlay.sending) return { state: { ...state, overlay: null, message: { text: 'reply discarded', kind: 'info' } }, effects: [{ type: 'closeEditor' }] };
+    if (key === 'escape' && !overlay.sending)
+      return { state: { ...state, overlay: null, message: { text: 'reply discarded', kind: 'info' } }, effects: [{ type: 'closeEditor' }] };
     return { state, effects: [] };
   }
   switch (key) {

@@ -23,11 +23,24 @@ export function pileFilters(name: PileName): InboxFilters {
   const q = pileQueries[name];
   const agent = q.agent === 'assigned' || q.agent === 'unassigned' ? q.agent : 'any';
   const due = q.due === 'breached' || q.due === 'at-risk' ? q.due : null;
-  return { ...defaultFilters, view: q.show ?? 'both', status: q.status ?? 'all', agent, missed: q.missed ?? false, withEmail: q.withEmail ?? false, due, sort: q.sort ?? 'created', order: q.order ?? 'desc' };
+  return {
+    ...defaultFilters,
+    view: q.show ?? 'both',
+    status: q.status ?? 'all',
+    agent,
+    missed: q.missed ?? false,
+    withEmail: q.withEmail ?? false,
+    due,
+    sort: q.sort ?? 'created',
+    order: q.order ?? 'desc',
+  };
 }
 
 /** A pile key: the inbox tab's list of that pile, from its first page, longest waiting first. */
 export function jumpToPile(state: DashboardState, name: PileName): KeyResult {
   const inbox = withFilters({ ...state.inbox, mode: 'list', detail: null, history: null, searchDraft: '' }, pileFilters(name));
-  return { state: { ...state, tab: 'inbox', inbox, message: { text: `${pileLabels[name]}: oldest first (F clears the filters)`, kind: 'info' } }, effects: [{ type: 'load' }] };
+  return {
+    state: { ...state, tab: 'inbox', inbox, message: { text: `${pileLabels[name]}: oldest first (F clears the filters)`, kind: 'info' } },
+    effects: [{ type: 'load' }],
+  };
 }

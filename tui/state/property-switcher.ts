@@ -9,13 +9,19 @@ import type { DashboardState, Effect, KeyResult, PropertiesOverlay, PropertyChoi
 
 /** Opens the switcher and asks for the properties. */
 export function openPropertySwitcher(state: DashboardState): KeyResult {
-  return { state: { ...state, help: false, overlay: { type: 'properties', items: null, selected: 0, error: null } }, effects: [{ type: 'loadProperties' }] };
+  return {
+    state: { ...state, help: false, overlay: { type: 'properties', items: null, selected: 0, error: null } },
+    effects: [{ type: 'loadProperties' }],
+  };
 }
 
 /** The properties read: the selection starts on the one shown. */
 export function propertiesLoaded(state: DashboardState, items: PropertyChoice[], currentId: string): DashboardState {
   if (state.overlay?.type !== 'properties') return state;
-  const selected = Math.max(0, items.findIndex((p) => p.id === currentId));
+  const selected = Math.max(
+    0,
+    items.findIndex((p) => p.id === currentId),
+  );
   return { ...state, overlay: { ...state.overlay, items, selected, error: null } };
 }
 
@@ -37,7 +43,10 @@ export function propertiesKey(state: DashboardState, overlay: PropertiesOverlay,
     case 'enter': {
       const chosen = overlay.items?.[overlay.selected];
       if (!chosen) return { state, effects: [] };
-      return { state: { ...state, overlay: null, message: { text: `switching to ${chosen.slug}…`, kind: 'info' } }, effects: [{ type: 'switchProperty', property: chosen }] };
+      return {
+        state: { ...state, overlay: null, message: { text: `switching to ${chosen.slug}…`, kind: 'info' } },
+        effects: [{ type: 'switchProperty', property: chosen }],
+      };
     }
   }
   return { state, effects: [] };
@@ -56,10 +65,30 @@ export function propertySwitched(state: DashboardState, property: PropertyChoice
   const effects: Effect[] = [{ type: 'load' }, { type: 'loadAttention' }];
   if (state.tab === 'trash') effects.push({ type: 'loadTrash' });
   // Past the old numbers too, so that the other property's agents never land here.
-  const agents = { ...initialAgentsState(), loadSeq: state.agents.loadSeq + (state.tab === 'agents' ? 1 : 0), loadedSeq: state.agents.loadSeq };
+  const agents = {
+    ...initialAgentsState(),
+    loadSeq: state.agents.loadSeq + (state.tab === 'agents' ? 1 : 0),
+    loadedSeq: state.agents.loadSeq,
+  };
   if (state.tab === 'agents') effects.push({ type: 'loadAgents' });
   // The same for the report; its grouping stays.
-  const reports = { ...initialReportsState(), by: state.reports.by, loadSeq: state.reports.loadSeq + (state.tab === 'reports' ? 1 : 0), loadedSeq: state.reports.loadSeq };
+  const reports = {
+    ...initialReportsState(),
+    by: state.reports.by,
+    loadSeq: state.reports.loadSeq + (state.tab === 'reports' ? 1 : 0),
+    loadedSeq: state.reports.loadSeq,
+  };
   if (state.tab === 'reports') effects.push({ type: 'loadReports' });
-  return { state: { ...state, inbox: fresh, trash, agents, reports, attention: initialAttentionState(), message: { text: `now showing ${property.slug} (${property.name})`, kind: 'info' } }, effects };
+  return {
+    state: {
+      ...state,
+      inbox: fresh,
+      trash,
+      agents,
+      reports,
+      attention: initialAttentionState(),
+      message: { text: `now showing ${property.slug} (${property.name})`, kind: 'info' },
+    },
+    effects,
+  };
 }

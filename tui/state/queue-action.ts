@@ -83,7 +83,8 @@ export function startQueueAction(state: DashboardState, action: QueueAction): Ke
 export function queueActionDone(state: DashboardState, action: QueueAction, removed?: number): KeyResult {
   let queues = state.queues;
   const effects: Effect[] = [{ type: 'loadQueues' }];
-  if (queues.mode === 'job' && queues.detail && action.kind === 'removeJob' && action.id === queues.detail.id) queues = { ...queues, mode: 'jobs', detail: null };
+  if (queues.mode === 'job' && queues.detail && action.kind === 'removeJob' && action.id === queues.detail.id)
+    queues = { ...queues, mode: 'jobs', detail: null };
   if (queues.mode !== 'table') {
     queues = reloadJobs(queues);
     effects.push({ type: 'loadJobs' });

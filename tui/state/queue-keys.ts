@@ -70,7 +70,18 @@ function tableKey(state: DashboardState, key: string): KeyResult {
   switch (key) {
     case 'enter':
     case 'right': {
-      const opened = reloadJobs({ ...q, mode: 'jobs', queue: selectedQueue(q), jobState: 'failed', page: 0, jobs: [], hasMore: false, jobSelected: 0, error: null, detail: null });
+      const opened = reloadJobs({
+        ...q,
+        mode: 'jobs',
+        queue: selectedQueue(q),
+        jobState: 'failed',
+        page: 0,
+        jobs: [],
+        hasMore: false,
+        jobSelected: 0,
+        error: null,
+        detail: null,
+      });
       return { state: withQueues(state, opened), effects: [{ type: 'loadJobs' }] };
     }
   }
@@ -101,7 +112,10 @@ function jobsKey(state: DashboardState, key: string): KeyResult {
     case 'enter':
     case 'right':
       if (!job || !q.queue) return none(state);
-      return { state: withQueues(state, { ...q, mode: 'job', detail: { id: job.id, data: null, error: null, scroll: 0 } }), effects: [{ type: 'loadJob', queue: q.queue, id: job.id }] };
+      return {
+        state: withQueues(state, { ...q, mode: 'job', detail: { id: job.id, data: null, error: null, scroll: 0 } }),
+        effects: [{ type: 'loadJob', queue: q.queue, id: job.id }],
+      };
     case 'escape':
     case 'left':
     case 'backspace':

@@ -69,7 +69,23 @@ export interface QueuesState {
 
 /** Nothing read yet; the dashboard's refresh reads the table. */
 export function initialQueuesState(pageSize = 20): QueuesState {
-  return { mode: 'table', stats: null, statsError: null, selected: 0, queue: null, jobState: 'failed', page: 0, pageSize: Math.max(1, pageSize), jobs: [], hasMore: false, jobSelected: 0, loadSeq: 0, loadedSeq: 0, error: null, detail: null };
+  return {
+    mode: 'table',
+    stats: null,
+    statsError: null,
+    selected: 0,
+    queue: null,
+    jobState: 'failed',
+    page: 0,
+    pageSize: Math.max(1, pageSize),
+    jobs: [],
+    hasMore: false,
+    jobSelected: 0,
+    loadSeq: 0,
+    loadedSeq: 0,
+    error: null,
+    detail: null,
+  };
 }
 
 /** The queue of the selected row. */
@@ -135,17 +151,25 @@ export function statsFailed(state: QueuesState, message: string): QueuesState {
 export function withJobsPageSize(state: QueuesState, pageSize: number): QueuesState {
   const size = Math.max(1, pageSize);
   if (size === state.pageSize) return state;
-  return { ...state, pageSize: size, page: Math.floor((state.page * state.pageSize) / size), loadSeq: state.mode === 'table' ? state.loadSeq : state.loadSeq + 1 };
+  return {
+    ...state,
+    pageSize: size,
+    page: Math.floor((state.page * state.pageSize) / size),
+    loadSeq: state.mode === 'table' ? state.loadSeq : state.loadSeq + 1,
+  };
 }
 
 /** The status bar on the Queues tab: where you are and the totals over every queue (`short` to fit 80 columns). */
 export function describeQueues(state: QueuesState, short = false): string {
   const stale = state.statsError ? (short ? ' stale' : ' (counts stale)') : '';
-  if (state.mode === 'job' && state.queue && state.detail) return `${state.queue} › ${short ? '' : `${state.jobState} › `}job ${state.detail.id}${stale}`;
-  if (state.mode === 'jobs' && state.queue) return `${state.queue} › ${state.jobState} p${state.page + 1}${state.hasMore ? '+' : ''}${stale}`;
+  if (state.mode === 'job' && state.queue && state.detail)
+    return `${state.queue} › ${short ? '' : `${state.jobState} › `}job ${state.detail.id}${stale}`;
+  if (state.mode === 'jobs' && state.queue)
+    return `${state.queue} › ${state.jobState} p${state.page + 1}${state.hasMore ? '+' : ''}${stale}`;
   if (!state.stats) return state.statsError ? 'queues: no counts' : 'queues: loading…';
   const total = (s: JobState) => state.stats!.reduce((n, q) => n + q.counts[s], 0);
   const paused = state.stats.filter((q) => q.paused).length;
-  if (short) return `${state.statsError ? 'stale' : 'queues'} w${total('waiting')} a${total('active')} d${total('delayed')} f${total('failed')}${paused ? ` ${paused} paused` : ''}`;
+  if (short)
+    return `${state.statsError ? 'stale' : 'queues'} w${total('waiting')} a${total('active')} d${total('delayed')} f${total('failed')}${paused ? ` ${paused} paused` : ''}`;
   return `${state.stats.length} queues · wait ${total('waiting')} act ${total('active')} delay ${total('delayed')} fail ${total('failed')}${paused ? ` · ${paused} paused` : ''}${stale}`;
 }

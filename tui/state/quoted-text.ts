@@ -31,7 +31,10 @@ export function splitQuoted(body: string): BodyPart[] {
         // Blank lines between the text and the attribution stay with the text; an attribution
         // wrapped over two lines ("On …, Ann" / "<ann@x> wrote:") takes its first half along.
         const prev = parts[parts.length - 1];
-        const carried = prev?.kind === 'text' && prev.lines.length && /^\s*On\b/i.test(prev.lines[prev.lines.length - 1]!) && !/^\s*On\b/i.test(line) ? prev.lines.pop()! : null;
+        const carried =
+          prev?.kind === 'text' && prev.lines.length && /^\s*On\b/i.test(prev.lines[prev.lines.length - 1]!) && !/^\s*On\b/i.test(line)
+            ? prev.lines.pop()!
+            : null;
         if (prev?.kind === 'text' && prev.lines.length === 0) parts.pop();
         parts.push({ kind: 'quote', lines: carried === null ? [line] : [carried, line] });
         for (let k = i + 1; k < j; k++) push('quote', lines[k]!);

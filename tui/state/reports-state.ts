@@ -5,7 +5,10 @@ export function initialReportsState(): ReportsState {
   return { report: null, by: 'agent', loadSeq: 0, loadedSeq: 0, error: null };
 }
 
-const reload = (state: DashboardState, reports: ReportsState): KeyResult => ({ state: { ...state, tab: 'reports', reports: { ...reports, loadSeq: reports.loadSeq + 1 } }, effects: [{ type: 'loadReports' }] });
+const reload = (state: DashboardState, reports: ReportsState): KeyResult => ({
+  state: { ...state, tab: 'reports', reports: { ...reports, loadSeq: reports.loadSeq + 1 } },
+  effects: [{ type: 'loadReports' }],
+});
 
 /** `5`: the tab, read now. */
 export const showReports = (state: DashboardState): KeyResult => reload(state, state.reports);

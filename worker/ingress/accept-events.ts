@@ -16,12 +16,20 @@ export interface AcceptedEvents {
  * enqueue still happens before answering, bounded by a short timeout, so that normally the
  * work is queued by the time the sender hears yes.
  */
-export async function acceptEvents(ctx: IngressContext, property: Property, events: ChatEvent[], source: 'api' | 'tawk'): Promise<AcceptedEvents> {
+export async function acceptEvents(
+  ctx: IngressContext,
+  property: Property,
+  events: ChatEvent[],
+  source: 'api' | 'tawk',
+): Promise<AcceptedEvents> {
   const stored = await storeChatEvents(ctx.db, property.id, events, source);
   ctx.metrics?.chatEventsReceived.inc({ source, outcome: 'stored' }, stored.newRowIds.length);
   ctx.metrics?.chatEventsReceived.inc({ source, outcome: 'duplicate' }, stored.duplicates);
   await enqueueWithin(ctx, property.id, stored.newRowIds);
-  ctx.logger.debug({ propertyId: property.id, source, accepted: stored.newRowIds.length, duplicates: stored.duplicates }, 'chat events stored');
+  ctx.logger.debug(
+    { propertyId: property.id, source, accepted: stored.newRowIds.length, duplicates: stored.duplicates },
+    'chat events stored',
+  );
   return { accepted: stored.newRowIds.length, duplicates: stored.duplicates };
 }
 
@@ -35,12 +43,18 @@ async function enqueueWithin(ctx: IngressContext, propertyId: string, rowIds: st
   try {
     const outcome = await Promise.race([adding.then(() => 'queued' as const), timedOut]);
     if (outcome === 'timeout') {
-      ctx.logger.warn({ propertyId, events: rowIds.length, timeoutMs: ctx.enqueueTimeoutMs }, 'enqueueing chat events timed out; stored, the sweep will queue them');
+      ctx.logger.warn(
+        { propertyId, events: rowIds.length, timeoutMs: ctx.enqueueTimeoutMs },
+        'enqueueing chat events timed out; stored, the sweep will queue them',
+      );
       // The adds may still land (or fail) later; either way there is nobody left to tell.
       adding.catch(() => {});
     }
   } catch (error) {
-    ctx.logger.warn({ propertyId, events: rowIds.length, err: error }, 'could not enqueue chat events (Redis down?); stored, the sweep will queue them');
+    ctx.logger.warn(
+      { propertyId, events: rowIds.length, err: error },
+      'could not enqueue chat events (Redis down?); stored, the sweep will queue them',
+    );
   } finally {
     clearTimeout(timer);
   }

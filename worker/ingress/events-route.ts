@@ -58,7 +58,12 @@ function namesProperty(ref: string, property: Property): boolean {
 }
 
 /** Handles a signed POST /v1/events whose raw body has been read; resolves after storing. */
-export async function handleEvents(ctx: IngressContext, req: IncomingMessage, rawBody: Buffer, facts: RequestFacts = {}): Promise<AcceptedEvents> {
+export async function handleEvents(
+  ctx: IngressContext,
+  req: IncomingMessage,
+  rawBody: Buffer,
+  facts: RequestFacts = {},
+): Promise<AcceptedEvents> {
   const signature = headerValue(req, 'x-switchboard-signature');
   if (!signature) throw new SignatureError('missing X-Switchboard-Signature header');
   const body = parseUnverified(rawBody);

@@ -29,8 +29,12 @@ const statusOfCode: Record<string, number> = {
 /** Maps whatever a route threw onto the HTTP answer: typed errors keep their code and message. */
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
-  if (error instanceof SwitchboardError && statusOfCode[error.code]) return new HttpError(statusOfCode[error.code]!, error.code, error.message);
+  if (error instanceof SwitchboardError && statusOfCode[error.code])
+    return new HttpError(statusOfCode[error.code]!, error.code, error.message);
   // The sender must retry later: nothing was stored, so a 503 acknowledges nothing.
-  if (isDatabaseUnavailable(error)) return new HttpError(503, 'database_unavailable', 'the database is unavailable: nothing was stored, retry later', { 'Retry-After': '5' });
+  if (isDatabaseUnavailable(error))
+    return new HttpError(503, 'database_unavailable', 'the database is unavailable: nothing was stored, retry later', {
+      'Retry-After': '5',
+    });
   return new HttpError(500, 'internal', 'internal error (logged): nothing was acknowledged, retry later');
 }

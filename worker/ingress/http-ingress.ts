@@ -85,7 +85,15 @@ async function handleRequest(ctx: IngressContext, req: IncomingMessage, res: Ser
   const started = performance.now();
   let route: Route | undefined;
   const facts: RequestFacts = {};
-  const logFields = (status: number) => ({ method: req.method, path: req.url, route: route?.name, propertyId: facts.propertyId, hookId: facts.hookId, status, ms: Math.round(performance.now() - started) });
+  const logFields = (status: number) => ({
+    method: req.method,
+    path: req.url,
+    route: route?.name,
+    propertyId: facts.propertyId,
+    hookId: facts.hookId,
+    status,
+    ms: Math.round(performance.now() - started),
+  });
   try {
     route = matchRoute(req.method, req.url, ctx.ops);
     // Size as declared (413), then Content-Type (415): both refused before a byte is read.

@@ -68,7 +68,12 @@ export interface ImapPollResult {
  * ConfigError (permanent); connection failures and timeouts are plain errors (the next
  * scheduled run tries again).
  */
-export async function pollImapMailbox(db: Kysely<Database>, jobs: JobQueue, propertyId: string, options: ImapPollOptions = {}): Promise<ImapPollResult> {
+export async function pollImapMailbox(
+  db: Kysely<Database>,
+  jobs: JobQueue,
+  propertyId: string,
+  options: ImapPollOptions = {},
+): Promise<ImapPollResult> {
   const property = await findImapSettings(db, propertyId);
   if (!property) throw new NotFoundError(`no property ${propertyId}`);
   if (!property.imap_url) return { mailbox: '', mode: 'skipped', found: 0, stored: 0, duplicates: 0, tooLarge: 0, remaining: 0 };
@@ -108,7 +113,15 @@ export async function pollImapMailbox(db: Kysely<Database>, jobs: JobQueue, prop
   }
 }
 
-async function pollOpenClient(client: ImapFlow, db: Kysely<Database>, jobs: JobQueue, propertyId: string, mailbox: string, authservId: string | null, options: ImapPollOptions): Promise<ImapPollResult> {
+async function pollOpenClient(
+  client: ImapFlow,
+  db: Kysely<Database>,
+  jobs: JobQueue,
+  propertyId: string,
+  mailbox: string,
+  authservId: string | null,
+  options: ImapPollOptions,
+): Promise<ImapPollResult> {
   const maxMessages = options.maxMessages ?? 200;
   const maxBytes = options.maxMessageBytes ?? 40 * 1024 * 1024;
   const lock = await client.getMailboxLock(mailbox);
@@ -126,7 +139,15 @@ async function pollOpenClient(client: ImapFlow, db: Kysely<Database>, jobs: JobQ
     const query = keywords ? { deleted: false, unKeyword: STORED_KEYWORD, not: { keyword: TOO_LARGE_KEYWORD } } : { deleted: false };
     const found = (await client.search(query, { uid: true })) || [];
     const uids = [...found].sort((a, b) => a - b).slice(0, maxMessages);
-    const result: ImapPollResult = { mailbox, mode, found: found.length, stored: 0, duplicates: 0, tooLarge: 0, remaining: found.length - uids.length };
+    const result: ImapPollResult = {
+      mailbox,
+      mode,
+      found: found.length,
+      stored: 0,
+      duplicates: 0,
+      tooLarge: 0,
+      remaining: found.length - uids.length,
+    };
     if (uids.length === 0) return result;
     const sizes = new Map<number, number>();
     for await (const m of client.fetch(uids.join(','), { uid: true, size: true }, { uid: true })) sizes.set(m.uid, m.size ?? 0);
@@ -165,10 +186,14 @@ function describeImapError(error: unknown, what: string): Error {
   if (error instanceof ConfigError || error instanceof NotFoundError) return error;
   const e = error as ImapFlowError;
   if (e.authenticationFailed) {
-    return new ConfigError(`${what} refused: bad credentials (${e.serverResponseCode ?? 'AUTHENTICATIONFAILED'}: ${e.responseText ?? e.message}); fix the property's imap-url`);
+    return new ConfigError(
+      `${what} refused: bad credentials (${e.serverResponseCode ?? 'AUTHENTICATIONFAILED'}: ${e.responseText ?? e.message}); fix the property's imap-url`,
+    );
   }
   if (e.mailboxMissing || e.serverResponseCode === 'NONEXISTENT') {
-    return new ConfigError(`${what} failed: the mailbox does not exist on the server (${e.responseText ?? e.message}); fix the property's imap-url`);
+    return new ConfigError(
+      `${what} failed: the mailbox does not exist on the server (${e.responseText ?? e.message}); fix the property's imap-url`,
+    );
   }
   const detail = [e.code, e.serverResponseCode, e.responseText ?? e.message].filter(Boolean).join(': ');
   return new Error(`${what} failed: ${detail}`, { cause: error });

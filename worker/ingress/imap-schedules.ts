@@ -17,7 +17,11 @@ export function imapScheduleId(propertyId: string): string {
  * its polls). Idempotent and safe from several processes at once: only missing or changed
  * schedules are upserted, and removing one twice is harmless.
  */
-export async function syncImapSchedules(db: Kysely<Database>, queue: Queue, everyMs: number): Promise<{ active: number; added: number; removed: number }> {
+export async function syncImapSchedules(
+  db: Kysely<Database>,
+  queue: Queue,
+  everyMs: number,
+): Promise<{ active: number; added: number; removed: number }> {
   const wanted = await propertyIdsWithImap(db);
   const wantedIds = new Set(wanted.map((propertyId) => imapScheduleId(propertyId)));
   const existing = new Map<string, number | undefined>();

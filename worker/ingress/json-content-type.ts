@@ -25,5 +25,6 @@ export function requireJsonContentType(req: IncomingMessage): void {
   }
   if (type.essence !== 'application/json') throw unsupported(`got ${shown}`);
   const charset = type.params.get('charset');
-  if (charset !== null && !/^utf-?8$/i.test(charset)) throw unsupported(`JSON is UTF-8; got charset=${JSON.stringify(boundText(charset, 40).text)}`);
+  if (charset !== null && !/^utf-?8$/i.test(charset))
+    throw unsupported(`JSON is UTF-8; got charset=${JSON.stringify(boundText(charset, 40).text)}`);
 }

@@ -7,7 +7,8 @@ import { handleTawkWebhook } from './tawk-webhook-route.ts';
 const tawkPrefix = '/v1/webhooks/tawk/';
 
 function only(allowed: 'GET' | 'POST', method: string | undefined, route: Route): Route {
-  if (method !== allowed) throw new HttpError(405, 'method_not_allowed', `${method ?? '?'} is not allowed here; use ${allowed}`, { Allow: allowed });
+  if (method !== allowed)
+    throw new HttpError(405, 'method_not_allowed', `${method ?? '?'} is not allowed here; use ${allowed}`, { Allow: allowed });
   return route;
 }
 
@@ -21,7 +22,12 @@ const accepted = (result: unknown): Answer => jsonAnswer(202, result);
  */
 export function matchRoute(method: string | undefined, url: string | undefined, ops?: OpsEndpoints): Route {
   const path = new URL(url ?? '/', 'http://ingress').pathname;
-  if (path === '/v1/events') return only('POST', method, { name: 'events', json: true, handle: async (ctx, req, rawBody, facts) => accepted(await handleEvents(ctx, req, rawBody, facts)) });
+  if (path === '/v1/events')
+    return only('POST', method, {
+      name: 'events',
+      json: true,
+      handle: async (ctx, req, rawBody, facts) => accepted(await handleEvents(ctx, req, rawBody, facts)),
+    });
   if (path.startsWith(tawkPrefix) && path.length > tawkPrefix.length && !path.slice(tawkPrefix.length).includes('/')) {
     let ref: string;
     try {
@@ -29,10 +35,15 @@ export function matchRoute(method: string | undefined, url: string | undefined, 
     } catch {
       throw new HttpError(404, 'not_found', `no endpoint ${path}`);
     }
-    return only('POST', method, { name: 'tawk-webhook', json: true, handle: async (ctx, req, rawBody, facts) => accepted(await handleTawkWebhook(ctx, req, rawBody, ref, facts)) });
+    return only('POST', method, {
+      name: 'tawk-webhook',
+      json: true,
+      handle: async (ctx, req, rawBody, facts) => accepted(await handleTawkWebhook(ctx, req, rawBody, ref, facts)),
+    });
   }
   const opsRoute = opsPaths[path as keyof typeof opsPaths];
-  if (opsRoute === 'healthz' && !ops) return only('GET', method, { name: opsRoute, ops: true, handle: async () => jsonAnswer(200, { status: 'ok' }) });
+  if (opsRoute === 'healthz' && !ops)
+    return only('GET', method, { name: opsRoute, ops: true, handle: async () => jsonAnswer(200, { status: 'ok' }) });
   if (opsRoute && ops) return only('GET', method, { name: opsRoute, ops: true, handle: () => answerOps(opsRoute, ops) });
   throw new HttpError(404, 'not_found', `no endpoint ${path} (POST /v1/events, POST /v1/webhooks/tawk/<property>)`);
 }

@@ -59,8 +59,8 @@ export async function startSmtpIngress(options: SmtpIngressOptions): Promise<{ p
     },
     onRcptTo(address, session, callback) {
       const domain = address.address.split('@').pop()?.toLowerCase() ?? '';
-      propertyIdByInboundDomain(db, domain)
-        .then((propertyId) => {
+      propertyIdByInboundDomain(db, domain).then(
+        (propertyId) => {
           if (propertyId === undefined) {
             refused('unknown_domain');
             return callback(smtpError(550, `5.1.2 no mailbox here for domain ${domain}`));
@@ -69,11 +69,13 @@ export async function startSmtpIngress(options: SmtpIngressOptions): Promise<{ p
           ids.add(propertyId);
           propertiesOf.set(session, ids);
           callback();
-        }, (error: unknown) => {
+        },
+        (error: unknown) => {
           logger.warn({ err: error }, 'smtp: cannot look up the recipient domain');
           refused('lookup_failed');
           callback(smtpError(451, '4.3.0 temporary failure, try again later'));
-        });
+        },
+      );
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
@@ -92,17 +94,17 @@ export async function startSmtpIngress(options: SmtpIngressOptions): Promise<{ p
         verifySender(raw, { ip: session.remoteAddress, helo: session.hostNameAppearsAs || null, mailFrom }, options.senderVerifier)
           .then((senderAuth) => Promise.all(properties.map((propertyId) => inbound.store(raw, { ...envelope, propertyId, senderAuth }))))
           .then(
-          (stored) => {
-            for (const s of stored) metrics?.emailsReceived.inc({ via: 'smtp', outcome: s.duplicate ? 'duplicate' : 'stored' });
-            logger.info({ properties, inbound: stored.map((s) => s.id), bytes: raw.length }, 'smtp: message stored');
-            callback(null, `2.0.0 stored as ${stored.map((s) => s.id).join(',')}`);
-          },
-          (error: unknown) => {
-            logger.error({ err: error }, 'smtp: cannot store the message');
-            refused('storage_down');
-            callback(smtpError(451, '4.3.0 cannot store the message now, try again later'));
-          },
-        );
+            (stored) => {
+              for (const s of stored) metrics?.emailsReceived.inc({ via: 'smtp', outcome: s.duplicate ? 'duplicate' : 'stored' });
+              logger.info({ properties, inbound: stored.map((s) => s.id), bytes: raw.length }, 'smtp: message stored');
+              callback(null, `2.0.0 stored as ${stored.map((s) => s.id).join(',')}`);
+            },
+            (error: unknown) => {
+              logger.error({ err: error }, 'smtp: cannot store the message');
+              refused('storage_down');
+              callback(smtpError(451, '4.3.0 cannot store the message now, try again later'));
+            },
+          );
       });
     },
   });

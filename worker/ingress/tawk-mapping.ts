@@ -37,7 +37,10 @@ const tawkWebhookSchema = z.discriminatedUnion('event', [
       event: z.literal('chat:start'),
       chatId,
       time,
-      message: z.object({ text: z.string(), type: optionalText, sender: z.object({ type: z.string() }).loose() }).loose().nullish(),
+      message: z
+        .object({ text: z.string(), type: optionalText, sender: z.object({ type: z.string() }).loose() })
+        .loose()
+        .nullish(),
       visitor: visitor.nullish(),
     })
     .loose(),
@@ -46,7 +49,9 @@ const tawkWebhookSchema = z.discriminatedUnion('event', [
     .object({
       event: z.literal('ticket:create'),
       time,
-      requester: z.object({ name: optionalText, email: z.string().trim().max(320).regex(emailPattern, 'must be an email address') }).loose(),
+      requester: z
+        .object({ name: optionalText, email: z.string().trim().max(320).regex(emailPattern, 'must be an email address') })
+        .loose(),
       ticket: z.object({ id: ticketId, subject: optionalText, message: z.string().trim().min(1) }).loose(),
     })
     .loose(),
@@ -79,7 +84,7 @@ export function parseTawkWebhook(body: unknown): TawkWebhook | null {
  */
 function bounded(value: string, max: number): BoundedText {
   let result = boundText(value, max);
-  for (let room = max; result.text.length > max; ) {
+  for (let room = max; result.text.length > max;) {
     room -= result.text.length - max;
     result = boundText(value, room);
   }
@@ -122,11 +127,21 @@ export function tawkToChatEvents(webhook: TawkWebhook, propertyId: string): Chat
         type: 'chat.started',
         chat,
         // The service names no visitor id; the chat is the only stable handle it gives.
-        visitor: { id: `tawk-${webhook.chatId}`, name: clip(webhook.visitor?.name, textBounds.displayName), email: optionalEmail(webhook.visitor?.email) },
+        visitor: {
+          id: `tawk-${webhook.chatId}`,
+          name: clip(webhook.visitor?.name, textBounds.displayName),
+          email: optionalEmail(webhook.visitor?.email),
+        },
       });
       const text = clip(webhook.message?.text, textBounds.message);
       if (webhook.message && text) {
-        raw.push({ ...base, id: `${id}-message`, type: 'chat.message', chat, message: { id: `${id}-message`, sender: senderOf(webhook.message.sender.type), text } });
+        raw.push({
+          ...base,
+          id: `${id}-message`,
+          type: 'chat.message',
+          chat,
+          message: { id: `${id}-message`, sender: senderOf(webhook.message.sender.type), text },
+        });
       }
       break;
     }
@@ -139,7 +154,10 @@ export function tawkToChatEvents(webhook: TawkWebhook, propertyId: string): Chat
       const subject = rawSubject ? bounded(rawSubject, textBounds.subject) : undefined;
       // The subject heads the message text; together they fit one event's message.
       const message = bounded(webhook.ticket.message, textBounds.message - (subject ? subject.text.length + 2 : 0));
-      const notes = [subject?.cut ? cutNote('The subject of the offline form', subject) : null, message.cut ? cutNote('The message of the offline form', message) : null].filter((n) => n !== null);
+      const notes = [
+        subject?.cut ? cutNote('The subject of the offline form', subject) : null,
+        message.cut ? cutNote('The message of the offline form', message) : null,
+      ].filter((n) => n !== null);
       raw.push({
         ...base,
         type: 'offline.submitted',

@@ -22,7 +22,13 @@ import { parseTawkWebhook, tawkToChatEvents } from './tawk-mapping.ts';
 export type TawkWebhookResult = AcceptedEvents & { ignored?: string };
 
 /** Handles one webhook delivery whose raw body has been read; resolves after storing. */
-export async function handleTawkWebhook(ctx: IngressContext, req: IncomingMessage, rawBody: Buffer, propertyRef: string, facts: RequestFacts = {}): Promise<TawkWebhookResult> {
+export async function handleTawkWebhook(
+  ctx: IngressContext,
+  req: IncomingMessage,
+  rawBody: Buffer,
+  propertyRef: string,
+  facts: RequestFacts = {},
+): Promise<TawkWebhookResult> {
   const property = await lookupProperty(ctx.db, propertyRef);
   facts.propertyId = property.id;
   if (!property.tawk_webhook_secret) {
@@ -31,7 +37,8 @@ export async function handleTawkWebhook(ctx: IngressContext, req: IncomingMessag
   verifyTawkSignature(headerValue(req, 'x-tawk-signature'), rawBody, property.tawk_webhook_secret);
   const hookId = headerValue(req, 'x-hook-event-id');
   if (!hookId) throw new HttpError(400, 'invalid_input', 'missing X-Hook-Event-Id header (the service sends one with every delivery)');
-  if (!/^[A-Za-z0-9._-]{1,150}$/.test(hookId)) throw new HttpError(400, 'invalid_input', 'X-Hook-Event-Id: must be 1 to 150 letters, digits, ".", "_" or "-"');
+  if (!/^[A-Za-z0-9._-]{1,150}$/.test(hookId))
+    throw new HttpError(400, 'invalid_input', 'X-Hook-Event-Id: must be 1 to 150 letters, digits, ".", "_" or "-"');
   facts.hookId = hookId;
   const body = parseJsonBody(rawBody);
   const webhook = parseTawkWebhook(body);

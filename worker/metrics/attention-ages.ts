@@ -6,7 +6,13 @@ import { listProperties } from '../../core/properties/property-store.ts';
 import { withTimeout } from '../../queue/with-timeout.ts';
 
 /** Metric label of each pile (snake case, as Prometheus labels are usually written). */
-const pileLabel: Record<(typeof pileNames)[number], string> = { unassigned: 'unassigned', missed: 'missed', breached: 'breached', atRisk: 'at_risk', pending: 'pending' };
+const pileLabel: Record<(typeof pileNames)[number], string> = {
+  unassigned: 'unassigned',
+  missed: 'missed',
+  breached: 'breached',
+  atRisk: 'at_risk',
+  pending: 'pending',
+};
 
 /**
  * Registers `switchboard_attention_items{property,pile}` and
@@ -22,7 +28,9 @@ export function registerAttentionAges(registry: Registry, db: Kysely<Database>, 
   let reading: Promise<{ slug: string; piles: Pile[] }[] | null> | null = null;
   const read = () => {
     reading ??= withTimeout(
-      listProperties(db).then((properties) => Promise.all(properties.map(async (p) => ({ slug: p.slug, piles: await attentionPiles(db, p.id) })))),
+      listProperties(db).then((properties) =>
+        Promise.all(properties.map(async (p) => ({ slug: p.slug, piles: await attentionPiles(db, p.id) }))),
+      ),
       timeoutMs,
       'Postgres',
     )
@@ -40,7 +48,8 @@ export function registerAttentionAges(registry: Registry, db: Kysely<Database>, 
     async collect() {
       const read_ = await read();
       this.reset();
-      for (const { slug, piles } of read_ ?? []) for (const pile of piles) this.set({ property: slug, pile: pileLabel[pile.name] }, pile.count);
+      for (const { slug, piles } of read_ ?? [])
+        for (const pile of piles) this.set({ property: slug, pile: pileLabel[pile.name] }, pile.count);
     },
   });
   new Gauge({
@@ -53,7 +62,11 @@ export function registerAttentionAges(registry: Registry, db: Kysely<Database>, 
       this.reset();
       const at = now();
       for (const { slug, piles } of read_ ?? []) {
-        for (const pile of piles) this.set({ property: slug, pile: pileLabel[pile.name] }, pile.oldestSince ? Math.max(0, Math.round((at - pile.oldestSince.getTime()) / 1000)) : 0);
+        for (const pile of piles)
+          this.set(
+            { property: slug, pile: pileLabel[pile.name] },
+            pile.oldestSince ? Math.max(0, Math.round((at - pile.oldestSince.getTime()) / 1000)) : 0,
+          );
       }
     },
   });

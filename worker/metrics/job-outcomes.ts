@@ -16,21 +16,21 @@ type Counting = { [N in JobName]?: (metrics: SwitchboardMetrics, result: never) 
 
 const counting: Counting = {
   'chat-event': (m, result: { triggersCancelled?: number }) => m.triggersCancelled.inc(result.triggersCancelled ?? 0),
-  'inactivity': (m, result: { triggerCancelled?: boolean }) => {
+  inactivity: (m, result: { triggerCancelled?: boolean }) => {
     if (result.triggerCancelled) m.triggersCancelled.inc();
   },
-  'recovery': (m, result: RecoveryOutcome) => {
+  recovery: (m, result: RecoveryOutcome) => {
     // 'answered' and 'ended' are cancellations already counted by the event that caused them.
     if (result === 'fired') m.triggersFired.inc();
   },
-  'convert': (m, result: { created?: boolean }) => {
+  convert: (m, result: { created?: boolean }) => {
     if (result.created) m.ticketsConverted.inc();
   },
   'trash-purge': (m, result: PurgeResult) => {
     m.itemsPurged.inc({ kind: 'conversation' }, result.conversations);
     m.itemsPurged.inc({ kind: 'ticket' }, result.tickets);
   },
-  'reconcile': (m, result: ReconcileResult) => {
+  reconcile: (m, result: ReconcileResult) => {
     // Every count of the pass, whatever kinds it grows: chatEvents → chat_events.
     for (const [key, n] of Object.entries(result)) {
       if (typeof n === 'number' && n > 0) m.reconcileRequeued.inc({ kind: key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) }, n);

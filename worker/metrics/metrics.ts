@@ -38,7 +38,12 @@ export function createMetrics(): SwitchboardMetrics {
   const registers = [registry];
   return {
     registry,
-    jobsCompleted: new Counter({ name: 'switchboard_jobs_completed_total', help: 'Job attempts that succeeded, by queue and job name.', labelNames: ['queue', 'job'], registers }),
+    jobsCompleted: new Counter({
+      name: 'switchboard_jobs_completed_total',
+      help: 'Job attempts that succeeded, by queue and job name.',
+      labelNames: ['queue', 'job'],
+      registers,
+    }),
     jobsFailed: new Counter({
       name: 'switchboard_jobs_failed_total',
       help: 'Job attempts that failed, by queue, job name and reason (permanent: not retried; not_visible_yet: its row was not committed yet; transient: retried with backoff).',
@@ -53,7 +58,12 @@ export function createMetrics(): SwitchboardMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers,
     }),
-    httpRequests: new Counter({ name: 'switchboard_http_requests_total', help: 'HTTP requests answered, by route (unknown for no route) and status.', labelNames: ['route', 'status'], registers }),
+    httpRequests: new Counter({
+      name: 'switchboard_http_requests_total',
+      help: 'HTTP requests answered, by route (unknown for no route) and status.',
+      labelNames: ['route', 'status'],
+      registers,
+    }),
     chatEventsReceived: new Counter({
       name: 'switchboard_chat_events_received_total',
       help: 'Chat events accepted by the ingress, by source (api, tawk) and outcome (stored; duplicate: stored by an earlier delivery).',
@@ -72,8 +82,18 @@ export function createMetrics(): SwitchboardMetrics {
       labelNames: ['reason'],
       registers,
     }),
-    emailsFiled: new Counter({ name: 'switchboard_emails_filed_total', help: 'Inbound emails filed, by status (threaded, bounce, quarantined).', labelNames: ['status'], registers }),
-    emailsSent: new Counter({ name: 'switchboard_emails_sent_total', help: 'Outbox emails sent, by kind (ticket_ack, agent_reply, breach_notice).', labelNames: ['kind'], registers }),
+    emailsFiled: new Counter({
+      name: 'switchboard_emails_filed_total',
+      help: 'Inbound emails filed, by status (threaded, bounce, quarantined).',
+      labelNames: ['status'],
+      registers,
+    }),
+    emailsSent: new Counter({
+      name: 'switchboard_emails_sent_total',
+      help: 'Outbox emails sent, by kind (ticket_ack, agent_reply, breach_notice).',
+      labelNames: ['kind'],
+      registers,
+    }),
     emailsSendFailed: new Counter({
       name: 'switchboard_emails_send_failed_total',
       help: 'Failed send attempts of outbox emails, by kind and reason (refused: SMTP 5xx, marked failed; transient: retried).',
@@ -92,8 +112,17 @@ export function createMetrics(): SwitchboardMetrics {
       labelNames: ['property', 'clock'],
       registers,
     }),
-    ticketsConverted: new Counter({ name: 'switchboard_tickets_converted_total', help: 'Tickets made from missed chats and offline messages by the convert job.', registers }),
-    itemsPurged: new Counter({ name: 'switchboard_items_purged_total', help: 'Trashed items deleted for good by the purge, by kind (conversation, ticket).', labelNames: ['kind'], registers }),
+    ticketsConverted: new Counter({
+      name: 'switchboard_tickets_converted_total',
+      help: 'Tickets made from missed chats and offline messages by the convert job.',
+      registers,
+    }),
+    itemsPurged: new Counter({
+      name: 'switchboard_items_purged_total',
+      help: 'Trashed items deleted for good by the purge, by kind (conversation, ticket).',
+      labelNames: ['kind'],
+      registers,
+    }),
     reconcileRequeued: new Counter({
       name: 'switchboard_reconcile_requeued_total',
       help: 'Stored work the reconcile pass queued again, by kind (chat_events, conversions, inbound_emails, outbox_emails, ...).',

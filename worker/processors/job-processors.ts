@@ -38,19 +38,21 @@ type Processor<N extends JobName> = (data: JobPayloads[N], job: Job, deps: Proce
 /** Each job of the catalog → the core call that does its work. Processors only delegate. */
 export const jobProcessors: { [N in JobName]: Processor<N> } = {
   'chat-event': (data, _job, { db, jobs }) => processChatEvent(db, jobs, data.eventRowId),
-  'recovery': (data, _job, { db, jobs }) => fireRecoveryTrigger(db, jobs, data.conversationId),
-  'inactivity': (data, _job, { db, jobs }) => checkInactivity(db, jobs, data.conversationId),
+  recovery: (data, _job, { db, jobs }) => fireRecoveryTrigger(db, jobs, data.conversationId),
+  inactivity: (data, _job, { db, jobs }) => checkInactivity(db, jobs, data.conversationId),
   'deliver-message': (data, _job, { db }) => deliverMessage(db, data.messageId),
-  'convert': async (data, _job, { db, jobs }) => {
+  convert: async (data, _job, { db, jobs }) => {
     const { ticket, created } = await convertConversation(db, jobs, data.conversationId, { automatic: true });
     return { ticket: `T${ticket.number}`, created };
   },
   'trash-purge': (_data, job, { db }) => purgeTrash(db, job.id ?? `purge-${job.timestamp}`),
-  'reconcile': (_data, _job, { db, jobs, reconcileGraceSeconds }) => reconcileAlone(db, jobs, { graceSeconds: reconcileGraceSeconds }),
+  reconcile: (_data, _job, { db, jobs, reconcileGraceSeconds }) => reconcileAlone(db, jobs, { graceSeconds: reconcileGraceSeconds }),
   'send-email': (data, _job, { db, transportFor }) => sendOutboxEmail(db, transportFor, data.outboxId),
   // Files its email and those stored with it, in batches with other waiting ones of the property.
   'inbound-email': async (data, _job, { db, jobs, inboundLimits, rawMailHandoff }) =>
-    inboundJobResult(await fileInboundEmails(db, jobs, [data.inboundEmailId, ...(data.alsoIds ?? [])], inboundLimits, { handoff: rawMailHandoff })),
+    inboundJobResult(
+      await fileInboundEmails(db, jobs, [data.inboundEmailId, ...(data.alsoIds ?? [])], inboundLimits, { handoff: rawMailHandoff }),
+    ),
   'imap-poll': (data, _job, { db, jobs, imap }) => pollImapMailbox(db, jobs, data.propertyId, imap),
   'response-check': (data, _job, { db, jobs }) => checkResponseClocks(db, jobs, data.item),
   'deliver-alert': (data, _job, { db }) => deliverAlert(db, data.alertId),

@@ -24,7 +24,15 @@ export async function listQuarantine(db: Kysely<Database>, propertyId: string, l
     .orderBy('received_at', 'desc')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({ id: r.id, receivedAt: r.received_at, via: r.received_via, from: r.from_address ?? r.envelope_from, subject: r.subject, size: r.raw_size, reason: r.reason }));
+  return rows.map((r) => ({
+    id: r.id,
+    receivedAt: r.received_at,
+    via: r.received_via,
+    from: r.from_address ?? r.envelope_from,
+    subject: r.subject,
+    size: r.raw_size,
+    reason: r.reason,
+  }));
 }
 
 /**
@@ -34,9 +42,15 @@ export async function listQuarantine(db: Kysely<Database>, propertyId: string, l
 export async function reprocessInboundEmail(db: Kysely<Database>, jobs: JobQueue, propertyId: string, idText: string): Promise<void> {
   const id = idText.trim().replace(/^#/, '');
   if (!/^\d{1,18}$/.test(id)) throw new ValidationError(`"${idText}" is not an inbound email id (see: switchboard mail quarantine)`);
-  const row = await db.selectFrom('inbound_emails').select(['status', 'ticket_id']).where('id', '=', id).where('property_id', '=', propertyId).executeTakeFirst();
+  const row = await db
+    .selectFrom('inbound_emails')
+    .select(['status', 'ticket_id'])
+    .where('id', '=', id)
+    .where('property_id', '=', propertyId)
+    .executeTakeFirst();
   if (!row) throw new NotFoundError(`no inbound email ${id} in this property`);
-  if (row.status === 'threaded' || row.status === 'bounce') throw new InvalidStateError(`inbound email ${id} was already filed (${row.status}); reprocessing would file it twice`);
+  if (row.status === 'threaded' || row.status === 'bounce')
+    throw new InvalidStateError(`inbound email ${id} was already filed (${row.status}); reprocessing would file it twice`);
   // Guarded again in the update itself: a batch may be filing the email right now (the update
   // waits for its row lock), and what it filed must not be reset and filed a second time.
   const reset = await db

@@ -70,7 +70,12 @@ export async function lockAutomaticRecipients(trx: Transaction<Database>, proper
  * acknowledgement already (several inputs should then not share a recipient: the one that was
  * not written still counts as sent for the window). Queues the sending of queued rows.
  */
-export async function writeOutboxEmails(trx: Transaction<Database>, jobs: JobQueue, inputs: OutboxInput[], recentlyMailed: Set<string>): Promise<(OutboxEmail | null)[]> {
+export async function writeOutboxEmails(
+  trx: Transaction<Database>,
+  jobs: JobQueue,
+  inputs: OutboxInput[],
+  recentlyMailed: Set<string>,
+): Promise<(OutboxEmail | null)[]> {
   if (inputs.length === 0) return [];
   const values = inputs.map((input) => {
     const to = input.to.toLowerCase();

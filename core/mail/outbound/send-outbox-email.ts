@@ -92,7 +92,11 @@ export async function sendOutboxEmail(db: Kysely<Database>, transportFor: Transp
     });
     return { status: 'sent', kind, sent: true };
   } catch (error) {
-    if (!trx.isCommitted && !trx.isRolledBack) await trx.rollback().execute().catch(() => {});
+    if (!trx.isCommitted && !trx.isRolledBack)
+      await trx
+        .rollback()
+        .execute()
+        .catch(() => {});
     if (error instanceof NotVisibleYetError) throw error;
     const permanent = isPermanentSmtpError(error);
     const reason = permanent?.reason ?? (error instanceof Error ? error.message : String(error));
@@ -113,7 +117,12 @@ export async function sendOutboxEmail(db: Kysely<Database>, transportFor: Transp
       .executeTakeFirst();
     // A refusal is final: the ticket says so, so nobody reads an earlier note as "it was sent".
     if (permanent && marked?.ticket_id) {
-      await appendMessage(db, { propertyId: marked.property_id, target: { ticketId: marked.ticket_id }, sender: 'system', body: `The ${kind === 'ticket_ack' ? 'acknowledgement' : kind === 'breach_notice' ? 'breach notice' : 'reply'} to ${marked.to_address} could not be sent: ${reason}` });
+      await appendMessage(db, {
+        propertyId: marked.property_id,
+        target: { ticketId: marked.ticket_id },
+        sender: 'system',
+        body: `The ${kind === 'ticket_ack' ? 'acknowledgement' : kind === 'breach_notice' ? 'breach notice' : 'reply'} to ${marked.to_address} could not be sent: ${reason}`,
+      });
     }
     const thrown = permanent ? new DeliveryRefusedError(`SMTP refused outbox email ${outboxId}: ${reason}`) : error;
     if (kind && typeof thrown === 'object' && thrown !== null) failedKinds.set(thrown, kind);

@@ -10,7 +10,10 @@ export const maxReferences = 20;
  * received. A new message replies to the last and references the chain (bounded, keeping
  * the first and the most recent, as RFC 5322 suggests for long threads).
  */
-export async function threadReferences(trx: Transaction<Database>, ticketId: string): Promise<{ inReplyTo: string | null; references: string[] }> {
+export async function threadReferences(
+  trx: Transaction<Database>,
+  ticketId: string,
+): Promise<{ inReplyTo: string | null; references: string[] }> {
   const sent = await trx
     .selectFrom('outbox_emails')
     .select(['message_id', 'created_at as at'])

@@ -51,7 +51,10 @@ export function ticketAcknowledgement(
         `thank you for contacting ${property.name}. We could not answer you right away, so we opened ticket #${ticket.number} for you: we will reply to this address as soon as possible. To add anything, just reply to this email.`,
         '',
         '--- Your conversation ---',
-        ...origin.transcript.map((m) => `[${m.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC] ${m.sender === 'visitor' ? 'You' : (m.author ?? property.name)}: ${m.body}`),
+        ...origin.transcript.map(
+          (m) =>
+            `[${m.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC] ${m.sender === 'visitor' ? 'You' : (m.author ?? property.name)}: ${m.body}`,
+        ),
       ].join('\n')
     : `${hello}\n\nwe received your email and opened ticket #${ticket.number}; we will answer as soon as possible. To add anything, just reply to this email.\n\n${property.name}`;
   const inReplyTo = fromChat ? null : origin.email.messageId;
@@ -66,7 +69,9 @@ export function ticketAcknowledgement(
     text,
     inReplyTo,
     // Bounded as every reply's: the first email's References are the sender's, of any length.
-    references: fromChat ? [] : trimReferences(inReplyTo ? [...origin.email.references, inReplyTo] : origin.email.references, maxReferences),
+    references: fromChat
+      ? []
+      : trimReferences(inReplyTo ? [...origin.email.references, inReplyTo] : origin.email.references, maxReferences),
     replyTo: replyAddress(property, ticket.number),
     automatic: true,
   };

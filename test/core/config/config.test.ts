@@ -5,7 +5,13 @@ import { ConfigError } from '../../../core/errors.ts';
 
 it('defaults to the embedded services under .data/', () => {
   const config = parseConfig({});
-  expect(config).toMatchObject({ databaseUrl: null, redisUrl: null, dataDir: `${projectRoot}/.data`, defaultProperty: null, logLevel: 'info' });
+  expect(config).toMatchObject({
+    databaseUrl: null,
+    redisUrl: null,
+    dataDir: `${projectRoot}/.data`,
+    defaultProperty: null,
+    logLevel: 'info',
+  });
 });
 
 it('stops on a bad value with a message naming the variable', () => {
@@ -52,8 +58,12 @@ describe('Redis Cluster', () => {
     expect(() => parseConfig({ REDIS_URL: 'redis-cluster://' })).toThrow(/^REDIS_URL has a seed that is not host\[:port\]/);
     expect(() => parseConfig({ REDIS_URL: 'redis-cluster://c1:7000,,c2' })).toThrow(/^REDIS_URL has a seed/);
     expect(() => parseConfig({ REDIS_URL: 'redis-cluster://c1:99999' })).toThrow(/^REDIS_URL has a seed/);
-    expect(() => parseConfig({ REDIS_URL: 'redis-cluster://c1:7000/2' })).toThrow(/^REDIS_URL names a database, but a Redis Cluster has only database 0/);
+    expect(() => parseConfig({ REDIS_URL: 'redis-cluster://c1:7000/2' })).toThrow(
+      /^REDIS_URL names a database, but a Redis Cluster has only database 0/,
+    );
     expect(() => parseConfig({ REDIS_URL: 'redis-cluster://c1:7000?family=6' })).toThrow(/^REDIS_URL takes no \?options/);
-    expect(() => parseConfig({ REDIS_URL: 'memcached://c1' })).toThrow(/^REDIS_URL must start with redis:\/\/ or rediss:\/\/ .* or redis-cluster:\/\//);
+    expect(() => parseConfig({ REDIS_URL: 'memcached://c1' })).toThrow(
+      /^REDIS_URL must start with redis:\/\/ or rediss:\/\/ .* or redis-cluster:\/\//,
+    );
   });
 });

@@ -29,7 +29,9 @@ it('migrates all the way down, one at a time, and up again', async () => {
   const names = Object.keys(migrations);
   for (const name of [...names].reverse()) expect(await migrateDown(t.db)).toEqual([`reverted ${name}`]);
   const tables = await sql<{ n: number }>`
-    SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name NOT LIKE 'kysely_%'`.execute(t.db);
+    SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name NOT LIKE 'kysely_%'`.execute(
+    t.db,
+  );
   expect(tables.rows[0]!.n).toBe(0);
   expect(await migrateToLatest(t.db)).toEqual(names.map((n) => `applied ${n}`));
   expect(await migrateToLatest(t.db)).toEqual([]);
@@ -41,7 +43,9 @@ it('stores raw mail and attachments with lz4 where the server has it', async () 
     SELECT attrelid::regclass || '.' || attname AS column, attcompression AS compression FROM pg_attribute
     WHERE (attrelid = 'inbound_emails'::regclass AND attname = 'raw') OR (attrelid = 'email_attachments'::regclass AND attname = 'content')
     ORDER BY 1`.execute(t.db);
-  const lz4 = (await sql<{ lz4: boolean }>`SELECT 'lz4' = ANY(enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'`.execute(t.db)).rows[0]!.lz4;
+  const lz4 = (
+    await sql<{ lz4: boolean }>`SELECT 'lz4' = ANY(enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'`.execute(t.db)
+  ).rows[0]!.lz4;
   // 'l' is lz4; '' is the server's default (pglz), which a server built without lz4 keeps.
   expect(rows).toEqual([
     { column: 'email_attachments.content', compression: lz4 ? 'l' : '' },

@@ -51,6 +51,11 @@ it('the demo traffic breaches the Sales chat’s one-minute target, once, with a
   );
   expect(alert!.clock).toBe('first');
   expect(alert!.fired_at.getTime() - sentAt).toBeLessThan(90_000);
-  const notes = await p.t.db.selectFrom('messages').select('body').where('conversation_id', '=', alert!.conversation_id).where('sender', '=', 'system').execute();
+  const notes = await p.t.db
+    .selectFrom('messages')
+    .select('body')
+    .where('conversation_id', '=', alert!.conversation_id)
+    .where('sender', '=', 'system')
+    .execute();
   expect(notes.filter((n) => /first response target .* was breached/.test(n.body))).toHaveLength(1);
 });

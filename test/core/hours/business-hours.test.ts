@@ -53,7 +53,8 @@ function seeded(seed: number): () => number {
  */
 function openByWallClock(hours: BusinessHours, ms: number): boolean {
   const local = DateTime.fromMillis(ms, { zone: hours.zone });
-  const closed = (d: DateTime) => hours.holidays.some((h) => (h.yearly ? h.date.slice(5) === d.toFormat('MM-dd') : h.date === d.toISODate()));
+  const closed = (d: DateTime) =>
+    hours.holidays.some((h) => (h.yearly ? h.date.slice(5) === d.toFormat('MM-dd') : h.date === d.toISODate()));
   if (closed(local)) return false;
   const now = local.toFormat('HH:mm');
   const today = WEEKDAYS[local.weekday - 1]!;
@@ -67,19 +68,55 @@ describe('parseBusinessHours', () => {
   it('normalises times, orders ranges, closes days left out and spells the zone canonically', () => {
     const hours = parseBusinessHours({
       zone: 'europe/rome',
-      week: { mon: [{ from: '14:00', to: '18:00' }, { from: '9:00', to: '13:00' }], fri: [{ from: '22:00', to: '02:00' }] },
+      week: {
+        mon: [
+          { from: '14:00', to: '18:00' },
+          { from: '9:00', to: '13:00' },
+        ],
+        fri: [{ from: '22:00', to: '02:00' }],
+      },
       holidays: [{ date: '2026-12-25' }, { date: '2000-01-01', yearly: true }],
     });
     expect(hours).toEqual({
       zone: 'Europe/Rome',
-      week: { mon: [{ from: '09:00', to: '13:00' }, { from: '14:00', to: '18:00' }], tue: [], wed: [], thu: [], fri: [{ from: '22:00', to: '02:00' }], sat: [], sun: [] },
-      holidays: [{ date: '2026-12-25', yearly: false }, { date: '2000-01-01', yearly: true }],
+      week: {
+        mon: [
+          { from: '09:00', to: '13:00' },
+          { from: '14:00', to: '18:00' },
+        ],
+        tue: [],
+        wed: [],
+        thu: [],
+        fri: [{ from: '22:00', to: '02:00' }],
+        sat: [],
+        sun: [],
+      },
+      holidays: [
+        { date: '2026-12-25', yearly: false },
+        { date: '2000-01-01', yearly: true },
+      ],
     });
   });
 
   it('accepts adjacent ranges, 24:00 as an end, and an overnight range touching the next day', () => {
-    const hours = parseBusinessHours({ zone: 'UTC', week: { mon: [{ from: '09:00', to: '12:00' }, { from: '12:00', to: '24:00' }], tue: [{ from: '00:00', to: '01:00' }, { from: '22:00', to: '06:00' }], wed: [{ from: '06:00', to: '07:00' }] } });
-    expect(hours.week.tue).toEqual([{ from: '00:00', to: '01:00' }, { from: '22:00', to: '06:00' }]);
+    const hours = parseBusinessHours({
+      zone: 'UTC',
+      week: {
+        mon: [
+          { from: '09:00', to: '12:00' },
+          { from: '12:00', to: '24:00' },
+        ],
+        tue: [
+          { from: '00:00', to: '01:00' },
+          { from: '22:00', to: '06:00' },
+        ],
+        wed: [{ from: '06:00', to: '07:00' }],
+      },
+    });
+    expect(hours.week.tue).toEqual([
+      { from: '00:00', to: '01:00' },
+      { from: '22:00', to: '06:00' },
+    ]);
   });
 
   const range = (from: string, to: string) => ({ from, to });
@@ -87,19 +124,46 @@ describe('parseBusinessHours', () => {
     [{ zone: 'Europe/Rom', week: { mon: [range('09:00', '17:00')] } }, 'unknown time zone "Europe/Rom" (an IANA name such as Europe/Rome)'],
     [{ zone: '', week: { mon: [range('09:00', '17:00')] } }, 'unknown time zone "" (an IANA name such as Europe/Rome)'],
     [{ zone: 'UTC', week: { mon: [range('18:00', '18:00')] } }, 'mon 18:00-18:00 is empty'],
-    [{ zone: 'UTC', week: { tue: [range('12:00', '14:00'), range('09:00', '13:00')] } }, 'ranges overlap on tue: 09:00-13:00 and 12:00-14:00'],
-    [{ zone: 'UTC', week: { mon: [range('22:00', '06:00')], tue: [range('05:00', '09:00')] } }, 'ranges overlap on tue: mon 22:00-06:00 and 05:00-09:00'],
-    [{ zone: 'UTC', week: { sun: [range('22:00', '06:00')], mon: [range('05:00', '09:00')] } }, 'ranges overlap on mon: sun 22:00-06:00 and 05:00-09:00'],
-    [{ zone: 'UTC', week: { wed: [range('08:00', '07:00')], thu: [range('06:00', '09:00')] } }, 'ranges overlap on thu: wed 08:00-07:00 and 06:00-09:00'],
+    [
+      { zone: 'UTC', week: { tue: [range('12:00', '14:00'), range('09:00', '13:00')] } },
+      'ranges overlap on tue: 09:00-13:00 and 12:00-14:00',
+    ],
+    [
+      { zone: 'UTC', week: { mon: [range('22:00', '06:00')], tue: [range('05:00', '09:00')] } },
+      'ranges overlap on tue: mon 22:00-06:00 and 05:00-09:00',
+    ],
+    [
+      { zone: 'UTC', week: { sun: [range('22:00', '06:00')], mon: [range('05:00', '09:00')] } },
+      'ranges overlap on mon: sun 22:00-06:00 and 05:00-09:00',
+    ],
+    [
+      { zone: 'UTC', week: { wed: [range('08:00', '07:00')], thu: [range('06:00', '09:00')] } },
+      'ranges overlap on thu: wed 08:00-07:00 and 06:00-09:00',
+    ],
     [{ zone: 'UTC', week: {} }, 'the schedule has no open hours'],
     [{ zone: 'UTC', week: { mon: [], sun: [] } }, 'the schedule has no open hours'],
     [{ zone: 'UTC', week: { mon: [range('09:00', '25:00')] } }, 'mon 09:00-25:00: "25:00" is not a time (HH:MM, 00:00 to 24:00)'],
     [{ zone: 'UTC', week: { mon: [range('9am', '17:00')] } }, 'mon 9am-17:00: "9am" is not a time (HH:MM, 00:00 to 23:59)'],
-    [{ zone: 'UTC', week: { mon: [range('24:00', '02:00')] } }, 'mon 24:00-02:00: a range cannot start at 24:00 (start the next day at 00:00)'],
-    [{ zone: 'UTC', week: { mon: [range('09:00', '17:00')] }, holidays: [{ date: '2026-02-30' }] }, 'holiday "2026-02-30" is not a date (YYYY-MM-DD)'],
-    [{ zone: 'UTC', week: { mon: [range('09:00', '17:00')] }, holidays: [{ date: '2027-02-29', yearly: true }] }, 'holiday "2027-02-29" is not a date (YYYY-MM-DD)'],
-    [{ zone: 'UTC', week: { mon: [range('09:00', '17:00')] }, holidays: [{ date: '25/12/2026' }] }, 'holiday "25/12/2026" is not a date (YYYY-MM-DD)'],
-    [{ zone: 'UTC', week: { mon: [range('09:00', '17:00')] }, holidays: [{ date: '2026-12-25' }, { date: '2026-12-25' }] }, 'holiday "2026-12-25" is listed twice'],
+    [
+      { zone: 'UTC', week: { mon: [range('24:00', '02:00')] } },
+      'mon 24:00-02:00: a range cannot start at 24:00 (start the next day at 00:00)',
+    ],
+    [
+      { zone: 'UTC', week: { mon: [range('09:00', '17:00')] }, holidays: [{ date: '2026-02-30' }] },
+      'holiday "2026-02-30" is not a date (YYYY-MM-DD)',
+    ],
+    [
+      { zone: 'UTC', week: { mon: [range('09:00', '17:00')] }, holidays: [{ date: '2027-02-29', yearly: true }] },
+      'holiday "2027-02-29" is not a date (YYYY-MM-DD)',
+    ],
+    [
+      { zone: 'UTC', week: { mon: [range('09:00', '17:00')] }, holidays: [{ date: '25/12/2026' }] },
+      'holiday "25/12/2026" is not a date (YYYY-MM-DD)',
+    ],
+    [
+      { zone: 'UTC', week: { mon: [range('09:00', '17:00')] }, holidays: [{ date: '2026-12-25' }, { date: '2026-12-25' }] },
+      'holiday "2026-12-25" is listed twice',
+    ],
     [{ zone: 'UTC', week: { monday: [range('09:00', '17:00')] } }, 'unknown day "monday" (use mon, tue, wed, thu, fri, sat, sun)'],
     [{ zone: 'UTC', week: { mon: [range('09:00', '17:00')] }, open: true }, 'business hours: unknown field "open"'],
     [{ zone: 42, week: {} }, 'zone should be a string'],
@@ -110,19 +174,37 @@ describe('parseBusinessHours', () => {
   });
 
   it('accepts a yearly holiday on 02-29 (it needs a leap year as its placeholder year)', () => {
-    expect(parseBusinessHours({ zone: 'UTC', week: { mon: [range('09:00', '17:00')] }, holidays: [{ date: '2000-02-29', yearly: true }] }).holidays).toEqual([{ date: '2000-02-29', yearly: true }]);
+    expect(
+      parseBusinessHours({ zone: 'UTC', week: { mon: [range('09:00', '17:00')] }, holidays: [{ date: '2000-02-29', yearly: true }] })
+        .holidays,
+    ).toEqual([{ date: '2000-02-29', yearly: true }]);
   });
 });
 
 describe('parseScheduleText', () => {
   it('reads the example of the issue', () => {
     const week = parseScheduleText('mon-fri 09:00-13:00,14:00-18:00; sat 10:00-14:00; sun closed');
-    const weekday = [{ from: '09:00', to: '13:00' }, { from: '14:00', to: '18:00' }];
-    expect(week).toEqual({ mon: weekday, tue: weekday, wed: weekday, thu: weekday, fri: weekday, sat: [{ from: '10:00', to: '14:00' }], sun: [] });
+    const weekday = [
+      { from: '09:00', to: '13:00' },
+      { from: '14:00', to: '18:00' },
+    ];
+    expect(week).toEqual({
+      mon: weekday,
+      tue: weekday,
+      wed: weekday,
+      thu: weekday,
+      fri: weekday,
+      sat: [{ from: '10:00', to: '14:00' }],
+      sun: [],
+    });
   });
 
   it('reads lists, wrapping ranges, full names, daily/all and new lines', () => {
-    expect(parseScheduleText('mon,wed 9:00-12:00')).toMatchObject({ mon: [{ from: '09:00', to: '12:00' }], tue: [], wed: [{ from: '09:00', to: '12:00' }] });
+    expect(parseScheduleText('mon,wed 9:00-12:00')).toMatchObject({
+      mon: [{ from: '09:00', to: '12:00' }],
+      tue: [],
+      wed: [{ from: '09:00', to: '12:00' }],
+    });
     const wrapped = parseScheduleText('fri-mon 10:00-11:00');
     expect(WEEKDAYS.filter((d) => wrapped[d].length > 0)).toEqual(['mon', 'fri', 'sat', 'sun']);
     expect(parseScheduleText('Saturday 10:00 - 14:00\nsun 22:00-02:00').sat).toEqual([{ from: '10:00', to: '14:00' }]);
@@ -191,7 +273,9 @@ describe('no business hours (null): always open, plain arithmetic', () => {
     expect(addBusinessTime(null, start, 5 * H).toISOString()).toBe('2026-03-29T05:30:00.000Z');
     expect(businessTimeBetween(null, start, at('2026-03-30T00:30:00Z'))).toBe(DAY);
     expect(businessTimeBetween(null, at('2026-03-30T00:30:00Z'), start)).toBe(0);
-    expect(spans(openIntervals(null, start, at('2026-03-30T00:30:00Z')))).toEqual([['2026-03-29T00:30:00.000Z', '2026-03-30T00:30:00.000Z']]);
+    expect(spans(openIntervals(null, start, at('2026-03-30T00:30:00Z')))).toEqual([
+      ['2026-03-29T00:30:00.000Z', '2026-03-30T00:30:00.000Z'],
+    ]);
     expect(openIntervals(null, start, start)).toEqual([]);
     expect(isOpenAt(null, start)).toBe(true);
     expect(nextOpening(null, start)).toEqual(start);
@@ -216,7 +300,10 @@ describe('daylight saving time', () => {
 
     it(`${zone}: daily 00:00-24:00 is 24/7 maths across both changes (a 23 h and a 25 h day)`, () => {
       const allWeek = hoursOf(zone, 'daily 00:00-24:00');
-      for (const [date, hours] of [[spring, 23], [fall, 25]] as const) {
+      for (const [date, hours] of [
+        [spring, 23],
+        [fall, 25],
+      ] as const) {
         const from = local(dayBefore(date), '12:00');
         const to = local(date, '12:00');
         expect(businessTimeBetween(allWeek, from, to)).toBe(hours * H);
@@ -228,7 +315,10 @@ describe('daylight saving time', () => {
 
     it(`${zone}: an overnight 22:00-06:00 is 7 h on the spring-forward night and 9 h on the fall-back night`, () => {
       const nights = hoursOf(zone, 'daily 22:00-06:00');
-      for (const [date, hours] of [[spring, 7], [fall, 9]] as const) {
+      for (const [date, hours] of [
+        [spring, 7],
+        [fall, 9],
+      ] as const) {
         const from = local(dayBefore(date), '12:00');
         const to = local(date, '12:00');
         const intervals = openIntervals(nights, from, to);
@@ -261,8 +351,12 @@ describe('daylight saving time', () => {
   it('a wall time in the spring-forward gap is moved forward by the gap', () => {
     // Rome 2026-03-29: 02:00 CET becomes 03:00 CEST (01:00Z).
     const day = ['2026-03-29T00:00:00Z', '2026-03-29T12:00:00Z'].map(at) as [Date, Date];
-    expect(spans(openIntervals(hoursOf('Europe/Rome', 'sun 02:30-04:00'), ...day))).toEqual([['2026-03-29T01:30:00.000Z', '2026-03-29T02:00:00.000Z']]);
-    expect(spans(openIntervals(hoursOf('Europe/Rome', 'sun 01:00-02:30'), ...day))).toEqual([['2026-03-29T00:00:00.000Z', '2026-03-29T01:30:00.000Z']]);
+    expect(spans(openIntervals(hoursOf('Europe/Rome', 'sun 02:30-04:00'), ...day))).toEqual([
+      ['2026-03-29T01:30:00.000Z', '2026-03-29T02:00:00.000Z'],
+    ]);
+    expect(spans(openIntervals(hoursOf('Europe/Rome', 'sun 01:00-02:30'), ...day))).toEqual([
+      ['2026-03-29T00:00:00.000Z', '2026-03-29T01:30:00.000Z'],
+    ]);
     // A range wholly inside the gap is empty that Sunday, and an hour on the others.
     const inGap = hoursOf('Europe/Rome', 'sun 02:00-03:00');
     expect(openIntervals(inGap, ...day)).toEqual([]);
@@ -278,7 +372,9 @@ describe('daylight saving time', () => {
         // A different (unrelated) holiday per pass so that nothing computed in the other season is reused.
         const rome = hoursOf('Europe/Rome', 'sun 02:30-03:00', [`1990-01-0${i + 1}`]);
         // Rome 2026-10-25: 02:30 CEST is 00:30Z, 03:00 CET is 02:00Z.
-        expect(spans(openIntervals(rome, at('2026-10-24T12:00:00Z'), at('2026-10-25T12:00:00Z')))).toEqual([['2026-10-25T00:30:00.000Z', '2026-10-25T02:00:00.000Z']]);
+        expect(spans(openIntervals(rome, at('2026-10-24T12:00:00Z'), at('2026-10-25T12:00:00Z')))).toEqual([
+          ['2026-10-25T00:30:00.000Z', '2026-10-25T02:00:00.000Z'],
+        ]);
         const newYork = hoursOf('America/New_York', 'sun 01:30-03:00', [`1990-01-0${i + 1}`]);
         // New York 2026-11-01: 01:30 EDT is 05:30Z, 03:00 EST is 08:00Z.
         expect(businessTimeBetween(newYork, at('2026-11-01T00:00:00Z'), at('2026-11-02T00:00:00Z'))).toBe(2.5 * H);
@@ -295,7 +391,10 @@ describe('daylight saving time', () => {
       hoursOf('Europe/Rome', 'mon-fri 09:00-13:00,14:00-18:00; sat 22:00-06:00; sun 10:00-12:00'),
       hoursOf('America/New_York', 'mon-fri 08:00-20:00; sat 23:00-04:00; sun 05:00-07:00'),
     ];
-    const windows: Record<string, string[]> = { 'Europe/Rome': ['2026-03-28', '2026-10-24'], 'America/New_York': ['2026-03-07', '2026-10-31'] };
+    const windows: Record<string, string[]> = {
+      'Europe/Rome': ['2026-03-28', '2026-10-24'],
+      'America/New_York': ['2026-03-07', '2026-10-31'],
+    };
     for (const hours of cases) {
       for (const date of windows[hours.zone]!) {
         const from = DateTime.fromISO(`${date}T00:00`, { zone: hours.zone }).toMillis();
@@ -338,10 +437,14 @@ describe('holidays', () => {
   it('closes the after-midnight part of an overnight range that started the evening before', () => {
     const friNight = 'fri 22:00-02:00';
     const saturdayOff = hoursOf('UTC', friNight, ['2026-06-13']);
-    expect(spans(openIntervals(saturdayOff, at('2026-06-12T00:00:00Z'), at('2026-06-14T00:00:00Z')))).toEqual([['2026-06-12T22:00:00.000Z', '2026-06-13T00:00:00.000Z']]);
+    expect(spans(openIntervals(saturdayOff, at('2026-06-12T00:00:00Z'), at('2026-06-14T00:00:00Z')))).toEqual([
+      ['2026-06-12T22:00:00.000Z', '2026-06-13T00:00:00.000Z'],
+    ]);
     // A holiday on the Friday closes its evening; the after-midnight part is Saturday's, and open.
     const fridayOff = hoursOf('UTC', friNight, ['2026-06-12']);
-    expect(spans(openIntervals(fridayOff, at('2026-06-12T00:00:00Z'), at('2026-06-14T00:00:00Z')))).toEqual([['2026-06-13T00:00:00.000Z', '2026-06-13T02:00:00.000Z']]);
+    expect(spans(openIntervals(fridayOff, at('2026-06-12T00:00:00Z'), at('2026-06-14T00:00:00Z')))).toEqual([
+      ['2026-06-13T00:00:00.000Z', '2026-06-13T02:00:00.000Z'],
+    ]);
   });
 
   it('holidays are local dates of the zone, not UTC dates', () => {
@@ -357,7 +460,9 @@ describe('holidays', () => {
 describe('overnight ranges', () => {
   it('fri 22:00-02:00 runs into Saturday', () => {
     const hours = hoursOf('UTC', 'fri 22:00-02:00');
-    expect(spans(openIntervals(hours, at('2026-06-12T00:00:00Z'), at('2026-06-14T00:00:00Z')))).toEqual([['2026-06-12T22:00:00.000Z', '2026-06-13T02:00:00.000Z']]);
+    expect(spans(openIntervals(hours, at('2026-06-12T00:00:00Z'), at('2026-06-14T00:00:00Z')))).toEqual([
+      ['2026-06-12T22:00:00.000Z', '2026-06-13T02:00:00.000Z'],
+    ]);
     expect(isOpenAt(hours, at('2026-06-13T01:59:00Z'))).toBe(true);
     expect(isOpenAt(hours, at('2026-06-13T02:00:00Z'))).toBe(false);
     expect(addBusinessTime(hours, at('2026-06-12T21:00:00Z'), 3 * H).toISOString()).toBe('2026-06-13T01:00:00.000Z');

@@ -29,17 +29,49 @@ beforeAll(async () => {
   await makeItem(t.db, pid, { kind: 'ticket', created: 0, agentId: ann.id, status: 'closed' });
   await makeItem(t.db, pid, { kind: 'ticket', created: 0, agentId: ann.id, status: 'pending' });
   const trashed = await makeItem(t.db, pid, { kind: 'conversation', created: 0, agentId: ann.id });
-  await t.db.updateTable('conversations').set({ waiting_since: new Date(Date.now() - 5 * H) }).where('id', '=', c1.id).execute();
-  await t.db.updateTable('tickets').set({ waiting_since: new Date(Date.now() - 2 * H) }).where('id', '=', t1.id).execute();
-  await t.db.updateTable('conversations').set({ trashed_at: new Date(), waiting_since: new Date(Date.now() - 50 * H) }).where('id', '=', trashed.id).execute();
+  await t.db
+    .updateTable('conversations')
+    .set({ waiting_since: new Date(Date.now() - 5 * H) })
+    .where('id', '=', c1.id)
+    .execute();
+  await t.db
+    .updateTable('tickets')
+    .set({ waiting_since: new Date(Date.now() - 2 * H) })
+    .where('id', '=', t1.id)
+    .execute();
+  await t.db
+    .updateTable('conversations')
+    .set({ trashed_at: new Date(), waiting_since: new Date(Date.now() - 50 * H) })
+    .where('id', '=', trashed.id)
+    .execute();
   // Bo: one open ticket nobody waits on. Cy: nothing. Unassigned and another property's items count for nobody here.
   await makeItem(t.db, pid, { kind: 'ticket', created: 0, agentId: bo.id });
   await makeItem(t.db, pid, { kind: 'ticket', created: 0, agentId: null });
   await makeItem(t.db, other, { kind: 'conversation', created: 0, agentId: otherAgent.id });
 
   // Breach alerts: Ann two today and one yesterday, Bo an at-risk alert today (not a breach), another property's breach.
-  const alert = (propertyId: string, agentId: string | null, kind: 'breach' | 'at_risk', firedAt: Date, ticketId: string, startedMs: number) =>
-    t.db.insertInto('response_alerts').values({ property_id: propertyId, ticket_id: ticketId, clock: 'first', kind, started_at: new Date(startedMs), due_at: new Date(startedMs + H), fired_at: firedAt, agent_id: agentId, priority: 1 }).execute();
+  const alert = (
+    propertyId: string,
+    agentId: string | null,
+    kind: 'breach' | 'at_risk',
+    firedAt: Date,
+    ticketId: string,
+    startedMs: number,
+  ) =>
+    t.db
+      .insertInto('response_alerts')
+      .values({
+        property_id: propertyId,
+        ticket_id: ticketId,
+        clock: 'first',
+        kind,
+        started_at: new Date(startedMs),
+        due_at: new Date(startedMs + H),
+        fired_at: firedAt,
+        agent_id: agentId,
+        priority: 1,
+      })
+      .execute();
   const justAfterMidnight = new Date(midnight.getTime() + 1000);
   await alert(pid, ann.id, 'breach', justAfterMidnight, t1.id, 1);
   await alert(pid, ann.id, 'breach', new Date(), t1.id, 2);

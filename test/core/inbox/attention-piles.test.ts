@@ -32,10 +32,20 @@ beforeAll(async () => {
   const quiet = await upsertContact(t.db, pid, { email: 'pending@example.com' });
   const pending = await createTicket(t.db, { propertyId: pid, subject: 'pending', contact: quiet });
   await markPending(t.db, pid, `T${pending.number}`);
-  const missed = await createConversation(t.db, { propertyId: pid, kind: 'chat', visitor: { name: 'Mo', email: 'mo@example.com' }, createdAt: new Date(Date.now() - 3 * H) });
+  const missed = await createConversation(t.db, {
+    propertyId: pid,
+    kind: 'chat',
+    visitor: { name: 'Mo', email: 'mo@example.com' },
+    createdAt: new Date(Date.now() - 3 * H),
+  });
   await t.db.updateTable('conversations').set({ missed: true, ended_at: new Date() }).where('id', '=', missed.id).execute();
   // A missed chat without an email: unassigned, but nobody can write back, so not in the missed pile.
-  const anonymous = await createConversation(t.db, { propertyId: pid, kind: 'chat', visitor: { name: 'Anon' }, createdAt: new Date(Date.now() - 1 * H) });
+  const anonymous = await createConversation(t.db, {
+    propertyId: pid,
+    kind: 'chat',
+    visitor: { name: 'Anon' },
+    createdAt: new Date(Date.now() - 1 * H),
+  });
   await t.db.updateTable('conversations').set({ missed: true, ended_at: new Date() }).where('id', '=', anonymous.id).execute();
   await setResponseTargets(t.db, pid, { ...noTargets, base: { first: 10 * H } }); // the clocks of all of them
 });

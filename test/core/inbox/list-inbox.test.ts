@@ -23,12 +23,22 @@ beforeAll(async () => {
   t = await createTestDatabase();
   const property = await makeProperty(t.db, 'shop');
   propertyId = property.id;
-  agents = [(await upsertAgent(t.db, propertyId, { email: 'ann@shop.example', name: 'Ann' })).id, (await upsertAgent(t.db, propertyId, { email: 'bob@shop.example', name: 'Bob' })).id];
-  departments = [(await resolveLabel(t.db, 'departments', propertyId, 'Sales', { create: true })).id, (await resolveLabel(t.db, 'departments', propertyId, 'Billing', { create: true })).id];
-  tags = [(await resolveLabel(t.db, 'tags', propertyId, 'vip', { create: true })).id, (await resolveLabel(t.db, 'tags', propertyId, 'refund', { create: true })).id];
+  agents = [
+    (await upsertAgent(t.db, propertyId, { email: 'ann@shop.example', name: 'Ann' })).id,
+    (await upsertAgent(t.db, propertyId, { email: 'bob@shop.example', name: 'Bob' })).id,
+  ];
+  departments = [
+    (await resolveLabel(t.db, 'departments', propertyId, 'Sales', { create: true })).id,
+    (await resolveLabel(t.db, 'departments', propertyId, 'Billing', { create: true })).id,
+  ];
+  tags = [
+    (await resolveLabel(t.db, 'tags', propertyId, 'vip', { create: true })).id,
+    (await resolveLabel(t.db, 'tags', propertyId, 'refund', { create: true })).id,
+  ];
   for (let i = 0; i < 30; i++) {
     const kind = i % 3 === 0 ? 'ticket' : 'conversation';
-    const status = kind === 'ticket' ? (['open', 'pending', 'closed'] as const)[i % 3 === 0 ? (i / 3) % 3 : 0] : i % 4 < 2 ? 'open' : 'closed';
+    const status =
+      kind === 'ticket' ? (['open', 'pending', 'closed'] as const)[i % 3 === 0 ? (i / 3) % 3 : 0] : i % 4 < 2 ? 'open' : 'closed';
     const agentId = i % 3 === 1 ? null : agents[i % 2]!;
     const spec: ItemSpec = {
       kind,
@@ -66,7 +76,10 @@ const sortField: Record<InboxSort, (s: ItemSpec) => number> = {
 /** The oracle's order: sort key, then conversations before tickets, then id; reversed for desc. */
 function expectedOrder(list: (ItemSpec & MadeItem)[], sort: InboxSort, order: SortOrder): string[] {
   const sorted = [...list].sort(
-    (a, b) => sortField[sort](a) - sortField[sort](b) || (a.kind === b.kind ? 0 : a.kind === 'conversation' ? -1 : 1) || Number(a.id) - Number(b.id),
+    (a, b) =>
+      sortField[sort](a) - sortField[sort](b) ||
+      (a.kind === b.kind ? 0 : a.kind === 'conversation' ? -1 : 1) ||
+      Number(a.id) - Number(b.id),
   );
   return (order === 'desc' ? sorted.reverse() : sorted).map((i) => i.ref);
 }
@@ -114,18 +127,44 @@ describe('listInbox filters and sorts', () => {
   }
 
   it('filters by a given agent, department and tag', async () => {
-    expect(await allPages({ agent: { id: agents[1]! } })).toEqual(expectedOrder(items.filter((s) => s.agentId === agents[1]), 'created', 'desc'));
-    expect(await allPages({ departmentId: departments[1]! })).toEqual(expectedOrder(items.filter((s) => s.departmentId === departments[1]), 'created', 'desc'));
-    expect(await allPages({ tagId: tags[1]! })).toEqual(expectedOrder(items.filter((s) => s.tagIds?.includes(tags[1]!)), 'created', 'desc'));
+    expect(await allPages({ agent: { id: agents[1]! } })).toEqual(
+      expectedOrder(
+        items.filter((s) => s.agentId === agents[1]),
+        'created',
+        'desc',
+      ),
+    );
+    expect(await allPages({ departmentId: departments[1]! })).toEqual(
+      expectedOrder(
+        items.filter((s) => s.departmentId === departments[1]),
+        'created',
+        'desc',
+      ),
+    );
+    expect(await allPages({ tagId: tags[1]! })).toEqual(
+      expectedOrder(
+        items.filter((s) => s.tagIds?.includes(tags[1]!)),
+        'created',
+        'desc',
+      ),
+    );
     expect(await allPages({ tagId: tags[0]!, status: 'open', sort: 'priority' })).toEqual(
-      expectedOrder(items.filter((s) => s.tagIds?.includes(tags[0]!) && s.status === 'open'), 'priority', 'desc'),
+      expectedOrder(
+        items.filter((s) => s.tagIds?.includes(tags[0]!) && s.status === 'open'),
+        'priority',
+        'desc',
+      ),
     );
   });
 
   it('filters by a created-date range: from inclusive, to exclusive', async () => {
     const from = new Date(base + 3 * day);
     const to = new Date(base + 7 * day);
-    const expected = expectedOrder(items.filter((s) => s.created >= 3 && s.created < 7), 'updated', 'asc');
+    const expected = expectedOrder(
+      items.filter((s) => s.created >= 3 && s.created < 7),
+      'updated',
+      'asc',
+    );
     expect(expected.length).toBe(8);
     expect(await allPages({ createdFrom: from, createdTo: to, sort: 'updated', order: 'asc' })).toEqual(expected);
   });
@@ -143,16 +182,29 @@ describe('listInbox filters and sorts', () => {
     const stamp = sql`timestamptz '2026-01-01' + (id % 7) * interval '1 hour'`;
     try {
       for (const table of ['conversations', 'tickets'] as const) {
-        await sql`UPDATE ${sql.table(table)} SET due_at = ${stamp}, at_risk_at = ${stamp}, waiting_since = ${stamp} WHERE property_id = ${propertyId}`.execute(t.db);
+        await sql`UPDATE ${sql.table(table)} SET due_at = ${stamp}, at_risk_at = ${stamp}, waiting_since = ${stamp} WHERE property_id = ${propertyId}`.execute(
+          t.db,
+        );
       }
-      const open = items.filter((s) => s.status === 'open').map((i) => i.ref).sort();
+      const open = items
+        .filter((s) => s.status === 'open')
+        .map((i) => i.ref)
+        .sort();
       expect(open.length).toBeGreaterThan(0);
       expect((await allPages({ status: 'open', sort: 'due', order: 'asc' })).sort()).toEqual(open);
       expect((await allPages({ status: 'open', due: 'breached' })).sort()).toEqual(open);
       for (const status of ['pending', 'closed'] as const) {
         expect(items.some((s) => s.status === status)).toBe(true);
         for (const sort of ['due', 'created'] as const) {
-          expect(await allPages({ status, sort })).toEqual(sort === 'due' ? [] : expectedOrder(items.filter((s) => s.status === status), 'created', 'desc'));
+          expect(await allPages({ status, sort })).toEqual(
+            sort === 'due'
+              ? []
+              : expectedOrder(
+                  items.filter((s) => s.status === status),
+                  'created',
+                  'desc',
+                ),
+          );
         }
         expect(await allPages({ status, due: 'breached' })).toEqual([]);
         expect(await allPages({ status, due: { before: new Date() } })).toEqual([]);
@@ -160,7 +212,9 @@ describe('listInbox filters and sorts', () => {
       }
     } finally {
       for (const table of ['conversations', 'tickets'] as const) {
-        await sql`UPDATE ${sql.table(table)} SET due_at = NULL, at_risk_at = NULL, waiting_since = NULL WHERE property_id = ${propertyId}`.execute(t.db);
+        await sql`UPDATE ${sql.table(table)} SET due_at = NULL, at_risk_at = NULL, waiting_since = NULL WHERE property_id = ${propertyId}`.execute(
+          t.db,
+        );
       }
     }
   });
@@ -181,9 +235,25 @@ describe('free text', () => {
   beforeAll(async () => {
     textDb = await createTestDatabase();
     pid = (await makeProperty(textDb.db, 'text')).id;
-    await makeItem(textDb.db, pid, { kind: 'ticket', created: 1, subject: 'Refund for order 4512', contact: { email: 'mario.rossi@example.it', name: 'Mario Rossi' } });
-    await makeItem(textDb.db, pid, { kind: 'conversation', created: 2, body: 'Il pacco è arrivato danneggiato', contact: { email: 'giulia@example.org', name: 'Giulia Verdi' } });
-    await makeItem(textDb.db, pid, { kind: 'ticket', created: 3, subject: 'Invoice copy', body: 'Please send the PDF invoice again', contact: { email: 'li@example.net', name: 'Li Wei' } });
+    await makeItem(textDb.db, pid, {
+      kind: 'ticket',
+      created: 1,
+      subject: 'Refund for order 4512',
+      contact: { email: 'mario.rossi@example.it', name: 'Mario Rossi' },
+    });
+    await makeItem(textDb.db, pid, {
+      kind: 'conversation',
+      created: 2,
+      body: 'Il pacco è arrivato danneggiato',
+      contact: { email: 'giulia@example.org', name: 'Giulia Verdi' },
+    });
+    await makeItem(textDb.db, pid, {
+      kind: 'ticket',
+      created: 3,
+      subject: 'Invoice copy',
+      body: 'Please send the PDF invoice again',
+      contact: { email: 'li@example.net', name: 'Li Wei' },
+    });
   });
   afterAll(async () => {
     await textDb?.drop();

@@ -17,7 +17,9 @@ afterEach(async () => {
 async function trashedDaysAgo(pipeline: Pipeline, propertyId: string, kind: 'conversation' | 'ticket', days: number) {
   const item = await makeItem(pipeline.t.db, propertyId, { kind, created: 0, body: 'some words' });
   await moveToTrash(pipeline.t.db, propertyId, item.ref);
-  await sql`UPDATE ${sql.table(item.table)} SET trashed_at = now() - ${days} * interval '1 day' WHERE id = ${item.id}`.execute(pipeline.t.db);
+  await sql`UPDATE ${sql.table(item.table)} SET trashed_at = now() - ${days} * interval '1 day' WHERE id = ${item.id}`.execute(
+    pipeline.t.db,
+  );
   return item;
 }
 
@@ -46,7 +48,9 @@ it("removes exactly the trashed items past their property's retention, with thei
     (await p!.t.db.selectFrom(item.table).select('id').where('id', '=', item.id).executeTakeFirst()) !== undefined;
   for (const item of doomed) expect(await exists(item)).toBe(false);
   for (const item of kept) expect(await exists(item)).toBe(true);
-  const orphans = await sql<{ n: number }>`SELECT count(*)::int AS n FROM messages WHERE conversation_id IS NULL AND ticket_id IS NULL`.execute(p.t.db);
+  const orphans = await sql<{
+    n: number;
+  }>`SELECT count(*)::int AS n FROM messages WHERE conversation_id IS NULL AND ticket_id IS NULL`.execute(p.t.db);
   expect(orphans.rows[0]!.n).toBe(0);
   const messagesLeft = await p.t.db.selectFrom('messages').select('id').execute();
   expect(messagesLeft).toHaveLength(kept.length);
@@ -68,7 +72,10 @@ it('runs once per schedule with two workers up', async () => {
   await sleep(4500);
   // A busy machine may take a tick up late, and the schedule then skips what it missed: ask
   // for a few runs, not for every tick of the window.
-  await waitFor(async () => (await p!.t.db.selectFrom('purge_runs').select('id').where('finished_at', 'is not', null).execute()).length >= 3, 'three purge runs');
+  await waitFor(
+    async () => (await p!.t.db.selectFrom('purge_runs').select('id').where('finished_at', 'is not', null).execute()).length >= 3,
+    'three purge runs',
+  );
   await Promise.all(workers.map((w) => w.close()));
   const runs = await p.t.db.selectFrom('purge_runs').selectAll().orderBy('started_at').execute();
   const seconds = (Date.now() - started) / 1000;

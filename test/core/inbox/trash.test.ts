@@ -26,7 +26,14 @@ const trashRefs = async () => (await listTrash(t.db, pid)).map((i) => i.ref);
 
 describe('trash', () => {
   it('trash → gone from the inbox and listed in the trash; restore → back exactly as it was', async () => {
-    const made = await makeItem(t.db, pid, { kind: 'ticket', created: 2, updated: 5, status: 'open', subject: 'Broken zipper', body: 'It broke' });
+    const made = await makeItem(t.db, pid, {
+      kind: 'ticket',
+      created: 2,
+      updated: 5,
+      status: 'open',
+      subject: 'Broken zipper',
+      body: 'It broke',
+    });
     await assignItem(t.db, pid, made.ref, 'Ann');
     await addTag(t.db, pid, made.ref, 'returns');
     await closeItem(t.db, pid, made.ref);
@@ -50,7 +57,8 @@ describe('trash', () => {
     const made = await makeItem(t.db, pid, { kind: 'conversation', created: 3, body: 'first' });
     await appendMessage(t.db, { propertyId: pid, target: { conversationId: made.id }, sender: 'agent', body: 'second' });
     const keep = await makeItem(t.db, pid, { kind: 'conversation', created: 3, body: 'other' });
-    const messages = (conversationId: string) => t.db.selectFrom('messages').select('id').where('conversation_id', '=', conversationId).execute();
+    const messages = (conversationId: string) =>
+      t.db.selectFrom('messages').select('id').where('conversation_id', '=', conversationId).execute();
     expect(await messages(made.id)).toHaveLength(2);
 
     await moveToTrash(t.db, pid, made.ref);

@@ -10,12 +10,12 @@ const legacyId = (name: string, data: Record<string, unknown>, suffix?: string) 
 
 const samples: { [N in JobName]: JobPayloads[N] } = {
   'chat-event': { eventRowId: '41' },
-  'recovery': { conversationId: '7' },
-  'inactivity': { conversationId: '7' },
+  recovery: { conversationId: '7' },
+  inactivity: { conversationId: '7' },
   'deliver-message': { messageId: '99' },
-  'convert': { conversationId: '12' },
+  convert: { conversationId: '12' },
   'trash-purge': {},
-  'reconcile': {},
+  reconcile: {},
   'send-email': { outboxId: '103' },
   'inbound-email': { inboundEmailId: '5', alsoIds: ['6', '8'] },
   'imap-poll': { propertyId: '3' },

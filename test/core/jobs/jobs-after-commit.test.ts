@@ -16,7 +16,14 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  await Promise.all(queueNames.map((q) => jobs.queue(q).obliterate({ force: true }).catch(() => {})));
+  await Promise.all(
+    queueNames.map((q) =>
+      jobs
+        .queue(q)
+        .obliterate({ force: true })
+        .catch(() => {}),
+    ),
+  );
   await jobs.close();
   redis.disconnect();
 });
@@ -37,7 +44,6 @@ it('holds adds until release, then queues each once', async () => {
   expect(await (await jobs.queue('mail-outbound').getJob(jobId('send-email', { outboxId: '103' })))?.getState()).toBe('delayed');
 });
 
-
 it('counts a due instant (runAt) from when the held job is queued, not from when it was asked for', async () => {
   // A timer asked for inside a transaction is queued after the commit: a delay computed then
   // from the transaction's `now` made each response-check as late as the rest of its batch.
@@ -56,5 +62,7 @@ it('runs at once a job whose due instant has passed', async () => {
   const held = new JobsAfterCommit(jobs);
   await held.add('response-check', { item: 'ticket-2' }, { runAt: new Date(Date.now() - 5000), idSuffix: 'past' });
   await held.release();
-  expect(await (await jobs.queue('response-timers').getJob(jobId('response-check', { item: 'ticket-2' }, 'past')))?.getState()).toBe('waiting');
+  expect(await (await jobs.queue('response-timers').getJob(jobId('response-check', { item: 'ticket-2' }, 'past')))?.getState()).toBe(
+    'waiting',
+  );
 });

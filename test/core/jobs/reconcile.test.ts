@@ -20,8 +20,23 @@ it('queues stored events that have no job, and their conversions follow', async 
   const chat = 'lost-chat';
   const events = parseChatEvents({
     events: [
-      { id: eventId(), type: 'chat.started', property: 'shop', at: at(), chat: { id: chat }, visitor: { id: 'v' }, prechat: { email: 'lost@example.com' } },
-      { id: eventId(), type: 'chat.message', property: 'shop', at: at(), chat: { id: chat }, message: { id: 'm', sender: 'visitor', text: 'hello' } },
+      {
+        id: eventId(),
+        type: 'chat.started',
+        property: 'shop',
+        at: at(),
+        chat: { id: chat },
+        visitor: { id: 'v' },
+        prechat: { email: 'lost@example.com' },
+      },
+      {
+        id: eventId(),
+        type: 'chat.message',
+        property: 'shop',
+        at: at(),
+        chat: { id: chat },
+        message: { id: 'm', sender: 'visitor', text: 'hello' },
+      },
       { id: eventId(), type: 'chat.ended', property: 'shop', at: at(), chat: { id: chat } },
     ],
   });
@@ -31,7 +46,14 @@ it('queues stored events that have no job, and their conversions follow', async 
 
   // Before any worker runs: a starting worker's own reconcile (its schedule's first run is
   // immediate) would queue these too, and their processing could race this count.
-  expect(await reconcile(p.t.db, p.jobs)).toEqual({ chatEvents: 3, conversions: 0, inboundEmails: 0, outboxEmails: 0, chatTimers: 0, clockChecks: 0 });
+  expect(await reconcile(p.t.db, p.jobs)).toEqual({
+    chatEvents: 3,
+    conversions: 0,
+    inboundEmails: 0,
+    outboxEmails: 0,
+    chatTimers: 0,
+    clockChecks: 0,
+  });
   await p.startWorker();
   const ticket = await waitFor(() => p!.t.db.selectFrom('tickets').selectAll().executeTakeFirst(), 'the ticket');
   expect(ticket.subject).toBe('Missed chat from lost@example.com');
@@ -44,7 +66,15 @@ it('converts a missed chat whose conversion job was wiped with Redis', async () 
   await p.startWorker();
   await p.post({
     events: [
-      { id: eventId(), type: 'chat.started', property: 'shop', at: at(), chat: { id: 'c' }, visitor: { id: 'v' }, prechat: { email: 'wiped@example.com' } },
+      {
+        id: eventId(),
+        type: 'chat.started',
+        property: 'shop',
+        at: at(),
+        chat: { id: 'c' },
+        visitor: { id: 'v' },
+        prechat: { email: 'wiped@example.com' },
+      },
       { id: eventId(), type: 'chat.ended', property: 'shop', at: at(), chat: { id: 'c' } },
     ],
   });
@@ -66,15 +96,29 @@ it('fires the recovery trigger of a live chat whose timer was wiped with Redis',
   await p.post({
     events: [
       { id: eventId(), type: 'chat.started', property: 'shop', at: at(), chat: { id: 'live' }, visitor: { id: 'v' } },
-      { id: eventId(), type: 'chat.message', property: 'shop', at: at(), chat: { id: 'live' }, message: { id: 'm', sender: 'visitor', text: 'anyone?' } },
+      {
+        id: eventId(),
+        type: 'chat.message',
+        property: 'shop',
+        at: at(),
+        chat: { id: 'live' },
+        message: { id: 'm', sender: 'visitor', text: 'anyone?' },
+      },
     ],
   });
-  await waitFor(async () => (await p!.t.db.selectFrom('chat_events').select('id').where('processed_at', 'is', null).execute()).length === 0 || undefined, 'the events processed');
+  await waitFor(
+    async () =>
+      (await p!.t.db.selectFrom('chat_events').select('id').where('processed_at', 'is', null).execute()).length === 0 || undefined,
+    'the events processed',
+  );
   // Redis loses its data: the delayed trigger job is gone.
   await p.jobs.queue('chat-timers').obliterate({ force: true });
   await sql`UPDATE conversations SET created_at = now() - interval '5 minutes'`.execute(p.t.db);
   expect(await reconcile(p.t.db, p.jobs)).toMatchObject({ chatTimers: 1 });
-  const trigger = await waitFor(() => p!.t.db.selectFrom('messages').selectAll().where('sender', '=', 'trigger').executeTakeFirst(), 'the trigger message');
+  const trigger = await waitFor(
+    () => p!.t.db.selectFrom('messages').selectAll().where('sender', '=', 'trigger').executeTakeFirst(),
+    'the trigger message',
+  );
   expect(trigger.body).toBeTruthy();
   // Scheduled again later, the fired trigger stays single.
   await reconcile(p.t.db, p.jobs);
@@ -84,7 +128,9 @@ it('fires the recovery trigger of a live chat whose timer was wiped with Redis',
 
 it('runs one pass at a time across processes: a pass that finds another running adds nothing', async () => {
   p = await startPipeline({ trigger_enabled: false });
-  const events = parseChatEvents({ events: [{ id: eventId(), type: 'chat.started', property: 'shop', at: at(), chat: { id: 'busy' }, visitor: { id: 'v' } }] });
+  const events = parseChatEvents({
+    events: [{ id: eventId(), type: 'chat.started', property: 'shop', at: at(), chat: { id: 'busy' }, visitor: { id: 'v' } }],
+  });
   await storeChatEvents(p.t.db, p.property.id, events);
   await sql`UPDATE chat_events SET received_at = now() - interval '5 minutes'`.execute(p.t.db);
   // Another process's pass, as a session holding the lock on a connection of its own.

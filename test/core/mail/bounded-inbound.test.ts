@@ -40,14 +40,29 @@ async function deliverAndFile(raw: string) {
     .createTransport({ host: '127.0.0.1', port: ingress.port, secure: false, ignoreTLS: true })
     .sendMail({ envelope: { from: 'x@sender.example', to: ['help@in.shop.example'] }, raw: Buffer.from(raw, 'latin1') });
   const id = /stored as (\d+)/.exec(info.response)![1]!;
-  return waitFor(() => p.t.db.selectFrom('inbound_emails').selectAll().where('id', '=', id).where('processed_at', 'is not', null).executeTakeFirst(), 'the email to be filed');
+  return waitFor(
+    () => p.t.db.selectFrom('inbound_emails').selectAll().where('id', '=', id).where('processed_at', 'is not', null).executeTakeFirst(),
+    'the email to be filed',
+  );
 }
 
 const ticketOf = (id: string) => p.t.db.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 const notesOn = async (ticketId: string) =>
-  (await p.t.db.selectFrom('messages').select('body').where('ticket_id', '=', ticketId).where('sender', '=', 'system').execute()).map((m) => m.body).join('\n');
+  (await p.t.db.selectFrom('messages').select('body').where('ticket_id', '=', ticketId).where('sender', '=', 'system').execute())
+    .map((m) => m.body)
+    .join('\n');
 const ackOf = (ticketId: string) =>
-  waitFor(() => p.t.db.selectFrom('outbox_emails').selectAll().where('ticket_id', '=', ticketId).where('kind', '=', 'ticket_ack').where('status', '=', 'sent').executeTakeFirst(), 'the acknowledgement to be sent');
+  waitFor(
+    () =>
+      p.t.db
+        .selectFrom('outbox_emails')
+        .selectAll()
+        .where('ticket_id', '=', ticketId)
+        .where('kind', '=', 'ticket_ack')
+        .where('status', '=', 'sent')
+        .executeTakeFirst(),
+    'the acknowledgement to be sent',
+  );
 /** The acknowledgement as the SMTP server received it, parsed (encoded words decoded). */
 async function received(messageId: string) {
   const message = await waitFor(async () => smtp.messages.find((m) => messageIdOf(m.raw) === messageId), 'the acknowledgement to arrive');
@@ -55,15 +70,27 @@ async function received(messageId: string) {
 }
 
 /** Words up to `bytes` long: a subject a mail client could fold. */
-const words = (bytes: number) => Array.from({ length: Math.ceil(bytes / 6) }, (_, i) => `word${i % 10}`).join(' ').slice(0, bytes);
+const words = (bytes: number) =>
+  Array.from({ length: Math.ceil(bytes / 6) }, (_, i) => `word${i % 10}`)
+    .join(' ')
+    .slice(0, bytes);
 /** Letters that do not compress: a repeated one would slip under Postgres' index row limit anyway. */
-const noise = (n: number, alphabet: string) => Array.from({ length: n }, (_, i) => alphabet[(i * 7919 + ((i * i) % 31)) % alphabet.length]).join('');
+const noise = (n: number, alphabet: string) =>
+  Array.from({ length: n }, (_, i) => alphabet[(i * 7919 + ((i * i) % 31)) % alphabet.length]).join('');
 
 beforeAll(async () => {
   smtp = await startSmtpCapture();
   p = await startPipeline({ trigger_enabled: false, inbound_domain: 'in.shop.example', support_address: 'help@shop.example' });
   await p.startWorker({ smtpUrl: smtp.url });
-  ingress = await startSmtpIngress({ db: p.t.db, jobs: p.jobs, logger: silentLogger, host: '127.0.0.1', port: 0, maxMessageBytes: 2_000_000, senderVerifier: noDnsVerifier });
+  ingress = await startSmtpIngress({
+    db: p.t.db,
+    jobs: p.jobs,
+    logger: silentLogger,
+    host: '127.0.0.1',
+    port: 0,
+    maxMessageBytes: 2_000_000,
+    senderVerifier: noDnsVerifier,
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -84,7 +111,9 @@ describe('bounded inbound fields', () => {
     expect(ticket.subject).toMatch(/^word0 word1 word2 .* word\d…$/);
     expect(subject.startsWith(ticket.subject.slice(0, -1))).toBe(true);
     expect(row.subject).toBe(ticket.subject);
-    expect(await notesOn(ticket.id)).toMatch(/the subject was 200,000 characters long and is shown cut to \d+ \(the whole header is kept in the raw mail\)/);
+    expect(await notesOn(ticket.id)).toMatch(
+      /the subject was 200,000 characters long and is shown cut to \d+ \(the whole header is kept in the raw mail\)/,
+    );
     expect(row.reason).toMatch(/the subject was 200,000 characters long/);
     // The raw mail keeps the whole header: parsing it again gives the 200,000 characters.
     const stored = await p.t.db.selectFrom('inbound_emails').select('raw').where('id', '=', row.id).executeTakeFirstOrThrow();
@@ -104,7 +133,11 @@ describe('bounded inbound fields', () => {
     const contact = await p.t.db.selectFrom('contacts').selectAll().where('id', '=', ticket.contact_id).executeTakeFirstOrThrow();
     expect(contact.name!.length).toBeLessThanOrEqual(textBounds.displayName);
     expect(name.startsWith(contact.name!.slice(0, -1))).toBe(true);
-    const message = await p.t.db.selectFrom('messages').select('author_name').where('inbound_email_id', '=', row.id).executeTakeFirstOrThrow();
+    const message = await p.t.db
+      .selectFrom('messages')
+      .select('author_name')
+      .where('inbound_email_id', '=', row.id)
+      .executeTakeFirstOrThrow();
     expect(message.author_name).toBe(contact.name);
     expect(await notesOn(ticket.id)).toMatch(/the sender's name was 5,000 characters long and is shown cut to \d+/);
     const ack = await ackOf(ticket.id);
@@ -118,7 +151,9 @@ describe('bounded inbound fields', () => {
     expect(row.message_id).toBeNull();
     expect(row.content_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(row.status).toBe('threaded');
-    expect(await notesOn(row.ticket_id!)).toMatch(/its Message-ID was 5,014 characters long \(over the 998 of a mail header line\) and was ignored: the email is told apart by its content/);
+    expect(await notesOn(row.ticket_id!)).toMatch(
+      /its Message-ID was 5,014 characters long \(over the 998 of a mail header line\) and was ignored: the email is told apart by its content/,
+    );
     const ack = await ackOf(row.ticket_id!);
     expect(ack.in_reply_to).toBeNull();
     expect(ack.references).toEqual([]);
@@ -129,7 +164,8 @@ describe('bounded inbound fields', () => {
 
   it('keeps a 998-character Message-ID of 8-bit characters as the id (within the btree row limit), and a 999-character one is none', async () => {
     // Read as latin1, each of these octets is one character and two bytes of UTF-8 in Postgres.
-    const id = (length: number) => `<${noise(length - '<@x.example>'.length, 'ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ')}@x.example>`;
+    const id = (length: number) =>
+      `<${noise(length - '<@x.example>'.length, 'ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ')}@x.example>`;
     const fits = await deliverAndFile(mail({ from: 'eightbit@example.com', subject: 'Fits', messageId: id(998) }));
     expect(fits.message_id).toHaveLength(998);
     expect(fits.status).toBe('threaded');
@@ -142,8 +178,19 @@ describe('bounded inbound fields', () => {
     const first = await deliverAndFile(mail({ from: 'refs@example.com', subject: 'Where is my parcel?' }));
     const ack = await ackOf(first.ticket_id!);
     // A reply whose References list 2,000 ids, one of them over-long, the last our acknowledgement.
-    const references = [...Array.from({ length: 1_999 }, (_, i) => `<old-${i}@refs.example>`), `<${'r'.repeat(1_500)}@refs.example>`, ack.message_id];
-    const reply = await deliverAndFile(mail({ from: 'refs@example.com', subject: 'Re: Where is my parcel?', headers: [`References: ${references.join('\r\n ')}`], body: 'Any news?' }));
+    const references = [
+      ...Array.from({ length: 1_999 }, (_, i) => `<old-${i}@refs.example>`),
+      `<${'r'.repeat(1_500)}@refs.example>`,
+      ack.message_id,
+    ];
+    const reply = await deliverAndFile(
+      mail({
+        from: 'refs@example.com',
+        subject: 'Re: Where is my parcel?',
+        headers: [`References: ${references.join('\r\n ')}`],
+        body: 'Any news?',
+      }),
+    );
     expect(reply.ticket_id).toBe(first.ticket_id);
     const notes = await notesOn(first.ticket_id!);
     expect(notes).toMatch(/1 of its References was over 998 characters long and ignored/);
@@ -151,7 +198,9 @@ describe('bounded inbound fields', () => {
 
     // A new ticket's acknowledgement answers the sender's References: at most 20 go out.
     const many = Array.from({ length: 300 }, (_, i) => `<many-${i}@refs.example>`);
-    const opened = await deliverAndFile(mail({ from: 'refs2@example.com', subject: 'A new one', headers: [`References: ${many.join(' ')}`] }));
+    const opened = await deliverAndFile(
+      mail({ from: 'refs2@example.com', subject: 'A new one', headers: [`References: ${many.join(' ')}`] }),
+    );
     const newAck = await ackOf(opened.ticket_id!);
     expect(newAck.references).toHaveLength(20);
     expect(newAck.references[0]).toBe('<many-0@refs.example>');
@@ -183,7 +232,11 @@ describe('bounded inbound fields', () => {
       '',
     ].join('\r\n');
     const row = await deliverAndFile(raw);
-    const attachment = await p.t.db.selectFrom('email_attachments').select('filename').where('inbound_email_id', '=', row.id).executeTakeFirstOrThrow();
+    const attachment = await p.t.db
+      .selectFrom('email_attachments')
+      .select('filename')
+      .where('inbound_email_id', '=', row.id)
+      .executeTakeFirstOrThrow();
     expect(attachment.filename!.length).toBeLessThanOrEqual(textBounds.field);
     expect(filename.startsWith(attachment.filename!.slice(0, -1))).toBe(true);
     expect(await notesOn(row.ticket_id!)).toMatch(/an attachment's file name was 2,004 characters long and is shown cut to \d+/);
@@ -206,7 +259,11 @@ describe('bounded inbound fields', () => {
     expect(notes).toMatch(/^Email to owner@example\.com, gone0@bounce\.example, .* and 992 more bounced: 550 5\.1\.1 word0 .*…$/m);
     expect(notes.length).toBeLessThan(2_000);
     // Every address counts, named or not: the ticket's contact (the outbound recipient, the 1,002nd) is marked bouncing.
-    const contact = await p.t.db.selectFrom('contacts').select('bouncing').where('email', '=', 'bounced@example.com').executeTakeFirstOrThrow();
+    const contact = await p.t.db
+      .selectFrom('contacts')
+      .select('bouncing')
+      .where('email', '=', 'bounced@example.com')
+      .executeTakeFirstOrThrow();
     expect(contact.bouncing).toBe(true);
   });
 

@@ -33,7 +33,16 @@ async function ticketMessages(number: number) {
 }
 
 /** A raw reply to the agent's email, as a mail client writes it. */
-function rawReply(opts: { headers?: string; contentType?: string; body: string; subject?: string; to?: string; from?: string; messageId?: string; threadHeaders?: boolean }) {
+function rawReply(opts: {
+  headers?: string;
+  contentType?: string;
+  body: string;
+  subject?: string;
+  to?: string;
+  from?: string;
+  messageId?: string;
+  threadHeaders?: boolean;
+}) {
   const lines = [
     `From: ${opts.from ?? 'Anna Bianchi <anna@example.com>'}`,
     `To: ${opts.to ?? replyRow.reply_to}`,
@@ -52,16 +61,45 @@ function rawReply(opts: { headers?: string; contentType?: string; body: string; 
 
 beforeAll(async () => {
   smtp = await startSmtpCapture();
-  p = await startPipeline({ trigger_enabled: false, inbound_domain: 'in.shop.example', support_address: 'help@shop.example', name: 'Shop' });
+  p = await startPipeline({
+    trigger_enabled: false,
+    inbound_domain: 'in.shop.example',
+    support_address: 'help@shop.example',
+    name: 'Shop',
+  });
   // Ingress and worker share a handoff, as they do in one `switchboard start` process.
   const rawMailHandoff = new RawMailHandoff();
   await p.startWorker({ smtpUrl: smtp.url, rawMailHandoff });
-  ingress = await startSmtpIngress({ db: p.t.db, jobs: p.jobs, logger: silentLogger, host: '127.0.0.1', port: 0, maxMessageBytes: 200_000, rawMailHandoff, senderVerifier: noDnsVerifier });
+  ingress = await startSmtpIngress({
+    db: p.t.db,
+    jobs: p.jobs,
+    logger: silentLogger,
+    host: '127.0.0.1',
+    port: 0,
+    maxMessageBytes: 200_000,
+    rawMailHandoff,
+    senderVerifier: noDnsVerifier,
+  });
   // A missed chat with an email becomes ticket T1, and its acknowledgement goes out.
   await p.post({
     events: [
-      { id: eventId(), type: 'chat.started', property: 'shop', at: at(), chat: { id: 'c1' }, visitor: { id: 'v1' }, prechat: { name: 'Anna Bianchi', email: 'anna@example.com' } },
-      { id: eventId(), type: 'chat.message', property: 'shop', at: at(), chat: { id: 'c1' }, message: { id: 'm1', sender: 'visitor', text: 'My parcel arrived damaged.' } },
+      {
+        id: eventId(),
+        type: 'chat.started',
+        property: 'shop',
+        at: at(),
+        chat: { id: 'c1' },
+        visitor: { id: 'v1' },
+        prechat: { name: 'Anna Bianchi', email: 'anna@example.com' },
+      },
+      {
+        id: eventId(),
+        type: 'chat.message',
+        property: 'shop',
+        at: at(),
+        chat: { id: 'c1' },
+        message: { id: 'm1', sender: 'visitor', text: 'My parcel arrived damaged.' },
+      },
       { id: eventId(), type: 'chat.ended', property: 'shop', at: at(), chat: { id: 'c1' } },
     ],
   });
@@ -70,7 +108,11 @@ beforeAll(async () => {
   await replyToTicket(p.t.db, p.jobs, p.property.id, 'T1', { body: 'Sorry about that! Could you send us a photo of the parcel?' });
   await waitFor(async () => smtp.messages.length === 2, "the agent's reply");
   reply = await simpleParser(smtp.messages[1]!.raw);
-  replyRow = await p.t.db.selectFrom('outbox_emails').select(['message_id', 'reply_to']).where('kind', '=', 'agent_reply').executeTakeFirstOrThrow();
+  replyRow = await p.t.db
+    .selectFrom('outbox_emails')
+    .select(['message_id', 'reply_to'])
+    .where('kind', '=', 'agent_reply')
+    .executeTakeFirstOrThrow();
 }, 60_000);
 
 afterAll(async () => {
@@ -99,7 +141,10 @@ describe('replies from mail clients', () => {
   const styles: [string, () => string, string][] = [
     [
       'Gmail, plain text with a quote',
-      () => rawReply({ body: `Here it is, the box is crushed on one side.\r\n\r\nOn Tue, 25 Nov 2026 at 10:02, Shop <help@shop.example> wrote:\r\n> Sorry about that! Could you send us a photo of the parcel?\r\n>\r\n> Shop` }),
+      () =>
+        rawReply({
+          body: `Here it is, the box is crushed on one side.\r\n\r\nOn Tue, 25 Nov 2026 at 10:02, Shop <help@shop.example> wrote:\r\n> Sorry about that! Could you send us a photo of the parcel?\r\n>\r\n> Shop`,
+        }),
       'Here it is, the box is crushed on one side.',
     ],
     [
@@ -148,7 +193,13 @@ describe('replies from mail clients', () => {
     ],
     [
       'Thunderbird, subject tag only, from the contact',
-      () => rawReply({ threadHeaders: false, to: 'help@in.shop.example', subject: 'Re: [#1] Missed chat from Anna Bianchi', body: 'One more thing: the order number is 4512.\r\n\r\nOn 25/11/2026 10:02, Shop wrote:\r\n> Sorry about that!' }),
+      () =>
+        rawReply({
+          threadHeaders: false,
+          to: 'help@in.shop.example',
+          subject: 'Re: [#1] Missed chat from Anna Bianchi',
+          body: 'One more thing: the order number is 4512.\r\n\r\nOn 25/11/2026 10:02, Shop wrote:\r\n> Sorry about that!',
+        }),
       'One more thing: the order number is 4512.',
     ],
   ];
@@ -189,6 +240,8 @@ describe('replies from mail clients', () => {
     await waitFor(async () => (await ticketMessages(1)).length > before, 'the first copy');
     await sleep(800);
     expect((await ticketMessages(1)).length).toBe(before + 1);
-    expect(await p.t.db.selectFrom('inbound_emails').select('id').where('message_id', '=', '<twice@mail.example.com>').execute()).toHaveLength(1);
+    expect(
+      await p.t.db.selectFrom('inbound_emails').select('id').where('message_id', '=', '<twice@mail.example.com>').execute(),
+    ).toHaveLength(1);
   });
 });

@@ -25,7 +25,10 @@ let sequence = 0;
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  property = await updateProperty(t.db, (await makeProperty(t.db, 'hostile')).id, { inbound_domain: 'in.hostile.example', support_address: 'help@hostile.example' });
+  property = await updateProperty(t.db, (await makeProperty(t.db, 'hostile')).id, {
+    inbound_domain: 'in.hostile.example',
+    support_address: 'help@hostile.example',
+  });
 });
 
 afterAll(async () => {
@@ -33,7 +36,10 @@ afterAll(async () => {
 });
 
 function raw(headers: string[], body = 'Hello.', messageId: string | null = `<hostile-${++sequence}@sender.example>`): Buffer {
-  return Buffer.from([...(messageId === null ? [] : [`Message-ID: ${messageId}`]), 'To: help@in.hostile.example', ...headers, '', body, ''].join('\r\n'), 'latin1');
+  return Buffer.from(
+    [...(messageId === null ? [] : [`Message-ID: ${messageId}`]), 'To: help@in.hostile.example', ...headers, '', body, ''].join('\r\n'),
+    'latin1',
+  );
 }
 
 async function storeAndFile(message: Buffer) {
@@ -45,18 +51,32 @@ async function storeAndFile(message: Buffer) {
 describe('NUL characters (Postgres text cannot hold them)', () => {
   it('files mail whose subject, sender name and body decode to NULs, without the NULs', async () => {
     const row = await storeAndFile(
-      raw(['From: =?utf-8?Q?An=00na?= <anna@example.com>', 'Subject: =?utf-8?Q?Par=00cel?=', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: quoted-printable'], 'Where=00 is it?'),
+      raw(
+        [
+          'From: =?utf-8?Q?An=00na?= <anna@example.com>',
+          'Subject: =?utf-8?Q?Par=00cel?=',
+          'Content-Type: text/plain; charset=utf-8',
+          'Content-Transfer-Encoding: quoted-printable',
+        ],
+        'Where=00 is it?',
+      ),
     );
     expect(row.status).toBe('threaded');
     expect(row.subject).toBe('Parcel');
     const ticket = await t.db.selectFrom('tickets').select(['id', 'subject']).where('id', '=', row.ticket_id!).executeTakeFirstOrThrow();
     expect(ticket.subject).toBe('Parcel');
-    const message = await t.db.selectFrom('messages').select(['body', 'author_name']).where('inbound_email_id', '=', row.id).executeTakeFirstOrThrow();
+    const message = await t.db
+      .selectFrom('messages')
+      .select(['body', 'author_name'])
+      .where('inbound_email_id', '=', row.id)
+      .executeTakeFirstOrThrow();
     expect(message).toEqual({ body: 'Where is it?', author_name: 'Anna' });
   });
 
   it('files mail with a NUL in its body (raw, as base64 decodes it)', async () => {
-    const row = await storeAndFile(raw(['From: anna@example.com', 'Subject: binary', 'Content-Transfer-Encoding: base64'], Buffer.from('a\u0000b').toString('base64')));
+    const row = await storeAndFile(
+      raw(['From: anna@example.com', 'Subject: binary', 'Content-Transfer-Encoding: base64'], Buffer.from('a\u0000b').toString('base64')),
+    );
     expect(row.status).toBe('threaded');
   });
 
@@ -75,8 +95,14 @@ describe('NUL characters (Postgres text cannot hold them)', () => {
 
   it('files a bounce whose X-Failed-Recipients holds a NUL', async () => {
     const bounce = detectBounce(raw(['From: MAILER-DAEMON@mx.example', 'Subject: failure', 'X-Failed-Recipients: gone\u0000@example.com']));
-    expect(bounce).toMatchObject({ bounced: true, failedRecipients: ['gone@example.com'], reason: 'X-Failed-Recipients: gone@example.com' });
-    const row = await storeAndFile(raw(['From: MAILER-DAEMON@mx.example', 'Subject: failure', 'X-Failed-Recipients: gone\u0000@example.com']));
+    expect(bounce).toMatchObject({
+      bounced: true,
+      failedRecipients: ['gone@example.com'],
+      reason: 'X-Failed-Recipients: gone@example.com',
+    });
+    const row = await storeAndFile(
+      raw(['From: MAILER-DAEMON@mx.example', 'Subject: failure', 'X-Failed-Recipients: gone\u0000@example.com']),
+    );
     expect(row.status).toBe('bounce');
   });
 });
@@ -84,7 +110,15 @@ describe('NUL characters (Postgres text cannot hold them)', () => {
 describe('senders that are not addresses', () => {
   for (const from of ['@b', '"x" <@>', '<<<@@>>>', 'owner@example\ufffdcom', `${'l'.repeat(300)}@example.com`]) {
     it(`quarantines mail from ${JSON.stringify(from.slice(0, 30))} with its reason`, async () => {
-      const message = [`From: ${from}`, 'To: help@in.hostile.example', 'Subject: who?', `Message-ID: <hostile-${++sequence}@sender.example>`, '', 'Hello.', ''];
+      const message = [
+        `From: ${from}`,
+        'To: help@in.hostile.example',
+        'Subject: who?',
+        `Message-ID: <hostile-${++sequence}@sender.example>`,
+        '',
+        'Hello.',
+        '',
+      ];
       const row = await storeAndFile(Buffer.from(message.join('\r\n'), 'utf8'));
       expect(row.status).toBe('quarantined');
       expect(row.reason).toBe('no usable sender address (From)');

@@ -61,7 +61,15 @@ async function serverFlags(mailbox = 'INBOX'): Promise<Map<number, Set<string>>>
   }
 }
 
-const inboundCount = async () => Number((await p.t.db.selectFrom('inbound_emails').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const inboundCount = async () =>
+  Number(
+    (
+      await p.t.db
+        .selectFrom('inbound_emails')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 beforeAll(async () => {
   dovecot = await startDovecot({ log: (msg) => console.log(`[dovecot] ${msg}`) });
@@ -129,7 +137,11 @@ describe('IMAP polling', () => {
     await dovecot.append(raw);
     await dovecot.append(raw);
     expect(await pollImapMailbox(p.t.db, p.jobs, p.property.id)).toMatchObject({ found: 2, stored: 1, duplicates: 1 });
-    const rows = await p.t.db.selectFrom('inbound_emails').select(['id', 'received_via']).where('message_id', '=', '<twice.1@example.net>').execute();
+    const rows = await p.t.db
+      .selectFrom('inbound_emails')
+      .select(['id', 'received_via'])
+      .where('message_id', '=', '<twice.1@example.net>')
+      .execute();
     expect(rows).toEqual([{ id: expect.any(String), received_via: 'imap' }]);
     for (const f of (await serverFlags()).values()) expect(f.has(STORED_KEYWORD)).toBe(true);
   });
@@ -143,7 +155,11 @@ describe('IMAP polling', () => {
   it('leaves a message over the size limit on the server, flagged, unstored and out of later runs', async () => {
     await dovecot.append(mail({ subject: 'huge', body: 'x'.repeat(20_000) }));
     const before = await inboundCount();
-    expect(await pollImapMailbox(p.t.db, p.jobs, p.property.id, { maxMessageBytes: 10_000 })).toMatchObject({ found: 1, stored: 0, tooLarge: 1 });
+    expect(await pollImapMailbox(p.t.db, p.jobs, p.property.id, { maxMessageBytes: 10_000 })).toMatchObject({
+      found: 1,
+      stored: 0,
+      tooLarge: 1,
+    });
     expect(await inboundCount()).toBe(before);
     expect(await pollImapMailbox(p.t.db, p.jobs, p.property.id, { maxMessageBytes: 10_000 })).toMatchObject({ found: 0 });
     const flagged = [...(await serverFlags()).values()].filter((f) => f.has('\\Flagged'));
@@ -176,7 +192,9 @@ describe('IMAP polling', () => {
     const error = await pollImapMailbox(p.t.db, p.jobs, p.property.id).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect(isPermanent(error)).toBe(true);
-    expect((error as Error).message).toMatch(/property shop: IMAP login to imap:\/\/tester@127\.0\.0\.1:\d+\/INBOX refused: bad credentials \(AUTHENTICATIONFAILED/);
+    expect((error as Error).message).toMatch(
+      /property shop: IMAP login to imap:\/\/tester@127\.0\.0\.1:\d+\/INBOX refused: bad credentials \(AUTHENTICATIONFAILED/,
+    );
     expect((error as Error).message).not.toContain('wrong-password');
   });
 
@@ -198,9 +216,22 @@ describe('IMAP polling', () => {
 
 describe('imap-url setting', () => {
   it('accepts imap:// and imaps:// URLs with credentials, decoding them, and defaults port and mailbox', () => {
-    expect(parsePropertySettings(['imap-url=imaps://me%40shop.example:p%2Fw@mail.example.com'])).toEqual({ imap_url: 'imaps://me%40shop.example:p%2Fw@mail.example.com' });
-    expect(parseImapUrl('imaps://me%40shop.example:p%2Fw@mail.example.com')).toEqual({ host: 'mail.example.com', port: 993, secure: true, user: 'me@shop.example', pass: 'p/w', mailbox: 'INBOX' });
-    expect(parseImapUrl('imap://u:p@127.0.0.1:10143/Support/Incoming')).toMatchObject({ port: 10143, secure: false, mailbox: 'Support/Incoming' });
+    expect(parsePropertySettings(['imap-url=imaps://me%40shop.example:p%2Fw@mail.example.com'])).toEqual({
+      imap_url: 'imaps://me%40shop.example:p%2Fw@mail.example.com',
+    });
+    expect(parseImapUrl('imaps://me%40shop.example:p%2Fw@mail.example.com')).toEqual({
+      host: 'mail.example.com',
+      port: 993,
+      secure: true,
+      user: 'me@shop.example',
+      pass: 'p/w',
+      mailbox: 'INBOX',
+    });
+    expect(parseImapUrl('imap://u:p@127.0.0.1:10143/Support/Incoming')).toMatchObject({
+      port: 10143,
+      secure: false,
+      mailbox: 'Support/Incoming',
+    });
     expect(parsePropertySettings(['imap-url='])).toEqual({ imap_url: null });
   });
 
@@ -211,6 +242,8 @@ describe('imap-url setting', () => {
   });
 
   it('is shown with its password masked', () => {
-    expect(redactImapUrl('imaps://me%40shop.example:s3cret@mail.example.com:993/INBOX')).toBe('imaps://me%40shop.example:***@mail.example.com:993/INBOX');
+    expect(redactImapUrl('imaps://me%40shop.example:s3cret@mail.example.com:993/INBOX')).toBe(
+      'imaps://me%40shop.example:***@mail.example.com:993/INBOX',
+    );
   });
 });

@@ -34,17 +34,25 @@ const mail = (o: { from: string; to: string; subject: string; body: string; head
   ].join('\r\n');
 
 const deliver = (raw: string, to: string) =>
-  nodemailer.createTransport({ host: '127.0.0.1', port: ingress.port, secure: false, ignoreTLS: true }).sendMail({ envelope: { from: 'x@sender.example', to: [to] }, raw });
+  nodemailer
+    .createTransport({ host: '127.0.0.1', port: ingress.port, secure: false, ignoreTLS: true })
+    .sendMail({ envelope: { from: 'x@sender.example', to: [to] }, raw });
 
 async function fileAndWait(raw: string, to = 'help@in.shop.example') {
   const before = await p.t.db.selectFrom('inbound_emails').select('id').where('processed_at', 'is not', null).execute();
   await deliver(raw, to);
-  await waitFor(async () => (await p.t.db.selectFrom('inbound_emails').select('id').where('processed_at', 'is not', null).execute()).length > before.length, 'the email to be filed');
+  await waitFor(
+    async () =>
+      (await p.t.db.selectFrom('inbound_emails').select('id').where('processed_at', 'is not', null).execute()).length > before.length,
+    'the email to be filed',
+  );
   return p.t.db.selectFrom('inbound_emails').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
 }
 
 const systemNotes = async (ticketId: string) =>
-  (await p.t.db.selectFrom('messages').select('body').where('ticket_id', '=', ticketId).where('sender', '=', 'system').execute()).map((m) => m.body);
+  (await p.t.db.selectFrom('messages').select('body').where('ticket_id', '=', ticketId).where('sender', '=', 'system').execute()).map(
+    (m) => m.body,
+  );
 
 let ticket: { id: string; number: number };
 let agentReply: { message_id: string };
@@ -53,7 +61,15 @@ beforeAll(async () => {
   smtp = await startSmtpCapture();
   p = await startPipeline({ trigger_enabled: false, inbound_domain: 'in.shop.example', support_address: 'help@shop.example' });
   await p.startWorker({ smtpUrl: smtp.url });
-  ingress = await startSmtpIngress({ db: p.t.db, jobs: p.jobs, logger: silentLogger, host: '127.0.0.1', port: 0, maxMessageBytes: 50_000, senderVerifier: noDnsVerifier });
+  ingress = await startSmtpIngress({
+    db: p.t.db,
+    jobs: p.jobs,
+    logger: silentLogger,
+    host: '127.0.0.1',
+    port: 0,
+    maxMessageBytes: 50_000,
+    senderVerifier: noDnsVerifier,
+  });
   const contact = await upsertContact(p.t.db, p.property.id, { email: 'owner@example.com', name: 'Owner' });
   ticket = await createTicket(p.t.db, { propertyId: p.property.id, subject: 'Broken lamp', contact });
   const { outbox } = await replyToTicket(p.t.db, p.jobs, p.property.id, `T${ticket.number}`, { body: 'We will send a new one.' });
@@ -68,20 +84,47 @@ afterAll(async () => {
 
 describe('threading policy', () => {
   it("a stranger's reply with a valid reference becomes their own ticket, with notes on both, never joining silently", async () => {
-    const row = await fileAndWait(mail({ from: 'colleague@other.example', to: 'help@in.shop.example', subject: 'Re: Broken lamp', body: 'I am answering for my colleague.', headers: [`In-Reply-To: ${agentReply.message_id}`] }));
+    const row = await fileAndWait(
+      mail({
+        from: 'colleague@other.example',
+        to: 'help@in.shop.example',
+        subject: 'Re: Broken lamp',
+        body: 'I am answering for my colleague.',
+        headers: [`In-Reply-To: ${agentReply.message_id}`],
+      }),
+    );
     expect(row.status).toBe('threaded');
     expect(row.ticket_id).not.toBe(ticket.id);
     const strangerTicket = await p.t.db.selectFrom('tickets').selectAll().where('id', '=', row.ticket_id!).executeTakeFirstOrThrow();
-    const strangerContact = await p.t.db.selectFrom('contacts').selectAll().where('id', '=', strangerTicket.contact_id).executeTakeFirstOrThrow();
+    const strangerContact = await p.t.db
+      .selectFrom('contacts')
+      .selectAll()
+      .where('id', '=', strangerTicket.contact_id)
+      .executeTakeFirstOrThrow();
     expect(strangerContact.email).toBe('colleague@other.example');
-    expect((await systemNotes(ticket.id)).join()).toMatch(new RegExp(`colleague@other\\.example, who is not this ticket's contact.*filed as its own ticket T${strangerTicket.number}`));
+    expect((await systemNotes(ticket.id)).join()).toMatch(
+      new RegExp(`colleague@other\\.example, who is not this ticket's contact.*filed as its own ticket T${strangerTicket.number}`),
+    );
     expect((await systemNotes(strangerTicket.id)).join()).toMatch(new RegExp(`referred to T${ticket.number} \\(by reference\\)`));
-    const onOriginal = await p.t.db.selectFrom('messages').select('id').where('ticket_id', '=', ticket.id).where('sender', '=', 'visitor').execute();
+    const onOriginal = await p.t.db
+      .selectFrom('messages')
+      .select('id')
+      .where('ticket_id', '=', ticket.id)
+      .where('sender', '=', 'visitor')
+      .execute();
     expect(onOriginal).toHaveLength(0);
   });
 
   it("a stranger's mail to a valid reply address is handled the same way", async () => {
-    const row = await fileAndWait(mail({ from: 'forwarded@other.example', to: replyAddress(p.property, ticket.number), subject: 'Fwd: lamp', body: 'Forwarded to me.' }), replyAddress(p.property, ticket.number));
+    const row = await fileAndWait(
+      mail({
+        from: 'forwarded@other.example',
+        to: replyAddress(p.property, ticket.number),
+        subject: 'Fwd: lamp',
+        body: 'Forwarded to me.',
+      }),
+      replyAddress(p.property, ticket.number),
+    );
     expect(row.ticket_id).not.toBe(ticket.id);
     expect(row.reason).toMatch(/by reply-token/);
   });
@@ -94,9 +137,18 @@ describe('threading policy', () => {
   });
 
   it("a subject tag counts only from the ticket's contact", async () => {
-    const fromOwner = await fileAndWait(mail({ from: 'Owner <owner@example.com>', to: 'help@in.shop.example', subject: `Re: [#${ticket.number}] Broken lamp`, body: 'Still waiting.' }));
+    const fromOwner = await fileAndWait(
+      mail({
+        from: 'Owner <owner@example.com>',
+        to: 'help@in.shop.example',
+        subject: `Re: [#${ticket.number}] Broken lamp`,
+        body: 'Still waiting.',
+      }),
+    );
     expect(fromOwner.ticket_id).toBe(ticket.id);
-    const fromStranger = await fileAndWait(mail({ from: 'someone@else.example', to: 'help@in.shop.example', subject: `Re: [#${ticket.number}] Broken lamp`, body: 'Me too.' }));
+    const fromStranger = await fileAndWait(
+      mail({ from: 'someone@else.example', to: 'help@in.shop.example', subject: `Re: [#${ticket.number}] Broken lamp`, body: 'Me too.' }),
+    );
     expect(fromStranger.ticket_id).not.toBe(ticket.id);
   });
 });
@@ -106,7 +158,9 @@ describe('loops and bounces', () => {
     const acksBefore = smtp.messages.filter((m) => m.to.includes('bot@responder.example')).length;
     for (let i = 0; i < 4; i++) {
       // A naive responder: no Auto-Submitted header, a new subject each time, no thread headers.
-      await fileAndWait(mail({ from: 'bot@responder.example', to: 'help@in.shop.example', subject: `Thank you for your message ${i}`, body: 'We got it.' }));
+      await fileAndWait(
+        mail({ from: 'bot@responder.example', to: 'help@in.shop.example', subject: `Thank you for your message ${i}`, body: 'We got it.' }),
+      );
     }
     const rows = await waitFor(async () => {
       const r = await p.t.db.selectFrom('outbox_emails').select('status').where('to_address', '=', 'bot@responder.example').execute();
@@ -123,14 +177,21 @@ describe('loops and bounces', () => {
   it('mail marked automatic or from a list is stored and filed, never answered', async () => {
     for (const header of ['Auto-Submitted: auto-replied', 'Precedence: bulk', 'List-Id: <news.example.org>', 'X-Autoreply: yes']) {
       const from = `sender-${header.split(':')[0]!.toLowerCase()}@example.org`;
-      const row = await fileAndWait(mail({ from, to: 'help@in.shop.example', subject: 'Out of office', body: 'I am away.', headers: [header] }));
+      const row = await fileAndWait(
+        mail({ from, to: 'help@in.shop.example', subject: 'Out of office', body: 'I am away.', headers: [header] }),
+      );
       expect(row).toMatchObject({ status: 'threaded', automatic: true });
       expect(await p.t.db.selectFrom('outbox_emails').select('id').where('to_address', '=', from).execute()).toHaveLength(0);
     }
   });
 
   it('a bounce marks the outbound email bounced and the address bouncing', async () => {
-    await waitFor(async () => (await p.t.db.selectFrom('outbox_emails').select('status').where('message_id', '=', agentReply.message_id).executeTakeFirst())?.status === 'sent', 'the reply to be sent');
+    await waitFor(
+      async () =>
+        (await p.t.db.selectFrom('outbox_emails').select('status').where('message_id', '=', agentReply.message_id).executeTakeFirst())
+          ?.status === 'sent',
+      'the reply to be sent',
+    );
     const dsn = deliveryStatusNotification({
       to: 'help@in.shop.example',
       messageId: `<${eventId()}@mx.example.com>`,
@@ -140,7 +201,11 @@ describe('loops and bounces', () => {
     });
     const row = await fileAndWait(dsn);
     expect(row.status).toBe('bounce');
-    const outbound = await p.t.db.selectFrom('outbox_emails').selectAll().where('message_id', '=', agentReply.message_id).executeTakeFirstOrThrow();
+    const outbound = await p.t.db
+      .selectFrom('outbox_emails')
+      .selectAll()
+      .where('message_id', '=', agentReply.message_id)
+      .executeTakeFirstOrThrow();
     expect(outbound.status).toBe('bounced');
     expect(outbound.last_error).toMatch(/User unknown/);
     const contact = await p.t.db.selectFrom('contacts').selectAll().where('email', '=', 'owner@example.com').executeTakeFirstOrThrow();
@@ -159,14 +224,25 @@ describe('SMTP outages and refusals', () => {
     const contact = await upsertContact(p.t.db, p.property.id, { email: 'patient@example.com', name: null });
     const t = await createTicket(p.t.db, { propertyId: p.property.id, subject: 'Outage', contact });
     const { outbox } = await replyToTicket(p.t.db, p.jobs, p.property.id, `T${t.number}`, { body: 'Sent during an outage.' });
-    await waitFor(async () => (await p.t.db.selectFrom('outbox_emails').select('attempts').where('id', '=', outbox.id).executeTakeFirstOrThrow()).attempts >= 1, 'a failed attempt');
+    await waitFor(
+      async () =>
+        (await p.t.db.selectFrom('outbox_emails').select('attempts').where('id', '=', outbox.id).executeTakeFirstOrThrow()).attempts >= 1,
+      'a failed attempt',
+    );
     const during = await p.t.db.selectFrom('outbox_emails').selectAll().where('id', '=', outbox.id).executeTakeFirstOrThrow();
     expect(during.status).toBe('queued');
     expect(during.last_error).toMatch(/ECONNREFUSED|connect/i);
     const back = await startSmtpCapture(port);
     smtp = back;
     {
-      await waitFor(async () => (await p.t.db.selectFrom('outbox_emails').select('status').where('id', '=', outbox.id).executeTakeFirstOrThrow()).status === 'sent', 'the retry after the outage', 80_000, 200);
+      await waitFor(
+        async () =>
+          (await p.t.db.selectFrom('outbox_emails').select('status').where('id', '=', outbox.id).executeTakeFirstOrThrow()).status ===
+          'sent',
+        'the retry after the outage',
+        80_000,
+        200,
+      );
       // Marked sent before the end of DATA: the server may take the message a moment later.
       const delivered = () => back.messages.filter((m) => m.raw.toString().includes(outbox.message_id));
       await waitFor(async () => delivered().length > 0, 'the message at the SMTP server');
@@ -182,9 +258,21 @@ describe('SMTP outages and refusals', () => {
     const contact = await upsertContact(p.t.db, p.property.id, { email: 'greylisted@example.com', name: null });
     const t = await createTicket(p.t.db, { propertyId: p.property.id, subject: 'Greylisting', contact });
     const { outbox } = await replyToTicket(p.t.db, p.jobs, p.property.id, `T${t.number}`, { body: 'Greylisted at first.' });
-    await waitFor(async () => (await p.t.db.selectFrom('outbox_emails').select('last_error').where('id', '=', outbox.id).executeTakeFirstOrThrow()).last_error?.includes('451'), 'the 451');
+    await waitFor(
+      async () =>
+        (
+          await p.t.db.selectFrom('outbox_emails').select('last_error').where('id', '=', outbox.id).executeTakeFirstOrThrow()
+        ).last_error?.includes('451'),
+      'the 451',
+    );
     smtp.respondWith = 'accept';
-    await waitFor(async () => (await p.t.db.selectFrom('outbox_emails').select('status').where('id', '=', outbox.id).executeTakeFirstOrThrow()).status === 'sent', 'the retry', 50_000, 200);
+    await waitFor(
+      async () =>
+        (await p.t.db.selectFrom('outbox_emails').select('status').where('id', '=', outbox.id).executeTakeFirstOrThrow()).status === 'sent',
+      'the retry',
+      50_000,
+      200,
+    );
     // Marked sent before the end of DATA: the server may take the message a moment later.
     const delivered = () => smtp.messages.filter((m) => m.raw.toString().includes(outbox.message_id));
     await waitFor(async () => delivered().length > 0, 'the message at the SMTP server');
@@ -203,7 +291,9 @@ describe('SMTP outages and refusals', () => {
     expect(row.last_error).toMatch(/550.*recipient refuses mail/);
     expect(row.attempts).toBe(1);
     // The ticket says the reply did not go, with the server's reason.
-    expect((await systemNotes(t.id)).join('\n')).toMatch(/^The reply to refused@example\.com could not be sent: .*550.*recipient refuses mail/m);
+    expect((await systemNotes(t.id)).join('\n')).toMatch(
+      /^The reply to refused@example\.com could not be sent: .*550.*recipient refuses mail/m,
+    );
   });
 });
 
@@ -211,18 +301,30 @@ describe('the SMTP ingress', () => {
   it('refuses unknown domains (550) and oversize messages (552), storing nothing', async () => {
     const count = async () => (await p.t.db.selectFrom('inbound_emails').select('id').execute()).length;
     const before = await count();
-    await expect(deliver(mail({ from: 'a@b.example', to: 'x@nowhere.example', subject: 's', body: 'b' }), 'x@nowhere.example')).rejects.toMatchObject({ responseCode: 550 });
-    await expect(deliver(mail({ from: 'a@b.example', to: 'help@in.shop.example', subject: 'big', body: 'x'.repeat(60_000) }), 'help@in.shop.example')).rejects.toMatchObject({ responseCode: 552 });
+    await expect(
+      deliver(mail({ from: 'a@b.example', to: 'x@nowhere.example', subject: 's', body: 'b' }), 'x@nowhere.example'),
+    ).rejects.toMatchObject({ responseCode: 550 });
+    await expect(
+      deliver(mail({ from: 'a@b.example', to: 'help@in.shop.example', subject: 'big', body: 'x'.repeat(60_000) }), 'help@in.shop.example'),
+    ).rejects.toMatchObject({ responseCode: 552 });
     expect(await count()).toBe(before);
   });
 
   it('quarantines what cannot be parsed, lists it, and can reprocess it', async () => {
-    const stored = await storeInboundEmail(p.t.db, p.jobs, Buffer.from([0, 159, 146, 150, 1, 2, 3, 255, 0, 10, 10, 0]), { propertyId: p.property.id, via: 'cli' });
+    const stored = await storeInboundEmail(p.t.db, p.jobs, Buffer.from([0, 159, 146, 150, 1, 2, 3, 255, 0, 10, 10, 0]), {
+      propertyId: p.property.id,
+      via: 'cli',
+    });
     await waitFor(async () => (await listQuarantine(p.t.db, p.property.id)).some((q) => q.id === stored.id), 'the quarantine');
     const [entry] = (await listQuarantine(p.t.db, p.property.id)).filter((q) => q.id === stored.id);
     expect(entry!.reason).toMatch(/^unparseable: /);
     await reprocessInboundEmail(p.t.db, p.jobs, p.property.id, stored.id);
-    await waitFor(async () => (await p.t.db.selectFrom('inbound_emails').select('processed_at').where('id', '=', stored.id).executeTakeFirstOrThrow()).processed_at !== null, 'the reprocessing');
+    await waitFor(
+      async () =>
+        (await p.t.db.selectFrom('inbound_emails').select('processed_at').where('id', '=', stored.id).executeTakeFirstOrThrow())
+          .processed_at !== null,
+      'the reprocessing',
+    );
     expect((await listQuarantine(p.t.db, p.property.id)).some((q) => q.id === stored.id)).toBe(true);
     const filed = await p.t.db.selectFrom('inbound_emails').select('id').where('status', '=', 'threaded').executeTakeFirstOrThrow();
     await expect(reprocessInboundEmail(p.t.db, p.jobs, p.property.id, filed.id)).rejects.toThrow(/already filed/);
@@ -230,12 +332,14 @@ describe('the SMTP ingress', () => {
 
   it('lists a message without a From by its subject, through the SMTP ingress', async () => {
     const subject = `Order ${eventId()} never arrived`;
-    const raw = mail({ from: 'x@sender.example', to: 'help@in.shop.example', subject, body: 'No From header at all.' }).replace(/^From: .*\r\n/, '');
+    const raw = mail({ from: 'x@sender.example', to: 'help@in.shop.example', subject, body: 'No From header at all.' }).replace(
+      /^From: .*\r\n/,
+      '',
+    );
     expect(raw).not.toMatch(/^From:/m);
     const row = await fileAndWait(raw);
     expect(row.status).toBe('quarantined');
     const [entry] = (await listQuarantine(p.t.db, p.property.id)).filter((q) => q.id === row.id);
     expect(entry).toMatchObject({ subject, from: 'x@sender.example', reason: 'no usable sender address (From)' });
   });
-
 });

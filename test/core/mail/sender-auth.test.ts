@@ -43,7 +43,12 @@ beforeAll(async () => {
   forwarderKey = dns.dkimKey('forwarder.test', 'arc');
   dns.slow.add('slow.test');
   dns.delayMs = 60_000;
-  p = await startPipeline({ trigger_enabled: false, inbound_domain: 'in.shop.example', support_address: 'help@shop.example', name: 'Shop' });
+  p = await startPipeline({
+    trigger_enabled: false,
+    inbound_domain: 'in.shop.example',
+    support_address: 'help@shop.example',
+    name: 'Shop',
+  });
   capture = await startSmtpCapture();
   const rawMailHandoff = new RawMailHandoff();
   await p.startWorker({ smtpUrl: capture.url, rawMailHandoff });
@@ -77,18 +82,22 @@ async function deliver(raw: string, mailFrom: string) {
     .createTransport({ host: '127.0.0.1', port: ingress.port, secure: false, ignoreTLS: true, name: 'mx.sender.test' })
     .sendMail({ envelope: { from: mailFrom, to: ['help@in.shop.example'] }, raw });
   const id = /stored as (\d+)/.exec(info.response)![1]!;
-  return waitFor(
-    async () => {
-      const row = await p.t.db.selectFrom('inbound_emails as e').leftJoin('tickets as t', 't.id', 'e.ticket_id').select(['e.id', 'e.sender_auth', 'e.sender_verified', 'e.reason', 'e.processed_at', 't.number']).where('e.id', '=', id).executeTakeFirstOrThrow();
-      return row.processed_at ? row : undefined;
-    },
-    `inbound email ${id} to be filed`,
-  );
+  return waitFor(async () => {
+    const row = await p.t.db
+      .selectFrom('inbound_emails as e')
+      .leftJoin('tickets as t', 't.id', 'e.ticket_id')
+      .select(['e.id', 'e.sender_auth', 'e.sender_verified', 'e.reason', 'e.processed_at', 't.number'])
+      .where('e.id', '=', id)
+      .executeTakeFirstOrThrow();
+    return row.processed_at ? row : undefined;
+  }, `inbound email ${id} to be filed`);
 }
 
 const auth = (row: { sender_auth: SenderAuth | null }) => row.sender_auth!;
-const notesOf = async (ticket: number) => (await showItem(p.t.db, p.property.id, `T${ticket}`)).messages.filter((m) => m.sender === 'system').map((m) => m.body);
-const setMode = (mode: 'enforce' | 'flag' | 'off', more: { arc_trusted_sealers?: string[] } = {}) => updateProperty(p.t.db, p.property.id, { sender_auth_mode: mode, ...more });
+const notesOf = async (ticket: number) =>
+  (await showItem(p.t.db, p.property.id, `T${ticket}`)).messages.filter((m) => m.sender === 'system').map((m) => m.body);
+const setMode = (mode: 'enforce' | 'flag' | 'off', more: { arc_trusted_sealers?: string[] } = {}) =>
+  updateProperty(p.t.db, p.property.id, { sender_auth_mode: mode, ...more });
 
 describe('sender authentication at the SMTP ingress', () => {
   let annTicket: number;
@@ -97,10 +106,20 @@ describe('sender authentication at the SMTP ingress', () => {
   it('aligned pass: a signed reply with the subject tag joins the contact ticket, verified', async () => {
     await setMode('flag');
     const first = await deliver(await dkimSigned(message('Ann <ann@customer.test>', 'my order'), customerKey), 'ann@customer.test');
-    expect(auth(first)).toMatchObject({ source: 'smtp', dmarc: 'pass', spf: 'pass', dkim: 'pass', dkimDomains: ['customer.test'], fromDomain: 'customer.test' });
+    expect(auth(first)).toMatchObject({
+      source: 'smtp',
+      dmarc: 'pass',
+      spf: 'pass',
+      dkim: 'pass',
+      dkimDomains: ['customer.test'],
+      fromDomain: 'customer.test',
+    });
     expect(first.sender_verified).toBe(true);
     annTicket = first.number!;
-    const reply = await deliver(await dkimSigned(message('Ann <ann@customer.test>', `Re: my order [#${annTicket}]`), customerKey), 'ann@customer.test');
+    const reply = await deliver(
+      await dkimSigned(message('Ann <ann@customer.test>', `Re: my order [#${annTicket}]`), customerKey),
+      'ann@customer.test',
+    );
     expect(reply.number).toBe(annTicket);
     expect(reply.sender_verified).toBe(true);
     const shown = await showItem(p.t.db, p.property.id, `T${annTicket}`);
@@ -109,7 +128,10 @@ describe('sender authentication at the SMTP ingress', () => {
 
   it('DKIM pass without alignment: DMARC fails; flag files it on the ticket marked "sender not verified"', async () => {
     await setMode('flag');
-    const row = await deliver(await dkimSigned(message('Ann <ann@customer.test>', `Re: [#${annTicket}] from the newsletter tool`), mailerKey), 'bounce@mailer.test');
+    const row = await deliver(
+      await dkimSigned(message('Ann <ann@customer.test>', `Re: [#${annTicket}] from the newsletter tool`), mailerKey),
+      'bounce@mailer.test',
+    );
     expect(auth(row)).toMatchObject({ dkim: 'pass', dkimDomains: ['mailer.test'], spf: 'pass', dmarc: 'fail', policy: 'none' });
     expect(row.sender_verified).toBe(false);
     expect(row.number).toBe(annTicket);
@@ -125,13 +147,18 @@ describe('sender authentication at the SMTP ingress', () => {
     const carlTicket = first.number!;
     const reply = await deliver(message('Carl <carl@away.test>', `Re: hello [#${carlTicket}]`), 'carl@away.test');
     expect(reply.number).not.toBe(carlTicket);
-    expect((await notesOf(carlTicket)).join('\n')).toContain(`whose sender could not be verified (DMARC fail for away.test), referred to this ticket (by subject-tag); it was filed as its own ticket T${reply.number}.`);
+    expect((await notesOf(carlTicket)).join('\n')).toContain(
+      `whose sender could not be verified (DMARC fail for away.test), referred to this ticket (by subject-tag); it was filed as its own ticket T${reply.number}.`,
+    );
     expect((await notesOf(reply.number!)).join('\n')).toContain(`it referred to T${carlTicket} (by subject-tag)`);
   });
 
   it('a forged From of the contact: flag threads it only with the mark; enforce opens a new ticket and notes both', async () => {
     await setMode('flag');
-    const flagged = await deliver(message('Ann <ann@customer.test>', `Re: my order [#${annTicket}] please refund to my new card`), 'attacker@evil.test');
+    const flagged = await deliver(
+      message('Ann <ann@customer.test>', `Re: my order [#${annTicket}] please refund to my new card`),
+      'attacker@evil.test',
+    );
     expect(auth(flagged).dmarc).toBe('fail');
     expect(flagged.number).toBe(annTicket);
     expect(flagged.sender_verified).toBe(false);
@@ -139,14 +166,29 @@ describe('sender authentication at the SMTP ingress', () => {
     await setMode('enforce');
     const refused = await deliver(message('Ann <ann@customer.test>', `Re: my order [#${annTicket}] again`), 'attacker@evil.test');
     expect(refused.number).not.toBe(annTicket);
-    expect((await notesOf(annTicket)).join('\n')).toContain(`An email claiming to be from ann@customer.test, whose sender could not be verified (DMARC fail for customer.test), referred to this ticket (by subject-tag); it was filed as its own ticket T${refused.number}.`);
+    expect((await notesOf(annTicket)).join('\n')).toContain(
+      `An email claiming to be from ann@customer.test, whose sender could not be verified (DMARC fail for customer.test), referred to this ticket (by subject-tag); it was filed as its own ticket T${refused.number}.`,
+    );
     // A valid signed reply token is still the strongest signal, even from an unverified sender.
     const [ack] = await p.t.db.selectFrom('outbox_emails').select('reply_to').where('to_address', '=', 'ann@customer.test').execute();
     const token = (ack as { reply_to: string }).reply_to;
     const raw = message('Ann <ann@customer.test>', 'no tag, but the reply address').replace('To: help@in.shop.example', `To: ${token}`);
-    const info = await nodemailer.createTransport({ host: '127.0.0.1', port: ingress.port, secure: false, ignoreTLS: true }).sendMail({ envelope: { from: 'someone@evil.test', to: [token] }, raw });
+    const info = await nodemailer
+      .createTransport({ host: '127.0.0.1', port: ingress.port, secure: false, ignoreTLS: true })
+      .sendMail({ envelope: { from: 'someone@evil.test', to: [token] }, raw });
     const id = /stored as (\d+)/.exec(info.response)![1]!;
-    const byToken = await waitFor(async () => (await p.t.db.selectFrom('inbound_emails as e').innerJoin('tickets as t', 't.id', 'e.ticket_id').select('t.number').where('e.id', '=', id).executeTakeFirst())?.number, 'the token reply');
+    const byToken = await waitFor(
+      async () =>
+        (
+          await p.t.db
+            .selectFrom('inbound_emails as e')
+            .innerJoin('tickets as t', 't.id', 'e.ticket_id')
+            .select('t.number')
+            .where('e.id', '=', id)
+            .executeTakeFirst()
+        )?.number,
+      'the token reply',
+    );
     expect(byToken).toBe(annTicket);
   });
 
@@ -164,11 +206,20 @@ describe('sender authentication at the SMTP ingress', () => {
   it('through a forwarder with ARC: unverified unless the sealer is trusted, then verified', async () => {
     await setMode('enforce');
     const original = await dkimSigned(message('Ann <ann@customer.test>', `Re: my order [#${annTicket}] via the list`), customerKey);
-    const forwarded = await forwardedWithArc(original, { ip: '127.0.0.1', mailFrom: 'ann@customer.test', helo: 'mx.customer.test' }, forwarderKey, dns.resolver);
+    const forwarded = await forwardedWithArc(
+      original,
+      { ip: '127.0.0.1', mailFrom: 'ann@customer.test', helo: 'mx.customer.test' },
+      forwarderKey,
+      dns.resolver,
+    );
     const untrusted = await deliver(forwarded, 'list-bounces@forwarder.test');
     // The footer broke Ann's signature (a body hash mismatch, which mailauth reports as
     // neutral); SPF passes for the forwarder, not aligned: DMARC fails.
-    expect(auth(untrusted)).toMatchObject({ dmarc: 'fail', dkim: 'neutral', arc: { result: 'pass', sealer: 'forwarder.test', dmarc: 'pass' } });
+    expect(auth(untrusted)).toMatchObject({
+      dmarc: 'fail',
+      dkim: 'neutral',
+      arc: { result: 'pass', sealer: 'forwarder.test', dmarc: 'pass' },
+    });
     expect(untrusted.number).not.toBe(annTicket);
 
     await setMode('enforce', { arc_trusted_sealers: ['forwarder.test'] });
@@ -207,12 +258,29 @@ describe('Authentication-Results of IMAP mail and replays', () => {
 
   it('trusts only the topmost header of the authserv-id the property names', () => {
     const forgedBelow = 'Authentication-Results: mx.example.com; dmarc=pass (p=REJECT) header.from=customer.test\r\n';
-    const server = 'Authentication-Results: mx.example.com;\r\n spf=fail smtp.mailfrom=ann@customer.test;\r\n dkim=none;\r\n dmarc=fail (p=REJECT sp=REJECT) header.from=customer.test\r\n';
+    const server =
+      'Authentication-Results: mx.example.com;\r\n spf=fail smtp.mailfrom=ann@customer.test;\r\n dkim=none;\r\n dmarc=fail (p=REJECT sp=REJECT) header.from=customer.test\r\n';
     const other = 'Authentication-Results: evil.example; dmarc=pass header.from=customer.test\r\n';
-    expect(readAuthenticationResults(raw(server + forgedBelow + other), 'mx.example.com')).toMatchObject({ source: 'authentication-results', dmarc: 'fail', policy: 'reject', spf: 'fail', dkim: 'none', fromDomain: 'customer.test' });
+    expect(readAuthenticationResults(raw(server + forgedBelow + other), 'mx.example.com')).toMatchObject({
+      source: 'authentication-results',
+      dmarc: 'fail',
+      policy: 'reject',
+      spf: 'fail',
+      dkim: 'none',
+      fromDomain: 'customer.test',
+    });
     expect(readAuthenticationResults(raw(other), 'mx.example.com')).toMatchObject({ source: 'none', dmarc: 'unknown' });
-    expect(readAuthenticationResults(raw(other), null)).toMatchObject({ source: 'none', dmarc: 'unknown', note: expect.stringContaining('imap-authserv-id') });
-    const pass = 'Authentication-Results: MX.Example.com; dkim=pass header.d=customer.test header.s=s1; dmarc=pass header.from=customer.test\r\n';
-    expect(readAuthenticationResults(raw(pass), 'mx.example.com')).toMatchObject({ dmarc: 'pass', dkim: 'pass', dkimDomains: ['customer.test'] });
+    expect(readAuthenticationResults(raw(other), null)).toMatchObject({
+      source: 'none',
+      dmarc: 'unknown',
+      note: expect.stringContaining('imap-authserv-id'),
+    });
+    const pass =
+      'Authentication-Results: MX.Example.com; dkim=pass header.d=customer.test header.s=s1; dmarc=pass header.from=customer.test\r\n';
+    expect(readAuthenticationResults(raw(pass), 'mx.example.com')).toMatchObject({
+      dmarc: 'pass',
+      dkim: 'pass',
+      dkimDomains: ['customer.test'],
+    });
   });
 });

@@ -25,11 +25,22 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 it('a time no check has recorded is checked again even though its job already ran', async () => {
   const raw = Buffer.from(
-    ['From: max@example.com', 'To: help@in.shop.example', 'Subject: Again', `Date: ${new Date().toUTCString()}`, `Message-ID: <${eventId()}@sender.example>`, 'Content-Type: text/plain; charset=UTF-8', '', 'Hello?', ''].join('\r\n'),
+    [
+      'From: max@example.com',
+      'To: help@in.shop.example',
+      'Subject: Again',
+      `Date: ${new Date().toUTCString()}`,
+      `Message-ID: <${eventId()}@sender.example>`,
+      'Content-Type: text/plain; charset=UTF-8',
+      '',
+      'Hello?',
+      '',
+    ].join('\r\n'),
   );
   const stored = await storeInboundEmail(p.t.db, p.jobs, raw, { propertyId: p.property.id, via: 'cli' });
   await ingestInboundEmail(p.t.db, p.jobs, stored.id, { maxAttachmentBytes: 1024 * 1024 });
-  const ticketId = (await p.t.db.selectFrom('inbound_emails').select('ticket_id').where('id', '=', stored.id).executeTakeFirstOrThrow()).ticket_id!;
+  const ticketId = (await p.t.db.selectFrom('inbound_emails').select('ticket_id').where('id', '=', stored.id).executeTakeFirstOrThrow())
+    .ticket_id!;
   const alerts = () => p.t.db.selectFrom('response_alerts').select('kind').where('ticket_id', '=', ticketId).orderBy('kind').execute();
   const worker = await p.startWorker();
   try {
@@ -39,7 +50,12 @@ it('a time no check has recorded is checked again even though its job already ra
     // As if those checks had run without seeing the ticket: nothing recorded, nothing checked.
     // Their finished jobs are still in Redis under the ids reconcile asks for.
     await p.t.db.deleteFrom('response_alerts').where('ticket_id', '=', ticketId).execute();
-    await p.t.db.deleteFrom('messages').where('ticket_id', '=', ticketId).where('sender', '=', 'system').where('body', 'like', '%was breached%').execute();
+    await p.t.db
+      .deleteFrom('messages')
+      .where('ticket_id', '=', ticketId)
+      .where('sender', '=', 'system')
+      .where('body', 'like', '%was breached%')
+      .execute();
     await p.t.db.updateTable('tickets').set({ clocks_checked_at: null }).where('id', '=', ticketId).execute();
     const result = await reconcile(p.t.db, p.jobs, { graceSeconds: 0 });
     expect(result.clockChecks).toBeGreaterThanOrEqual(2);

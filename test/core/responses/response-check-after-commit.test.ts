@@ -30,11 +30,23 @@ it('a chat past its due time is committed before its checks are queued, and fire
   const res = await p.post({
     events: [
       { id: started, property, type: 'chat.started', chat: { id: chat }, at: at.toISOString(), visitor: { id: 'v-kim', name: 'Kim' } },
-      { id: eventId(), property, type: 'chat.message', chat: { id: chat }, at: new Date(at.getTime() + 1000).toISOString(), message: { id: eventId(), sender: 'visitor', text: 'Anyone?' } },
+      {
+        id: eventId(),
+        property,
+        type: 'chat.message',
+        chat: { id: chat },
+        at: new Date(at.getTime() + 1000).toISOString(),
+        message: { id: eventId(), sender: 'visitor', text: 'Anyone?' },
+      },
     ],
   });
   expect(res.status).toBe(202);
-  const last = await p.t.db.selectFrom('chat_events').select('id').where('chat_id', '=', chat).orderBy('id', 'desc').executeTakeFirstOrThrow();
+  const last = await p.t.db
+    .selectFrom('chat_events')
+    .select('id')
+    .where('chat_id', '=', chat)
+    .orderBy('id', 'desc')
+    .executeTakeFirstOrThrow();
 
   // Each check asked for: was its chat there, committed, for another connection to see?
   const asked: { item: string; visible: boolean }[] = [];
@@ -52,7 +64,11 @@ it('a chat past its due time is committed before its checks are queued, and fire
     requeue: (name, data, options) => p.jobs.requeue(name, data, options),
   };
   await processChatEvent(p.t.db, looking, last.id);
-  const conversation = await p.t.db.selectFrom('conversations').select(['id', 'due_at', 'at_risk_at']).where('external_id', '=', chat).executeTakeFirstOrThrow();
+  const conversation = await p.t.db
+    .selectFrom('conversations')
+    .select(['id', 'due_at', 'at_risk_at'])
+    .where('external_id', '=', chat)
+    .executeTakeFirstOrThrow();
   expect(conversation.due_at!.getTime()).toBe(at.getTime() + 60_000);
   // The at-risk and the due time have both passed: two checks, due now, each after the commit.
   expect(asked).toEqual([
@@ -62,9 +78,18 @@ it('a chat past its due time is committed before its checks are queued, and fire
 
   const worker = await p.startWorker();
   try {
-    const alerts = () => p.t.db.selectFrom('response_alerts').select(['clock', 'kind']).where('conversation_id', '=', conversation.id).orderBy('kind').execute();
+    const alerts = () =>
+      p.t.db
+        .selectFrom('response_alerts')
+        .select(['clock', 'kind'])
+        .where('conversation_id', '=', conversation.id)
+        .orderBy('kind')
+        .execute();
     for (let i = 0; i < 100 && (await alerts()).length < 2; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(await alerts()).toEqual([{ clock: 'first', kind: 'at_risk' }, { clock: 'first', kind: 'breach' }]);
+    expect(await alerts()).toEqual([
+      { clock: 'first', kind: 'at_risk' },
+      { clock: 'first', kind: 'breach' },
+    ]);
   } finally {
     await worker.close();
   }

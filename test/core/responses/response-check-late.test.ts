@@ -28,24 +28,52 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function file(subject: string): Promise<{ id: string; number: number }> {
   const raw = Buffer.from(
-    [`From: ${subject.toLowerCase()}@example.com`, 'To: help@in.shop.example', `Subject: ${subject}`, `Date: ${new Date().toUTCString()}`, `Message-ID: <${eventId()}@sender.example>`, 'Content-Type: text/plain; charset=UTF-8', '', 'Hello?', ''].join('\r\n'),
+    [
+      `From: ${subject.toLowerCase()}@example.com`,
+      'To: help@in.shop.example',
+      `Subject: ${subject}`,
+      `Date: ${new Date().toUTCString()}`,
+      `Message-ID: <${eventId()}@sender.example>`,
+      'Content-Type: text/plain; charset=UTF-8',
+      '',
+      'Hello?',
+      '',
+    ].join('\r\n'),
   );
   const stored = await storeInboundEmail(p.t.db, p.jobs, raw, { propertyId: p.property.id, via: 'cli' });
   await ingestInboundEmail(p.t.db, p.jobs, stored.id, { maxAttachmentBytes: 1024 * 1024 });
-  const row = await p.t.db.selectFrom('inbound_emails as i').innerJoin('tickets as t', 't.id', 'i.ticket_id').select(['t.id', 't.number']).where('i.id', '=', stored.id).executeTakeFirstOrThrow();
+  const row = await p.t.db
+    .selectFrom('inbound_emails as i')
+    .innerJoin('tickets as t', 't.id', 'i.ticket_id')
+    .select(['t.id', 't.number'])
+    .where('i.id', '=', stored.id)
+    .executeTakeFirstOrThrow();
   return row;
 }
-const alerts = (ticketId: string) => p.t.db.selectFrom('response_alerts').select(['clock', 'kind']).where('ticket_id', '=', ticketId).orderBy('kind').execute();
-const notes = (ticketId: string) => p.t.db.selectFrom('messages').select('body').where('ticket_id', '=', ticketId).where('sender', '=', 'system').where('body', 'like', '%was breached%').execute();
+const alerts = (ticketId: string) =>
+  p.t.db.selectFrom('response_alerts').select(['clock', 'kind']).where('ticket_id', '=', ticketId).orderBy('kind').execute();
+const notes = (ticketId: string) =>
+  p.t.db
+    .selectFrom('messages')
+    .select('body')
+    .where('ticket_id', '=', ticketId)
+    .where('sender', '=', 'system')
+    .where('body', 'like', '%was breached%')
+    .execute();
 
 it('answered after its due time, the check that runs after the answer records at risk and breach, once', async () => {
   const t = await file('Late');
   await sleep(1300);
   await replyToTicket(p.t.db, p.jobs, p.property.id, `T${t.number}`, { body: 'Sorry for the wait.' });
-  expect((await p.t.db.selectFrom('tickets').select('first_due_at').where('id', '=', t.id).executeTakeFirstOrThrow()).first_due_at).toBeNull();
+  expect(
+    (await p.t.db.selectFrom('tickets').select('first_due_at').where('id', '=', t.id).executeTakeFirstOrThrow()).first_due_at,
+  ).toBeNull();
   expect((await checkResponseClocks(p.t.db, p.jobs, `ticket-${t.id}`)).map((a) => a.kind)).toEqual(['at_risk', 'breach']);
   expect(await checkResponseClocks(p.t.db, p.jobs, `ticket-${t.id}`)).toEqual([]);
-  expect(await alerts(t.id)).toEqual([{ clock: 'first', kind: 'at_risk' }, { clock: 'first', kind: 'breach' }]);
+  expect(await alerts(t.id)).toEqual([
+    { clock: 'first', kind: 'at_risk' },
+    { clock: 'first', kind: 'breach' },
+  ]);
   expect(await notes(t.id)).toHaveLength(1);
 });
 

@@ -22,7 +22,11 @@ let p: Pipeline;
 
 beforeAll(async () => {
   p = await startPipeline({ trigger_enabled: false, inbound_domain: 'in.shop.example', support_address: 'help@shop.example' });
-  await setResponseTargets(p.t.db, p.property.id, { ...noTargets, base: { first: 4 * H, next: 8 * H, resolution: 72 * H }, byPriority: { urgent: { first: 0.5 * H } } });
+  await setResponseTargets(p.t.db, p.property.id, {
+    ...noTargets,
+    base: { first: 4 * H, next: 8 * H, resolution: 72 * H },
+    byPriority: { urgent: { first: 0.5 * H } },
+  });
 });
 afterAll(async () => {
   await p?.close();
@@ -30,7 +34,18 @@ afterAll(async () => {
 
 const mail = (o: { from: string; subject: string; body: string; headers?: string[] }) =>
   Buffer.from(
-    [`From: ${o.from}`, 'To: help@in.shop.example', `Subject: ${o.subject}`, `Date: ${new Date().toUTCString()}`, `Message-ID: <${eventId()}@sender.example>`, ...(o.headers ?? []), 'Content-Type: text/plain; charset=UTF-8', '', o.body, ''].join('\r\n'),
+    [
+      `From: ${o.from}`,
+      'To: help@in.shop.example',
+      `Subject: ${o.subject}`,
+      `Date: ${new Date().toUTCString()}`,
+      `Message-ID: <${eventId()}@sender.example>`,
+      ...(o.headers ?? []),
+      'Content-Type: text/plain; charset=UTF-8',
+      '',
+      o.body,
+      '',
+    ].join('\r\n'),
   );
 
 /** Stores and files one email now (the job it queues finds it filed); returns its ticket. */
@@ -43,7 +58,15 @@ async function file(raw: Buffer): Promise<Ticket> {
 
 const ticket = (id: string) => p.t.db.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 const firstVisitorAt = async (t: Ticket) =>
-  (await p.t.db.selectFrom('messages').select('created_at').where('ticket_id', '=', t.id).where('sender', '=', 'visitor').orderBy('created_at').executeTakeFirstOrThrow()).created_at;
+  (
+    await p.t.db
+      .selectFrom('messages')
+      .select('created_at')
+      .where('ticket_id', '=', t.id)
+      .where('sender', '=', 'visitor')
+      .orderBy('created_at')
+      .executeTakeFirstOrThrow()
+  ).created_at;
 const ms = (d: Date | null) => d?.getTime() ?? null;
 
 describe('response clocks of a ticket', () => {
@@ -64,7 +87,15 @@ describe('response clocks of a ticket', () => {
     expect(ms(t.due_at)).toBe(start.getTime() + 72 * H);
 
     t = await file(mail({ from: 'ada@example.com', subject: `Re: [#${t.number}] Where is my order?`, body: 'Thanks, and the invoice?' }));
-    const replyAt = (await p.t.db.selectFrom('messages').select('created_at').where('ticket_id', '=', t.id).where('sender', '=', 'visitor').orderBy('created_at', 'desc').executeTakeFirstOrThrow()).created_at;
+    const replyAt = (
+      await p.t.db
+        .selectFrom('messages')
+        .select('created_at')
+        .where('ticket_id', '=', t.id)
+        .where('sender', '=', 'visitor')
+        .orderBy('created_at', 'desc')
+        .executeTakeFirstOrThrow()
+    ).created_at;
     expect(ms(t.next_due_at)).toBe(replyAt.getTime() + 8 * H);
     expect(ms(t.waiting_since)).toBe(replyAt.getTime());
     // A second visitor message does not move the clock: the wait began with the first.
@@ -72,23 +103,39 @@ describe('response clocks of a ticket', () => {
     expect(ms(t.next_due_at)).toBe(replyAt.getTime() + 8 * H);
   });
 
-  it('no clock stops for a system note, an agent\'s internal note, an acknowledgement, an automatic reply or a trigger message', async () => {
+  it("no clock stops for a system note, an agent's internal note, an acknowledgement, an automatic reply or a trigger message", async () => {
     let t = await file(mail({ from: 'bob@example.com', subject: 'Refund', body: 'I want a refund.' }));
     const due = ms(t.first_due_at);
     expect(due).not.toBeNull();
     // Filing wrote the acknowledgement to the outbox: it is not an agent's reply.
-    expect(await p.t.db.selectFrom('outbox_emails').select('kind').where('ticket_id', '=', t.id).execute()).toEqual([{ kind: 'ticket_ack' }]);
+    expect(await p.t.db.selectFrom('outbox_emails').select('kind').where('ticket_id', '=', t.id).execute()).toEqual([
+      { kind: 'ticket_ack' },
+    ]);
     await appendMessage(p.t.db, { propertyId: p.property.id, target: { ticketId: t.id }, sender: 'system', body: 'A note.' });
-    await appendMessage(p.t.db, { propertyId: p.property.id, target: { ticketId: t.id }, sender: 'trigger', body: 'An agent will be with you shortly.' });
+    await appendMessage(p.t.db, {
+      propertyId: p.property.id,
+      target: { ticketId: t.id },
+      sender: 'trigger',
+      body: 'An agent will be with you shortly.',
+    });
     const note = await addInternalNote(p.t.db, p.property.id, `T${t.number}`, { body: 'Refunds over 100 need a lead: asking Ana.' });
     expect(note.sender).toBe('note');
     await setPriority(p.t.db, p.property.id, `T${t.number}`, 'normal'); // recomputes from the messages
     t = await ticket(t.id);
     expect(ms(t.first_due_at)).toBe(due);
     // The note went nowhere: the outbox still holds the acknowledgement alone.
-    expect(await p.t.db.selectFrom('outbox_emails').select('kind').where('ticket_id', '=', t.id).execute()).toEqual([{ kind: 'ticket_ack' }]);
+    expect(await p.t.db.selectFrom('outbox_emails').select('kind').where('ticket_id', '=', t.id).execute()).toEqual([
+      { kind: 'ticket_ack' },
+    ]);
     // An out-of-office from the visitor is automatic: it neither answers nor starts anything.
-    t = await file(mail({ from: 'bob@example.com', subject: `Re: [#${t.number}] Refund`, body: 'I am away.', headers: ['Auto-Submitted: auto-replied'] }));
+    t = await file(
+      mail({
+        from: 'bob@example.com',
+        subject: `Re: [#${t.number}] Refund`,
+        body: 'I am away.',
+        headers: ['Auto-Submitted: auto-replied'],
+      }),
+    );
     expect(ms(t.first_due_at)).toBe(due);
     expect(ms(t.waiting_since)).toBe((await firstVisitorAt(t)).getTime());
   });
@@ -159,7 +206,11 @@ describe('response clocks of a ticket', () => {
       expect(ms(t.first_due_at)).toBe(opening + 30 * 60_000);
     } finally {
       await setBusinessHours(p.t.db, p.property.id, null);
-      await setResponseTargets(p.t.db, p.property.id, { ...noTargets, base: { first: 4 * H, next: 8 * H, resolution: 72 * H }, byPriority: { urgent: { first: 0.5 * H } } });
+      await setResponseTargets(p.t.db, p.property.id, {
+        ...noTargets,
+        base: { first: 4 * H, next: 8 * H, resolution: 72 * H },
+        byPriority: { urgent: { first: 0.5 * H } },
+      });
     }
   });
 
@@ -169,22 +220,52 @@ describe('response clocks of a ticket', () => {
     const property = p.property.slug;
     const res = await p.post({
       events: [
-        { id: eventId(), property, type: 'chat.started', chat: { id: chat }, at: at.toISOString(), visitor: { id: 'v-flo', name: 'Flo', email: 'flo@example.com' } },
-        { id: eventId(), property, type: 'chat.message', chat: { id: chat }, at: new Date(at.getTime() + 1000).toISOString(), message: { id: eventId(), sender: 'visitor', text: 'Hello?' } },
-        { id: eventId(), property, type: 'chat.ended', chat: { id: chat }, at: new Date(at.getTime() + 2000).toISOString(), reason: 'visitor_left' },
+        {
+          id: eventId(),
+          property,
+          type: 'chat.started',
+          chat: { id: chat },
+          at: at.toISOString(),
+          visitor: { id: 'v-flo', name: 'Flo', email: 'flo@example.com' },
+        },
+        {
+          id: eventId(),
+          property,
+          type: 'chat.message',
+          chat: { id: chat },
+          at: new Date(at.getTime() + 1000).toISOString(),
+          message: { id: eventId(), sender: 'visitor', text: 'Hello?' },
+        },
+        {
+          id: eventId(),
+          property,
+          type: 'chat.ended',
+          chat: { id: chat },
+          at: new Date(at.getTime() + 2000).toISOString(),
+          reason: 'visitor_left',
+        },
       ],
     });
     expect(res.status).toBe(202);
     const worker = await p.startWorker();
     try {
       const found = async () =>
-        p.t.db.selectFrom('tickets as t').innerJoin('conversations as c', 'c.id', 't.conversation_id').select(['t.id', 'c.created_at']).where('c.external_id', '=', chat).executeTakeFirst();
+        p.t.db
+          .selectFrom('tickets as t')
+          .innerJoin('conversations as c', 'c.id', 't.conversation_id')
+          .select(['t.id', 'c.created_at'])
+          .where('c.external_id', '=', chat)
+          .executeTakeFirst();
       for (let i = 0; i < 100 && !(await found()); i++) await new Promise((r) => setTimeout(r, 100));
       const row = (await found())!;
       expect(row).toBeDefined();
       const t = await ticket(row.id);
       expect(ms(t.first_due_at)).toBe(row.created_at.getTime() + 4 * H);
-      const conversation = await p.t.db.selectFrom('conversations').select(['due_at', 'status']).where('external_id', '=', chat).executeTakeFirstOrThrow();
+      const conversation = await p.t.db
+        .selectFrom('conversations')
+        .select(['due_at', 'status'])
+        .where('external_id', '=', chat)
+        .executeTakeFirstOrThrow();
       expect(conversation).toEqual({ due_at: null, status: 'closed' });
     } finally {
       await worker.close();
@@ -200,15 +281,25 @@ describe('response alerts', () => {
     await replyToTicket(p.t.db, p.jobs, p.property.id, `T${answered.number}`, { body: 'Done.' });
     const worker = await p.startWorker();
     try {
-      const alerts = (id: string) => p.t.db.selectFrom('response_alerts').select(['clock', 'kind']).where('ticket_id', '=', id).orderBy('id').execute();
+      const alerts = (id: string) =>
+        p.t.db.selectFrom('response_alerts').select(['clock', 'kind']).where('ticket_id', '=', id).orderBy('id').execute();
       for (let i = 0; i < 100 && (await alerts(late.id)).length < 2; i++) await new Promise((r) => setTimeout(r, 100));
-      expect(await alerts(late.id)).toEqual([{ clock: 'first', kind: 'at_risk' }, { clock: 'first', kind: 'breach' }]);
+      expect(await alerts(late.id)).toEqual([
+        { clock: 'first', kind: 'at_risk' },
+        { clock: 'first', kind: 'breach' },
+      ]);
       // Run the check again, and again through reconcile: nothing fires twice.
       await p.jobs.add('response-check', { item: `ticket-${late.id}` }, { idSuffix: 'again' });
       await new Promise((r) => setTimeout(r, 1000));
       expect(await alerts(late.id)).toHaveLength(2);
       expect(await alerts(answered.id)).toEqual([]);
-      const notes = await p.t.db.selectFrom('messages').select('body').where('ticket_id', '=', late.id).where('sender', '=', 'system').where('body', 'like', '%breached%').execute();
+      const notes = await p.t.db
+        .selectFrom('messages')
+        .select('body')
+        .where('ticket_id', '=', late.id)
+        .where('sender', '=', 'system')
+        .where('body', 'like', '%breached%')
+        .execute();
       expect(notes).toHaveLength(1);
       expect(notes[0]!.body).toMatch(/^The first response target \(<1m of business time\) was breached/);
       // The breached ticket still waits, and says so.
@@ -231,10 +322,17 @@ describe('response alerts', () => {
       ]);
       expect((await ticket(t.id)).clocks_checked_at?.getTime()).toBe(at.getTime());
       expect(await checkResponseClocks(p.t.db, p.jobs, `ticket-${t.id}`, new Date(at.getTime() + 1000))).toEqual([]);
-      const notes = await p.t.db.selectFrom('messages').select('created_at').where('ticket_id', '=', t.id).where('sender', '=', 'system').execute();
+      const notes = await p.t.db
+        .selectFrom('messages')
+        .select('created_at')
+        .where('ticket_id', '=', t.id)
+        .where('sender', '=', 'system')
+        .execute();
       expect(notes.map((n) => n.created_at.getTime())).toEqual([at.getTime()]);
       // No notification asked for: nothing in the outbox.
-      expect(await p.t.db.selectFrom('outbox_emails').select('id').where('ticket_id', '=', t.id).where('kind', '=', 'breach_notice').execute()).toEqual([]);
+      expect(
+        await p.t.db.selectFrom('outbox_emails').select('id').where('ticket_id', '=', t.id).where('kind', '=', 'breach_notice').execute(),
+      ).toEqual([]);
     } finally {
       await setResponseTargets(p.t.db, p.property.id, { ...noTargets, base: { first: 4 * H, next: 8 * H, resolution: 72 * H } });
     }
@@ -253,7 +351,8 @@ describe('response alerts', () => {
       const now = new Date(bDue + 10);
       const fired = await checkResponseClocks(p.t.db, p.jobs, `ticket-${a.id}`, now);
       expect(fired.map((f) => f.kind)).toEqual(['at_risk', 'breach', 'at_risk', 'breach']);
-      const notes = (id: string) => p.t.db.selectFrom('messages').select('created_at').where('ticket_id', '=', id).where('sender', '=', 'system').execute();
+      const notes = (id: string) =>
+        p.t.db.selectFrom('messages').select('created_at').where('ticket_id', '=', id).where('sender', '=', 'system').execute();
       expect((await notes(b.id)).map((n) => n.created_at.getTime())).toEqual([now.getTime()]);
       expect((await ticket(b.id)).clocks_checked_at?.getTime()).toBe(now.getTime());
       // B's own checks for those times are gone; run anyway, they would find nothing new.
@@ -285,18 +384,40 @@ describe('response alerts', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as { port: number }).port;
     await updateProperty(p.t.db, p.property.id, { callback_url: `http://127.0.0.1:${port}/hook` });
-    await setResponseTargets(p.t.db, p.property.id, { ...noTargets, base: { first: 1000 }, notify: { email: 'assignee', leadAddress: 'lead@shop.example', callback: true } });
+    await setResponseTargets(p.t.db, p.property.id, {
+      ...noTargets,
+      base: { first: 1000 },
+      notify: { email: 'assignee', leadAddress: 'lead@shop.example', callback: true },
+    });
     const assigned = await file(mail({ from: 'jo@example.com', subject: 'Assigned', body: 'Someone has this.' }));
     const agent = await upsertAgent(p.t.db, p.property.id, { email: 'kim@shop.example', name: 'Kim' });
     await assignItem(p.t.db, p.property.id, `T${assigned.number}`, agent.email);
     const nobody = await file(mail({ from: 'lu@example.com', subject: 'Nobody', body: 'Nobody has this.' }));
     const worker = await p.startWorker();
     try {
-      const notices = (id: string) => p.t.db.selectFrom('outbox_emails').select(['to_address', 'subject', 'automatic']).where('ticket_id', '=', id).where('kind', '=', 'breach_notice').execute();
-      for (let i = 0; i < 100 && ((await notices(assigned.id)).length === 0 || (await notices(nobody.id)).length === 0 || posts.length < 2); i++) await new Promise((r) => setTimeout(r, 100));
-      expect(await notices(assigned.id)).toEqual([{ to_address: 'kim@shop.example', subject: `T${assigned.number} breached its first response target`, automatic: true }]);
+      const notices = (id: string) =>
+        p.t.db
+          .selectFrom('outbox_emails')
+          .select(['to_address', 'subject', 'automatic'])
+          .where('ticket_id', '=', id)
+          .where('kind', '=', 'breach_notice')
+          .execute();
+      for (
+        let i = 0;
+        i < 100 && ((await notices(assigned.id)).length === 0 || (await notices(nobody.id)).length === 0 || posts.length < 2);
+        i++
+      )
+        await new Promise((r) => setTimeout(r, 100));
+      expect(await notices(assigned.id)).toEqual([
+        { to_address: 'kim@shop.example', subject: `T${assigned.number} breached its first response target`, automatic: true },
+      ]);
       expect((await notices(nobody.id)).map((n) => n.to_address)).toEqual(['lead@shop.example']);
-      expect(posts).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'response.breached', item: `T${assigned.number}`, clock: 'first' }), expect.objectContaining({ type: 'response.breached', item: `T${nobody.number}`, clock: 'first' })]));
+      expect(posts).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ type: 'response.breached', item: `T${assigned.number}`, clock: 'first' }),
+          expect.objectContaining({ type: 'response.breached', item: `T${nobody.number}`, clock: 'first' }),
+        ]),
+      );
     } finally {
       await worker.close();
       await new Promise((r) => server.close(r));
@@ -320,7 +441,8 @@ describe('response alerts', () => {
       const { reconcile } = await import('../../../core/jobs/reconcile.ts');
       const result = await reconcile(p.t.db, p.jobs, { graceSeconds: 0 });
       expect(result.clockChecks).toBeGreaterThanOrEqual(1);
-      const breach = () => p.t.db.selectFrom('response_alerts').select('kind').where('ticket_id', '=', t.id).where('kind', '=', 'breach').execute();
+      const breach = () =>
+        p.t.db.selectFrom('response_alerts').select('kind').where('ticket_id', '=', t.id).where('kind', '=', 'breach').execute();
       for (let i = 0; i < 100 && (await breach()).length === 0; i++) await new Promise((res) => setTimeout(res, 100));
       expect(await breach()).toHaveLength(1);
       // Passes settle: once every due check is recorded, a pass asks for none. (Setting the
@@ -331,7 +453,9 @@ describe('response alerts', () => {
         again = await reconcile(p.t.db, p.jobs, { graceSeconds: 0 });
       }
       expect(again.clockChecks).toBe(0);
-      const still = await sql<{ n: number }>`SELECT count(*)::int AS n FROM tickets WHERE id = ${t.id} AND due_at IS NOT NULL`.execute(p.t.db);
+      const still = await sql<{ n: number }>`SELECT count(*)::int AS n FROM tickets WHERE id = ${t.id} AND due_at IS NOT NULL`.execute(
+        p.t.db,
+      );
       expect(still.rows[0]!.n).toBe(1);
     } finally {
       await worker.close();
@@ -353,7 +477,13 @@ describe('the inbox by response clocks', () => {
         const at = new Date(Date.now() - hoursAgo * H);
         const contact = await upsertContact(q.t.db, q.property.id, { email: `v${hoursAgo}@example.com` });
         const t = await createTicket(q.t.db, { propertyId: q.property.id, subject: `${hoursAgo}h ago`, contact, createdAt: at });
-        await appendMessage(q.t.db, { propertyId: q.property.id, target: { ticketId: t.id }, sender: 'visitor', body: 'Help', createdAt: at });
+        await appendMessage(q.t.db, {
+          propertyId: q.property.id,
+          target: { ticketId: t.id },
+          sender: 'visitor',
+          body: 'Help',
+          createdAt: at,
+        });
         refs.push(`T${t.number}`);
       }
       // One with no clock: it is in no due listing.
@@ -384,8 +514,16 @@ describe('the inbox by response clocks', () => {
 
       expect(titles((await listInbox(q.t.db, q.property.id, { due: 'breached' })).items)).toEqual(['11h ago']);
       expect(titles((await listInbox(q.t.db, q.property.id, { due: 'at-risk' })).items)).toEqual(['9h ago']);
-      expect(titles((await listInbox(q.t.db, q.property.id, { due: { before: new Date(Date.now() + 5.5 * H) }, sort: 'due', order: 'asc' })).items)).toEqual(['11h ago', '9h ago', '7h ago', '5h ago']);
-      expect(titles((await listInbox(q.t.db, q.property.id, { waitingSince: new Date(Date.now() - 6 * H), sort: 'created', order: 'asc' })).items)).toEqual(['11h ago', '9h ago', '7h ago']);
+      expect(
+        titles(
+          (await listInbox(q.t.db, q.property.id, { due: { before: new Date(Date.now() + 5.5 * H) }, sort: 'due', order: 'asc' })).items,
+        ),
+      ).toEqual(['11h ago', '9h ago', '7h ago', '5h ago']);
+      expect(
+        titles(
+          (await listInbox(q.t.db, q.property.id, { waitingSince: new Date(Date.now() - 6 * H), sort: 'created', order: 'asc' })).items,
+        ),
+      ).toEqual(['11h ago', '9h ago', '7h ago']);
       const [first] = (await listInbox(q.t.db, q.property.id, { sort: 'due', order: 'asc', limit: 1 })).items;
       const { waitingAndDue } = await import('../../../cli/commands/inbox-command.ts');
       expect(waitingAndDue(first!)).toEqual([expect.stringMatching(/^11h 0\dm$/), expect.stringMatching(/^1h 0\dm over$/)]);

@@ -28,21 +28,59 @@ const agents: Record<'ann' | 'bo' | 'cy', string> = { ann: '', bo: '', cy: '' };
 let salesId: string;
 const items: Record<string, { kind: 'conversation' | 'ticket'; id: string }> = {};
 
-async function ticket(name: string, o: { agent?: string; departmentId?: string; priority?: number; conversationId?: string; created: string }) {
+async function ticket(
+  name: string,
+  o: { agent?: string; departmentId?: string; priority?: number; conversationId?: string; created: string },
+) {
   const contact = await upsertContact(t.db, pid, { email: `${name}@example.com`, name: null });
-  const row = await createTicket(t.db, { propertyId: pid, subject: name, contact, agentId: o.agent ?? null, departmentId: o.departmentId ?? null, priority: o.priority, conversationId: o.conversationId, createdAt: at(o.created) });
+  const row = await createTicket(t.db, {
+    propertyId: pid,
+    subject: name,
+    contact,
+    agentId: o.agent ?? null,
+    departmentId: o.departmentId ?? null,
+    priority: o.priority,
+    conversationId: o.conversationId,
+    createdAt: at(o.created),
+  });
   items[name] = { kind: 'ticket', id: row.id };
 }
 async function chat(name: string, o: { agent?: string; created: string; propertyId?: string }) {
-  const row = await createConversation(t.db, { propertyId: o.propertyId ?? pid, kind: 'chat', visitor: { name: null, email: null }, contactId: null, agentId: o.agent ?? null, departmentId: null, createdAt: at(o.created) });
+  const row = await createConversation(t.db, {
+    propertyId: o.propertyId ?? pid,
+    kind: 'chat',
+    visitor: { name: null, email: null },
+    contactId: null,
+    agentId: o.agent ?? null,
+    departmentId: null,
+    createdAt: at(o.created),
+  });
   items[name] = { kind: 'conversation', id: row.id };
 }
-async function say(name: string, sender: MessageSender, when: string, o: { agent?: string; inboundEmailId?: string; propertyId?: string } = {}) {
+async function say(
+  name: string,
+  sender: MessageSender,
+  when: string,
+  o: { agent?: string; inboundEmailId?: string; propertyId?: string } = {},
+) {
   const item = items[name]!;
   const target = item.kind === 'ticket' ? { ticketId: item.id } : { conversationId: item.id };
-  await appendMessage(t.db, { propertyId: o.propertyId ?? pid, target, sender, body: `${sender} at ${when}`, agentId: o.agent ?? null, createdAt: at(when), inboundEmailId: o.inboundEmailId });
+  await appendMessage(t.db, {
+    propertyId: o.propertyId ?? pid,
+    target,
+    sender,
+    body: `${sender} at ${when}`,
+    agentId: o.agent ?? null,
+    createdAt: at(when),
+    inboundEmailId: o.inboundEmailId,
+  });
 }
-async function breach(name: string, clock: 'first' | 'next' | 'resolution', fired: string, o: { kind?: 'breach' | 'at_risk'; agent?: string; departmentId?: string; priority?: number } = {}) {
+async function breach(
+  name: string,
+  clock: 'first' | 'next' | 'resolution',
+  fired: string,
+  o: { kind?: 'breach' | 'at_risk'; agent?: string; departmentId?: string; priority?: number } = {},
+) {
   const item = items[name]!;
   await t.db
     .insertInto('response_alerts')
@@ -67,7 +105,8 @@ beforeAll(async () => {
   pid = (await createProperty(t.db, { slug: 'report' })).id;
   const other = (await createProperty(t.db, { slug: 'report-other' })).id;
   await setBusinessHours(t.db, pid, { zone: 'UTC', week: parseScheduleText('mon-fri 09:00-17:00'), holidays: [] });
-  for (const a of ['ann', 'bo', 'cy'] as const) agents[a] = (await upsertAgent(t.db, pid, { email: `${a}@example.com`, name: a[0]!.toUpperCase() + a.slice(1) })).id;
+  for (const a of ['ann', 'bo', 'cy'] as const)
+    agents[a] = (await upsertAgent(t.db, pid, { email: `${a}@example.com`, name: a[0]!.toUpperCase() + a.slice(1) })).id;
   salesId = (await resolveLabel(t.db, 'departments', pid, 'Sales', { create: true })).id;
   const { ann, bo, cy } = agents;
 
@@ -95,7 +134,19 @@ beforeAll(async () => {
   // mail at Fri 16:00 (before the window) does: to Mon 10:00 = 1h + weekend 0 + 1h = 120m,
   // measured in the window because the reply is.
   await ticket('t2', { agent: ann, created: '2026-11-27T12:00:00' });
-  const auto = await t.db.insertInto('inbound_emails').values({ property_id: pid, received_via: 'cli', raw: Buffer.from('x'), raw_size: 1, message_id: '<ooo@example.com>', automatic: true, reason: 'auto-submitted' }).returning('id').executeTakeFirstOrThrow();
+  const auto = await t.db
+    .insertInto('inbound_emails')
+    .values({
+      property_id: pid,
+      received_via: 'cli',
+      raw: Buffer.from('x'),
+      raw_size: 1,
+      message_id: '<ooo@example.com>',
+      automatic: true,
+      reason: 'auto-submitted',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   await say('t2', 'visitor', '2026-11-27T12:00:00', { inboundEmailId: auto.id });
   await say('t2', 'visitor', '2026-11-27T16:00:00');
   await say('t2', 'agent', '2026-11-30T10:00:00', { agent: ann });
@@ -169,16 +220,34 @@ describe('response report', () => {
   it('groups by the agent who replied (unanswered: the assignee), by department and by priority', async () => {
     const r = await responseReport(t.db, pid, from, to, { by: 'agent' });
     expect(r.groups.map((g) => g.label)).toEqual(['Ann', 'Bo', 'Cy', '(unassigned)']);
-    expect(byLabel(r, 'Ann')).toMatchObject({ key: agents.ann, first: { measured: 2, medianMs: 97.5 * M, breaches: 1, breachRate: 0.5 }, next: { measured: 1, medianMs: 60 * M, breaches: 0, breachRate: 0 } });
-    expect(byLabel(r, 'Bo')).toMatchObject({ first: { measured: 1, medianMs: 20 * M, breaches: 0 }, next: { measured: 1, unanswered: 1, medianMs: 120 * M, breaches: 1, breachRate: 1 } });
+    expect(byLabel(r, 'Ann')).toMatchObject({
+      key: agents.ann,
+      first: { measured: 2, medianMs: 97.5 * M, breaches: 1, breachRate: 0.5 },
+      next: { measured: 1, medianMs: 60 * M, breaches: 0, breachRate: 0 },
+    });
+    expect(byLabel(r, 'Bo')).toMatchObject({
+      first: { measured: 1, medianMs: 20 * M, breaches: 0 },
+      next: { measured: 1, unanswered: 1, medianMs: 120 * M, breaches: 1, breachRate: 1 },
+    });
     expect(byLabel(r, 'Cy')).toMatchObject({ first: { measured: 1, medianMs: 120 * M }, next: { measured: 1, medianMs: 30 * M } });
-    expect(byLabel(r, '(unassigned)')).toMatchObject({ key: null, first: { measured: 0, unanswered: 1, medianMs: null, breachRate: null } });
+    expect(byLabel(r, '(unassigned)')).toMatchObject({
+      key: null,
+      first: { measured: 0, unanswered: 1, medianMs: null, breachRate: null },
+    });
     // The groups add up to the total.
     expect(r.groups.reduce((n, g) => n + g.first.measured + g.next.measured, 0)).toBe(7);
 
     const d = await responseReport(t.db, pid, from, to, { by: 'department' });
-    expect(d.groups.find((g) => g.key === salesId)).toMatchObject({ label: 'Sales', first: { measured: 1, medianMs: 75 * M, breaches: 1, breachRate: 1 }, next: { measured: 1, medianMs: 60 * M } });
-    expect(d.groups.find((g) => g.key === null)).toMatchObject({ label: '(no department)', first: { measured: 3, unanswered: 1, breaches: 0 }, next: { measured: 2, unanswered: 1, breaches: 1 } });
+    expect(d.groups.find((g) => g.key === salesId)).toMatchObject({
+      label: 'Sales',
+      first: { measured: 1, medianMs: 75 * M, breaches: 1, breachRate: 1 },
+      next: { measured: 1, medianMs: 60 * M },
+    });
+    expect(d.groups.find((g) => g.key === null)).toMatchObject({
+      label: '(no department)',
+      first: { measured: 3, unanswered: 1, breaches: 0 },
+      next: { measured: 2, unanswered: 1, breaches: 1 },
+    });
 
     const p = await responseReport(t.db, pid, from, to, { by: 'priority' });
     expect(p.groups.map((g) => [g.key, g.first.measured, g.next.measured, g.first.breaches])).toEqual([

@@ -27,7 +27,11 @@ describe('boundText', () => {
 
   it('stays within the bound when the cut is full of clusters lodash counts as one', () => {
     // Seen in the fuzz suite: accents stacked on letters and emoji near the cut.
-    for (const value of ['a'.repeat(190) + 'e\u0301\u0301\u0301\u0301'.repeat(20), `${'a'.repeat(195)} ${'👨‍👩‍👧'.repeat(10)}`, '👍🏽'.repeat(300)]) {
+    for (const value of [
+      'a'.repeat(190) + 'e\u0301\u0301\u0301\u0301'.repeat(20),
+      `${'a'.repeat(195)} ${'👨‍👩‍👧'.repeat(10)}`,
+      '👍🏽'.repeat(300),
+    ]) {
       const bounded = boundText(value, 200);
       expect(bounded.cut).toBe(true);
       expect(bounded.text.length).toBeLessThanOrEqual(200);

@@ -133,7 +133,19 @@ const bogusCharsets = [
   '../../etc/passwd',
   'iso-8859-1; format=flowed; delsp=yes; charset=utf-8',
 ];
-const bogusEncodings = ['x-uuencode', 'base64x', '7bit8bit', 'binary', '', 'quoted-printable; junk', 'BASE64', 'base-64', 'x-gzip64', 'uuencode', '8bit\u0000'];
+const bogusEncodings = [
+  'x-uuencode',
+  'base64x',
+  '7bit8bit',
+  'binary',
+  '',
+  'quoted-printable; junk',
+  'BASE64',
+  'base-64',
+  'x-gzip64',
+  'uuencode',
+  '8bit\u0000',
+];
 
 // ---- the mutations, one per kind ----
 
@@ -149,7 +161,9 @@ const mutations = {
   },
   'truncate-mid-boundary': (s, r): Mutated => {
     const b = boundariesIn(s);
-    const hits = b.flatMap((x) => [...s.matchAll(new RegExp(`--${escapeRegExp(x)}`, 'g'))].map((m) => ({ at: m.index!, len: x.length + 4 })));
+    const hits = b.flatMap((x) =>
+      [...s.matchAll(new RegExp(`--${escapeRegExp(x)}`, 'g'))].map((m) => ({ at: m.index!, len: x.length + 4 })),
+    );
     if (!hits.length) return mutations['truncate-random'](s, r);
     const hit = r.pick(hits);
     const at = hit.at + r.int(1, hit.len);
@@ -173,7 +187,8 @@ const mutations = {
   },
   'boundary-mismatch': (s, r) => {
     const b = boundariesIn(s);
-    if (!b.length) return { s: setHeader(s, 'Content-Type', `multipart/mixed; boundary="nowhere-${r.int(0, 1e6)}"`), detail: 'made multipart' };
+    if (!b.length)
+      return { s: setHeader(s, 'Content-Type', `multipart/mixed; boundary="nowhere-${r.int(0, 1e6)}"`), detail: 'made multipart' };
     const victim = r.pick(b);
     return { s: s.replace(new RegExp(`boundary\\s*=\\s*"?${escapeRegExp(victim)}"?`, 'i'), `boundary="${victim}X"`), detail: victim };
   },
@@ -183,7 +198,15 @@ const mutations = {
     const out = s.replace(/^--[^\r\n]+$/gm, (line) => {
       if (!r.chance(0.6)) return line;
       n++;
-      return r.pick([line.slice(1), `${line} trailing`, ` ${line}`, line.slice(0, -1), line.replace(/-/g, '_'), `${line}--`, line.toUpperCase()]);
+      return r.pick([
+        line.slice(1),
+        `${line} trailing`,
+        ` ${line}`,
+        line.slice(0, -1),
+        line.replace(/-/g, '_'),
+        `${line}--`,
+        line.toUpperCase(),
+      ]);
     });
     return { s: out, detail: `${n} lines` };
   },
@@ -201,12 +224,16 @@ const mutations = {
   // Charsets and transfer encodings
   'charset-bogus': (s, r) => {
     const cs = r.pick(bogusCharsets);
-    const out = /charset\s*=/i.test(s) ? s.replace(/charset\s*=\s*"?[^";\r\n]*"?/gi, `charset="${cs}"`) : setHeader(s, 'Content-Type', `text/plain; charset="${cs}"`);
+    const out = /charset\s*=/i.test(s)
+      ? s.replace(/charset\s*=\s*"?[^";\r\n]*"?/gi, `charset="${cs}"`)
+      : setHeader(s, 'Content-Type', `text/plain; charset="${cs}"`);
     return { s: out, detail: JSON.stringify(cs.slice(0, 30)) };
   },
   'encoding-bogus': (s, r) => {
     const enc = r.pick(bogusEncodings);
-    const out = /content-transfer-encoding\s*:/i.test(s) ? s.replace(/(content-transfer-encoding\s*:)[^\r\n]*/gi, `$1 ${enc}`) : setHeader(s, 'Content-Transfer-Encoding', enc);
+    const out = /content-transfer-encoding\s*:/i.test(s)
+      ? s.replace(/(content-transfer-encoding\s*:)[^\r\n]*/gi, `$1 ${enc}`)
+      : setHeader(s, 'Content-Transfer-Encoding', enc);
     return { s: out, detail: JSON.stringify(enc) };
   },
   'encoding-base64-not-base64': (s, r) => {
@@ -219,7 +246,8 @@ const mutations = {
     let out = s.replace(/(content-transfer-encoding\s*:)[^\r\n]*/gi, '$1 quoted-printable');
     if (out === s) out = setHeader(s, 'Content-Transfer-Encoding', 'quoted-printable');
     const start = bodyStart(out);
-    for (let i = 0; i < r.int(1, 20); i++) out = insertAt(out, r.int(start, out.length), r.pick(['=Z9', '=', '=\r\n=', '=0', '=\n', '=FF=FE', '=00', '=\r']));
+    for (let i = 0; i < r.int(1, 20); i++)
+      out = insertAt(out, r.int(start, out.length), r.pick(['=Z9', '=', '=\r\n=', '=0', '=\n', '=FF=FE', '=00', '=\r']));
     return { s: out };
   },
   'encoded-word-broken': (s, r) => {
@@ -257,7 +285,11 @@ const mutations = {
   'huge-received': (s, r) => {
     const n = r.int(2_000, 5_000);
     const eol = eolOf(s);
-    const lines = Array.from({ length: n }, (_, i) => `Received: from relay${i}.example (relay${i}.example [192.0.2.${i % 255}])${eol}\tby mx${i}.example with ESMTP id ${i}; Tue, 3 Mar 2026 15:22:08 +0000`).join(eol);
+    const lines = Array.from(
+      { length: n },
+      (_, i) =>
+        `Received: from relay${i}.example (relay${i}.example [192.0.2.${i % 255}])${eol}\tby mx${i}.example with ESMTP id ${i}; Tue, 3 Mar 2026 15:22:08 +0000`,
+    ).join(eol);
     return { s: `${lines}${eol}${s}`, detail: `${n} lines` };
   },
   'huge-folded-header': (s, r) => {
@@ -280,18 +312,33 @@ const mutations = {
   'huge-address-list': (s, r) => {
     const n = r.int(1_000, 5_000);
     const field = r.pick(['To', 'Cc', 'From', 'Reply-To']);
-    return { s: setHeader(s, field, Array.from({ length: n }, (_, i) => `"Person ${i}" <p${i}@x${i % 50}.example>`).join(', ')), detail: `${field} ${n}` };
+    return {
+      s: setHeader(s, field, Array.from({ length: n }, (_, i) => `"Person ${i}" <p${i}@x${i % 50}.example>`).join(', ')),
+      detail: `${field} ${n}`,
+    };
   },
   'huge-references': (s, r) => {
     const n = r.int(1_000, 10_000);
-    return { s: setHeader(s, r.pick(['References', 'In-Reply-To']), Array.from({ length: n }, (_, i) => `<ref${i}.${r.int(0, 1e9)}@x.example>`).join(' ')), detail: `${n} ids` };
+    return {
+      s: setHeader(
+        s,
+        r.pick(['References', 'In-Reply-To']),
+        Array.from({ length: n }, (_, i) => `<ref${i}.${r.int(0, 1e9)}@x.example>`).join(' '),
+      ),
+      detail: `${n} ids`,
+    };
   },
   'huge-address': (s, r) => {
     const size = r.int(1_000, 100_000);
     const variant = r.pick(['local', 'domain', 'name']);
     // Random letters: a repeated one would compress and slip under Postgres' index row limit.
     const filler = Array.from({ length: size }, () => String.fromCharCode(97 + r.int(0, 25))).join('');
-    const addr = variant === 'local' ? `"Big" <${filler}@example.com>` : variant === 'domain' ? `<big@${filler}.example>` : `"${filler}" <big-name@example.com>`;
+    const addr =
+      variant === 'local'
+        ? `"Big" <${filler}@example.com>`
+        : variant === 'domain'
+          ? `<big@${filler}.example>`
+          : `"${filler}" <big-name@example.com>`;
     return { s: setHeader(s, 'From', addr), detail: `${variant} ${size}` };
   },
   'huge-message-id': (s, r) => {
@@ -306,7 +353,10 @@ const mutations = {
     const address = headerOf(s, 'From')?.match(/<[^<>]*>/)?.[0] ?? '<someone@example.com>';
     const name =
       variant === 'encoded'
-        ? Array.from({ length: Math.ceil(size / 12) }, () => `=?utf-8?B?${Buffer.from(r.pick(['Größe ', 'café ', 'ünïcødé ', 'Anna '])).toString('base64')}?=`).join(' ')
+        ? Array.from(
+            { length: Math.ceil(size / 12) },
+            () => `=?utf-8?B?${Buffer.from(r.pick(['Größe ', 'café ', 'ünïcødé ', 'Anna '])).toString('base64')}?=`,
+          ).join(' ')
         : variant === 'quoted'
           ? `"${words(r, size).replace(/["\\]/g, '')}"`
           : words(r, size).replace(/[<>@,;:"\\()[\]]/g, '');
@@ -316,14 +366,18 @@ const mutations = {
     // Around the 998 of a header line, in 8-bit octets (two bytes each in Postgres): the id
     // that fits must still fit the unique index's btree row; one past it is no id.
     const length = r.pick([996, 997, 998, 999, 1_000, r.int(1_001, 3_000)]);
-    const filler = Array.from({ length: length - '<@x.example>'.length }, () => String.fromCharCode(r.pick([0x41 + r.int(0, 25), 0xc0 + r.int(0, 63)]))).join('');
+    const filler = Array.from({ length: length - '<@x.example>'.length }, () =>
+      String.fromCharCode(r.pick([0x41 + r.int(0, 25), 0xc0 + r.int(0, 63)])),
+    ).join('');
     return { s: setHeader(s, 'Message-ID', `<${filler}@x.example>`), detail: `${length}` };
   },
   'references-over-bound': (s, r, ctx) => {
     // Many ids, some over-long, 8-bit ones among them; sometimes our thread's id last, which
     // threading must still find after the list was cut.
     const n = r.int(51, 3_000);
-    const ids = Array.from({ length: n }, (_, i) => (r.chance(0.02) ? `<${'l'.repeat(r.int(999, 4_000))}.${i}@x.example>` : `<r${i}.${r.int(0, 1e9)}\u00e9@x.example>`));
+    const ids = Array.from({ length: n }, (_, i) =>
+      r.chance(0.02) ? `<${'l'.repeat(r.int(999, 4_000))}.${i}@x.example>` : `<r${i}.${r.int(0, 1e9)}\u00e9@x.example>`,
+    );
     if (ctx.thread && r.chance(0.5)) ids.push(ctx.thread.messageId);
     const eol = eolOf(s);
     return { s: setHeader(s, 'References', ids.join(`${eol} `)), detail: `${n} ids` };
@@ -344,7 +398,11 @@ const mutations = {
   'nested-multipart-wide': (s, r) => {
     const n = r.int(500, 3_000);
     const eol = eolOf(s);
-    const parts = Array.from({ length: n }, (_, i) => `--w${eol}Content-Type: ${r.pick(['text/plain', 'text/html', 'application/octet-stream', 'image/png'])}; name="f${i}"${eol}${eol}part ${i}${eol}`).join('');
+    const parts = Array.from(
+      { length: n },
+      (_, i) =>
+        `--w${eol}Content-Type: ${r.pick(['text/plain', 'text/html', 'application/octet-stream', 'image/png'])}; name="f${i}"${eol}${eol}part ${i}${eol}`,
+    ).join('');
     const head = setHeader(s.slice(0, headEnd(s)) + eol, 'Content-Type', 'multipart/mixed; boundary="w"');
     return { s: `${head}${eol}${parts}--w--${eol}`, detail: `${n} parts` };
   },
@@ -399,7 +457,8 @@ const mutations = {
   },
   'control-chars': (s, r) => {
     let out = s;
-    for (let i = 0; i < r.int(1, 30); i++) out = insertAt(out, r.int(0, out.length), String.fromCharCode(r.pick([1, 2, 7, 8, 11, 12, 14, 27, 31, 127, 0x85, 0xa0])));
+    for (let i = 0; i < r.int(1, 30); i++)
+      out = insertAt(out, r.int(0, out.length), String.fromCharCode(r.pick([1, 2, 7, 8, 11, 12, 14, 27, 31, 127, 0x85, 0xa0])));
     return { s: out };
   },
 
@@ -407,18 +466,56 @@ const mutations = {
   'from-missing': (s) => ({ s: setHeader(setHeader(s, 'From', null), 'Sender', null) }),
   'from-duplicate': (s, r) => ({ s: `From: Impostor <impostor${r.int(0, 99)}@evil.example>${eolOf(s)}${s}` }),
   'from-garbage': (s, r) => {
-    const value = r.pick(['<<<@@>>>', '', '@', 'undisclosed-recipients:;', 'no-at-sign', '"unterminated <x@y.z>', '<>', 'a@', '@b', 'a@b@c', '=?utf-8?B?PGFAYi5jPg==?=', '(comment only)', ',,,,', 'group: ;', '"\\"" <\\@x.y>']);
+    const value = r.pick([
+      '<<<@@>>>',
+      '',
+      '@',
+      'undisclosed-recipients:;',
+      'no-at-sign',
+      '"unterminated <x@y.z>',
+      '<>',
+      'a@',
+      '@b',
+      'a@b@c',
+      '=?utf-8?B?PGFAYi5jPg==?=',
+      '(comment only)',
+      ',,,,',
+      'group: ;',
+      '"\\"" <\\@x.y>',
+    ]);
     return { s: setHeader(s, 'From', value), detail: JSON.stringify(value) };
   },
   'message-id-missing': (s) => ({ s: setHeader(s, 'Message-ID', null) }),
   'message-id-duplicate': (s, r) => ({ s: `Message-ID: <dup-${r.int(0, 1e9)}@example.com>${eolOf(s)}${s}` }),
   'message-id-garbage': (s, r) => {
-    const value = r.pick(['<>', '<@>', 'no brackets', '<a b@c>', '<<x@y>>', '<x@y', 'x@y>', '<\u00ff@\u00fe>', '', '<x@y> <z@w>', '<\t@\t>', '<a@b>'.repeat(1000)]);
+    const value = r.pick([
+      '<>',
+      '<@>',
+      'no brackets',
+      '<a b@c>',
+      '<<x@y>>',
+      '<x@y',
+      'x@y>',
+      '<\u00ff@\u00fe>',
+      '',
+      '<x@y> <z@w>',
+      '<\t@\t>',
+      '<a@b>'.repeat(1000),
+    ]);
     return { s: setHeader(s, 'Message-ID', value), detail: JSON.stringify(value.slice(0, 20)) };
   },
   'message-id-shared': (s, _r, ctx) => ({ s: setHeader(s, 'Message-ID', ctx.sharedMessageId), detail: 'dedupe' }),
   'date-garbage': (s, r) => {
-    const value = r.pick(['', 'yesterday', 'Tue, 99 Foo 99999 99:99:99 +9999', '0', '-1', 'Thu, 01 Jan 1970 00:00:00 +0000', 'Sat, 31 Dec 275760 23:59:59 +0000', '\u00ff']);
+    const value = r.pick([
+      '',
+      'yesterday',
+      'Tue, 99 Foo 99999 99:99:99 +9999',
+      '0',
+      '-1',
+      'Thu, 01 Jan 1970 00:00:00 +0000',
+      'Sat, 31 Dec 275760 23:59:59 +0000',
+      '\u00ff',
+    ]);
     return { s: setHeader(s, 'Date', value), detail: JSON.stringify(value) };
   },
 
@@ -431,7 +528,13 @@ const mutations = {
     const variant = r.pick(['lf', 'cr', 'mixed', 'crcrlf']);
     const lines = s.split(/\r?\n/);
     const out =
-      variant === 'lf' ? lines.join('\n') : variant === 'cr' ? lines.join('\r') : variant === 'crcrlf' ? lines.join('\r\r\n') : lines.map((l) => l + r.pick(['\r\n', '\n', '\r'])).join('');
+      variant === 'lf'
+        ? lines.join('\n')
+        : variant === 'cr'
+          ? lines.join('\r')
+          : variant === 'crcrlf'
+            ? lines.join('\r\r\n')
+            : lines.map((l) => l + r.pick(['\r\n', '\n', '\r'])).join('');
     return { s: out, detail: variant };
   },
   'body-only': (s) => ({ s: s.slice(bodyStart(s)) }),
@@ -440,11 +543,25 @@ const mutations = {
   'forged-bounce': (s, r) => {
     const eol = eolOf(s);
     const variant = r.pick(['report-garbled', 'x-failed-garbage', 'report-no-parts', 'report-deep']);
-    if (variant === 'x-failed-garbage') return { s: setHeader(s, 'X-Failed-Recipients', r.pick(['', ',,,', '<>', garbage(r, 40).replace(/[\r\n]/g, ''), 'a@b, c@d, @'])), detail: variant };
+    if (variant === 'x-failed-garbage')
+      return {
+        s: setHeader(s, 'X-Failed-Recipients', r.pick(['', ',,,', '<>', garbage(r, 40).replace(/[\r\n]/g, ''), 'a@b, c@d, @'])),
+        detail: variant,
+      };
     const head = setHeader(s.slice(0, headEnd(s)) + eol, 'Content-Type', 'multipart/report; report-type=delivery-status; boundary="rep"');
-    const status = ['Reporting-MTA: dns; mx.example', '', `Final-Recipient: rfc822; ${r.pick(['', '<>', 'a@b', garbage(r, 20).replace(/[\r\n]/g, '')])}`, `Action: ${r.pick(['failed', 'delayed', ''])}`, `Status: ${r.pick(['5.1.1', '5', '9.9.9', ''])}`, 'Diagnostic-Code: smtp; 550 no'].join(eol);
+    const status = [
+      'Reporting-MTA: dns; mx.example',
+      '',
+      `Final-Recipient: rfc822; ${r.pick(['', '<>', 'a@b', garbage(r, 20).replace(/[\r\n]/g, '')])}`,
+      `Action: ${r.pick(['failed', 'delayed', ''])}`,
+      `Status: ${r.pick(['5.1.1', '5', '9.9.9', ''])}`,
+      'Diagnostic-Code: smtp; 550 no',
+    ].join(eol);
     if (variant === 'report-no-parts') return { s: `${head}${eol}no parts at all${eol}`, detail: variant };
-    const nested = variant === 'report-deep' ? Array.from({ length: 50 }, (_, i) => `--rep${eol}Content-Type: multipart/mixed; boundary="d${i}"${eol}${eol}`).join('') : '';
+    const nested =
+      variant === 'report-deep'
+        ? Array.from({ length: 50 }, (_, i) => `--rep${eol}Content-Type: multipart/mixed; boundary="d${i}"${eol}${eol}`).join('')
+        : '';
     return {
       s: `${head}${eol}--rep${eol}Content-Type: text/plain${eol}${eol}bounced${eol}--rep${eol}Content-Type: message/delivery-status${eol}${eol}${status}${eol}${nested}--rep${eol}Content-Type: message/rfc822${eol}${eol}${r.chance(0.5) ? s.slice(0, r.int(0, s.length)) : 'Message-ID: <ticket-1.x@in.fuzz.example>'}${eol}--rep--${eol}`,
       detail: variant,
@@ -452,7 +569,14 @@ const mutations = {
   },
   'reply-to-ticket': (s, _r, ctx) => {
     if (!ctx.thread) return { s };
-    return { s: setHeader(setHeader(setHeader(s, 'In-Reply-To', ctx.thread.messageId), 'References', ctx.thread.messageId), 'From', `Thread Owner <${ctx.thread.contact}>`), detail: 'threads' };
+    return {
+      s: setHeader(
+        setHeader(setHeader(s, 'In-Reply-To', ctx.thread.messageId), 'References', ctx.thread.messageId),
+        'From',
+        `Thread Owner <${ctx.thread.contact}>`,
+      ),
+      detail: 'threads',
+    };
   },
   // The mutations above, 2 to 5 at once.
   pileup: (s, r, ctx): Mutated => {
@@ -481,7 +605,12 @@ export function loadBaseEmails(): BaseEmail[] {
     .filter((f) => f.endsWith('.eml'))
     .sort()
     .map((f) => ({ name: f, text: readFileSync(new URL(f, dir)).toString('latin1') }));
-  const generated = buildCorpus(12, { tag: 'fuzzbase', seed: 7, targets: [], addresses: { support: 'help@in.fuzz.example', supportName: 'Fuzz Support' } })
+  const generated = buildCorpus(12, {
+    tag: 'fuzzbase',
+    seed: 7,
+    targets: [],
+    addresses: { support: 'help@in.fuzz.example', supportName: 'Fuzz Support' },
+  })
     // The benchmark's attachments are up to 120 KB; a few are enough variety.
     .filter((e, i, all) => all.findIndex((o) => o.kind === e.kind) === i)
     .map((e) => ({ name: `bench:${e.kind}`, text: e.raw.toString('latin1') }));

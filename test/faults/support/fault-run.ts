@@ -92,7 +92,12 @@ export async function runWithFault(services: FaultServices, options: RunOptions)
   const received = () => captures.flatMap((c) => c.messages.map((m) => messageIdOf(m.raw) ?? '(none)'));
   try {
     await migrateToLatest(db);
-    const created = await createProperty(db, { slug: 'faults', name: 'Fault Shop', supportAddress: 'help@fault-shop.example', inboundDomain: 'in.fault-shop.example' });
+    const created = await createProperty(db, {
+      slug: 'faults',
+      name: 'Fault Shop',
+      supportAddress: 'help@fault-shop.example',
+      inboundDomain: 'in.fault-shop.example',
+    });
     await updateProperty(db, created.id, { trigger_delay_seconds: triggerDelaySeconds });
     // Short response targets, 24×7 (no business hours are set): the at-risk and breach timers
     // of most items come due, and fire, while the fault happens.
@@ -131,7 +136,9 @@ export async function runWithFault(services: FaultServices, options: RunOptions)
     const general = queueNames.filter((q) => q !== 'mail-outbound').join(',');
     const startWorker = (queues: string) => {
       const name = `${queues === 'mail-outbound' ? 'mail-worker' : 'worker'}-${++workerCount}`;
-      return watch(spawnSwitchboard(name, ['worker', '--queues', queues, '--concurrency', String(concurrency)], env, logFile, 'workers started'));
+      return watch(
+        spawnSwitchboard(name, ['worker', '--queues', queues, '--concurrency', String(concurrency)], env, logFile, 'workers started'),
+      );
     };
     const queuesOf = new Map<SwitchboardProcess, string>();
     const start = (queues: string) => {
@@ -146,7 +153,9 @@ export async function runWithFault(services: FaultServices, options: RunOptions)
     const alive = () => processes.filter((p) => queuesOf.has(p) && p.child.exitCode === null && p.child.signalCode === null);
 
     const plan = await planLoad(db, property, options.size, triggerDelaySeconds * 1000, options.missedChatOpenMs);
-    log(`load: ${plan.chats.length} chats (${plan.chats.length * 5} events), ${plan.emails.length} emails, ${plan.replies.length} agent replies; ${options.workers} general worker processes and 1 for outbound mail`);
+    log(
+      `load: ${plan.chats.length} chats (${plan.chats.length * 5} events), ${plan.emails.length} emails, ${plan.replies.length} agent replies; ${options.workers} general worker processes and 1 for outbound mail`,
+    );
     // When each mail worker was killed: a send in flight then may be lost (the tally says which).
     const mailWorkerKills: number[] = [];
     const ctx: FaultContext = {
@@ -168,13 +177,17 @@ export async function runWithFault(services: FaultServices, options: RunOptions)
       },
       async startSmtp() {
         smtp = await startSmtpCapture(smtpPort);
-    captures.push(smtp);
+        captures.push(smtp);
         log('SMTP server is back');
       },
       log,
     };
     const started = performance.now();
-    const load = driveLoad(plan, { ingressUrl: `http://127.0.0.1:${httpPort}`, smtpPort: smtpIngressPort, db, jobs, property }, Date.now() + options.settleMs);
+    const load = driveLoad(
+      plan,
+      { ingressUrl: `http://127.0.0.1:${httpPort}`, smtpPort: smtpIngressPort, db, jobs, property },
+      Date.now() + options.settleMs,
+    );
     const fault = options.fault?.(ctx) ?? Promise.resolve();
     const [loaded, faulted] = await Promise.allSettled([load, fault]);
     if (faulted.status === 'rejected') throw faulted.reason;
@@ -195,9 +208,19 @@ export async function runWithFault(services: FaultServices, options: RunOptions)
     const seconds = (performance.now() - started) / 1000;
     await sleep(3000);
     tally = await takeTally(db, property.id, plan, ack, received(), mailWorkerKills);
-    const summary = formatTally(options.name, tally, ack, seconds) + (crashed.length ? `\n         CRASHED: ${crashed.join(', ')} (see ${logFile})` : '');
+    const summary =
+      formatTally(options.name, tally, ack, seconds) + (crashed.length ? `\n         CRASHED: ${crashed.join(', ')} (see ${logFile})` : '');
     console.log(summary);
-    return { tally, ack, seconds, loadSeconds, summary, crashed, mailWorkerKills: mailWorkerKills.length, mailWorkerConcurrency: concurrency };
+    return {
+      tally,
+      ack,
+      seconds,
+      loadSeconds,
+      summary,
+      crashed,
+      mailWorkerKills: mailWorkerKills.length,
+      mailWorkerConcurrency: concurrency,
+    };
   } finally {
     for (const p of processes) told.add(p);
     await Promise.all(processes.map((p) => p.kill('SIGTERM')));

@@ -47,7 +47,13 @@ const tawkFixtures = readdirSync(tawkDir)
   .filter((f) => f.endsWith('.json'))
   .sort()
   .map((f) => readFileSync(new URL(f, tawkDir), 'utf8'));
-const tawkFixture = (name: string) => JSON.parse(readFileSync(new URL(`${name}.json`, tawkDir), 'utf8')) as Record<string, Json> & { ticket: Record<string, Json>; requester: Record<string, Json>; message: Record<string, Json>; visitor: Record<string, Json> };
+const tawkFixture = (name: string) =>
+  JSON.parse(readFileSync(new URL(`${name}.json`, tawkDir), 'utf8')) as Record<string, Json> & {
+    ticket: Record<string, Json>;
+    requester: Record<string, Json>;
+    message: Record<string, Json>;
+    visitor: Record<string, Json>;
+  };
 
 /** How many distinct bodies the replay cases share: each is posted many times in a run. */
 const replayBodies = 12;
@@ -63,9 +69,20 @@ function validEvent(r: Rng, target: HttpFuzzTarget, id: string): Record<string, 
   const base = { id, property: r.pick([target.slug, target.propertyId, target.slug.toUpperCase()]), at };
   switch (r.int(0, 4)) {
     case 0:
-      return { ...base, type: 'chat.started', chat, visitor: { id: `v-${r.int(1, 99)}`, name: 'Ana' }, prechat: { email: 'ana@example.com', fields: { order: '1234', vip: true, n: 3 } } };
+      return {
+        ...base,
+        type: 'chat.started',
+        chat,
+        visitor: { id: `v-${r.int(1, 99)}`, name: 'Ana' },
+        prechat: { email: 'ana@example.com', fields: { order: '1234', vip: true, n: 3 } },
+      };
     case 1:
-      return { ...base, type: 'chat.message', chat, message: { id: `m-${id}`, sender: r.pick(['visitor', 'agent', 'system']), agent: { id: 'a1' }, text: 'Hello?' } };
+      return {
+        ...base,
+        type: 'chat.message',
+        chat,
+        message: { id: `m-${id}`, sender: r.pick(['visitor', 'agent', 'system']), agent: { id: 'a1' }, text: 'Hello?' },
+      };
     case 2:
       return { ...base, type: 'chat.assigned', chat, agent: { email: 'agent@shop.example', name: 'Bo' } };
     case 3:
@@ -120,7 +137,8 @@ function paths(value: Json, prefix: (string | number)[] = [], out: (string | num
 function setAt(value: Json, path: (string | number)[], replacement: Json | undefined): Json {
   if (path.length === 0) return replacement ?? null;
   const [head, ...rest] = path;
-  if (Array.isArray(value)) return value.map((v, i) => (i === head ? setAt(v, rest, replacement) : v)).filter((v) => v !== undefined) as Json;
+  if (Array.isArray(value))
+    return value.map((v, i) => (i === head ? setAt(v, rest, replacement) : v)).filter((v) => v !== undefined) as Json;
   if (value && typeof value === 'object') {
     const copy: Record<string, Json> = { ...value };
     if (rest.length === 0 && replacement === undefined) delete copy[head as string];
@@ -159,7 +177,26 @@ const kinds = {
     return { ...signed(t, r.bytes(n)), detail: `${n} bytes` };
   },
   'json-not-json': (r, t): Built => {
-    const text = r.pick(['', ' ', 'null', 'true', '0', '"str"', '[]', '{}', '{"events":[]}', '{"events":{}}', '{"events":null}', 'NaN', '{a:1}', "{'a':1}", '{"a":1,}', '\ufeff{}', '[1,2', '{"type":']);
+    const text = r.pick([
+      '',
+      ' ',
+      'null',
+      'true',
+      '0',
+      '"str"',
+      '[]',
+      '{}',
+      '{"events":[]}',
+      '{"events":{}}',
+      '{"events":null}',
+      'NaN',
+      '{a:1}',
+      "{'a':1}",
+      '{"a":1,}',
+      '\ufeff{}',
+      '[1,2',
+      '{"type":',
+    ]);
     return { ...signed(t, Buffer.from(text)), detail: JSON.stringify(text) };
   },
   'json-flipped-resigned': (r, t, i): Built => {
@@ -176,7 +213,10 @@ const kinds = {
     const path = r.pick(all);
     const value = r.chance(0.15) ? undefined : r.pick(weirdValues(r));
     const bent = setAt(body, path, value);
-    return { ...signed(t, Buffer.from(JSON.stringify(bent))), detail: `${path.join('.') || '(root)'} = ${value === undefined ? '(removed)' : JSON.stringify(value).slice(0, 24)}` };
+    return {
+      ...signed(t, Buffer.from(JSON.stringify(bent))),
+      detail: `${path.join('.') || '(root)'} = ${value === undefined ? '(removed)' : JSON.stringify(value).slice(0, 24)}`,
+    };
   },
   'nul-and-surrogates': (r, t, i): Built => {
     const event = validEvent(r, t, `fz-${i}`);
@@ -188,7 +228,18 @@ const kinds = {
   'nul-in-keys': (r, t, i): Built => {
     const event = validEvent(r, t, `fz-${i}`);
     const withKey = { ...event, ['k\u0000ey']: 1, prechat: { fields: { ['f\u0000']: 'v' } } } as Json;
-    return { ...signed(t, Buffer.from(JSON.stringify(r.chance(0.5) ? withKey : { ...event, type: 'chat.started', chat: { id: 'c' }, visitor: { id: 'v' }, prechat: { fields: { ['f\u0000']: 'v' } } }))) };
+    return {
+      ...signed(
+        t,
+        Buffer.from(
+          JSON.stringify(
+            r.chance(0.5)
+              ? withKey
+              : { ...event, type: 'chat.started', chat: { id: 'c' }, visitor: { id: 'v' }, prechat: { fields: { ['f\u0000']: 'v' } } },
+          ),
+        ),
+      ),
+    };
   },
   'deep-nesting': (r, t, i): Built => {
     const depth = r.int(100, 30_000);
@@ -205,7 +256,15 @@ const kinds = {
     let body: Json;
     if (variant === 'events-500' || variant === 'events-501') {
       const n = variant === 'events-500' ? 500 : 501;
-      body = { events: Array.from({ length: n }, (_, k) => ({ id: `fz-${i}-${k}`, type: 'chat.ended', property: t.slug, at: new Date().toISOString(), chat: { id: 'c' } })) };
+      body = {
+        events: Array.from({ length: n }, (_, k) => ({
+          id: `fz-${i}-${k}`,
+          type: 'chat.ended',
+          property: t.slug,
+          at: new Date().toISOString(),
+          chat: { id: 'c' },
+        })),
+      };
     } else if (variant === 'many-keys') {
       body = { ...validEvent(r, t, `fz-${i}`), ...Object.fromEntries(Array.from({ length: 3000 }, (_, k) => [`k${k}`, k])) };
     } else {
@@ -245,7 +304,10 @@ const kinds = {
       future: signBody(t.secret, body, new Date(Date.now() + 301_000)),
       'wrong-secret': signBody('not-the-secret', body),
       'other-property-secret': signBody(t.otherSecret, body),
-      garbage: r.bytes(r.int(1, 200)).toString('latin1').replace(/[^\x21-\x7e]/g, 'x'),
+      garbage: r
+        .bytes(r.int(1, 200))
+        .toString('latin1')
+        .replace(/[^\x21-\x7e]/g, 'x'),
       'no-v1': `t=${now}`,
       'no-t': `v1=${hex}`,
       't-float': `t=${now}.5,v1=${hex}`,
@@ -258,10 +320,18 @@ const kinds = {
       spaces: ` t = ${now} , v1 = ${hex} `,
     };
     const value = header[variant]!;
-    return { method: 'POST', path: '/v1/events', headers: { 'content-type': 'application/json', ...(value === null ? {} : { 'x-switchboard-signature': value }) }, body, detail: variant };
+    return {
+      method: 'POST',
+      path: '/v1/events',
+      headers: { 'content-type': 'application/json', ...(value === null ? {} : { 'x-switchboard-signature': value }) },
+      body,
+      detail: variant,
+    };
   },
   'content-type-odd': (r, t, i): Built => {
-    const good = r.chance(0.5) ? signed(t, Buffer.from(JSON.stringify(validBody(r, t, i)))) : tawk(t, Buffer.from(r.pick(tawkFixtures)), `hook-${i}`);
+    const good = r.chance(0.5)
+      ? signed(t, Buffer.from(JSON.stringify(validBody(r, t, i))))
+      : tawk(t, Buffer.from(r.pick(tawkFixtures)), `hook-${i}`);
     const type = r.pick([
       'text/plain',
       'application/x-www-form-urlencoded',
@@ -285,7 +355,13 @@ const kinds = {
   'content-type-json': (r, t, i): Built => {
     // application/json in other spellings is accepted like the plain one.
     const good = signed(t, Buffer.from(JSON.stringify(validEvent(r, t, `fz-${i}`))));
-    const type = r.pick(['Application/JSON', 'application/json; charset=utf-8', 'application/json;charset="UTF-8"', 'APPLICATION/JSON ; CHARSET=utf8', ' application/json ']);
+    const type = r.pick([
+      'Application/JSON',
+      'application/json; charset=utf-8',
+      'application/json;charset="UTF-8"',
+      'APPLICATION/JSON ; CHARSET=utf8',
+      ' application/json ',
+    ]);
     return { ...good, headers: { ...good.headers, 'content-type': type }, expectStatus: [202], detail: JSON.stringify(type) };
   },
   oversize: (r, t): Built => {
@@ -311,7 +387,13 @@ const kinds = {
       ['PATCH', '/v1/webhooks/tawk/%00'],
       ['OPTIONS', '*'],
     ]);
-    return { method: variant[0]!, path: variant[1]!, headers: { 'content-type': 'application/json' }, body: Buffer.from('{}'), detail: `${variant[0]} ${variant[1]!.slice(0, 40)}` };
+    return {
+      method: variant[0]!,
+      path: variant[1]!,
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from('{}'),
+      detail: `${variant[0]} ${variant[1]!.slice(0, 40)}`,
+    };
   },
   'tawk-valid': (r, t, i): Built => {
     const body = Buffer.from(r.pick(tawkFixtures));
@@ -325,11 +407,21 @@ const kinds = {
       const email = `fz-replay-${k}@example.org`;
       body.ticket = { ...body.ticket, id: `fz-replay-ticket-${k}` };
       body.requester = { ...body.requester, email };
-      return { ...tawk(t, Buffer.from(JSON.stringify(body)), `replay-${i}`), expectStatus: [202], replay: { key: email, events: 1 }, detail: `ticket ${k}` };
+      return {
+        ...tawk(t, Buffer.from(JSON.stringify(body)), `replay-${i}`),
+        expectStatus: [202],
+        replay: { key: email, events: 1 },
+        detail: `ticket ${k}`,
+      };
     }
     const body = tawkFixture('chat-start-with-visitor-message');
     body.chatId = `fz-replay-chat-${k}`;
-    return { ...tawk(t, Buffer.from(JSON.stringify(body)), `replay-${i}`), expectStatus: [202], replay: { key: body.chatId, events: 2 }, detail: `chat ${k}` };
+    return {
+      ...tawk(t, Buffer.from(JSON.stringify(body)), `replay-${i}`),
+      expectStatus: [202],
+      replay: { key: body.chatId, events: 2 },
+      detail: `chat ${k}`,
+    };
   },
   'tawk-huge-strings': (r, t, i): Built => {
     // A free-text field far over its bound: cut and accepted, never refused (the service
@@ -339,24 +431,45 @@ const kinds = {
     // Whole words (an emoji is never split into a lone surrogate), `size` bytes of UTF-8.
     const long = word.repeat(Math.floor(size / Buffer.byteLength(word)));
     const variant = r.pick(['visitor.name', 'message.text', 'requester.name', 'ticket.subject', 'ticket.message', 'chatId']);
-    const body = variant.startsWith('requester') || variant.startsWith('ticket') ? tawkFixture('ticket-create-offline-form') : tawkFixture('chat-start-with-visitor-message');
+    const body =
+      variant.startsWith('requester') || variant.startsWith('ticket')
+        ? tawkFixture('ticket-create-offline-form')
+        : tawkFixture('chat-start-with-visitor-message');
     if (body.event === 'ticket:create') body.ticket = { ...body.ticket, id: `fz-huge-${i}` };
     else body.chatId = `fz-huge-${i}`;
     const [object, field] = variant.split('.') as [string, string | undefined];
     if (field) (body[object] as Record<string, Json>)[field] = long;
     else body.chatId = long;
-    return { ...tawk(t, Buffer.from(JSON.stringify(body)), `hook-${i}`), expectStatus: variant === 'chatId' ? [400] : [202], detail: `${variant} ${long.length}` };
+    return {
+      ...tawk(t, Buffer.from(JSON.stringify(body)), `hook-${i}`),
+      expectStatus: variant === 'chatId' ? [400] : [202],
+      detail: `${variant} ${long.length}`,
+    };
   },
   'tawk-bent': (r, t, i): Built => {
     const fixture = JSON.parse(r.pick(tawkFixtures)) as Json;
     const path = r.pick(paths(fixture));
     const value = r.chance(0.15) ? undefined : r.pick(weirdValues(r));
     const body = Buffer.from(JSON.stringify(setAt(fixture, path, value)));
-    return { ...tawk(t, body, `hook-${i}`), detail: `${path.join('.') || '(root)'} = ${value === undefined ? '(removed)' : JSON.stringify(value).slice(0, 24)}` };
+    return {
+      ...tawk(t, body, `hook-${i}`),
+      detail: `${path.join('.') || '(root)'} = ${value === undefined ? '(removed)' : JSON.stringify(value).slice(0, 24)}`,
+    };
   },
   'tawk-broken': (r, t, i): Built => {
     const body = Buffer.from(r.pick(tawkFixtures));
-    const variant = r.pick(['no-signature', 'bad-signature', 'flipped-body', 'no-hook-id', 'bad-hook-id', 'unknown-property', 'webhooks-disabled', 'truncated-resigned', 'garbage-resigned', 'sha256-signature']);
+    const variant = r.pick([
+      'no-signature',
+      'bad-signature',
+      'flipped-body',
+      'no-hook-id',
+      'bad-hook-id',
+      'unknown-property',
+      'webhooks-disabled',
+      'truncated-resigned',
+      'garbage-resigned',
+      'sha256-signature',
+    ]);
     const good = tawk(t, body, `hook-${i}`);
     const headers = { ...good.headers };
     let path = good.path;
@@ -403,11 +516,21 @@ export type HttpCaseKind = keyof typeof kinds;
 const kindList = Object.keys(kinds) as HttpCaseKind[];
 
 function signed(t: HttpFuzzTarget, body: Buffer): Built {
-  return { method: 'POST', path: '/v1/events', headers: { 'content-type': 'application/json', 'x-switchboard-signature': signBody(t.secret, body) }, body };
+  return {
+    method: 'POST',
+    path: '/v1/events',
+    headers: { 'content-type': 'application/json', 'x-switchboard-signature': signBody(t.secret, body) },
+    body,
+  };
 }
 
 function tawk(t: HttpFuzzTarget, body: Buffer, hookId: string): Built {
-  return { method: 'POST', path: `/v1/webhooks/tawk/${t.slug}`, headers: { 'content-type': 'application/json', 'x-tawk-signature': tawkSign(t.tawkSecret, body), 'x-hook-event-id': hookId }, body };
+  return {
+    method: 'POST',
+    path: `/v1/webhooks/tawk/${t.slug}`,
+    headers: { 'content-type': 'application/json', 'x-tawk-signature': tawkSign(t.tawkSecret, body), 'x-hook-event-id': hookId },
+    body,
+  };
 }
 
 /** Case `index` of a run; kinds go round-robin so each gets its share. */

@@ -26,7 +26,14 @@ export interface LoadSize {
   answeredEmails: number;
 }
 
-export const issueLoad: LoadSize = { chats: 400, newEmails: 1400, emailReplies: 600, agentReplies: 500, seededTickets: 100, answeredEmails: 100 };
+export const issueLoad: LoadSize = {
+  chats: 400,
+  newEmails: 1400,
+  emailReplies: 600,
+  agentReplies: 500,
+  seededTickets: 100,
+  answeredEmails: 100,
+};
 
 /**
  * The response targets the load runs under (24×7: no business hours), short enough that the
@@ -99,7 +106,13 @@ export interface Acknowledged {
 const chatKinds: ChatKind[] = ['answered', 'answered', 'missed-email', 'missed-email', 'missed-anonymous'];
 
 /** Seeds the tickets replies go to, and plans the load for them. */
-export async function planLoad(db: Kysely<Database>, property: Property, size: LoadSize, triggerDelayMs: number, missedChatOpenMs = triggerDelayMs + 20_000): Promise<LoadPlan> {
+export async function planLoad(
+  db: Kysely<Database>,
+  property: Property,
+  size: LoadSize,
+  triggerDelayMs: number,
+  missedChatOpenMs = triggerDelayMs + 20_000,
+): Promise<LoadPlan> {
   const run = randomBytes(3).toString('hex');
   const seeded: LoadPlan['seeded'] = [];
   for (let i = 0; i < size.seededTickets; i++) {
@@ -116,7 +129,16 @@ export async function planLoad(db: Kysely<Database>, property: Property, size: L
     const ev = (n: number, type: string, extra: Record<string, unknown>): PlannedEvent => ({
       id: `${id}-e${n}`,
       type,
-      body: { id: `${id}-e${n}`, type, property: property.slug, get at() { return at(); }, chat: { id }, ...extra },
+      body: {
+        id: `${id}-e${n}`,
+        type,
+        property: property.slug,
+        get at() {
+          return at();
+        },
+        chat: { id },
+        ...extra,
+      },
     });
     const visitor = (n: number, text: string) => ev(n, 'chat.message', { message: { id: `${id}-m${n}`, sender: 'visitor', text } });
     const started = ev(0, 'chat.started', {
@@ -128,12 +150,24 @@ export async function planLoad(db: Kysely<Database>, property: Property, size: L
     const requests =
       kind === 'answered'
         ? [
-            { afterMs: 0, events: [started, visitor(1, 'Hello, is my order shipped?'), ev(2, 'chat.message', { message: { id: `${id}-m2`, sender: 'agent', agent: { id: 'agent-1', name: 'Anna' }, text: 'Hi! Let me check.' } })] },
+            {
+              afterMs: 0,
+              events: [
+                started,
+                visitor(1, 'Hello, is my order shipped?'),
+                ev(2, 'chat.message', {
+                  message: { id: `${id}-m2`, sender: 'agent', agent: { id: 'agent-1', name: 'Anna' }, text: 'Hi! Let me check.' },
+                }),
+              ],
+            },
             { afterMs: 0, events: [visitor(3, 'Thanks!')] },
             { afterMs: 0, events: [ev(4, 'chat.ended', { reason: 'agent_closed' })] },
           ]
         : [
-            ...[started, visitor(1, 'Hello?'), visitor(2, 'Anyone there?'), visitor(3, 'I need help with a refund')].map((e) => ({ afterMs: 0, events: [e] })),
+            ...[started, visitor(1, 'Hello?'), visitor(2, 'Anyone there?'), visitor(3, 'I need help with a refund')].map((e) => ({
+              afterMs: 0,
+              events: [e],
+            })),
             { afterMs: missedChatOpenMs, events: [ev(4, 'chat.ended', { reason: 'visitor_left' })] },
           ];
     chats.push({ id, kind, requests, events: requests.flatMap((r) => r.events) });
@@ -157,17 +191,49 @@ export async function planLoad(db: Kysely<Database>, property: Property, size: L
   for (let i = 0; i < size.newEmails; i++) {
     const messageId = `<new-${run}-${i}@client.example>`;
     const from = `sender${i}.${run}@client.example`;
-    emails.push({ messageId, from, rcptTo: `help@${domain}`, raw: mail(messageId, `Sender ${i} <${from}>`, `help@${domain}`, `Question ${i} about my order`, `Hello,\r\nwhere is order ${5000 + i}?\r\nThanks`), ticketNumber: null, answer: answerEvery && i % answerEvery === 0 && i / answerEvery < size.answeredEmails ? `Agent answer to ${messageId} of run ${run}: it ships today.` : null });
+    emails.push({
+      messageId,
+      from,
+      rcptTo: `help@${domain}`,
+      raw: mail(
+        messageId,
+        `Sender ${i} <${from}>`,
+        `help@${domain}`,
+        `Question ${i} about my order`,
+        `Hello,\r\nwhere is order ${5000 + i}?\r\nThanks`,
+      ),
+      ticketNumber: null,
+      answer:
+        answerEvery && i % answerEvery === 0 && i / answerEvery < size.answeredEmails
+          ? `Agent answer to ${messageId} of run ${run}: it ships today.`
+          : null,
+    });
   }
   for (let i = 0; i < size.emailReplies; i++) {
     const target = seeded[i % seeded.length]!;
     const messageId = `<reply-${run}-${i}@mail.example>`;
     const to = replyAddress(property, target.number);
-    emails.push({ messageId, from: target.contactEmail, rcptTo: to, raw: mail(messageId, target.contactEmail, to, `Re: [#${target.number}] Order question`, `Reply ${i}: any news?\r\n\r\n> earlier text`), ticketNumber: target.number, answer: null });
+    emails.push({
+      messageId,
+      from: target.contactEmail,
+      rcptTo: to,
+      raw: mail(
+        messageId,
+        target.contactEmail,
+        to,
+        `Re: [#${target.number}] Order question`,
+        `Reply ${i}: any news?\r\n\r\n> earlier text`,
+      ),
+      ticketNumber: target.number,
+      answer: null,
+    });
   }
   // Interleave new mail and replies so that both run through the whole load.
   emails.sort((a, b) => hash(a.messageId) - hash(b.messageId));
-  const replies = Array.from({ length: size.agentReplies }, (_, i) => ({ ticketNumber: seeded[i % seeded.length]!.number, body: `Agent reply ${i} of run ${run}: your parcel is on its way.` }));
+  const replies = Array.from({ length: size.agentReplies }, (_, i) => ({
+    ticketNumber: seeded[i % seeded.length]!.number,
+    body: `Agent reply ${i} of run ${run}: your parcel is on its way.`,
+  }));
   return { run, chats, emails, replies, seeded, missedChatOpenMs };
 }
 
@@ -194,14 +260,22 @@ class Refused extends Error {}
 /** Runs `task` over `items` with at most `limit` at once. */
 async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await task(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await task(items[next++]!);
+    }),
+  );
 }
 
 /** Sends the whole plan, retrying each item until it is acknowledged or `deadline` passes. */
 export async function driveLoad(plan: LoadPlan, targets: LoadTargets, deadline: number): Promise<Acknowledged> {
-  const ack: Acknowledged = { events: new Set(), emails: new Set(), replies: new Set(), answers: new Set(), retries: { http: 0, smtp: 0, reply: 0 } };
+  const ack: Acknowledged = {
+    events: new Set(),
+    emails: new Set(),
+    replies: new Set(),
+    answers: new Set(),
+    retries: { http: 0, smtp: 0, reply: 0 },
+  };
   const keepTrying = async (what: string, attempt: () => Promise<boolean>, onRetry: () => void) => {
     for (let n = 0; ; n++) {
       const done = await attempt().catch((error: unknown) => {
@@ -216,18 +290,22 @@ export async function driveLoad(plan: LoadPlan, targets: LoadTargets, deadline: 
   };
   const post = async (events: PlannedEvent[]) => {
     const what = `chat events ${events.map((e) => e.id).join(', ')}`;
-    await keepTrying(what, async () => {
-      const body = JSON.stringify(events.length === 1 ? events[0]!.body : { events: events.map((e) => e.body) });
-      const res = await fetch(`${targets.ingressUrl}/v1/events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-switchboard-signature': signBody(targets.property.signing_secret, body) },
-        body,
-        signal: AbortSignal.timeout(10_000),
-      });
-      if (res.status >= 400 && res.status < 500) throw new Refused(`${what} refused with ${res.status}: ${await res.text()}`);
-      await res.arrayBuffer();
-      return res.status === 202;
-    }, () => ack.retries.http++);
+    await keepTrying(
+      what,
+      async () => {
+        const body = JSON.stringify(events.length === 1 ? events[0]!.body : { events: events.map((e) => e.body) });
+        const res = await fetch(`${targets.ingressUrl}/v1/events`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-switchboard-signature': signBody(targets.property.signing_secret, body) },
+          body,
+          signal: AbortSignal.timeout(10_000),
+        });
+        if (res.status >= 400 && res.status < 500) throw new Refused(`${what} refused with ${res.status}: ${await res.text()}`);
+        await res.arrayBuffer();
+        return res.status === 202;
+      },
+      () => ack.retries.http++,
+    );
     for (const e of events) ack.events.add(e.id);
   };
   const chats = pool(plan.chats, 160, async (chat) => {
@@ -256,44 +334,75 @@ export async function driveLoad(plan: LoadPlan, targets: LoadTargets, deadline: 
         await sleep(100);
       }
     }
-    await keepTrying(`answer to ${email.messageId}`, async () => {
-      try {
-        await replyToTicket(targets.db, targets.jobs, targets.property.id, `T${number}`, { body });
-        return true;
-      } catch {
-        const saved = await targets.db.selectFrom('messages').select('id').where('property_id', '=', targets.property.id).where('sender', '=', 'agent').where('body', '=', body).executeTakeFirst();
-        return saved !== undefined;
-      }
-    }, () => ack.retries.reply++);
+    await keepTrying(
+      `answer to ${email.messageId}`,
+      async () => {
+        try {
+          await replyToTicket(targets.db, targets.jobs, targets.property.id, `T${number}`, { body });
+          return true;
+        } catch {
+          const saved = await targets.db
+            .selectFrom('messages')
+            .select('id')
+            .where('property_id', '=', targets.property.id)
+            .where('sender', '=', 'agent')
+            .where('body', '=', body)
+            .executeTakeFirst();
+          return saved !== undefined;
+        }
+      },
+      () => ack.retries.reply++,
+    );
     ack.answers.add(body);
   };
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: targets.smtpPort, secure: false, ignoreTLS: true, connectionTimeout: 5000, socketTimeout: 15_000 } as never);
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: targets.smtpPort,
+    secure: false,
+    ignoreTLS: true,
+    connectionTimeout: 5000,
+    socketTimeout: 15_000,
+  } as never);
   const emails = pool(plan.emails, 16, async (email) => {
-    await keepTrying(`email ${email.messageId}`, async () => {
-      try {
-        await transport.sendMail({ envelope: { from: email.from, to: [email.rcptTo] }, raw: email.raw });
-        return true;
-      } catch (error) {
-        const code = (error as { responseCode?: number }).responseCode;
-        if (code && code >= 500) throw new Refused(`email ${email.messageId} refused: ${String(error)}`);
-        return false;
-      }
-    }, () => ack.retries.smtp++);
+    await keepTrying(
+      `email ${email.messageId}`,
+      async () => {
+        try {
+          await transport.sendMail({ envelope: { from: email.from, to: [email.rcptTo] }, raw: email.raw });
+          return true;
+        } catch (error) {
+          const code = (error as { responseCode?: number }).responseCode;
+          if (code && code >= 500) throw new Refused(`email ${email.messageId} refused: ${String(error)}`);
+          return false;
+        }
+      },
+      () => ack.retries.smtp++,
+    );
     ack.emails.add(email.messageId);
     if (email.answer) answers.push(answer(email, email.answer));
   });
   const replies = pool(plan.replies, 8, async (reply) => {
-    await keepTrying(`reply ${reply.body}`, async () => {
-      try {
-        await replyToTicket(targets.db, targets.jobs, targets.property.id, `T${reply.ticketNumber}`, { body: reply.body });
-        return true;
-      } catch {
-        // An agent whose reply errored looks at the ticket before sending it again: if the
-        // commit went through and only its answer was lost, the reply is there.
-        const saved = await targets.db.selectFrom('messages').select('id').where('property_id', '=', targets.property.id).where('sender', '=', 'agent').where('body', '=', reply.body).executeTakeFirst();
-        return saved !== undefined;
-      }
-    }, () => ack.retries.reply++);
+    await keepTrying(
+      `reply ${reply.body}`,
+      async () => {
+        try {
+          await replyToTicket(targets.db, targets.jobs, targets.property.id, `T${reply.ticketNumber}`, { body: reply.body });
+          return true;
+        } catch {
+          // An agent whose reply errored looks at the ticket before sending it again: if the
+          // commit went through and only its answer was lost, the reply is there.
+          const saved = await targets.db
+            .selectFrom('messages')
+            .select('id')
+            .where('property_id', '=', targets.property.id)
+            .where('sender', '=', 'agent')
+            .where('body', '=', reply.body)
+            .executeTakeFirst();
+          return saved !== undefined;
+        }
+      },
+      () => ack.retries.reply++,
+    );
     ack.replies.add(reply.body);
   });
   try {

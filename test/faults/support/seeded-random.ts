@@ -48,6 +48,7 @@ export function fuzzSettings(defaultCases: number): { seed: number; cases: numbe
   const seedText = process.env.FUZZ_SEED;
   const seed = seedText ? Number(seedText) >>> 0 : Math.floor(Math.random() * 2 ** 32) >>> 0;
   const cases = process.env.FUZZ_CASES ? Math.max(1, Math.floor(Number(process.env.FUZZ_CASES))) : defaultCases;
-  if (!Number.isFinite(seed) || !Number.isFinite(cases)) throw new Error(`FUZZ_SEED and FUZZ_CASES must be numbers (got ${seedText}, ${process.env.FUZZ_CASES})`);
+  if (!Number.isFinite(seed) || !Number.isFinite(cases))
+    throw new Error(`FUZZ_SEED and FUZZ_CASES must be numbers (got ${seedText}, ${process.env.FUZZ_CASES})`);
   return { seed, cases };
 }

@@ -16,7 +16,13 @@ export interface SwitchboardProcess {
 }
 
 /** Spawns `switchboard <args>` with `env`; its stderr log goes to `logFile`. */
-export function spawnSwitchboard(name: string, args: string[], env: Record<string, string>, logFile: string, readyText: string): SwitchboardProcess {
+export function spawnSwitchboard(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  logFile: string,
+  readyText: string,
+): SwitchboardProcess {
   const child = spawn(process.execPath, [bin, ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -63,19 +63,45 @@ const sendInFlightMs = 5000;
  * (one entry per delivery, so a resent email shows twice); `mailWorkerKills`, when each
  * kill -9 of a mail worker happened (epoch ms).
  */
-export async function takeTally(db: Kysely<Database>, propertyId: string, plan: LoadPlan, ack: Acknowledged, received: string[], mailWorkerKills: number[] = []): Promise<Tally> {
+export async function takeTally(
+  db: Kysely<Database>,
+  propertyId: string,
+  plan: LoadPlan,
+  ack: Acknowledged,
+  received: string[],
+  mailWorkerKills: number[] = [],
+): Promise<Tally> {
   const events = [...ack.events];
-  const stored = await db.selectFrom('chat_events').select('event_id').where('property_id', '=', propertyId).where('processed_at', 'is not', null).where('event_id', 'in', events.length ? events : ['-']).execute();
+  const stored = await db
+    .selectFrom('chat_events')
+    .select('event_id')
+    .where('property_id', '=', propertyId)
+    .where('processed_at', 'is not', null)
+    .where('event_id', 'in', events.length ? events : ['-'])
+    .execute();
   const chatEvents = events.length - stored.length;
 
-  const messageEvents = plan.chats.flatMap((chat) => chat.events.filter((e) => e.type === 'chat.message' && ack.events.has(e.id)).map((e) => `${chat.id}/${(e.body as { message: { id: string } }).message.id}`));
-  const messages = await db.selectFrom('messages').select('external_id').where('property_id', '=', propertyId).where('external_id', 'in', messageEvents.length ? messageEvents : ['-']).execute();
+  const messageEvents = plan.chats.flatMap((chat) =>
+    chat.events
+      .filter((e) => e.type === 'chat.message' && ack.events.has(e.id))
+      .map((e) => `${chat.id}/${(e.body as { message: { id: string } }).message.id}`),
+  );
+  const messages = await db
+    .selectFrom('messages')
+    .select('external_id')
+    .where('property_id', '=', propertyId)
+    .where('external_id', 'in', messageEvents.length ? messageEvents : ['-'])
+    .execute();
   const chatMessages = messageEvents.length - messages.length;
 
   // Every missed chat fired its trigger once; no answered chat did.
   const conversations = await db
     .selectFrom('conversations as c')
-    .select(['c.external_id', sql<number>`(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.sender = 'trigger')`.as('triggers'), sql<number>`(SELECT count(*) FROM tickets t WHERE t.conversation_id = c.id)`.as('tickets')])
+    .select([
+      'c.external_id',
+      sql<number>`(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.sender = 'trigger')`.as('triggers'),
+      sql<number>`(SELECT count(*) FROM tickets t WHERE t.conversation_id = c.id)`.as('tickets'),
+    ])
     .where('c.property_id', '=', propertyId)
     .execute();
   const byChat = new Map(conversations.map((c) => [c.external_id!, { triggers: Number(c.triggers), tickets: Number(c.tickets) }]));
@@ -112,15 +138,26 @@ export async function takeTally(db: Kysely<Database>, propertyId: string, plan: 
   }
 
   const replyBodies = [...ack.replies, ...ack.answers];
-  const agentMessages = await db.selectFrom('messages').select('body').where('property_id', '=', propertyId).where('sender', '=', 'agent').where('body', 'in', replyBodies.length ? replyBodies : ['-']).execute();
+  const agentMessages = await db
+    .selectFrom('messages')
+    .select('body')
+    .where('property_id', '=', propertyId)
+    .where('sender', '=', 'agent')
+    .where('body', 'in', replyBodies.length ? replyBodies : ['-'])
+    .execute();
   const agentReplies = new Set(replyBodies).size - new Set(agentMessages.map((m) => m.body)).size;
 
-  const outbox = await db.selectFrom('outbox_emails').select(['message_id', 'status', 'sent_at']).where('property_id', '=', propertyId).execute();
+  const outbox = await db
+    .selectFrom('outbox_emails')
+    .select(['message_id', 'status', 'sent_at'])
+    .where('property_id', '=', propertyId)
+    .execute();
   const outboundNotSent = outbox.filter((o) => o.status !== 'sent').length;
   const deliveries = new Map<string, number>();
   for (const id of received) deliveries.set(id, (deliveries.get(id) ?? 0) + 1);
   const notReceived = outbox.filter((o) => o.status === 'sent' && !deliveries.has(o.message_id));
-  const inFlightAtKill = (sentAt: Date | null) => sentAt !== null && mailWorkerKills.some((k) => k >= sentAt.getTime() && k - sentAt.getTime() <= sendInFlightMs);
+  const inFlightAtKill = (sentAt: Date | null) =>
+    sentAt !== null && mailWorkerKills.some((k) => k >= sentAt.getTime() && k - sentAt.getTime() <= sendInFlightMs);
   const outboundLostToKills = notReceived.filter((o) => inFlightAtKill(o.sent_at)).length;
   const outboundNotReceived = notReceived.length - outboundLostToKills;
   const emailsSentTwice = [...deliveries.values()].filter((n) => n > 1).length;
@@ -129,10 +166,18 @@ export async function takeTally(db: Kysely<Database>, propertyId: string, plan: 
   // a chat message stored twice (external ids are unique by constraint; counted anyway). A
   // converted chat's transcript is copied onto its ticket: those copies are not duplicates.
   const ticketDuplicates = count(
-    await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT conversation_id FROM tickets WHERE property_id = ${propertyId} AND conversation_id IS NOT NULL GROUP BY 1 HAVING count(*) > 1) d`.execute(db).then((r) => r.rows),
+    await sql<{
+      n: number;
+    }>`SELECT count(*) AS n FROM (SELECT conversation_id FROM tickets WHERE property_id = ${propertyId} AND conversation_id IS NOT NULL GROUP BY 1 HAVING count(*) > 1) d`
+      .execute(db)
+      .then((r) => r.rows),
   );
   const newTicketsPerEmail = count(
-    await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT inbound_email_id FROM messages WHERE property_id = ${propertyId} AND inbound_email_id IS NOT NULL AND sender = 'visitor' GROUP BY 1 HAVING count(*) > 1) d`.execute(db).then((r) => r.rows),
+    await sql<{
+      n: number;
+    }>`SELECT count(*) AS n FROM (SELECT inbound_email_id FROM messages WHERE property_id = ${propertyId} AND inbound_email_id IS NOT NULL AND sender = 'visitor' GROUP BY 1 HAVING count(*) > 1) d`
+      .execute(db)
+      .then((r) => r.rows),
   );
   const messageDuplicates = count(
     await sql<{ n: number }>`
@@ -142,17 +187,40 @@ export async function takeTally(db: Kysely<Database>, propertyId: string, plan: 
         SELECT external_id FROM messages WHERE property_id = ${propertyId} AND external_id IS NOT NULL GROUP BY 1 HAVING count(*) > 1
         UNION ALL
         SELECT conversation_id::text FROM messages WHERE property_id = ${propertyId} AND sender = 'trigger' AND conversation_id IS NOT NULL GROUP BY 1 HAVING count(*) > 1
-      ) d`.execute(db).then((r) => r.rows),
+      ) d`
+      .execute(db)
+      .then((r) => r.rows),
   );
   const expectedNewTickets = plan.emails.filter((e) => e.ticketNumber === null && ack.emails.has(e.messageId)).length;
   // Tickets not made from a chat are the seeded ones and one per new email: any more is mail filed twice.
   const emailTickets =
-    count(await sql<{ n: number }>`SELECT count(*) AS n FROM tickets WHERE property_id = ${propertyId} AND conversation_id IS NULL`.execute(db).then((r) => r.rows)) - plan.seeded.length;
-  const tickets = count(await sql<{ n: number }>`SELECT count(*) AS n FROM tickets WHERE property_id = ${propertyId}`.execute(db).then((r) => r.rows));
+    count(
+      await sql<{ n: number }>`SELECT count(*) AS n FROM tickets WHERE property_id = ${propertyId} AND conversation_id IS NULL`
+        .execute(db)
+        .then((r) => r.rows),
+    ) - plan.seeded.length;
+  const tickets = count(
+    await sql<{ n: number }>`SELECT count(*) AS n FROM tickets WHERE property_id = ${propertyId}`.execute(db).then((r) => r.rows),
+  );
 
   const breaches = await takeBreachTally(db, propertyId, plan, ack);
-  const lost = { chatEvents, chatMessages, triggers, conversions, emails, misfiledReplies, agentReplies, outboundNotSent, outboundNotReceived };
-  const duplicated = { tickets: ticketDuplicates + Math.max(0, emailTickets - expectedNewTickets), messages: messageDuplicates + newTicketsPerEmail, emailsSentTwice, wrongTriggers };
+  const lost = {
+    chatEvents,
+    chatMessages,
+    triggers,
+    conversions,
+    emails,
+    misfiledReplies,
+    agentReplies,
+    outboundNotSent,
+    outboundNotReceived,
+  };
+  const duplicated = {
+    tickets: ticketDuplicates + Math.max(0, emailTickets - expectedNewTickets),
+    messages: messageDuplicates + newTicketsPerEmail,
+    emailsSentTwice,
+    wrongTriggers,
+  };
   return {
     lost,
     duplicated,
@@ -185,12 +253,19 @@ async function takeBreachTally(db: Kysely<Database>, propertyId: string, plan: L
     .where('property_id', '=', propertyId)
     .orderBy('started_at')
     .execute();
-  const itemKey = (a: { conversation_id: string | null; ticket_id: string | null }) => (a.ticket_id ? `t${a.ticket_id}` : `c${a.conversation_id}`);
+  const itemKey = (a: { conversation_id: string | null; ticket_id: string | null }) =>
+    a.ticket_id ? `t${a.ticket_id}` : `c${a.conversation_id}`;
 
   // Twice: a first clock runs once per item, so two records of one kind are one wait recorded
   // twice. A next clock starts again only after an agent's reply (the load reopens nothing):
   // two records of one kind with no agent reply between their starts are one wait recorded twice.
-  const agentMessages = await db.selectFrom('messages').select(['conversation_id', 'ticket_id', 'created_at']).where('property_id', '=', propertyId).where('sender', '=', 'agent').orderBy('created_at').execute();
+  const agentMessages = await db
+    .selectFrom('messages')
+    .select(['conversation_id', 'ticket_id', 'created_at'])
+    .where('property_id', '=', propertyId)
+    .where('sender', '=', 'agent')
+    .orderBy('created_at')
+    .execute();
   const agentTimes = new Map<string, number[]>();
   for (const m of agentMessages) agentTimes.set(itemKey(m), [...(agentTimes.get(itemKey(m)) ?? []), ms(m.created_at)!]);
   let firedTwice = 0;
@@ -247,10 +322,23 @@ async function takeBreachTally(db: Kysely<Database>, propertyId: string, plan: L
   }
   const stories: Story[] = [];
   const processed = new Map(
-    (await db.selectFrom('chat_events').select(['event_id', 'processed_at']).where('property_id', '=', propertyId).where('processed_at', 'is not', null).execute()).map((e) => [e.event_id, ms(e.processed_at)!]),
+    (
+      await db
+        .selectFrom('chat_events')
+        .select(['event_id', 'processed_at'])
+        .where('property_id', '=', propertyId)
+        .where('processed_at', 'is not', null)
+        .execute()
+    ).map((e) => [e.event_id, ms(e.processed_at)!]),
   );
   const conversations = new Map(
-    (await db.selectFrom('conversations').select(['id', 'external_id', 'created_at', 'status']).where('property_id', '=', propertyId).execute()).map((c) => [c.external_id!, c]),
+    (
+      await db
+        .selectFrom('conversations')
+        .select(['id', 'external_id', 'created_at', 'status'])
+        .where('property_id', '=', propertyId)
+        .execute()
+    ).map((c) => [c.external_id!, c]),
   );
   const firstAgent = new Map<string, number>();
   for (const m of agentMessages) {
@@ -265,10 +353,18 @@ async function takeBreachTally(db: Kysely<Database>, propertyId: string, plan: L
     const start = ms(c.created_at)!;
     if (chat.kind === 'answered') {
       // The answer came in the chat's first request: stored when its event was.
-      const answerEvent = chat.events.find((e) => e.type === 'chat.message' && (e.body as { message: { sender: string } }).message.sender === 'agent')!;
+      const answerEvent = chat.events.find(
+        (e) => e.type === 'chat.message' && (e.body as { message: { sender: string } }).message.sender === 'agent',
+      )!;
       const knownAt = processed.get(answerEvent.id);
       const at = firstAgent.get(key);
-      stories.push({ key, start, openKnownAt: processed.get(chat.events[0]!.id) ?? start, stoppedKnownAt: knownAt ?? null, answer: at !== undefined && knownAt !== undefined ? { at, knownAt } : null });
+      stories.push({
+        key,
+        start,
+        openKnownAt: processed.get(chat.events[0]!.id) ?? start,
+        stoppedKnownAt: knownAt ?? null,
+        answer: at !== undefined && knownAt !== undefined ? { at, knownAt } : null,
+      });
     } else {
       // A missed chat waits, unanswered, until its end is stored (if the end closes it).
       const end = chat.events.find((e) => e.type === 'chat.ended')!;
@@ -281,8 +377,18 @@ async function takeBreachTally(db: Kysely<Database>, propertyId: string, plan: L
     .selectFrom('tickets as t')
     .leftJoin('conversations as c', 'c.id', 't.conversation_id')
     .leftJoin('inbound_emails as i', (j) => j.onRef('i.ticket_id', '=', 't.id').on('i.status', '=', 'threaded'))
-    .select(['t.id', 't.status', 't.created_at', 't.conversation_id', 'c.created_at as chat_start', 'i.message_id', 'i.processed_at as filed_at'])
-    .select(sql<Date | null>`(SELECT min(m.created_at) FROM messages m WHERE m.ticket_id = t.id AND m.sender = 'visitor')`.as('first_visitor'))
+    .select([
+      't.id',
+      't.status',
+      't.created_at',
+      't.conversation_id',
+      'c.created_at as chat_start',
+      'i.message_id',
+      'i.processed_at as filed_at',
+    ])
+    .select(
+      sql<Date | null>`(SELECT min(m.created_at) FROM messages m WHERE m.ticket_id = t.id AND m.sender = 'visitor')`.as('first_visitor'),
+    )
     .where('t.property_id', '=', propertyId)
     .execute();
   const newEmails = new Map(plan.emails.filter((e) => e.ticketNumber === null && ack.emails.has(e.messageId)).map((e) => [e.messageId, e]));
@@ -298,7 +404,13 @@ async function takeBreachTally(db: Kysely<Database>, propertyId: string, plan: L
     } else if (t.message_id && newEmails.has(t.message_id) && t.first_visitor) {
       // A new email's ticket: an agent's reply is stored when it is made (created_at is its transaction's time).
       const at = firstAgent.get(key);
-      stories.push({ key, start: ms(t.first_visitor)!, openKnownAt: ms(t.filed_at) ?? ms(t.first_visitor)!, stoppedKnownAt: at ?? null, answer: at !== undefined ? { at, knownAt: at } : null });
+      stories.push({
+        key,
+        start: ms(t.first_visitor)!,
+        openKnownAt: ms(t.filed_at) ?? ms(t.first_visitor)!,
+        stoppedKnownAt: at ?? null,
+        answer: at !== undefined ? { at, knownAt: at } : null,
+      });
     }
   }
 
@@ -316,13 +428,12 @@ async function takeBreachTally(db: Kysely<Database>, propertyId: string, plan: L
       if (story.answer && story.answer.at < at && record && story.answer.knownAt < ms(record.fired_at)! - breachMarginMs) wrong++;
       // Waited: stored as waiting, and still waiting (as stored) well after both its time and that.
       const waited = story.stoppedKnownAt === null || story.stoppedKnownAt > Math.max(at, story.openKnownAt) + breachMarginMs;
-      if (!waited || story.answer?.at !== undefined && story.answer.at < at) continue;
+      if (!waited || (story.answer?.at !== undefined && story.answer.at < at)) continue;
       if (at > now - breachMarginMs) pending++;
       else if (!record) {
         missed[kind === 'at_risk' ? 'atRisk' : 'breach']++;
         if (missedItems.length < 12) missedItems.push(`${story.key} ${kind}`);
-      }
-      else latestMs = Math.max(latestMs, ms(record.fired_at)! - Math.max(at, story.openKnownAt));
+      } else latestMs = Math.max(latestMs, ms(record.fired_at)! - Math.max(at, story.openKnownAt));
     }
   }
   return {
@@ -331,7 +442,11 @@ async function takeBreachTally(db: Kysely<Database>, propertyId: string, plan: L
     missedItems,
     wrong,
     pending,
-    fired: { atRisk: alerts.filter((a) => a.kind === 'at_risk').length, breach: alerts.filter((a) => a.kind === 'breach').length, latestMs },
+    fired: {
+      atRisk: alerts.filter((a) => a.kind === 'at_risk').length,
+      breach: alerts.filter((a) => a.kind === 'breach').length,
+      latestMs,
+    },
   };
 }
 
@@ -349,9 +464,18 @@ export function formatTally(fault: string, tally: Tally, ack: Acknowledged, seco
     `(client retries: http ${ack.retries.http}, smtp ${ack.retries.smtp}, replies ${ack.retries.reply}); ` +
     `done: ${tally.done.tickets} tickets, ${tally.done.triggersFired} triggers, ${tally.done.outboundSent} emails sent, ${tally.done.smtpMessages} received by SMTP; settled in ${seconds.toFixed(1)} s` +
     `\n         response clocks: ${tally.breaches.fired.atRisk} at risk, ${tally.breaches.fired.breach} breaches recorded, the latest expected ${(tally.breaches.fired.latestMs / 1000).toFixed(1)} s after its time` +
-    (breachesMissed(tally.breaches) ? ` (missed: at risk ${tally.breaches.missed.atRisk}, breach ${tally.breaches.missed.breach}, notes ${tally.breaches.missed.notes}; ${tally.breaches.missedItems.join(', ')})` : '') +
+    (breachesMissed(tally.breaches)
+      ? ` (missed: at risk ${tally.breaches.missed.atRisk}, breach ${tally.breaches.missed.breach}, notes ${tally.breaches.missed.notes}; ${tally.breaches.missedItems.join(', ')})`
+      : '') +
     (tally.breaches.pending ? ` (${tally.breaches.pending} not yet due)` : '') +
-    (tally.outboundLostToKills ? `\n         sent emails lost to a kill -9 of their mail worker mid-send (not counted as lost): ${tally.outboundLostToKills}` : '') +
-    (tally.totalLost ? `\n         lost by kind: ${Object.entries(l).filter(([, n]) => n).map(([k, n]) => `${k} ${n}`).join(', ')}` : '')
+    (tally.outboundLostToKills
+      ? `\n         sent emails lost to a kill -9 of their mail worker mid-send (not counted as lost): ${tally.outboundLostToKills}`
+      : '') +
+    (tally.totalLost
+      ? `\n         lost by kind: ${Object.entries(l)
+          .filter(([, n]) => n)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ')}`
+      : '')
   );
 }

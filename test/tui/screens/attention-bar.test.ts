@@ -7,19 +7,37 @@ import { attentionFailed, attentionLoaded, initialAttentionState } from '../../.
 
 const now = Date.parse('2026-03-02T12:00:00Z');
 const M = 60_000;
-const pile = (name: PileName, count: number, minutesAgo: number | null, estimate = false): Pile => ({ name, count, estimate, oldestSince: minutesAgo === null ? null : new Date(now - minutesAgo * M) });
-const piles: Pile[] = [pile('unassigned', 12, 3 * 24 * 60 + 65), pile('missed', 2, 45), pile('breached', 3, 125), pile('atRisk', 1, 30), pile('pending', 0, null)];
-const text = (width: number, state = attentionLoaded(initialAttentionState(), piles)) => attentionBar(state, width, now).map((s) => s.text).join('');
+const pile = (name: PileName, count: number, minutesAgo: number | null, estimate = false): Pile => ({
+  name,
+  count,
+  estimate,
+  oldestSince: minutesAgo === null ? null : new Date(now - minutesAgo * M),
+});
+const piles: Pile[] = [
+  pile('unassigned', 12, 3 * 24 * 60 + 65),
+  pile('missed', 2, 45),
+  pile('breached', 3, 125),
+  pile('atRisk', 1, 30),
+  pile('pending', 0, null),
+];
+const text = (width: number, state = attentionLoaded(initialAttentionState(), piles)) =>
+  attentionBar(state, width, now)
+    .map((s) => s.text)
+    .join('');
 
 describe('attention bar', () => {
   it('at 200 columns: every pile in full, with its key, count and oldest wait', () => {
     const bar = text(200);
     expect(bar).toHaveLength(200);
-    expect(bar.trimEnd()).toBe('U open unassigned 12 (oldest 3d 1h)  ·  M missed with email 2 (oldest 45m)  ·  B breached 3 (oldest 2h 05m)  ·  W at risk 1 (oldest 30m)  ·  L pending 0');
+    expect(bar.trimEnd()).toBe(
+      'U open unassigned 12 (oldest 3d 1h)  ·  M missed with email 2 (oldest 45m)  ·  B breached 3 (oldest 2h 05m)  ·  W at risk 1 (oldest 30m)  ·  L pending 0',
+    );
   });
 
   it('abbreviates to fit 80 columns, and further on narrower lines', () => {
-    expect(text(140).trimEnd()).toBe('open unassigned 12 (oldest 3d 1h) · missed with email 2 (oldest 45m) · breached 3 (oldest 2h 05m) · at risk 1 (oldest 30m) · pending 0');
+    expect(text(140).trimEnd()).toBe(
+      'open unassigned 12 (oldest 3d 1h) · missed with email 2 (oldest 45m) · breached 3 (oldest 2h 05m) · at risk 1 (oldest 30m) · pending 0',
+    );
     expect(text(130).trimEnd()).toBe('unassigned 12 (3d 1h) · missed 2 (45m) · breached 3 (2h 05m) · at risk 1 (30m) · pending 0');
     expect(text(80).trimEnd()).toBe('unassigned 12 3d · missed 2 45m · breached 3 2h · at risk 1 30m · pending 0');
     expect(text(70).trimEnd()).toBe('unasg 12 3d · missed 2 45m · breach 3 2h · risk 1 30m · pend 0');
@@ -30,7 +48,13 @@ describe('attention bar', () => {
   });
 
   it('marks an estimate with ~, and colours the breached and at-risk piles only when they hold items', () => {
-    const big = attentionLoaded(initialAttentionState(), [pile('unassigned', 15_000, 10, true), pile('missed', 0, null), pile('breached', 0, null), pile('atRisk', 4, 5), pile('pending', 0, null)]);
+    const big = attentionLoaded(initialAttentionState(), [
+      pile('unassigned', 15_000, 10, true),
+      pile('missed', 0, null),
+      pile('breached', 0, null),
+      pile('atRisk', 4, 5),
+      pile('pending', 0, null),
+    ]);
     expect(text(80, big)).toContain('unassigned ~15,000 (10m)');
     expect(text(40, big)).toContain('u~15,000/10m');
     const tones = attentionBar(attentionLoaded(initialAttentionState(), piles), 80, now).filter((s) => s.tone);
@@ -38,7 +62,11 @@ describe('attention bar', () => {
       { text: 'breached 3 2h', tone: 'breach' },
       { text: 'at risk 1 30m', tone: 'risk' },
     ]);
-    expect(attentionBar(big, 80, now).filter((s) => s.tone).map((s) => s.tone)).toEqual(['risk']);
+    expect(
+      attentionBar(big, 80, now)
+        .filter((s) => s.tone)
+        .map((s) => s.tone),
+    ).toEqual(['risk']);
   });
 
   it('says it is loading, shows why the first read failed, and keeps the last piles (marked stale) after a failed refresh', () => {

@@ -8,7 +8,14 @@ import { inboxItem } from '../state/state-fixtures.ts';
 const now = Date.parse('2026-03-02T12:00:00Z');
 const M = 60_000;
 const ago = (minutes: number) => new Date(now - minutes * M);
-const breached = inboxItem('T1', { waitingSince: ago(5 * 60 + 5), dueAt: ago(65), atRiskAt: ago(113), department: { id: '1', name: 'billing' }, tags: ['vip', 'refund'], agent: { id: '2', name: 'Sara' } });
+const breached = inboxItem('T1', {
+  waitingSince: ago(5 * 60 + 5),
+  dueAt: ago(65),
+  atRiskAt: ago(113),
+  department: { id: '1', name: 'billing' },
+  tags: ['vip', 'refund'],
+  agent: { id: '2', name: 'Sara' },
+});
 const atRisk = inboxItem('C2', { waitingSince: ago(200), dueAt: ago(-45), atRiskAt: ago(10) });
 const fine = inboxItem('C3', { waitingSince: ago(30), dueAt: ago(-200), atRiskAt: ago(-100) });
 const none = inboxItem('T4');

@@ -41,7 +41,12 @@ describe('agents tab', () => {
     const opened = press(s.state, 'enter');
     expect(opened.effects).toEqual([{ type: 'load' }]);
     expect(opened.state.tab).toBe('inbox');
-    expect(toInboxQuery(opened.state.inbox.filters, null, 20)).toMatchObject({ status: 'open', agent: { id: '2' }, sort: 'created', order: 'asc' });
+    expect(toInboxQuery(opened.state.inbox.filters, null, 20)).toMatchObject({
+      status: 'open',
+      agent: { id: '2' },
+      sort: 'created',
+      order: 'asc',
+    });
     expect(opened.state.message?.text).toContain('Bo: open items');
     // A click on a row selects it (two lines above: the title and the header); a second opens it.
     expect(clickRow(shown(), 4, 20).state.agents.selected).toBe(2);

@@ -45,9 +45,23 @@ describe('dashboard keys', () => {
     const s = press(loaded(['C1'], 'c2'), 'n').state;
     const { state, effects } = press(s, 'tab', 's', 's', 'a', 'o', 'O');
     expect(effects).toHaveLength(6);
-    expect(state.inbox.filters).toEqual({ view: 'conversations', status: 'pending', agent: 'unassigned', text: '', sort: 'updated', order: 'asc' });
+    expect(state.inbox.filters).toEqual({
+      view: 'conversations',
+      status: 'pending',
+      agent: 'unassigned',
+      text: '',
+      sort: 'updated',
+      order: 'asc',
+    });
     expect(state.inbox.cursors).toEqual([null]);
-    expect(toInboxQuery(state.inbox.filters, null, 20)).toMatchObject({ show: 'conversations', status: 'pending', agent: 'unassigned', sort: 'updated', order: 'asc', limit: 20 });
+    expect(toInboxQuery(state.inbox.filters, null, 20)).toMatchObject({
+      show: 'conversations',
+      status: 'pending',
+      agent: 'unassigned',
+      sort: 'updated',
+      order: 'asc',
+      limit: 20,
+    });
     expect(press(s, 'tab', 'tab', 'tab').state.inbox.filters.view).toBe('both');
     expect(press(s, 'o', 'o', 'o', 'o').state.inbox.filters.sort).toBe('created');
     expect(press(s, 'a', 'a', 'a').state.inbox.filters.agent).toBe('any');

@@ -5,7 +5,15 @@ import { formatDetail } from '../../../tui/screens/item-transcript.ts';
 import { statusParts } from '../../../tui/screens/status-line.ts';
 import { initialDashboardState } from '../../../tui/state/dashboard-state.ts';
 import { filterLookupFailed, filterResolved } from '../../../tui/state/filter-prompt.ts';
-import { applyFilterValue, defaultFilters, describeFilters, parseDay, shortFilters, toInboxQuery, type InboxFilters } from '../../../tui/state/inbox-filters.ts';
+import {
+  applyFilterValue,
+  defaultFilters,
+  describeFilters,
+  parseDay,
+  shortFilters,
+  toInboxQuery,
+  type InboxFilters,
+} from '../../../tui/state/inbox-filters.ts';
 import { pageLoaded } from '../../../tui/state/inbox-state.ts';
 import { clickRow, wheel } from '../../../tui/state/mouse.ts';
 import { propertiesLoaded, propertySwitched } from '../../../tui/state/property-switcher.ts';
@@ -36,21 +44,41 @@ describe('inbox filters: agent, department, tag, dates, missed', () => {
     expect(parseDay('7d', now)).toBe('2026-03-08');
     expect(parseDay('2026-02-30', now)).toBeNull();
     expect(parseDay('last week', now)).toBeNull();
-    const f: InboxFilters = { ...defaultFilters, createdFrom: '2026-03-01', createdTo: '2026-03-02', missed: true, department: { id: '4', name: 'sales' }, tag: { id: '9', name: 'vip' }, agent: { id: '7', name: 'Ann' } };
+    const f: InboxFilters = {
+      ...defaultFilters,
+      createdFrom: '2026-03-01',
+      createdTo: '2026-03-02',
+      missed: true,
+      department: { id: '4', name: 'sales' },
+      tag: { id: '9', name: 'vip' },
+      agent: { id: '7', name: 'Ann' },
+    };
     const q = toInboxQuery(f, null, 20);
     expect(q).toMatchObject({ agent: { id: '7' }, departmentId: '4', tagId: '9', missed: true });
     expect(q.createdFrom).toEqual(new Date(2026, 2, 1));
     expect(q.createdTo).toEqual(new Date(2026, 2, 3));
-    expect(toInboxQuery(defaultFilters, null, 20)).toMatchObject({ agent: undefined, departmentId: undefined, tagId: undefined, missed: undefined, createdFrom: undefined });
+    expect(toInboxQuery(defaultFilters, null, 20)).toMatchObject({
+      agent: undefined,
+      departmentId: undefined,
+      tagId: undefined,
+      missed: undefined,
+      createdFrom: undefined,
+    });
   });
 
   it('applies a typed value at once, asks for a look-up, or refuses', () => {
     expect(applyFilterValue(defaultFilters, 'agent', 'unassigned')).toEqual({ filters: { ...defaultFilters, agent: 'unassigned' } });
-    expect(applyFilterValue(defaultFilters, 'agent', 'ann@shop.example')).toEqual({ lookup: { field: 'agent', value: 'ann@shop.example' } });
+    expect(applyFilterValue(defaultFilters, 'agent', 'ann@shop.example')).toEqual({
+      lookup: { field: 'agent', value: 'ann@shop.example' },
+    });
     expect(applyFilterValue(defaultFilters, 'tag', ' vip ')).toEqual({ lookup: { field: 'tag', value: 'vip' } });
-    expect(applyFilterValue({ ...defaultFilters, tag: { id: '1', name: 'vip' } }, 'tag', '')).toEqual({ filters: { ...defaultFilters, tag: null } });
+    expect(applyFilterValue({ ...defaultFilters, tag: { id: '1', name: 'vip' } }, 'tag', '')).toEqual({
+      filters: { ...defaultFilters, tag: null },
+    });
     expect(applyFilterValue(defaultFilters, 'from', 'soon')).toMatchObject({ error: expect.stringContaining('not a day') });
-    expect(applyFilterValue({ ...defaultFilters, createdTo: '2026-01-01' }, 'from', '2026-02-01')).toMatchObject({ error: expect.stringContaining('after') });
+    expect(applyFilterValue({ ...defaultFilters, createdTo: '2026-01-01' }, 'from', '2026-02-01')).toMatchObject({
+      error: expect.stringContaining('after'),
+    });
   });
 
   it('f opens a prompt that cycles its fields with tab; enter filters or looks the name up', () => {
@@ -86,14 +114,26 @@ describe('inbox filters: agent, department, tag, dates, missed', () => {
     expect(press(missed.state, 'm').state.inbox.filters.missed).toBe(false);
     const withAgent = filterResolved(s, 'agent', { id: '7', name: 'Ann' }).state;
     expect(press(withAgent, 'a').state.inbox.filters.agent).toBe('any');
-    const cleared = press({ ...withAgent, inbox: { ...withAgent.inbox, filters: { ...withAgent.inbox.filters, missed: true, status: 'open' } } }, 'F');
+    const cleared = press(
+      { ...withAgent, inbox: { ...withAgent.inbox, filters: { ...withAgent.inbox.filters, missed: true, status: 'open' } } },
+      'F',
+    );
     expect(cleared.effects).toEqual([{ type: 'load' }]);
     expect(cleared.state.inbox.filters).toEqual({ ...defaultFilters, status: 'open' });
     expect(press(s, 'F').effects).toEqual([]);
   });
 
   it('describes the filters in full, and abbreviated to fit 80 columns', () => {
-    const f: InboxFilters = { ...defaultFilters, status: 'open', agent: { id: '7', name: 'Ann' }, department: { id: '4', name: 'sales' }, tag: { id: '9', name: 'vip' }, createdFrom: '2026-03-01', createdTo: '2026-03-31', missed: true };
+    const f: InboxFilters = {
+      ...defaultFilters,
+      status: 'open',
+      agent: { id: '7', name: 'Ann' },
+      department: { id: '4', name: 'sales' },
+      tag: { id: '9', name: 'vip' },
+      createdFrom: '2026-03-01',
+      createdTo: '2026-03-31',
+      missed: true,
+    };
     expect(describeFilters(defaultFilters)).toBe('both status:all agent:any created desc');
     expect(describeFilters(f)).toBe('both status:open @Ann dept:sales #vip 2026-03-01..2026-03-31 missed created desc');
     expect(shortFilters(f)).toBe('status:open @Ann d:sales #vip 03-01..03-31 missed');
@@ -119,7 +159,10 @@ describe('property switcher', () => {
     const chosen = press(listed, 'j', 'enter');
     expect(chosen.effects).toEqual([{ type: 'switchProperty', property: props[1] }]);
     expect(press(listed, 'escape').state.overlay).toBeNull();
-    const withTag = { ...chosen.state, inbox: { ...chosen.state.inbox, filters: { ...chosen.state.inbox.filters, status: 'open' as const, tag: { id: '9', name: 'vip' } } } };
+    const withTag = {
+      ...chosen.state,
+      inbox: { ...chosen.state.inbox, filters: { ...chosen.state.inbox.filters, status: 'open' as const, tag: { id: '9', name: 'vip' } } },
+    };
     const switched = propertySwitched(withTag, props[1]!);
     expect(switched.effects).toEqual([{ type: 'load' }, { type: 'loadAttention' }]);
     expect(switched.state.attention.piles).toBeNull(); // the other property's piles are not shown meanwhile
@@ -127,12 +170,24 @@ describe('property switcher', () => {
     expect(switched.state.inbox.loadSeq).toBeGreaterThan(s.inbox.loadSeq);
     expect(switched.state.inbox.filters).toEqual({ ...defaultFilters, status: 'open' });
     expect(switched.state.message?.text).toContain('other');
-    expect(propertySwitched({ ...withTag, tab: 'trash' }, props[1]!).effects).toEqual([{ type: 'load' }, { type: 'loadAttention' }, { type: 'loadTrash' }]);
+    expect(propertySwitched({ ...withTag, tab: 'trash' }, props[1]!).effects).toEqual([
+      { type: 'load' },
+      { type: 'loadAttention' },
+      { type: 'loadTrash' },
+    ]);
   });
 });
 
 describe('quoted parts of emails', () => {
-  const body = ['Thanks, that worked.', '', 'On Mon, 2 Mar 2026 at 10:00, Support <help@shop.example> wrote:', '> Try turning it off', '> and on again.', '>', '> Support'].join('\n');
+  const body = [
+    'Thanks, that worked.',
+    '',
+    'On Mon, 2 Mar 2026 at 10:00, Support <help@shop.example> wrote:',
+    '> Try turning it off',
+    '> and on again.',
+    '>',
+    '> Support',
+  ].join('\n');
 
   it('folds each quote and its attribution to one marker, or shows them', () => {
     expect(splitQuoted(body).map((p) => [p.kind, p.lines.length])).toEqual([
@@ -146,7 +201,12 @@ describe('quoted parts of emails', () => {
   });
 
   it('folds them in a ticket thread; z in the detail toggles', () => {
-    const detail: ItemDetail = { item: item('T2'), messages: [{ id: '1', sender: 'visitor', body, author: null, createdAt: new Date() }], linked: null, visitor: null } as unknown as ItemDetail;
+    const detail: ItemDetail = {
+      item: item('T2'),
+      messages: [{ id: '1', sender: 'visitor', body, author: null, createdAt: new Date() }],
+      linked: null,
+      visitor: null,
+    } as unknown as ItemDetail;
     const folded = formatDetail(detail, 80).map((l) => l.text);
     expect(folded).toContain('   [… 5 quoted lines, z to show]');
     expect(folded.join('\n')).not.toContain('and on again');

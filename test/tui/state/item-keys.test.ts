@@ -47,7 +47,9 @@ describe('item action keys', () => {
 
   it('prompts for an agent (empty unassigns) and for tags', () => {
     const s = loaded([item('T5')]);
-    expect(press(s, 'A', 'a', 'n', 'x', 'backspace', 'n', 'enter').effects).toEqual([{ type: 'act', action: { kind: 'assign', ref: 'T5', agent: 'ann' } }]);
+    expect(press(s, 'A', 'a', 'n', 'x', 'backspace', 'n', 'enter').effects).toEqual([
+      { type: 'act', action: { kind: 'assign', ref: 'T5', agent: 'ann' } },
+    ]);
     expect(press(s, 'A', 'enter').effects).toEqual([{ type: 'act', action: { kind: 'assign', ref: 'T5', agent: null } }]);
     // q, ? and digits are text inside a prompt.
     expect(press(s, 't', 'q', '?', '1', 'enter').effects).toEqual([{ type: 'act', action: { kind: 'tag', ref: 'T5', tag: 'q?1' } }]);
@@ -79,7 +81,13 @@ describe('item action keys', () => {
   it('works inside an item; after the trash the item closes and everything reloads', () => {
     const s = loaded([item('C1'), item('T2')]);
     const open = press(s, 'j', 'enter').state;
-    const withData = { ...open, inbox: { ...open.inbox, detail: { ...open.inbox.detail!, data: { item: item('T2', { status: 'closed' }), messages: [], linked: null, visitor: null } } } };
+    const withData = {
+      ...open,
+      inbox: {
+        ...open.inbox,
+        detail: { ...open.inbox.detail!, data: { item: item('T2', { status: 'closed' }), messages: [], linked: null, visitor: null } },
+      },
+    };
     expect(press(withData, 'c').effects).toEqual([{ type: 'act', action: { kind: 'reopen', ref: 'T2' } }]);
     const closedDone = actionDone(withData, { kind: 'reopen', ref: 'T2' });
     expect(closedDone.effects).toEqual([{ type: 'load' }, { type: 'open', ref: 'T2' }]);

@@ -26,7 +26,13 @@ describe('pile keys', () => {
       const expected = { show: 'both', status: 'all', ...pileQueries[name] };
       for (const [field, value] of Object.entries(expected)) expect(query[field as keyof typeof query], `${name}.${field}`).toEqual(value);
       // Nothing else narrows the list: the pile's count is what it lists.
-      expect(query).toMatchObject({ departmentId: undefined, tagId: undefined, text: undefined, createdFrom: undefined, createdTo: undefined });
+      expect(query).toMatchObject({
+        departmentId: undefined,
+        tagId: undefined,
+        text: undefined,
+        createdFrom: undefined,
+        createdTo: undefined,
+      });
     }
     expect(describeFilters(pileFilters('breached'))).toBe('both status:all agent:any breached due asc');
     expect(describeFilters(pileFilters('unassigned'))).toBe('both status:open agent:unassigned created asc');
@@ -55,12 +61,18 @@ describe('pile keys', () => {
     const cleared = press(s, 'F').state.inbox.filters;
     expect(cleared).toMatchObject({ status: 'all', sort: 'created', order: 'desc' });
     expect(cleared.due ?? null).toBeNull();
-    expect(press(cleared === s.inbox.filters ? s : { ...s, inbox: { ...s.inbox, filters: cleared } }, 'F').state.message?.text).toMatch(/no agent, dept, tag, date, missed or due filter/);
+    expect(press(cleared === s.inbox.filters ? s : { ...s, inbox: { ...s.inbox, filters: cleared } }, 'F').state.message?.text).toMatch(
+      /no agent, dept, tag, date, missed or due filter/,
+    );
   });
 
   it('uses keys bound nowhere else, and lists them in the help (which still fits 80×24)', () => {
     const bound = keyMap.flatMap((s) => s.keys.flatMap(([keys]) => keys.split(' ')));
-    for (const key of Object.values(pileKeys)) expect(bound.filter((k) => k === key), key).toHaveLength(1);
+    for (const key of Object.values(pileKeys))
+      expect(
+        bound.filter((k) => k === key),
+        key,
+      ).toHaveLength(1);
     const help = helpLines(74);
     expect(help.length).toBeLessThanOrEqual(21);
     expect(help.join('\n')).toMatch(/U M\s+pile: unassigned \/ missed/);

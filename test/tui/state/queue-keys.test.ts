@@ -24,7 +24,13 @@ function press(state: DashboardState, ...keys: string[]) {
 
 const counts = { waiting: 1, active: 0, delayed: 2, prioritized: 0, completed: 30, failed: 4 };
 const stats = (paused = false): QueueStats[] =>
-  queueNames.map((name, n) => ({ name, counts, paused: paused && n === 0, workers: n === 0 ? 2 : null, throughput: n === 0 ? Array.from({ length: 60 }, (_, i) => (i % 10 === 0 ? 5 : 0)) : null }));
+  queueNames.map((name, n) => ({
+    name,
+    counts,
+    paused: paused && n === 0,
+    workers: n === 0 ? 2 : null,
+    throughput: n === 0 ? Array.from({ length: 60 }, (_, i) => (i % 10 === 0 ? 5 : 0)) : null,
+  }));
 
 function job(id: string, extra: Partial<JobSummary> = {}): JobSummary {
   return { id, name: 'send-email', attemptsMade: 1, timestamp: Date.UTC(2026, 0, 1, 12), dueAt: null, failedReason: 'boom', ...extra };
@@ -57,7 +63,10 @@ describe('queues keys', () => {
   });
 
   it('cycles the state with s and pages with n p, each a new load', () => {
-    const s = listing(Array.from({ length: 10 }, (_, i) => `j${i}`), true);
+    const s = listing(
+      Array.from({ length: 10 }, (_, i) => `j${i}`),
+      true,
+    );
     expect(s.queues.jobs).toHaveLength(10);
     expect(s.queues.hasMore).toBe(true);
     const next = press(s, 'n');
@@ -73,7 +82,11 @@ describe('queues keys', () => {
 
   it('keeps the selection on its job when the list is read again', () => {
     const s = press(listing(['a', 'b', 'c']), 'j', 'j').state.queues;
-    const again = jobsLoaded(s, s.loadSeq, ['z', 'a', 'b', 'c'].map((id) => job(id)));
+    const again = jobsLoaded(
+      s,
+      s.loadSeq,
+      ['z', 'a', 'b', 'c'].map((id) => job(id)),
+    );
     expect(again.jobs[again.jobSelected]!.id).toBe('c');
     expect(jobsLoaded(s, s.loadSeq - 1, [])).toBe(s); // an old answer is ignored
   });
@@ -106,7 +119,9 @@ describe('queues keys', () => {
   it('promotes a delayed job, and acts on the queue from the table and the lists', () => {
     const s = press(listing([]), 's', 's', 's').state; // delayed
     const delayed = { ...s, queues: jobsLoaded(s.queues, s.queues.loadSeq, [job('d1', { dueAt: Date.now() + 60_000 })]) };
-    expect(press(delayed, 'u', 'y').effects).toEqual([{ type: 'queueAct', action: { kind: 'promoteJob', queue: queueNames[1], id: 'd1' } }]);
+    expect(press(delayed, 'u', 'y').effects).toEqual([
+      { type: 'queueAct', action: { kind: 'promoteJob', queue: queueNames[1], id: 'd1' } },
+    ]);
     const t = onQueues(true);
     expect(press(t, 'P', 'y').effects).toEqual([{ type: 'queueAct', action: { kind: 'resume', queue: queueNames[0] } }]);
     expect(press(t, 'j', 'P', 'y').effects).toEqual([{ type: 'queueAct', action: { kind: 'pause', queue: queueNames[1] } }]);
@@ -129,7 +144,9 @@ describe('queues keys', () => {
     const removed = queueActionDone(s, { kind: 'removeJob', queue: q1, id: 'a' });
     expect(removed.state.queues).toMatchObject({ mode: 'jobs', detail: null });
     expect(removed.effects).toEqual([{ type: 'loadQueues' }, { type: 'loadJobs' }]);
-    expect(queueActionDone(onQueues(), { kind: 'cleanCompleted', queue: 'maintenance' }, 3).state.message?.text).toBe('maintenance: 3 jobs completed removed');
+    expect(queueActionDone(onQueues(), { kind: 'cleanCompleted', queue: 'maintenance' }, 3).state.message?.text).toBe(
+      'maintenance: 3 jobs completed removed',
+    );
   });
 });
 
@@ -171,8 +188,19 @@ describe('queues formatting', () => {
     const list = formatJobList([job('inbound-12')], 'failed', 80);
     expect(list.header).toMatch(/^ID\s+NAME\s+TRIES\s+ADDED\s+REASON/);
     expect(list.rows[0]).toMatch(/^inbound-12\s+send-email\s+1 \d\d-\d\d \d\d:\d\d:\d\d boom/);
-    const detail: JobDetail = { ...job('inbound-12'), state: 'failed', data: { rowId: '12' }, attempts: 3, processedOn: Date.now(), finishedOn: Date.now(), stacktrace: ['Error: boom\n    at x (y.ts:1:1)'], returnValue: null };
-    const text = formatJobDetail('mail-inbound', detail, 80).map((l) => l.text).join('\n');
+    const detail: JobDetail = {
+      ...job('inbound-12'),
+      state: 'failed',
+      data: { rowId: '12' },
+      attempts: 3,
+      processedOn: Date.now(),
+      finishedOn: Date.now(),
+      stacktrace: ['Error: boom\n    at x (y.ts:1:1)'],
+      returnValue: null,
+    };
+    const text = formatJobDetail('mail-inbound', detail, 80)
+      .map((l) => l.text)
+      .join('\n');
     expect(text).toContain('job inbound-12  send-email  (mail-inbound)');
     expect(text).toContain('state failed · attempts made 1 of 3');
     expect(text).toMatch(/added .* processed .* finished /);

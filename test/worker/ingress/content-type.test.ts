@@ -21,16 +21,33 @@ const endpoints = ['/v1/events', '/v1/webhooks/tawk/shop'] as const;
 function signedRequest(path: (typeof endpoints)[number], contentType: string | null): { body: string; headers: Record<string, string> } {
   if (path === '/v1/events') {
     const body = JSON.stringify(chatEvent('chat.ended'));
-    return { body, headers: { ...(contentType === null ? {} : { 'Content-Type': contentType }), 'X-Switchboard-Signature': signBody(h.property.signing_secret, body) } };
+    return {
+      body,
+      headers: {
+        ...(contentType === null ? {} : { 'Content-Type': contentType }),
+        'X-Switchboard-Signature': signBody(h.property.signing_secret, body),
+      },
+    };
   }
   const fixture = JSON.parse(tawkFixture('chat-end')) as { chatId: string };
   fixture.chatId = `ct-${Math.random().toString(36).slice(2)}`;
   const body = JSON.stringify(fixture);
-  return { body, headers: { ...(contentType === null ? {} : { 'Content-Type': contentType }), 'X-Tawk-Signature': tawkSignature(tawkSecret, body), 'X-Hook-Event-Id': 'ct-hook' } };
+  return {
+    body,
+    headers: {
+      ...(contentType === null ? {} : { 'Content-Type': contentType }),
+      'X-Tawk-Signature': tawkSignature(tawkSecret, body),
+      'X-Hook-Event-Id': 'ct-hook',
+    },
+  };
 }
 
 /** POSTs with exactly these headers (fetch would add text/plain to a string body). */
-async function send(path: string, body: string, headers: Record<string, string>): Promise<{ status: number; contentType: string; body: { error?: { code: string; message: string }; accepted?: number } }> {
+async function send(
+  path: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; contentType: string; body: { error?: { code: string; message: string }; accepted?: number } }> {
   const res = await fetch(h.base + path, { method: 'POST', body: new TextEncoder().encode(body), headers });
   return { status: res.status, contentType: res.headers.get('content-type') ?? '', body: await res.json() };
 }
@@ -38,19 +55,38 @@ async function send(path: string, body: string, headers: Record<string, string>)
 describe('Content-Type of the JSON endpoints', () => {
   for (const path of endpoints) {
     it(`${path}: anything but application/json → 415 with a JSON error, nothing stored`, async () => {
-      for (const type of [null, 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/octet-stream', 'application/jsonx', 'application/json; charset=latin1', 'application/json, text/plain', 'json']) {
+      for (const type of [
+        null,
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+        'application/octet-stream',
+        'application/jsonx',
+        'application/json; charset=latin1',
+        'application/json, text/plain',
+        'json',
+      ]) {
         const before = (await h.rows()).length;
         const { body, headers } = signedRequest(path, type);
         const answer = await send(path, body, headers);
         expect(answer.status, String(type)).toBe(415);
         expect(answer.contentType).toMatch(/^application\/json/);
-        expect(answer.body.error).toEqual({ code: 'unsupported_media_type', message: expect.stringMatching(/^Content-Type must be application\/json \(.+\); nothing was read$/) });
+        expect(answer.body.error).toEqual({
+          code: 'unsupported_media_type',
+          message: expect.stringMatching(/^Content-Type must be application\/json \(.+\); nothing was read$/),
+        });
         expect((await h.rows()).length).toBe(before);
       }
     });
 
     it(`${path}: application/json in any case, with or without a UTF-8 charset → accepted`, async () => {
-      for (const type of ['application/json', 'Application/JSON', 'application/json; charset=utf-8', 'application/json;charset="UTF-8"', 'APPLICATION/JSON ; Charset=utf8']) {
+      for (const type of [
+        'application/json',
+        'Application/JSON',
+        'application/json; charset=utf-8',
+        'application/json;charset="UTF-8"',
+        'APPLICATION/JSON ; Charset=utf8',
+      ]) {
         const { body, headers } = signedRequest(path, type);
         expect((await send(path, body, headers)).status, type).toBe(202);
       }

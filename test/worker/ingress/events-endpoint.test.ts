@@ -67,7 +67,11 @@ describe('POST /v1/events', () => {
     await refused(() => h.postEvents(event(), { secret: 'not-the-secret' }), 401, /does not match/);
     const tampered = event();
     const signed = JSON.stringify(tampered);
-    await refused(() => h.postEvents(signed.replace('Ana', 'Eve'), { signature: `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}` }), 401, /does not match/);
+    await refused(
+      () => h.postEvents(signed.replace('Ana', 'Eve'), { signature: `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}` }),
+      401,
+      /does not match/,
+    );
     await refused(() => h.postEvents(event(), { at: new Date(Date.now() - 6 * 60_000) }), 401, /outside the 5-minute window/);
     await refused(() => h.postEvents(event(), { at: new Date(Date.now() + 6 * 60_000) }), 401, /outside the 5-minute window/);
     const missing = await refused(() => h.postEvents(event(), { signature: null }), 401, /missing X-Switchboard-Signature/);
@@ -86,15 +90,31 @@ describe('POST /v1/events', () => {
   it('a body whose signature cannot be checked (not JSON, not an event, no property) → 401 saying why, never a 400 about its JSON', async () => {
     const malformed = '{"id": "x", "type": ';
     // Signed or not, wrongly or rightly: no property can be found, so no secret can check it.
-    await refused(() => h.postEvents(malformed, { secret: 'not-the-secret' }), 401, /^the signature cannot be checked: the body is not JSON/);
+    await refused(
+      () => h.postEvents(malformed, { secret: 'not-the-secret' }),
+      401,
+      /^the signature cannot be checked: the body is not JSON/,
+    );
     await refused(() => h.postEvents(malformed), 401, /^the signature cannot be checked: the body is not JSON/);
     const missing = await refused(() => h.postEvents(malformed, { signature: null }), 401, /^missing X-Switchboard-Signature header/);
     expect(missing.body.error?.code).toBe('bad_signature');
     await refused(() => h.postEvents(''), 401, /^the signature cannot be checked: the body is not JSON/);
-    await refused(() => h.postEvents({ events: [] }), 401, /^the signature cannot be checked: body must be one event or \{"events": \[\.\.\.\]\} whose first event names the property/);
+    await refused(
+      () => h.postEvents({ events: [] }),
+      401,
+      /^the signature cannot be checked: body must be one event or \{"events": \[\.\.\.\]\} whose first event names the property/,
+    );
     await refused(() => h.postEvents([chatEvent('chat.started')]), 401, /^the signature cannot be checked: body must be one event/);
-    await refused(() => h.postEvents({ ...chatEvent('chat.started'), property: undefined }), 401, /^the signature cannot be checked: property must be the property's id or slug/);
-    await refused(() => h.postEvents({ events: [{ ...chatEvent('chat.started'), property: {} }] }), 401, /^the signature cannot be checked: events\[0\]\.property must be/);
+    await refused(
+      () => h.postEvents({ ...chatEvent('chat.started'), property: undefined }),
+      401,
+      /^the signature cannot be checked: property must be the property's id or slug/,
+    );
+    await refused(
+      () => h.postEvents({ events: [{ ...chatEvent('chat.started'), property: {} }] }),
+      401,
+      /^the signature cannot be checked: events\[0\]\.property must be/,
+    );
   });
 
   it('a bad field → 400 naming it, and nothing of the batch is stored', async () => {
@@ -103,7 +123,11 @@ describe('POST /v1/events', () => {
     const answer = await refused(() => h.postEvents({ events: [good, bad] }), 400, /^events\[1\]\.message\.sender: /);
     expect(answer.body.error?.code).toBe('invalid_input');
     await refused(() => h.postEvents(chatEvent('chat.started', { at: 'yesterday' })), 400, /^at: /);
-    await refused(() => h.postEvents(chatEvent('offline.submitted', { visitor: { name: 'Ana', email: 'nope' } })), 400, /^visitor\.email: must be an email address/);
+    await refused(
+      () => h.postEvents(chatEvent('offline.submitted', { visitor: { name: 'Ana', email: 'nope' } })),
+      400,
+      /^visitor\.email: must be an email address/,
+    );
     await refused(() => h.postEvents({ events: [chatEvent('chat.started'), 'not an event'] }), 400, /^events\[1\]: /);
   });
 
@@ -118,11 +142,17 @@ describe('POST /v1/events', () => {
       [chatEvent('chat.started', { prechat: { name: over(200) } }), /^prechat\.name: Too big/],
       [chatEvent('chat.started', { prechat: { fields: { order: over(2000) } } }), /^prechat\.fields\.order: Too big/],
       [chatEvent('chat.started', { prechat: { fields: { [over(200)]: '1' } } }), /^prechat\.fields\.x{63}…: Invalid key/],
-      [chatEvent('chat.started', { prechat: { fields: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`f${i}`, i])) } }), /^prechat\.fields: at most 100 fields/],
+      [
+        chatEvent('chat.started', { prechat: { fields: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`f${i}`, i])) } }),
+        /^prechat\.fields: at most 100 fields/,
+      ],
       [chatEvent('chat.started', { department: over(200) }), /^department: Too big/],
       [chatEvent('chat.message', { message: { id: over(200), sender: 'visitor', text: 'hi' } }), /^message\.id: Too big/],
       [chatEvent('chat.message', { message: { id: 'm', sender: 'visitor', text: over(20_000) } }), /^message\.text: Too big/],
-      [chatEvent('chat.message', { message: { id: 'm', sender: 'agent', agent: { id: 'a', name: over(200) }, text: 'hi' } }), /^message\.agent\.name: Too big/],
+      [
+        chatEvent('chat.message', { message: { id: 'm', sender: 'agent', agent: { id: 'a', name: over(200) }, text: 'hi' } }),
+        /^message\.agent\.name: Too big/,
+      ],
       [{ ...chatEvent('chat.ended'), type: 'chat.assigned', agent: { id: over(200) } }, /^agent\.id: Too big/],
       [chatEvent('offline.submitted', { visitor: { name: over(200), email: 'ana@example.com' } }), /^visitor\.name: Too big/],
       [chatEvent('offline.submitted', { notes: [over(1000)] }), /^notes\[0\]: Too big/],
@@ -130,7 +160,11 @@ describe('POST /v1/events', () => {
     ];
     for (const [event, message] of cases) await refused(() => h.postEvents(event), 400, message);
     // The property is needed before the signature can be checked: an over-long one finds none.
-    await refused(() => h.postEvents(chatEvent('chat.started', { property: over(100) })), 401, /^the signature cannot be checked: property must be/);
+    await refused(
+      () => h.postEvents(chatEvent('chat.started', { property: over(100) })),
+      401,
+      /^the signature cannot be checked: property must be/,
+    );
   });
 
   it('events of one request naming different properties → 400, nothing stored', async () => {
@@ -143,7 +177,11 @@ describe('POST /v1/events', () => {
   });
 
   it('an unknown property → 404 (by slug or id, even one beyond bigint)', async () => {
-    const answer = await refused(() => h.postEvents(chatEvent('chat.started', { property: 'no-such-shop' })), 404, /unknown property "no-such-shop"/);
+    const answer = await refused(
+      () => h.postEvents(chatEvent('chat.started', { property: 'no-such-shop' })),
+      404,
+      /unknown property "no-such-shop"/,
+    );
     expect(answer.body.error?.code).toBe('unknown_property');
     await refused(() => h.postEvents(chatEvent('chat.started', { property: 987654 })), 404, /unknown property "987654"/);
     await refused(() => h.postEvents(chatEvent('chat.started', { property: '99999999999999999999999' })), 404, /unknown property/);
@@ -159,7 +197,10 @@ describe('POST /v1/events', () => {
   it('a streamed (chunked) body that grows over the limit → 413 at the crossing chunk, while the client is still sending', async () => {
     const before = (await h.rows()).length;
     const { status, body, sent } = await new Promise<{ status: number; body: string; sent: number }>((resolve, reject) => {
-      const req = request(`${h.base}/v1/events`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' } });
+      const req = request(`${h.base}/v1/events`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' },
+      });
       let sent = 0;
       let answered = false;
       const chunk = Buffer.alloc(4096, 'a');

@@ -118,7 +118,14 @@ describe('on the ingress port', () => {
   });
 
   it('an ingress without ops endpoints still answers /healthz, and 404 for /metrics and /readyz', async () => {
-    const ingress = await startHttpIngress({ db: t.db, jobs: new BullJobQueue(redis, 'test-health'), logger: silentLogger, host: '127.0.0.1', port: 0, maxBodyBytes: 65536 });
+    const ingress = await startHttpIngress({
+      db: t.db,
+      jobs: new BullJobQueue(redis, 'test-health'),
+      logger: silentLogger,
+      host: '127.0.0.1',
+      port: 0,
+      maxBodyBytes: 65536,
+    });
     cleanups.push(() => ingress.close());
     const base = `http://127.0.0.1:${ingress.port}`;
     expect((await getJson(`${base}/healthz`)).body).toEqual({ status: 'ok' });
@@ -156,7 +163,10 @@ describe('/readyz says what is wrong', () => {
     expect(ready.body.checks.postgres).toEqual({ ok: true });
     expect(ready.body.checks.redis).toEqual({ ok: true });
     const names = Object.keys(migrations);
-    expect(ready.body.checks.migrations).toEqual({ ok: false, error: `${names.length} migration(s) not applied: ${names.join(', ')} (run: switchboard migrate)` });
+    expect(ready.body.checks.migrations).toEqual({
+      ok: false,
+      error: `${names.length} migration(s) not applied: ${names.join(', ')} (run: switchboard migrate)`,
+    });
   });
 
   it('Redis unreachable → 503 naming redis, within the check budget', async () => {
@@ -185,7 +195,13 @@ describe('a worker-only process', () => {
     const t = await createTestDatabase();
     cleanups.push(() => t.drop());
     child = spawn(process.execPath, [bin, 'worker', '--queues', 'chat-events,maintenance'], {
-      env: childEnv({ LOG_LEVEL: 'info', DATABASE_URL: t.url, REDIS_URL: inject('redisUrl'), SWITCHBOARD_QUEUE_PREFIX: `test-ops-${process.pid}`, METRICS_PORT: '0' }),
+      env: childEnv({
+        LOG_LEVEL: 'info',
+        DATABASE_URL: t.url,
+        REDIS_URL: inject('redisUrl'),
+        SWITCHBOARD_QUEUE_PREFIX: `test-ops-${process.pid}`,
+        METRICS_PORT: '0',
+      }),
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     const exited = new Promise<number | string | null>((resolve) => child!.on('exit', (code, signal) => resolve(signal ?? code)));

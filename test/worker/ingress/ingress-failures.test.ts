@@ -30,21 +30,40 @@ describe('Postgres unreachable', () => {
   it('→ 503 with a clear message and Retry-After; nothing is acknowledged', async () => {
     const db = connectDatabase(`postgres://switchboard:x@127.0.0.1:${await closedPort()}/nothing`, { max: 1 });
     const { logger, lines } = capturingLogger();
-    const jobs: JobQueue = { add: async () => expect.unreachable('nothing to enqueue'), addBulk: async () => expect.unreachable('nothing to enqueue'), remove: async () => {}, requeue: async () => {} };
+    const jobs: JobQueue = {
+      add: async () => expect.unreachable('nothing to enqueue'),
+      addBulk: async () => expect.unreachable('nothing to enqueue'),
+      remove: async () => {},
+      requeue: async () => {},
+    };
     const ingress = await startHttpIngress({ db, jobs, logger, host: '127.0.0.1', port: 0, maxBodyBytes: 65536 });
     try {
       const body = JSON.stringify(chatEvent('chat.started'));
-      const res = await fetch(`http://127.0.0.1:${ingress.port}/v1/events`, { method: 'POST', body, headers: { 'Content-Type': 'application/json', 'X-Switchboard-Signature': signBody('s', body) } });
+      const res = await fetch(`http://127.0.0.1:${ingress.port}/v1/events`, {
+        method: 'POST',
+        body,
+        headers: { 'Content-Type': 'application/json', 'X-Switchboard-Signature': signBody('s', body) },
+      });
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe('5');
-      expect(await res.json()).toEqual({ error: { code: 'database_unavailable', message: 'the database is unavailable: nothing was stored, retry later' } });
+      expect(await res.json()).toEqual({
+        error: { code: 'database_unavailable', message: 'the database is unavailable: nothing was stored, retry later' },
+      });
 
-      const hook = await fetch(`http://127.0.0.1:${ingress.port}/v1/webhooks/tawk/shop`, { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json', 'X-Tawk-Signature': '0'.repeat(40), 'X-Hook-Event-Id': 'h1' } });
+      const hook = await fetch(`http://127.0.0.1:${ingress.port}/v1/webhooks/tawk/shop`, {
+        method: 'POST',
+        body: '{}',
+        headers: { 'Content-Type': 'application/json', 'X-Tawk-Signature': '0'.repeat(40), 'X-Hook-Event-Id': 'h1' },
+      });
       expect(hook.status).toBe(503);
 
       // A wrong Content-Type is answered without the database: 415, not 503.
       for (const path of ['/v1/events', '/v1/webhooks/tawk/shop']) {
-        const plain = await fetch(`http://127.0.0.1:${ingress.port}${path}`, { method: 'POST', body, headers: { 'Content-Type': 'text/plain', 'X-Switchboard-Signature': signBody('s', body) } });
+        const plain = await fetch(`http://127.0.0.1:${ingress.port}${path}`, {
+          method: 'POST',
+          body,
+          headers: { 'Content-Type': 'text/plain', 'X-Switchboard-Signature': signBody('s', body) },
+        });
         expect(plain.status).toBe(415);
         expect(((await plain.json()) as { error: { code: string } }).error.code).toBe('unsupported_media_type');
       }
@@ -100,7 +119,9 @@ describe('Redis down or slow', () => {
     mode = 'failing';
     lines.length = 0;
     expect((await h.postEvents(chatEvent('chat.message'))).status).toBe(202);
-    expect(lines).toEqual([expect.objectContaining({ level: 40, msg: expect.stringMatching(/could not enqueue chat events.*the sweep will queue them/) })]);
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 40, msg: expect.stringMatching(/could not enqueue chat events.*the sweep will queue them/) }),
+    ]);
   });
 
   it('enqueueing hangs → 202 after the short enqueue timeout, with a warning', async () => {

@@ -104,7 +104,10 @@ export function tawkFixture(name: string): string {
 let counter = 0;
 
 /** A valid chat event of the property "shop"; `overrides` replace top-level fields. */
-export function chatEvent(type: 'chat.started' | 'chat.message' | 'chat.ended' | 'offline.submitted', overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function chatEvent(
+  type: 'chat.started' | 'chat.message' | 'chat.ended' | 'offline.submitted',
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   const id = `evt-${process.pid}-${++counter}`;
   const base = { id, property: 'shop', at: new Date().toISOString() };
   const byType = {

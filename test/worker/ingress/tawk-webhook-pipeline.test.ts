@@ -30,7 +30,10 @@ async function postTawk(pipeline: Pipeline, raw: string, hookId: string) {
 /** Waits until every stored event was applied and every offline conversation had its chance to become a ticket. */
 async function settled(pipeline: Pipeline): Promise<void> {
   const { db } = pipeline.t;
-  await waitFor(async () => (await db.selectFrom('chat_events').select('id').where('processed_at', 'is', null).execute()).length === 0, 'every event applied');
+  await waitFor(
+    async () => (await db.selectFrom('chat_events').select('id').where('processed_at', 'is', null).execute()).length === 0,
+    'every event applied',
+  );
   await waitFor(async () => {
     const offline = await db.selectFrom('conversations').select('id').where('kind', '=', 'offline').execute();
     const tickets = await db.selectFrom('tickets').select('id').execute();
@@ -52,7 +55,12 @@ describe('a signed tawk body replayed under new X-Hook-Event-Id values', () => {
     await settled(p);
     const tickets = await p.t.db.selectFrom('tickets').selectAll().execute();
     expect(tickets).toHaveLength(1);
-    const visitorMessages = await p.t.db.selectFrom('messages').select('body').where('ticket_id', '=', tickets[0]!.id).where('sender', '=', 'visitor').execute();
+    const visitorMessages = await p.t.db
+      .selectFrom('messages')
+      .select('body')
+      .where('ticket_id', '=', tickets[0]!.id)
+      .where('sender', '=', 'visitor')
+      .execute();
     expect(visitorMessages).toHaveLength(1);
     expect(visitorMessages[0]!.body).toMatch(/^Exchange a jacket for a larger size\n\nHello, I bought the Ridge shell jacket/);
     expect(await p.t.db.selectFrom('contacts').select('id').where('email', '=', 'tomas.ribeiro@example.org').execute()).toHaveLength(1);
@@ -67,10 +75,21 @@ describe('a signed tawk body replayed under new X-Hook-Event-Id values', () => {
     expect(await postTawk(p, raw, 'start-1')).toEqual({ status: 202, body: { accepted: 2, duplicates: 0 } });
     expect(await postTawk(p, raw, 'start-2')).toEqual({ status: 202, body: { accepted: 0, duplicates: 2 } });
 
-    await waitFor(async () => (await p!.t.db.selectFrom('chat_events').select('id').where('processed_at', 'is', null).execute()).length === 0, 'every event applied');
-    const conversations = await p.t.db.selectFrom('conversations').selectAll().where('external_id', '=', '70fe3290-99ad-11e9-a30a-51567162179f').execute();
+    await waitFor(
+      async () => (await p!.t.db.selectFrom('chat_events').select('id').where('processed_at', 'is', null).execute()).length === 0,
+      'every event applied',
+    );
+    const conversations = await p.t.db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('external_id', '=', '70fe3290-99ad-11e9-a30a-51567162179f')
+      .execute();
     expect(conversations).toHaveLength(1);
-    const messages = await p.t.db.selectFrom('messages').select(['sender', 'body']).where('conversation_id', '=', conversations[0]!.id).execute();
+    const messages = await p.t.db
+      .selectFrom('messages')
+      .select(['sender', 'body'])
+      .where('conversation_id', '=', conversations[0]!.id)
+      .execute();
     expect(messages).toEqual([{ sender: 'visitor', body: 'Hi, my order #4411 has not arrived yet. Can someone check where it is?' }]);
   });
 });
@@ -86,9 +105,18 @@ describe('an offline form with fields over their bounds', () => {
 
     await settled(p);
     const ticket = await p.t.db.selectFrom('tickets').selectAll().executeTakeFirstOrThrow();
-    const thread = await p.t.db.selectFrom('messages').select(['sender', 'body']).where('ticket_id', '=', ticket.id).orderBy('created_at').orderBy('id').execute();
+    const thread = await p.t.db
+      .selectFrom('messages')
+      .select(['sender', 'body'])
+      .where('ticket_id', '=', ticket.id)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
     expect(thread[0]!.sender).toBe('visitor');
     expect(thread[0]!.body).toMatch(/^Exchange (jacket )+jacket…\n\nHello, I bought the Ridge shell jacket/);
-    expect(thread).toContainEqual({ sender: 'system', body: expect.stringMatching(/^The subject of the offline form was 1,408 characters long and is shown cut to \d+$/) });
+    expect(thread).toContainEqual({
+      sender: 'system',
+      body: expect.stringMatching(/^The subject of the offline form was 1,408 characters long and is shown cut to \d+$/),
+    });
   });
 });

@@ -14,7 +14,11 @@ afterAll(async () => {
 // The event ids come from the signed body (the ticket id; the kind, chat id and time), so
 // each test posts a body of its own: the fixture with another chat or ticket id.
 let unique = 0;
-type Fixture = Record<string, unknown> & { ticket: Record<string, unknown>; requester: Record<string, unknown>; message: Record<string, unknown> };
+type Fixture = Record<string, unknown> & {
+  ticket: Record<string, unknown>;
+  requester: Record<string, unknown>;
+  message: Record<string, unknown>;
+};
 function fixtureWith(name: string, change: (body: Fixture) => void = () => {}): { raw: string; id: string } {
   const body = JSON.parse(tawkFixture(name)) as Fixture;
   const id = `${name}-${++unique}`;
@@ -43,7 +47,11 @@ describe('POST /v1/webhooks/tawk/:property', () => {
       visitor: { id: `tawk-${id}`, name: 'Maria Keller', email: 'maria.keller@example.com' },
     });
     expect(rows[1]!.payload).toMatchObject({
-      message: { id: `${eventId}-message`, sender: 'visitor', text: 'Hi, my order #4411 has not arrived yet. Can someone check where it is?' },
+      message: {
+        id: `${eventId}-message`,
+        sender: 'visitor',
+        text: 'Hi, my order #4411 has not arrived yet. Can someone check where it is?',
+      },
     });
     for (const row of rows) expect(await h.queue.getJob(`chat-event-${row.id}`)).toBeDefined();
   });
@@ -53,7 +61,12 @@ describe('POST /v1/webhooks/tawk/:property', () => {
     const answer = await h.postTawk(raw, 'hook-end-1');
     expect(answer).toMatchObject({ status: 202, body: { accepted: 1, duplicates: 0 } });
     const [row] = await rowsOf(id);
-    expect(row).toMatchObject({ event_id: `tawk-chat:end-${id}-2026-03-02T14:09:41.112Z`, type: 'chat.ended', chat_id: id, source: 'tawk' });
+    expect(row).toMatchObject({
+      event_id: `tawk-chat:end-${id}-2026-03-02T14:09:41.112Z`,
+      type: 'chat.ended',
+      chat_id: id,
+      source: 'tawk',
+    });
     expect(row!.payload).toMatchObject({ chat: { id }, reason: 'visitor_left' });
   });
 
@@ -96,12 +109,31 @@ describe('POST /v1/webhooks/tawk/:property', () => {
     await h.t.db
       .insertInto('chat_events')
       .values([
-        { property_id: h.property.id, event_id: 'tawk-hook-legacy', type: 'chat.started', chat_id: id, occurred_at: at, payload: JSON.stringify({ id: 'tawk-hook-legacy', type: 'chat.started', chat, visitor: { id: `tawk-${id}` } }), source: 'tawk' },
-        { property_id: h.property.id, event_id: 'tawk-hook-legacy-message', type: 'chat.message', chat_id: id, occurred_at: at, payload: JSON.stringify({ id: 'tawk-hook-legacy-message', type: 'chat.message', chat }), source: 'tawk' },
+        {
+          property_id: h.property.id,
+          event_id: 'tawk-hook-legacy',
+          type: 'chat.started',
+          chat_id: id,
+          occurred_at: at,
+          payload: JSON.stringify({ id: 'tawk-hook-legacy', type: 'chat.started', chat, visitor: { id: `tawk-${id}` } }),
+          source: 'tawk',
+        },
+        {
+          property_id: h.property.id,
+          event_id: 'tawk-hook-legacy-message',
+          type: 'chat.message',
+          chat_id: id,
+          occurred_at: at,
+          payload: JSON.stringify({ id: 'tawk-hook-legacy-message', type: 'chat.message', chat }),
+          source: 'tawk',
+        },
       ])
       .execute();
     expect((await h.postTawk(raw, 'hook-legacy')).body).toEqual({ accepted: 0, duplicates: 2 });
-    expect((await h.rows()).filter((r) => r.chat_id === id).map((r) => r.event_id)).toEqual(['tawk-hook-legacy', 'tawk-hook-legacy-message']);
+    expect((await h.rows()).filter((r) => r.chat_id === id).map((r) => r.event_id)).toEqual([
+      'tawk-hook-legacy',
+      'tawk-hook-legacy-message',
+    ]);
   });
 
   it('the same chat at another time, or another kind, is another event', async () => {
@@ -118,20 +150,28 @@ describe('POST /v1/webhooks/tawk/:property', () => {
     const raw = tawkFixture('chat-end');
     const before = (await h.rows()).length;
     const wrong = await h.postTawk(raw, 'hook-bad-sig', { signature: tawkSignature('another-secret', raw) });
-    expect(wrong).toMatchObject({ status: 401, body: { error: { code: 'bad_signature', message: expect.stringMatching(/X-Tawk-Signature does not match/) } } });
+    expect(wrong).toMatchObject({
+      status: 401,
+      body: { error: { code: 'bad_signature', message: expect.stringMatching(/X-Tawk-Signature does not match/) } },
+    });
     const tampered = await h.postTawk(raw.replace('visitor', 'agent'), 'hook-bad-sig', { signature: tawkSignature(tawkSecret, raw) });
     expect(tampered.status).toBe(401);
     const missing = await h.postTawk(raw, 'hook-bad-sig', { signature: '' });
     expect(missing).toMatchObject({ status: 401, body: { error: { message: expect.stringMatching(/missing X-Tawk-Signature/) } } });
     // The signature is checked over the raw bytes before they are parsed: malformed JSON is a 401 too.
-    const malformed = await h.postTawk('{"event": "chat:end", ', 'hook-bad-sig', { signature: tawkSignature('another-secret', '{"event": "chat:end", ') });
+    const malformed = await h.postTawk('{"event": "chat:end", ', 'hook-bad-sig', {
+      signature: tawkSignature('another-secret', '{"event": "chat:end", '),
+    });
     expect(malformed).toMatchObject({ status: 401, body: { error: { code: 'bad_signature' } } });
     expect((await h.rows()).length).toBe(before);
   });
 
   it('a missing X-Hook-Event-Id → 400 (the service always sends one: a second guard)', async () => {
     const answer = await h.postTawk(fixtureWith('chat-end').raw, null);
-    expect(answer).toMatchObject({ status: 400, body: { error: { code: 'invalid_input', message: expect.stringMatching(/missing X-Hook-Event-Id/) } } });
+    expect(answer).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_input', message: expect.stringMatching(/missing X-Hook-Event-Id/) } },
+    });
   });
 
   it('an invalid payload → 400 naming the field, nothing stored', async () => {
@@ -140,11 +180,16 @@ describe('POST /v1/webhooks/tawk/:property', () => {
     const noEmail = JSON.stringify({ ...ticket, requester: { name: 'No Mail' } });
     expect((await h.postTawk(noEmail, 'hook-invalid-1')).body.error?.message).toMatch(/^requester\.email: /);
     const noChat = JSON.stringify({ ...JSON.parse(tawkFixture('chat-end')), chatId: undefined });
-    expect(await h.postTawk(noChat, 'hook-invalid-2')).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/^chatId: /) } } });
+    expect(await h.postTawk(noChat, 'hook-invalid-2')).toMatchObject({
+      status: 400,
+      body: { error: { message: expect.stringMatching(/^chatId: /) } },
+    });
     const badTime = JSON.stringify({ ...JSON.parse(tawkFixture('chat-end')), time: 'Monday' });
     expect((await h.postTawk(badTime, 'hook-invalid-3')).body.error?.message).toMatch(/^time: /);
     expect((await h.postTawk('{"chatId": 1', 'hook-invalid-4')).body.error?.message).toMatch(/^malformed JSON/);
-    expect((await h.postTawk('{"chatId": "1"}', 'hook-invalid-5')).body.error?.message).toMatch(/^event: must be one of chat:start, chat:end, ticket:create/);
+    expect((await h.postTawk('{"chatId": "1"}', 'hook-invalid-5')).body.error?.message).toMatch(
+      /^event: must be one of chat:start, chat:end, ticket:create/,
+    );
     expect((await h.rows()).length).toBe(before);
   });
 
@@ -171,7 +216,7 @@ describe('POST /v1/webhooks/tawk/:property', () => {
     ]);
   });
 
-  it('a chat message of emoji over the bound is cut within the event\'s 20,000 UTF-16 units', async () => {
+  it("a chat message of emoji over the bound is cut within the event's 20,000 UTF-16 units", async () => {
     const { raw, id } = fixtureWith('chat-start-with-visitor-message', (body) => {
       body.message.text = '😀 '.repeat(12_000);
     });
@@ -183,16 +228,28 @@ describe('POST /v1/webhooks/tawk/:property', () => {
 
   it('an over-long requester email or ticket id → 400 naming the field', async () => {
     const longEmail = fixtureWith('ticket-create-offline-form', (body) => (body.requester.email = `${'a'.repeat(320)}@example.org`)).raw;
-    expect(await h.postTawk(longEmail, 'hook-long-email')).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/^requester\.email: /) } } });
+    expect(await h.postTawk(longEmail, 'hook-long-email')).toMatchObject({
+      status: 400,
+      body: { error: { message: expect.stringMatching(/^requester\.email: /) } },
+    });
     const longId = fixtureWith('ticket-create-offline-form', (body) => (body.ticket.id = 'i'.repeat(151))).raw;
-    expect(await h.postTawk(longId, 'hook-long-id')).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/^ticket\.id: /) } } });
+    expect(await h.postTawk(longId, 'hook-long-id')).toMatchObject({
+      status: 400,
+      body: { error: { message: expect.stringMatching(/^ticket\.id: /) } },
+    });
     const noId = fixtureWith('ticket-create-offline-form', (body) => delete body.ticket.id).raw;
-    expect(await h.postTawk(noId, 'hook-no-id')).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/^ticket\.id: /) } } });
+    expect(await h.postTawk(noId, 'hook-no-id')).toMatchObject({
+      status: 400,
+      body: { error: { message: expect.stringMatching(/^ticket\.id: /) } },
+    });
   });
 
   it('an event kind that is not mapped (e.g. transcripts) is acknowledged and ignored', async () => {
     const raw = JSON.stringify({ event: 'chat:transcript_created', chatId: 'c1', time: '2026-03-02T14:09:41.112Z' });
-    expect(await h.postTawk(raw, 'hook-transcript')).toMatchObject({ status: 202, body: { accepted: 0, duplicates: 0, ignored: 'chat:transcript_created' } });
+    expect(await h.postTawk(raw, 'hook-transcript')).toMatchObject({
+      status: 202,
+      body: { accepted: 0, duplicates: 0, ignored: 'chat:transcript_created' },
+    });
     expect(await rowsOf('hook-transcript')).toHaveLength(0);
   });
 
@@ -204,6 +261,9 @@ describe('POST /v1/webhooks/tawk/:property', () => {
 
     await createProperty(h.t.db, { slug: 'no-webhooks' });
     const off = await h.postTawk(tawkFixture('chat-end'), 'hook-off', { property: 'no-webhooks' });
-    expect(off).toMatchObject({ status: 404, body: { error: { code: 'webhooks_disabled', message: expect.stringMatching(/webhooks not enabled for this property/) } } });
+    expect(off).toMatchObject({
+      status: 404,
+      body: { error: { code: 'webhooks_disabled', message: expect.stringMatching(/webhooks not enabled for this property/) } },
+    });
   });
 });

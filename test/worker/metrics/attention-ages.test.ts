@@ -48,7 +48,9 @@ it('exports each pile’s count and oldest wait per property', async () => {
   const oldest = sampleValue(samples, 'switchboard_attention_oldest_waiting_seconds', labels('breached'));
   expect(oldest).toBeGreaterThanOrEqual(11 * 3600);
   expect(oldest).toBeLessThan(11 * 3600 + 120);
-  expect(samples.some((s) => s.name === 'switchboard_attention_oldest_waiting_seconds' && s.labels.pile === 'at_risk' && s.value === 0)).toBe(true);
+  expect(
+    samples.some((s) => s.name === 'switchboard_attention_oldest_waiting_seconds' && s.labels.pile === 'at_risk' && s.value === 0),
+  ).toBe(true);
 });
 
 it('leaves the series out, within the timeout, when Postgres does not answer', async () => {

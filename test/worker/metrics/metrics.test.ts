@@ -51,7 +51,14 @@ async function startObserved(settings: PropertyUpdate = {}): Promise<Observed> {
   cleanups.push(async () => producer.disconnect());
   const jobs = new BullJobQueue(producer, prefix);
   cleanups.push(async () => {
-    await Promise.all(queueNames.map((q) => jobs.queue(q).obliterate({ force: true }).catch(() => {})));
+    await Promise.all(
+      queueNames.map((q) =>
+        jobs
+          .queue(q)
+          .obliterate({ force: true })
+          .catch(() => {}),
+      ),
+    );
     await jobs.close();
   });
   const property = await updateProperty(t.db, (await makeProperty(t.db, 'shop')).id, {
@@ -64,9 +71,27 @@ async function startObserved(settings: PropertyUpdate = {}): Promise<Observed> {
   const metrics = createMetrics();
   registerQueueDepth(metrics.registry, (name) => jobs.queue(name));
   const ops = { registry: metrics.registry, readiness: () => checkReadiness({ db: t.db, redis: producer }) };
-  const ingress = await startHttpIngress({ db: t.db, jobs, logger: silentLogger, host: '127.0.0.1', port: 0, maxBodyBytes: 64 * 1024, metrics, ops });
+  const ingress = await startHttpIngress({
+    db: t.db,
+    jobs,
+    logger: silentLogger,
+    host: '127.0.0.1',
+    port: 0,
+    maxBodyBytes: 64 * 1024,
+    metrics,
+    ops,
+  });
   cleanups.push(() => ingress.close());
-  const smtpIn = await startSmtpIngress({ db: t.db, jobs, logger: silentLogger, host: '127.0.0.1', port: 0, maxMessageBytes: 64 * 1024, metrics, senderVerifier: noDnsVerifier });
+  const smtpIn = await startSmtpIngress({
+    db: t.db,
+    jobs,
+    logger: silentLogger,
+    host: '127.0.0.1',
+    port: 0,
+    maxMessageBytes: 64 * 1024,
+    metrics,
+    senderVerifier: noDnsVerifier,
+  });
   cleanups.push(() => smtpIn.close());
   const smtp = await startSmtpCapture();
   cleanups.push(() => smtp.close());
@@ -93,9 +118,16 @@ async function startObserved(settings: PropertyUpdate = {}): Promise<Observed> {
     jobs,
     post(body, secret = property.signing_secret) {
       const raw = JSON.stringify(body);
-      return fetch(`${base}/v1/events`, { method: 'POST', body: raw, headers: { 'Content-Type': 'application/json', 'X-Switchboard-Signature': signBody(secret, raw) } });
+      return fetch(`${base}/v1/events`, {
+        method: 'POST',
+        body: raw,
+        headers: { 'Content-Type': 'application/json', 'X-Switchboard-Signature': signBody(secret, raw) },
+      });
     },
-    mail: (raw, to) => nodemailer.createTransport({ host: '127.0.0.1', port: smtpIn.port, secure: false, ignoreTLS: true }).sendMail({ envelope: { from: 'stranger@example.com', to: [to] }, raw }),
+    mail: (raw, to) =>
+      nodemailer
+        .createTransport({ host: '127.0.0.1', port: smtpIn.port, secure: false, ignoreTLS: true })
+        .sendMail({ envelope: { from: 'stranger@example.com', to: [to] }, raw }),
     async scrape() {
       const res = await fetch(`${base}/metrics`);
       expect(res.status).toBe(200);
@@ -105,15 +137,36 @@ async function startObserved(settings: PropertyUpdate = {}): Promise<Observed> {
   };
 }
 
-const offline = (email: string) => ({ id: eventId(), type: 'offline.submitted', property: 'shop', at: at(), visitor: { name: 'Olga', email }, message: { text: 'Call me back' } });
+const offline = (email: string) => ({
+  id: eventId(),
+  type: 'offline.submitted',
+  property: 'shop',
+  at: at(),
+  visitor: { name: 'Olga', email },
+  message: { text: 'Call me back' },
+});
 
 const rawMail = (messageId: string) =>
-  [`From: Stranger <stranger@example.com>`, `To: help@in.shop.example`, `Subject: Where is my order?`, `Date: ${new Date().toUTCString()}`, `Message-ID: ${messageId}`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=UTF-8', '', 'Hello, any news?'].join('\r\n');
+  [
+    `From: Stranger <stranger@example.com>`,
+    `To: help@in.shop.example`,
+    `Subject: Where is my order?`,
+    `Date: ${new Date().toUTCString()}`,
+    `Message-ID: ${messageId}`,
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=UTF-8',
+    '',
+    'Hello, any news?',
+  ].join('\r\n');
 
 it('counts chat events, requests, jobs, triggers, conversions and mail by exactly what a small load did', async () => {
   const o = await startObserved();
   // Chat A: missed, with a pre-chat email → one ticket and its acknowledgement; its trigger is cancelled by the end.
-  const a = [started('chat-a', { prechat: { name: 'Rita', email: 'rita@example.com' } }), message('chat-a', 'visitor', 'Hello?'), ended('chat-a')];
+  const a = [
+    started('chat-a', { prechat: { name: 'Rita', email: 'rita@example.com' } }),
+    message('chat-a', 'visitor', 'Hello?'),
+    ended('chat-a'),
+  ];
   expect((await o.post({ events: a })).status).toBe(202);
   // Chat B: answered by an agent → its trigger is cancelled by the answer.
   expect((await o.post({ events: [started('chat-b'), message('chat-b', 'agent', 'Hi, how can I help?')] })).status).toBe(202);
@@ -167,7 +220,10 @@ it('counts chat events, requests, jobs, triggers, conversions and mail by exactl
   // The job keeps its own email's outcome and counts, not a list of every email it filed.
   const [filing] = await o.jobs.queue('mail-inbound').getCompleted();
   // The reply came over SMTP from a domain with no DMARC record: threaded, and marked (sender-auth flag).
-  expect(filing?.returnvalue).toEqual({ own: { status: 'threaded', filed: true, ticket: expect.any(Number), note: 'sender not verified (DMARC none for example.com)' }, filedByStatus: { threaded: 1 } });
+  expect(filing?.returnvalue).toEqual({
+    own: { status: 'threaded', filed: true, ticket: expect.any(Number), note: 'sender not verified (DMARC none for example.com)' },
+    filedByStatus: { threaded: 1 },
+  });
   expect(s.filter((x) => x.name === 'switchboard_jobs_failed_total' && x.labels.reason === 'permanent')).toEqual([]);
   expect(s.filter((x) => x.name === 'switchboard_emails_send_failed_total')).toEqual([]);
   expect(o.smtp.messages).toHaveLength(2);
@@ -221,7 +277,9 @@ it('counts failed sends by kind and reason: refused (SMTP 5xx, not retried) and 
     20_000,
     200,
   );
-  expect(sampleValue(transient, 'switchboard_jobs_failed_total', { queue: 'mail-outbound', job: 'send-email', reason: 'transient' })).toBeGreaterThanOrEqual(1);
+  expect(
+    sampleValue(transient, 'switchboard_jobs_failed_total', { queue: 'mail-outbound', job: 'send-email', reason: 'transient' }),
+  ).toBeGreaterThanOrEqual(1);
   expect(sampleValue(transient, 'switchboard_emails_send_failed_total', { kind: 'ticket_ack', reason: 'refused' })).toBe(1);
 });
 

@@ -27,9 +27,15 @@ export function classifyAutomatic(
   references: string[],
 ): AutomaticVerdict {
   // ParsedEmail's names are lower-cased already: copied only when some are not.
-  const lower = Object.keys(headers).every((k) => k === k.toLowerCase()) ? headers : Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  const lower = Object.keys(headers).every((k) => k === k.toLowerCase())
+    ? headers
+    : Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
   // Repeated fields arrive joined with "\n" (ParsedEmail.headers); any occurrence counts.
-  const values = (name: string): string[] => (lower[name] ?? '').split('\n').map((v) => v.trim()).filter((v) => v !== '');
+  const values = (name: string): string[] =>
+    (lower[name] ?? '')
+      .split('\n')
+      .map((v) => v.trim())
+      .filter((v) => v !== '');
   const automatic = (reason: string): AutomaticVerdict => ({ automatic: true, reason });
 
   const autoSubmitted = values('auto-submitted').find((v) => token(v) !== 'no');

@@ -1,5 +1,14 @@
 import { firstMessageId } from './message-ids.ts';
-import { decodedBody, headerValue, leafParts, parseContentType, parseHeaderFields, rawHeaderBlock, splitHeaderBlock, type RawPart } from './raw-mime.ts';
+import {
+  decodedBody,
+  headerValue,
+  leafParts,
+  parseContentType,
+  parseHeaderFields,
+  rawHeaderBlock,
+  splitHeaderBlock,
+  type RawPart,
+} from './raw-mime.ts';
 import { boundText, textBounds } from '../../../text/bounded-text.ts';
 import { storableText } from './storable-text.ts';
 
@@ -58,7 +67,13 @@ export function detectBounce(raw: Buffer): BounceReport {
       reason ??= diagnostic(headerValue(recipient, 'diagnostic-code')) ?? (status ? `Status: ${status}` : null);
     }
   }
-  for (const value of header) failed.push(...value.split(',').map((a) => addressOf(a)).filter((a): a is string => a !== null));
+  for (const value of header)
+    failed.push(
+      ...value
+        .split(',')
+        .map((a) => addressOf(a))
+        .filter((a): a is string => a !== null),
+    );
   if (header.length > 0) reason ??= `X-Failed-Recipients: ${header.join(', ')}`;
 
   // The report is read from raw bytes, where a NUL may sit anywhere; these strings are stored.
@@ -84,13 +99,20 @@ function recipientFields(body: string) {
     .split(/\n[ \t]*\n/)
     .map((group) => parseHeaderFields(group.trim()))
     .filter((fields) => fields.length > 0);
-  return groups.filter((fields) => fields.some((f) => f.name === 'final-recipient' || f.name === 'original-recipient' || f.name === 'action'));
+  return groups.filter((fields) =>
+    fields.some((f) => f.name === 'final-recipient' || f.name === 'original-recipient' || f.name === 'action'),
+  );
 }
 
 /** "rfc822; Anna@Example.com" or "<anna@example.com>" → "anna@example.com". */
 function addressOf(value: string | null): string | null {
   if (!value) return null;
-  const address = value.replace(/^[^;@]*;/, '').trim().replace(/^<|>$/g, '').trim().toLowerCase();
+  const address = value
+    .replace(/^[^;@]*;/, '')
+    .trim()
+    .replace(/^<|>$/g, '')
+    .trim()
+    .toLowerCase();
   return /^[^\s@]+@[^\s@]+$/.test(address) ? address : null;
 }
 

@@ -65,7 +65,10 @@ function withoutTraceFields(head: string): string {
       if (!skipping) kept.push(line);
       continue;
     }
-    const name = line.slice(0, Math.max(0, line.indexOf(':'))).trim().toLowerCase();
+    const name = line
+      .slice(0, Math.max(0, line.indexOf(':')))
+      .trim()
+      .toLowerCase();
     skipping = TRACE_FIELDS.has(name);
     if (!skipping) kept.push(line);
   }

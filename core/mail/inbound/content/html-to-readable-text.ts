@@ -23,7 +23,11 @@ const convert = compile({
     { selector: '[style*="display: none"]', format: 'skip' },
     { selector: 'blockquote', options: { trimEmptyLines: true } },
     // Layout tables (most HTML mail) read best as one block per cell.
-    ...(['table', 'tr', 'td', 'th'] as const).map((t) => ({ selector: t, format: 'block', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } })),
+    ...(['table', 'tr', 'td', 'th'] as const).map((t) => ({
+      selector: t,
+      format: 'block',
+      options: { leadingLineBreaks: 1, trailingLineBreaks: 1 },
+    })),
     ...(['h1', 'h2', 'h3', 'h4', 'h5', 'h6'] as const).map((h) => ({ selector: h, options: { uppercase: false } })),
   ],
 });

@@ -79,6 +79,10 @@ export function trimReferences(chain: string[], max: number = messageIdBounds.re
 export function messageIdDomain(messageId: string): string | null {
   const at = messageId.lastIndexOf('@');
   if (at < 0) return null;
-  const domain = messageId.slice(at + 1).replace(/>$/, '').trim().toLowerCase();
+  const domain = messageId
+    .slice(at + 1)
+    .replace(/>$/, '')
+    .trim()
+    .toLowerCase();
   return domain === '' ? null : domain;
 }

@@ -85,7 +85,9 @@ export async function parseEmail(raw: Buffer, limits: ParseLimits): Promise<Pars
   try {
     mail = await simpleParser(raw, simpleParserOptions);
   } catch (error) {
-    throw new MailParseError(`the MIME parser rejected the message: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new MailParseError(`the MIME parser rejected the message: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
 
   try {
@@ -127,7 +129,13 @@ function toParsedEmail(raw: Buffer, mail: ParsedMail, limits: ParseLimits): Pars
       const filename = a.filename === undefined ? null : boundText(storableText(a.filename), textBounds.field);
       if (filename?.cut) cuts.push(cutNote("an attachment's file name", filename));
       // A media type is short (RFC 6838: 127 characters a side); a longer one is noise, cut without a note.
-      return { filename: filename?.text ?? null, contentType: boundText(storableText(a.contentType), textBounds.field).text, size: a.size, content: skipped ? null : a.content, skipped };
+      return {
+        filename: filename?.text ?? null,
+        contentType: boundText(storableText(a.contentType), textBounds.field).text,
+        size: a.size,
+        content: skipped ? null : a.content,
+        skipped,
+      };
     }),
     // Computed when read: filing never needs it (storing hashed the raw message already),
     // and hashing costs as much as a tenth of the parse.
@@ -145,7 +153,10 @@ function boundedMessageId(value: string | undefined, cuts: string[]): string | n
   const id = firstMessageId(value);
   if (id === null) {
     const { overLong, longest } = readMessageIds(value);
-    if (overLong > 0) cuts.push(`its Message-ID was ${longest.toLocaleString('en-US')} characters long (over the ${messageIdBounds.length} of a mail header line) and was ignored: the email is told apart by its content`);
+    if (overLong > 0)
+      cuts.push(
+        `its Message-ID was ${longest.toLocaleString('en-US')} characters long (over the ${messageIdBounds.length} of a mail header line) and was ignored: the email is told apart by its content`,
+      );
   }
   return id;
 }
@@ -155,8 +166,14 @@ function boundedReferences(value: string | undefined, cuts: string[]): string[] 
   const { ids, overLong } = readMessageIds(value);
   const references = trimReferences(ids);
   const dropped = ids.length - references.length;
-  if (overLong > 0) cuts.push(`${overLong.toLocaleString('en-US')} of its References ${overLong === 1 ? 'was' : 'were'} over ${messageIdBounds.length} characters long and ignored`);
-  if (dropped > 0) cuts.push(`its References named ${ids.length.toLocaleString('en-US')} emails; the first and the ${references.length - 1} most recent were kept`);
+  if (overLong > 0)
+    cuts.push(
+      `${overLong.toLocaleString('en-US')} of its References ${overLong === 1 ? 'was' : 'were'} over ${messageIdBounds.length} characters long and ignored`,
+    );
+  if (dropped > 0)
+    cuts.push(
+      `its References named ${ids.length.toLocaleString('en-US')} emails; the first and the ${references.length - 1} most recent were kept`,
+    );
   return references;
 }
 
@@ -180,7 +197,10 @@ function headerRecord(mail: ParsedMail): Record<string, string> {
   for (const { key, line } of mail.headerLines) {
     if (!key) continue;
     const colon = line.indexOf(':');
-    const value = line.slice(colon + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+    const value = line
+      .slice(colon + 1)
+      .replace(/\r?\n[ \t]+/g, ' ')
+      .trim();
     const name = storableText(key.toLowerCase());
     record[name] = record[name] === undefined ? storableText(value) : `${record[name]}\n${storableText(value)}`;
   }

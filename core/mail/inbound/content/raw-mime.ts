@@ -77,7 +77,7 @@ export function parseHeaderFields(head: string): HeaderField[] {
  */
 export function firstFieldValue(head: string, name: string): string | null {
   let pieces: string[] | null = null;
-  for (let start = 0; start <= head.length; ) {
+  for (let start = 0; start <= head.length;) {
     const lf = head.indexOf('\n', start);
     const end = lf === -1 ? head.length : lf;
     const line = head.slice(start, end > start && head[end - 1] === '\r' && lf !== -1 ? end - 1 : end);
@@ -109,7 +109,10 @@ export function parseContentType(value: string | null): { type: string; params: 
     const eq = param.indexOf('=');
     if (eq < 0) continue;
     const name = param.slice(0, eq).trim().toLowerCase();
-    params[name] = param.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+    params[name] = param
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
   }
   return { type: type.trim().toLowerCase() || 'text/plain', params };
 }
@@ -160,9 +163,7 @@ export function decodedBody(part: RawPart): string {
   const encoding = (headerValue(part.headers, 'content-transfer-encoding') ?? '').toLowerCase();
   if (encoding === 'base64') return Buffer.from(part.body.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64').toString('latin1');
   if (encoding === 'quoted-printable') {
-    return part.body
-      .replace(/=\r?\n/g, '')
-      .replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    return part.body.replace(/=\r?\n/g, '').replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
   }
   return part.body;
 }

@@ -53,7 +53,8 @@ const RULE_LINE = /^\s*(_{8,}|-{8,})\s*$/;
 
 const APP_SIGNATURE =
   /^(sent (from|with|via)|get outlook for|inviato (da|dal|dalla)|envoyé (de|depuis)|von meinem|gesendet (von|mit)|enviado (desde|de|do)|verzonden (met|vanaf)|verstuurd (met|vanaf))\b/i;
-const APP_SIGNATURE_DEVICE = /(iphone|ipad|android|outlook|mail|galaxy|samsung|mobile|smartphone|blackberry|huawei|pixel|ios\b|windows|cellulare|handy)/i;
+const APP_SIGNATURE_DEVICE =
+  /(iphone|ipad|android|outlook|mail|galaxy|samsung|mobile|smartphone|blackberry|huawei|pixel|ios\b|windows|cellulare|handy)/i;
 
 /** The new text of a reply, without quoted previous messages and signatures; never empty when the text is not. */
 export function trimReply(text: string): string {

@@ -34,7 +34,9 @@ export async function claimAnswered(
   let takenBytes = 0;
   // Each round looks one step further up the threads of what the last round took in.
   for (let frontier = parsed, round = 0; frontier.length && round < maxAnsweredRounds; round++) {
-    const answered = [...new Set(frontier.filter(isMail).flatMap(({ mail }) => referencedIds(mail)))].filter((id) => !ours.has(id) && !held.has(id));
+    const answered = [...new Set(frontier.filter(isMail).flatMap(({ mail }) => referencedIds(mail)))].filter(
+      (id) => !ours.has(id) && !held.has(id),
+    );
     if (answered.length === 0) break;
     const waiting = await trx
       .selectFrom('inbound_emails')
@@ -47,7 +49,14 @@ export async function claimAnswered(
     const affordable = waiting.filter((w) => (takenBytes += w.raw_size) <= maxAnsweredRawBytes).map((w) => w.id);
     const handed = handoff.peek(affordable);
     const taken = affordable.length
-      ? (await selectRawMailRows(trx, handed).where('id', 'in', affordable).where('processed_at', 'is', null).forUpdate().skipLocked().execute()).map((r) => rawMailRow(r, handed))
+      ? (
+          await selectRawMailRows(trx, handed)
+            .where('id', 'in', affordable)
+            .where('processed_at', 'is', null)
+            .forUpdate()
+            .skipLocked()
+            .execute()
+        ).map((r) => rawMailRow(r, handed))
       : [];
     const takenIds = new Set(taken.map((r) => r.id));
     for (const w of waiting) {
@@ -65,7 +74,7 @@ export async function claimAnswered(
 /** Which emails wait, and for which email: those that answer one held elsewhere, or answer one that waits. */
 function waitingFor(claimed: ClaimedEmail[], held: Map<string, string>): Map<string, string> {
   const waitsFor = new Map<string, string>();
-  for (let changed = held.size > 0; changed; ) {
+  for (let changed = held.size > 0; changed;) {
     changed = false;
     for (const c of claimed) {
       if (waitsFor.has(c.row.id) || !isMail(c)) continue;

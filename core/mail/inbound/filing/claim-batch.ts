@@ -20,7 +20,12 @@ export type Claim = { rows: RawMailRow[]; filedEarlier?: undefined } | { filedEa
  * order (the order in which their jobs were queued, and one-by-one filing's). The head's row is
  * waited for only when `waitForOwn`, or when there is nothing else to file meanwhile.
  */
-export async function claimBatch(trx: Transaction<Database>, head: Head, { batchSize, handoff }: Batch, waitForOwn: boolean): Promise<Claim> {
+export async function claimBatch(
+  trx: Transaction<Database>,
+  head: Head,
+  { batchSize, handoff }: Batch,
+  waitForOwn: boolean,
+): Promise<Claim> {
   // Our own email waits for a batch that holds it only on the second try: first, others.
   const ownRaw = handoff.peek([head.id]);
   const ownQuery = selectRawMailRows(trx, ownRaw).where('id', '=', head.id).forUpdate();

@@ -23,7 +23,14 @@ export function filedEarlier(row: Pick<InboundEmail, 'status' | 'reason'>): Inbo
  * the batch answers (claim-answered.ts), plan (plan-batch.ts, plan/), write (write-batch.ts),
  * acknowledge (acknowledge-batch.ts), mark the emails filed.
  */
-export async function fileBatch(db: Kysely<Database>, jobs: JobQueue, head: Head, limits: InboundLimits, batch: Batch, waitForOwn: boolean): Promise<Filing> {
+export async function fileBatch(
+  db: Kysely<Database>,
+  jobs: JobQueue,
+  head: Head,
+  limits: InboundLimits,
+  batch: Batch,
+  waitForOwn: boolean,
+): Promise<Filing> {
   // The acknowledgements' send jobs are queued once the batch has committed.
   return transactionThenJobs(db, jobs, async (trx, jobs) => {
     // The raw messages are durable already, and a filing lost in a crash is redone from them
@@ -53,6 +60,10 @@ export async function fileBatch(db: Kysely<Database>, jobs: JobQueue, head: Head
     await acknowledgeBatch(trx, jobs, head.property_id, plan, plan.state);
     await markFiled(trx, plan.inbound);
     const mine = plan.filed.find((f) => f.id === head.id);
-    return { own: mine ? { status: mine.status, filed: true, ticket: mine.ticket, note: mine.note } : null, filed: plan.filed, waitsFor: waitsFor.get(head.id) };
+    return {
+      own: mine ? { status: mine.status, filed: true, ticket: mine.ticket, note: mine.note } : null,
+      filed: plan.filed,
+      waitsFor: waitsFor.get(head.id),
+    };
   });
 }

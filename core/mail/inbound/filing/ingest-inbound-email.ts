@@ -12,6 +12,11 @@ import type { IngestOutcome, InboundLimits } from './filing-types.ts';
  * of one (file-inbound-emails.ts; the inbound-email job files larger batches). How threading
  * treats a sender who is not the ticket's contact: plan/stranger-policy.ts.
  */
-export async function ingestInboundEmail(db: Kysely<Database>, jobs: JobQueue, inboundEmailId: string, limits: InboundLimits): Promise<IngestOutcome> {
+export async function ingestInboundEmail(
+  db: Kysely<Database>,
+  jobs: JobQueue,
+  inboundEmailId: string,
+  limits: InboundLimits,
+): Promise<IngestOutcome> {
   return (await fileInboundBatch(db, jobs, inboundEmailId, limits, { batchSize: 1 })).own;
 }

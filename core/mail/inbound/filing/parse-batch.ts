@@ -27,5 +27,10 @@ async function parseClaimed(row: RawMailRow, limits: InboundLimits): Promise<Cla
     if (!(error instanceof MailParseError)) throw error;
     parseFailure = error.message;
   }
-  return { row: { id: row.id, message_id: row.message_id, envelope_to: row.envelope_to, sender_auth: row.sender_auth }, mail, parseFailure, bounce: detectBounce(row.raw) };
+  return {
+    row: { id: row.id, message_id: row.message_id, envelope_to: row.envelope_to, sender_auth: row.sender_auth },
+    mail,
+    parseFailure,
+    bounce: detectBounce(row.raw),
+  };
 }

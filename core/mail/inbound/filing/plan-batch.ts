@@ -6,7 +6,11 @@ import type { FilingPlan, FilingState } from './plan/plan-types.ts';
 import { readFilingState } from './read-filing-state.ts';
 
 /** Reads what the batch's emails refer to, then plans their filing with the ticket numbers it draws. */
-export async function planBatch(trx: Transaction<Database>, property: Property, claimed: ClaimedEmail[]): Promise<FilingPlan & { state: FilingState }> {
+export async function planBatch(
+  trx: Transaction<Database>,
+  property: Property,
+  claimed: ClaimedEmail[],
+): Promise<FilingPlan & { state: FilingState }> {
   const state = await readFilingState(trx, property, claimed);
   // A first pass counts the new tickets, whose numbers are then drawn at once; the second pass
   // decides with them (a later email may name one). Should it need more, more are drawn.

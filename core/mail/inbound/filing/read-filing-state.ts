@@ -14,10 +14,15 @@ import type { FilingState } from './plan/plan-types.ts';
 export async function readFilingState(trx: Transaction<Database>, property: Property, claimed: ClaimedEmail[]): Promise<FilingState> {
   const propertyId = property.id;
   const mails = claimed.filter(isMail);
-  const contacts = await upsertContacts(trx, propertyId, mails.map(({ mail }) => ({ email: mail.from.address, name: mail.from.name })));
+  const contacts = await upsertContacts(
+    trx,
+    propertyId,
+    mails.map(({ mail }) => ({ email: mail.from.address, name: mail.from.name })),
+  );
 
   const bounces = new Map<string, string>();
-  for (const c of claimed) if (c.bounce.bounced && c.bounce.originalMessageId) bounces.set(c.bounce.originalMessageId, c.bounce.reason ?? 'delivery failed');
+  for (const c of claimed)
+    if (c.bounce.bounced && c.bounce.originalMessageId) bounces.set(c.bounce.originalMessageId, c.bounce.reason ?? 'delivery failed');
   const bouncedOutbound = new Map<string, { ticket_id: string | null; to_address: string }>();
   if (bounces.size) {
     const ids = [...bounces.keys()].sort();
@@ -41,7 +46,9 @@ export async function readFilingState(trx: Transaction<Database>, property: Prop
     for (const r of rows) ticketByMessageId.set(r.message_id, r.ticket_id);
   }
 
-  const ticketIds = [...new Set([...ticketByMessageId.values(), ...[...bouncedOutbound.values()].flatMap((o) => (o.ticket_id ? [o.ticket_id] : []))])];
+  const ticketIds = [
+    ...new Set([...ticketByMessageId.values(), ...[...bouncedOutbound.values()].flatMap((o) => (o.ticket_id ? [o.ticket_id] : []))]),
+  ];
   const numbers = [...new Set(mails.flatMap((email) => namedTicketNumbers(property, email)))];
   // Locked in id order (the batch writes to most of them), so two batches cannot deadlock here.
   const tickets: Ticket[] =

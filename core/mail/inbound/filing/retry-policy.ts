@@ -22,7 +22,11 @@ type StoredHead = Pick<InboundEmail, 'id' | 'property_id' | 'processed_at' | 'st
 
 /** Where the emails stand before filing: one statement for a job's emails. */
 async function readHeads(db: Kysely<Database>, ids: string[]): Promise<Map<string, StoredHead>> {
-  const rows = await db.selectFrom('inbound_emails').select(['id', 'property_id', 'processed_at', 'status', 'reason']).where('id', 'in', ids).execute();
+  const rows = await db
+    .selectFrom('inbound_emails')
+    .select(['id', 'property_id', 'processed_at', 'status', 'reason'])
+    .where('id', 'in', ids)
+    .execute();
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -79,7 +83,9 @@ async function fileHead(run: FilingRun, head: StoredHead | undefined, inboundEma
   const second = first.waitsFor ? first : await fileOnce(run, head, true);
   if (second.waitsFor) {
     // Committed: what else the batch filed stays filed; the job is retried for this one.
-    throw new NotVisibleYetError(`inbound email ${head.id} answers email ${second.waitsFor}, which another batch is filing now: it is filed after it`);
+    throw new NotVisibleYetError(
+      `inbound email ${head.id} answers email ${second.waitsFor}, which another batch is filing now: it is filed after it`,
+    );
   }
   return { own: second.own!, filed: [...first.filed, ...second.filed] };
 }

@@ -14,15 +14,33 @@ export async function writePlan(trx: Transaction<Database>, jobs: JobQueue, prop
   const existing = plan.tickets.filter((t) => !t.isNew);
   if (existing.length) await updateTickets(trx, at, existing);
   // The response clocks of every ticket the batch touched: two statements for the batch.
-  await refreshResponseClocks(trx, jobs, plan.tickets.map((t) => ({ kind: 'ticket' as const, id: t.id! })));
+  await refreshResponseClocks(
+    trx,
+    jobs,
+    plan.tickets.map((t) => ({ kind: 'ticket' as const, id: t.id! })),
+  );
   if (plan.attachments.length) {
     await trx
       .insertInto('email_attachments')
-      .values(plan.attachments.map((a) => ({ inbound_email_id: a.inboundEmailId, filename: a.filename, content_type: a.contentType, size: a.size, content: a.content, skipped: a.skipped })))
+      .values(
+        plan.attachments.map((a) => ({
+          inbound_email_id: a.inboundEmailId,
+          filename: a.filename,
+          content_type: a.contentType,
+          size: a.size,
+          content: a.content,
+          skipped: a.skipped,
+        })),
+      )
       .execute();
   }
   if (plan.bouncing.length) {
-    await trx.updateTable('contacts').set({ bouncing: true }).where('property_id', '=', propertyId).where('email', 'in', [...new Set(plan.bouncing)]).execute();
+    await trx
+      .updateTable('contacts')
+      .set({ bouncing: true })
+      .where('property_id', '=', propertyId)
+      .where('email', 'in', [...new Set(plan.bouncing)])
+      .execute();
   }
 }
 

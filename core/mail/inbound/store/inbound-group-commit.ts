@@ -3,7 +3,13 @@ import { isDataError } from '../../../db/pg-errors.ts';
 import type { Database } from '../../../db/schema.ts';
 import type { JobQueue } from '../../../jobs/job-queue.ts';
 import type { RawMailHandoff } from './raw-mail-handoff.ts';
-import { insertInboundEmails, queueInboundJobs, type InboundArrival, type InboundEnvelope, type StoredInbound } from './store-inbound-email.ts';
+import {
+  insertInboundEmails,
+  queueInboundJobs,
+  type InboundArrival,
+  type InboundEnvelope,
+  type StoredInbound,
+} from './store-inbound-email.ts';
 
 // Each stored message cost an INSERT, a commit that waits for the disk, and a job add, each a
 // round trip (and a system call, which on a virtual machine costs more than the work): under

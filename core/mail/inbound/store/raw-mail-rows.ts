@@ -14,7 +14,10 @@ const asLatin1 = sql<boolean>`(position(decode('00', 'hex') IN raw) = 0
   AND current_setting('server_encoding') = 'UTF8' AND current_setting('client_encoding') = 'UTF8')`;
 
 /** The inbound_emails columns filing reads. */
-export type RawMailRow = Pick<InboundEmail, 'id' | 'property_id' | 'message_id' | 'envelope_to' | 'processed_at' | 'status' | 'reason' | 'sender_auth' | 'raw'>;
+export type RawMailRow = Pick<
+  InboundEmail,
+  'id' | 'property_id' | 'message_id' | 'envelope_to' | 'processed_at' | 'status' | 'reason' | 'sender_auth' | 'raw'
+>;
 
 /**
  * A select of the columns filing reads, raw mail as Latin-1 text where it can be; decode each

@@ -46,7 +46,12 @@ function sameMessageKey(propertyId: string, messageId: string | null, hash: stri
  * property, or by content when it has none. Then its processing is queued; if Redis is down
  * the row waits for reconcile.
  */
-export async function storeInboundEmail(db: Kysely<Database>, jobs: JobQueue, raw: Buffer, envelope: InboundEnvelope): Promise<StoredInbound> {
+export async function storeInboundEmail(
+  db: Kysely<Database>,
+  jobs: JobQueue,
+  raw: Buffer,
+  envelope: InboundEnvelope,
+): Promise<StoredInbound> {
   return (await storeInboundEmails(db, jobs, [{ raw, envelope }]))[0]!;
 }
 

@@ -39,17 +39,29 @@ it('a sender whose database connection dies before the end of DATA delivers noth
     if (!kill) return;
     kill = false;
     // The sender's transaction (row locked, marked sent, not yet committed) loses its connection.
-    await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction' AND pid <> pg_backend_pid()`.execute(p!.t.db);
+    await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction' AND pid <> pg_backend_pid()`.execute(
+      p!.t.db,
+    );
   };
   const transports = new MailTransports(smtp.url);
   await expect(sendOutboxEmail(p!.t.db, (property) => transports.forProperty(property), outbox.id)).rejects.toThrow();
   await new Promise((resolve) => setTimeout(resolve, 300));
   expect(smtp.messages).toEqual([]);
-  const after = await p!.t.db.selectFrom('outbox_emails').select(['status', 'sent_at']).where('id', '=', outbox.id).executeTakeFirstOrThrow();
+  const after = await p!.t.db
+    .selectFrom('outbox_emails')
+    .select(['status', 'sent_at'])
+    .where('id', '=', outbox.id)
+    .executeTakeFirstOrThrow();
   expect(after).toEqual({ status: 'queued', sent_at: null });
 
-  expect(await sendOutboxEmail(p!.t.db, (property) => transports.forProperty(property), outbox.id)).toMatchObject({ status: 'sent', sent: true });
-  expect(await sendOutboxEmail(p!.t.db, (property) => transports.forProperty(property), outbox.id)).toMatchObject({ status: 'sent', sent: false });
+  expect(await sendOutboxEmail(p!.t.db, (property) => transports.forProperty(property), outbox.id)).toMatchObject({
+    status: 'sent',
+    sent: true,
+  });
+  expect(await sendOutboxEmail(p!.t.db, (property) => transports.forProperty(property), outbox.id)).toMatchObject({
+    status: 'sent',
+    sent: false,
+  });
   expect(smtp.messages.map((m) => messageIdOf(m.raw))).toEqual([outbox.message_id]);
 });
 
@@ -60,8 +72,19 @@ it('a server that refuses the message after its data puts the row back: recorded
   const transports = new MailTransports(smtp.url);
   await expect(sendOutboxEmail(p!.t.db, (property) => transports.forProperty(property), outbox.id)).rejects.toThrow(/451|try again/);
   // The COMMIT had happened before the server answered: the row went back to queued.
-  expect(await p!.t.db.selectFrom('outbox_emails').select(['status', 'attempts', 'last_error']).where('id', '=', outbox.id).executeTakeFirstOrThrow()).toMatchObject({ status: 'queued', attempts: 1, last_error: expect.stringMatching(/try again/i) });
+  expect(
+    await p!.t.db
+      .selectFrom('outbox_emails')
+      .select(['status', 'attempts', 'last_error'])
+      .where('id', '=', outbox.id)
+      .executeTakeFirstOrThrow(),
+  ).toMatchObject({ status: 'queued', attempts: 1, last_error: expect.stringMatching(/try again/i) });
   smtp.respondWith = 'accept';
-  expect(await sendOutboxEmail(p!.t.db, (property) => transports.forProperty(property), outbox.id)).toMatchObject({ status: 'sent', sent: true });
-  expect(await p!.t.db.selectFrom('outbox_emails').select(['status', 'attempts']).where('id', '=', outbox.id).executeTakeFirstOrThrow()).toEqual({ status: 'sent', attempts: 2 });
+  expect(await sendOutboxEmail(p!.t.db, (property) => transports.forProperty(property), outbox.id)).toMatchObject({
+    status: 'sent',
+    sent: true,
+  });
+  expect(
+    await p!.t.db.selectFrom('outbox_emails').select(['status', 'attempts']).where('id', '=', outbox.id).executeTakeFirstOrThrow(),
+  ).toEqual({ status: 'sent', attempts: 2 });
 });

@@ -21,5 +21,9 @@ export function decideAcknowledgement(
   { mail }: MailEmail,
 ): PlannedAcknowledgement | null {
   if (!opened || verdict.automatic) return null;
-  return { ticket, visitor: { email: contact.email, name: mail.from.name ?? contactName }, email: { messageId: mail.messageId, references: mail.references } };
+  return {
+    ticket,
+    visitor: { email: contact.email, name: mail.from.name ?? contactName },
+    email: { messageId: mail.messageId, references: mail.references },
+  };
 }

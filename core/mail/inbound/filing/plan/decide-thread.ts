@@ -29,7 +29,13 @@ export interface ThreadDecision {
  * valid reply token still does; a sender whose domain publishes p=reject and whose DMARC
  * failed never joins a ticket. Then the stranger policy.
  */
-export function decideThread(property: Pick<Property, 'sender_auth_mode' | 'arc_trusted_sealers'>, email: MailEmail, tokens: ReplyToken[], senderContactId: string, lookup: ThreadLookup<PlannedTicket>): ThreadDecision {
+export function decideThread(
+  property: Pick<Property, 'sender_auth_mode' | 'arc_trusted_sealers'>,
+  email: MailEmail,
+  tokens: ReplyToken[],
+  senderContactId: string,
+  lookup: ThreadLookup<PlannedTicket>,
+): ThreadDecision {
   const mode = property.sender_auth_mode;
   const trust = mode === 'off' ? null : senderStanding(email.row.sender_auth, property);
   const clues = findThread(email.mail, tokens, senderContactId, lookup, !trust || trust.standing === 'verified');
@@ -42,7 +48,8 @@ export function decideThread(property: Pick<Property, 'sender_auth_mode' | 'arc_
   }
   const { ticket, stranger } = strangerPolicy(match, senderContactId);
   const marks: string[] = [];
-  if (trust && trust.standing !== 'verified' && match && ticket && match.via !== 'reply-token') marks.push(`sender not verified (${trust.why}); filed on T${ticket.number} by ${match.via}`);
+  if (trust && trust.standing !== 'verified' && match && ticket && match.via !== 'reply-token')
+    marks.push(`sender not verified (${trust.why}); filed on T${ticket.number} by ${match.via}`);
   else if (trust && trust.standing !== 'verified') marks.push(`sender not verified (${trust.why})`);
   return { ticket, stranger, refused, forgedToken: clues.forgedToken, forgedTokenTicket: clues.forgedTokenTicket, trust, marks };
 }
@@ -58,7 +65,12 @@ export function forgedTokenTicketNote(forgedToken: string, fromAddress: string, 
 }
 
 /** The notes of an unauthenticated sender's mail that named a ticket: on the email (filed as `filedAs`), and on that ticket. */
-export function refusedNotes(refused: ThreadMatch<PlannedTicket>, trust: SenderStanding, fromAddress: string, filedAs: number): { emailNote: string; ticketNote: string } {
+export function refusedNotes(
+  refused: ThreadMatch<PlannedTicket>,
+  trust: SenderStanding,
+  fromAddress: string,
+  filedAs: number,
+): { emailNote: string; ticketNote: string } {
   return {
     emailNote: `it referred to T${refused.ticket.number} (by ${refused.via}) but its sender ${fromAddress} is not verified (${trust.why}), so it was filed as T${filedAs}`,
     ticketNote: `An email claiming to be from ${fromAddress}, whose sender could not be verified (${trust.why}), referred to this ticket (by ${refused.via}); it was filed as its own ticket T${filedAs}.`,

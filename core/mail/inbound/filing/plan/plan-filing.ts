@@ -48,8 +48,19 @@ class Planner {
   ) {
     this.byMessageId = new Map<string, string | PlannedTicket>(state.ticketByMessageId);
     this.contactNames = new Map([...state.contacts].map(([email, c]) => [email, c.nameBefore]));
-    this.plan = { at: new Date(), tickets: [], messages: [], attachments: [], acknowledgements: [], inbound: [], bouncing: [], numbersUsed: 0, filed: [] };
-    for (const ticket of state.tickets.values()) if (ticket.property_id === state.property.id) this.byNumber.set(ticket.number, this.planned(ticket));
+    this.plan = {
+      at: new Date(),
+      tickets: [],
+      messages: [],
+      attachments: [],
+      acknowledgements: [],
+      inbound: [],
+      bouncing: [],
+      numbersUsed: 0,
+      filed: [],
+    };
+    for (const ticket of state.tickets.values())
+      if (ticket.property_id === state.property.id) this.byNumber.set(ticket.number, this.planned(ticket));
   }
 
   finish(): FilingPlan {
@@ -61,7 +72,18 @@ class Planner {
   private planned(ticket: Ticket): PlannedTicket {
     let p = this.byId.get(ticket.id);
     if (!p) {
-      p = { id: ticket.id, number: ticket.number, status: ticket.status, subject: ticket.subject, contactId: ticket.contact_id, isNew: false, initialWords: '', addedWords: [], lastMessageAt: null, reopened: false };
+      p = {
+        id: ticket.id,
+        number: ticket.number,
+        status: ticket.status,
+        subject: ticket.subject,
+        contactId: ticket.contact_id,
+        isNew: false,
+        initialWords: '',
+        addedWords: [],
+        lastMessageAt: null,
+        reopened: false,
+      };
       this.byId.set(ticket.id, p);
     }
     return p;
@@ -91,7 +113,17 @@ class Planner {
     this.plan.bouncing.push(...addresses);
     const ticket = ticketId ? this.ticketById(ticketId) : null;
     if (ticket) this.append(ticket, { sender: 'system', body: note, authorName: null, inboundEmailId: row.id });
-    this.plan.inbound.push({ id: row.id, kind: 'bounce', status: 'bounce', reason, automatic: true, ticket, fromAddress: null, subject: null, senderVerified: null });
+    this.plan.inbound.push({
+      id: row.id,
+      kind: 'bounce',
+      status: 'bounce',
+      reason,
+      automatic: true,
+      ticket,
+      fromAddress: null,
+      subject: null,
+      senderVerified: null,
+    });
     if (ticket && row.message_id) this.byMessageId.set(row.message_id, ticket);
     this.filed(row.id, { status: 'bounce', ticket: ticket?.number ?? null, note: reason });
   }
@@ -101,7 +133,17 @@ class Planner {
     const quarantine = decideQuarantine(email);
     if (!quarantine) return false;
     const { reason, subject } = quarantine;
-    this.plan.inbound.push({ id: email.row.id, kind: 'quarantine', status: 'quarantined', reason, automatic: false, ticket: null, fromAddress: null, subject, senderVerified: null });
+    this.plan.inbound.push({
+      id: email.row.id,
+      kind: 'quarantine',
+      status: 'quarantined',
+      reason,
+      automatic: false,
+      ticket: null,
+      fromAddress: null,
+      subject,
+      senderVerified: null,
+    });
     this.filed(email.row.id, { status: 'quarantined', ticket: null, note: reason });
     return true;
   }
@@ -144,7 +186,8 @@ class Planner {
     }
     // A forged token is noted on the ticket it aimed at too, when that is another ticket of the property.
     const aimedAt = thread.forgedTokenTicket === null ? undefined : this.byNumber.get(thread.forgedTokenTicket);
-    if (forgedToken && aimedAt && aimedAt !== ticket) this.systemNote(aimedAt, forgedTokenTicketNote(forgedToken, from.address, ticket.number));
+    if (forgedToken && aimedAt && aimedAt !== ticket)
+      this.systemNote(aimedAt, forgedTokenTicketNote(forgedToken, from.address, ticket.number));
     if (notes.length) this.systemNote(ticket, `Note on the email above: ${notes.join('; ')}.`);
     if (decideReopen(ticket, opened)) {
       ticket.status = 'open';
@@ -154,7 +197,17 @@ class Planner {
     const acknowledgement = decideAcknowledgement(ticket, opened, verdict, contact, contactName, email);
     if (acknowledgement) this.plan.acknowledgements.push(acknowledgement);
     const note = [verdict.automatic ? `automatic: ${verdict.reason}` : null, ...notes, ...thread.marks].filter(Boolean).join('; ') || null;
-    this.plan.inbound.push({ id: row.id, kind: 'mail', status: 'threaded', reason: note, automatic: verdict.automatic, ticket, fromAddress: from.address, subject: mail.subject, senderVerified: trust ? trust.standing === 'verified' : null });
+    this.plan.inbound.push({
+      id: row.id,
+      kind: 'mail',
+      status: 'threaded',
+      reason: note,
+      automatic: verdict.automatic,
+      ticket,
+      fromAddress: from.address,
+      subject: mail.subject,
+      senderVerified: trust ? trust.standing === 'verified' : null,
+    });
     // Later mail of the batch may reply to this one.
     if (row.message_id) this.byMessageId.set(row.message_id, ticket);
     this.filed(row.id, { status: 'threaded', ticket: ticket.number, note });
@@ -169,7 +222,18 @@ class Planner {
     // the title leaves it out, so that its mail carries its own tag alone.
     const subject = withoutTicketTags(mailSubject) || '(no subject)';
     const at = this.plan.at;
-    const ticket: PlannedTicket = { id: null, number, status: 'open', subject, contactId: contact.id, isNew: true, initialWords: searchWords([subject, contact.email, contactName]), addedWords: [], lastMessageAt: at, reopened: false };
+    const ticket: PlannedTicket = {
+      id: null,
+      number,
+      status: 'open',
+      subject,
+      contactId: contact.id,
+      isNew: true,
+      initialWords: searchWords([subject, contact.email, contactName]),
+      addedWords: [],
+      lastMessageAt: at,
+      reopened: false,
+    };
     this.newTickets.push(ticket);
     this.byNumber.set(number, ticket);
     this.touched.add(ticket);

@@ -8,13 +8,20 @@ import type { PlannedTicket } from './plan-types.ts';
 // not verify is ignored as a clue and noted (decide-thread.ts). See test/core/mail/mail-safety.test.ts.
 
 /** Whether the mail joins the ticket its clues name (its sender is the ticket's contact), or that ticket is a stranger's (`stranger`). */
-export function strangerPolicy(match: ThreadMatch<PlannedTicket> | null, senderContactId: string): { ticket: PlannedTicket | null; stranger: ThreadMatch<PlannedTicket> | null } {
+export function strangerPolicy(
+  match: ThreadMatch<PlannedTicket> | null,
+  senderContactId: string,
+): { ticket: PlannedTicket | null; stranger: ThreadMatch<PlannedTicket> | null } {
   const ticket = match && match.ticket.contactId === senderContactId ? match.ticket : null;
   return { ticket, stranger: match && !ticket ? match : null };
 }
 
 /** The notes of a stranger's mail: on the email (filed as its own ticket `filedAs`), and on the ticket it referred to. */
-export function strangerNotes(stranger: ThreadMatch<PlannedTicket>, fromAddress: string, filedAs: number): { emailNote: string; ticketNote: string } {
+export function strangerNotes(
+  stranger: ThreadMatch<PlannedTicket>,
+  fromAddress: string,
+  filedAs: number,
+): { emailNote: string; ticketNote: string } {
   return {
     emailNote: `it referred to T${stranger.ticket.number} (by ${stranger.via}) but ${fromAddress} is not that ticket's contact, so it was filed as T${filedAs}`,
     ticketNote: `An email from ${fromAddress}, who is not this ticket's contact, referred to this ticket (by ${stranger.via}); it was filed as its own ticket T${filedAs}.`,

@@ -81,12 +81,17 @@ describe('classifyAutomatic rules', () => {
 
   it('List-Id or List-Unsubscribe', () => {
     expect(classify({ 'list-id': '<news.example.com>' })).toEqual({ automatic: true, reason: 'List-Id: <news.example.com>' });
-    expect(classify({ 'list-unsubscribe': '<https://example.com/u/1>' })).toEqual({ automatic: true, reason: 'List-Unsubscribe: <https://example.com/u/1>' });
+    expect(classify({ 'list-unsubscribe': '<https://example.com/u/1>' })).toEqual({
+      automatic: true,
+      reason: 'List-Unsubscribe: <https://example.com/u/1>',
+    });
   });
 
   it('the null Return-Path and multipart/report', () => {
     expect(classify({ 'return-path': '<>' })).toEqual({ automatic: true, reason: 'Return-Path: <>' });
-    expect(classify({ 'content-type': 'multipart/report; report-type=disposition-notification; boundary="x"' }).reason).toBe('Content-Type: multipart/report');
+    expect(classify({ 'content-type': 'multipart/report; report-type=disposition-notification; boundary="x"' }).reason).toBe(
+      'Content-Type: multipart/report',
+    );
   });
 
   it('any occurrence of a repeated field counts', () => {
@@ -98,7 +103,17 @@ describe('classifyAutomatic rules', () => {
   });
 
   it('robot senders', () => {
-    for (const from of ['MAILER-DAEMON@mx.example.com', 'postmaster@example.com', 'no-reply@example.com', 'noreply@example.com', 'do-not-reply@example.com', 'donotreply@example.com', 'bounce@example.com', 'bounces+12345-abcd@sendgrid.example.net', 'noreply-alerts@example.com']) {
+    for (const from of [
+      'MAILER-DAEMON@mx.example.com',
+      'postmaster@example.com',
+      'no-reply@example.com',
+      'noreply@example.com',
+      'do-not-reply@example.com',
+      'donotreply@example.com',
+      'bounce@example.com',
+      'bounces+12345-abcd@sendgrid.example.net',
+      'noreply-alerts@example.com',
+    ]) {
       expect(classify({}, { from }), from).toEqual({ automatic: true, reason: `sender is a robot mailbox: ${from.toLowerCase()}` });
     }
     for (const from of ['nora.eply@example.com', 'replies@example.com', 'post.master.chef@example.com', 'bouncer.club@example.com']) {
@@ -123,6 +138,9 @@ describe('classifyAutomatic rules', () => {
   });
 
   it('a plain reply that references our Message-IDs is not automatic', () => {
-    expect(classify({ 'content-type': 'text/plain; charset=utf-8', precedence: '', 'return-path': '<anna.rossi@gmail.com>' })).toEqual({ automatic: false, reason: null });
+    expect(classify({ 'content-type': 'text/plain; charset=utf-8', precedence: '', 'return-path': '<anna.rossi@gmail.com>' })).toEqual({
+      automatic: false,
+      reason: null,
+    });
   });
 });

@@ -78,7 +78,12 @@ describe('detectBounce', () => {
   });
 
   it('does not count a delay warning or a success notification as a bounce', () => {
-    expect(detectBounce(dsn('4.4.7', { action: 'delayed' }))).toEqual({ bounced: false, failedRecipients: [], originalMessageId: null, reason: null });
+    expect(detectBounce(dsn('4.4.7', { action: 'delayed' }))).toEqual({
+      bounced: false,
+      failedRecipients: [],
+      originalMessageId: null,
+      reason: null,
+    });
     expect(detectBounce(dsn('2.0.0', { action: 'delivered' })).bounced).toBe(false);
   });
 
@@ -88,7 +93,9 @@ describe('detectBounce', () => {
 
   it('is not fooled by a forwarded bounce: the report inside an attached message is not ours', () => {
     const forwarded = Buffer.concat([
-      Buffer.from('From: anna@example.com\r\nTo: support@inbound.acme.example\r\nSubject: Fwd: bounce?\r\nContent-Type: multipart/mixed; boundary="outer"\r\n\r\n--outer\r\nContent-Type: text/plain\r\n\r\nWhat is this?\r\n--outer\r\nContent-Type: message/rfc822\r\n\r\n'),
+      Buffer.from(
+        'From: anna@example.com\r\nTo: support@inbound.acme.example\r\nSubject: Fwd: bounce?\r\nContent-Type: multipart/mixed; boundary="outer"\r\n\r\n--outer\r\nContent-Type: text/plain\r\n\r\nWhat is this?\r\n--outer\r\nContent-Type: message/rfc822\r\n\r\n',
+      ),
       dsn('5.1.1'),
       Buffer.from('\r\n--outer--\r\n'),
     ]);
@@ -96,7 +103,14 @@ describe('detectBounce', () => {
   });
 
   it('finds nothing in ordinary replies, lists and auto-replies', () => {
-    for (const name of ['gmail-reply-with-quote.eml', 'gmail-es-reply-with-attachments.eml', 'outlook-out-of-office-auto-reply.eml', 'mailing-list-post.eml', 'broken-mime-missing-closing-boundary.eml', 'binary-garbage.eml']) {
+    for (const name of [
+      'gmail-reply-with-quote.eml',
+      'gmail-es-reply-with-attachments.eml',
+      'outlook-out-of-office-auto-reply.eml',
+      'mailing-list-post.eml',
+      'broken-mime-missing-closing-boundary.eml',
+      'binary-garbage.eml',
+    ]) {
       expect(detectBounce(emlFixture(name)), name).toEqual({ bounced: false, failedRecipients: [], originalMessageId: null, reason: null });
     }
   });

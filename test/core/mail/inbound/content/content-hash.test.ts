@@ -8,9 +8,7 @@ describe('contentHash', () => {
   it('ignores trace fields, including folded ones, an mbox envelope line and line endings', () => {
     const raw = emlFixture('gmail-reply-with-quote.eml');
     const stripped = Buffer.from(
-      raw
-        .toString('latin1')
-        .replace(/^(Received|X-Received|Delivered-To|Return-Path):.*\r\n([ \t].*\r\n)*/gim, ''),
+      raw.toString('latin1').replace(/^(Received|X-Received|Delivered-To|Return-Path):.*\r\n([ \t].*\r\n)*/gim, ''),
       'latin1',
     );
     const mbox = Buffer.concat([Buffer.from('From anna.rossi@gmail.com Tue Mar  3 09:12:44 2026\n'), lf(raw)]);

@@ -52,7 +52,7 @@ describe('parseEmail: identity and addresses', () => {
         'To: Team: a@example.com, "B" <b@example.com>;',
         'Reply-To: Desk <Desk@Example.com>',
         'Message-ID: bare-id@example.com',
-        'In-Reply-To: <parent@acme.example> (Acme\'s message of Tue, 3 Mar 2026)',
+        "In-Reply-To: <parent@acme.example> (Acme's message of Tue, 3 Mar 2026)",
         'References: <one@acme.example>',
         '\t<two@acme.example> three@acme.example',
         'Subject: ids',
@@ -95,7 +95,9 @@ describe('parseEmail: charsets and transfer encodings', () => {
     const mail = await parseEmail(emlFixture('windows-live-de-base64-windows-1252.eml'), limits);
     expect(mail.subject).toBe('AW: [#12] Missed chat from Anna – Rückerstattung');
     expect(mail.from).toEqual({ address: 'j.weiss@t-online.example.de', name: 'Jürgen Weiß' });
-    expect(mail.text).toContain('Die Rechnung über 149,90 € habe ich erhalten, aber die Lieferung „Express“ wurde nicht ausgeführt – bitte');
+    expect(mail.text).toContain(
+      'Die Rechnung über 149,90 € habe ich erhalten, aber die Lieferung „Express“ wurde nicht ausgeführt – bitte',
+    );
     expect(mail.text).not.toContain('\r');
   });
 
@@ -107,7 +109,9 @@ describe('parseEmail: charsets and transfer encodings', () => {
 
   it('unwraps format=flowed text (Thunderbird) and keeps 8bit UTF-8', async () => {
     const mail = await parseEmail(emlFixture('thunderbird-bottom-posted-reply.eml'), limits);
-    expect(mail.text).toContain("I found the parcel at my neighbour's door this morning, so you can close the ticket. Sorry for the trouble!");
+    expect(mail.text).toContain(
+      "I found the parcel at my neighbour's door this morning, so you can close the ticket. Sorry for the trouble!",
+    );
     expect(mail.text).toContain('> thank you for contacting Acme. We could not answer you right away, so we opened ticket #12 for you:');
   });
 
@@ -248,11 +252,25 @@ describe('parseEmail: malformed input', () => {
 
   it('parses mail with headers but no From, no Date and no body with defaults', async () => {
     const mail = await parseEmail(Buffer.from('Subject: only a subject\r\n\r\n'), limits);
-    expect(mail).toMatchObject({ messageId: null, from: null, to: [], subject: 'only a subject', date: null, text: '', visibleText: '', attachments: [] });
+    expect(mail).toMatchObject({
+      messageId: null,
+      from: null,
+      to: [],
+      subject: 'only a subject',
+      date: null,
+      text: '',
+      visibleText: '',
+      attachments: [],
+    });
   });
 
   it('survives hostile variations of real fixtures without throwing anything but MailParseError', async () => {
-    const names = ['gmail-reply-with-quote.eml', 'postfix-dsn-bounce.eml', 'gmail-es-reply-with-attachments.eml', 'html-only-reply-with-blockquote.eml'];
+    const names = [
+      'gmail-reply-with-quote.eml',
+      'postfix-dsn-bounce.eml',
+      'gmail-es-reply-with-attachments.eml',
+      'html-only-reply-with-blockquote.eml',
+    ];
     for (const name of names) {
       const raw = emlFixture(name);
       for (const cut of [10, 200, Math.floor(raw.length / 2), raw.length - 3]) {

@@ -15,7 +15,8 @@ describe('firstFieldValue', () => {
     '',
   ];
   it.each(heads)('reads %j as parseHeaderFields does', (head) => {
-    for (const name of ['message-id', 'subject', 'from', 'x']) expect(firstFieldValue(head, name)).toBe(headerValue(parseHeaderFields(head), name));
+    for (const name of ['message-id', 'subject', 'from', 'x'])
+      expect(firstFieldValue(head, name)).toBe(headerValue(parseHeaderFields(head), name));
   });
 
   it('unfolds a folded value and takes the first of repeated fields', () => {

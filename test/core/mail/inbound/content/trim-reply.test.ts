@@ -20,9 +20,18 @@ describe('trimReply on real client fixtures: visibleText is exactly the new text
       'gmail-reply-with-quote.eml',
       'Hi,\n\nthe parcel still has not arrived. The tracking number is 1Z999AA10123456784 and the last scan says "in transit" since Friday.\n\nThanks,\nAnna',
     ],
-    ['outlook-it-reply-with-header-block.eml', 'Buongiorno,\n\nvi confermo che il pacco non è ancora arrivato. Potete verificare con il corriere?\n\nCordiali saluti\nMarco Bianchi\nUfficio acquisti – Bianchi Forniture S.r.l.'],
-    ['apple-mail-reply-with-quote.eml', 'Hello,\n\njust to add: I will be at home all day tomorrow, so the courier can come any time.\n\nZoë'],
-    ['thunderbird-bottom-posted-reply.eml', "Hello,\n\nI found the parcel at my neighbour's door this morning, so you can close the ticket. Sorry for the trouble!\n\nKind regards,\nPieter"],
+    [
+      'outlook-it-reply-with-header-block.eml',
+      'Buongiorno,\n\nvi confermo che il pacco non è ancora arrivato. Potete verificare con il corriere?\n\nCordiali saluti\nMarco Bianchi\nUfficio acquisti – Bianchi Forniture S.r.l.',
+    ],
+    [
+      'apple-mail-reply-with-quote.eml',
+      'Hello,\n\njust to add: I will be at home all day tomorrow, so the courier can come any time.\n\nZoë',
+    ],
+    [
+      'thunderbird-bottom-posted-reply.eml',
+      "Hello,\n\nI found the parcel at my neighbour's door this morning, so you can close the ticket. Sorry for the trouble!\n\nKind regards,\nPieter",
+    ],
     ['yahoo-reply-with-attribution.eml', 'Hi, any news about my order? It is now a week late.\n\nMaria'],
     [
       'html-only-reply-with-blockquote.eml',
@@ -75,22 +84,50 @@ describe('trimReply: attributions', () => {
   });
 
   it('recognises an attribution wrapped over two lines (Gmail wraps at 78 columns)', () => {
-    const text = lines(reply, '', 'On Tue, 3 Mar 2026 at 10:00, Acme Support Team <support+t12.abcdef0123@inbound.acme.example>', 'wrote:', '', quoted);
+    const text = lines(
+      reply,
+      '',
+      'On Tue, 3 Mar 2026 at 10:00, Acme Support Team <support+t12.abcdef0123@inbound.acme.example>',
+      'wrote:',
+      '',
+      quoted,
+    );
     expect(trimReply(text)).toBe(reply);
   });
 
   it('recognises an attribution wrapped inside the address', () => {
-    const text = lines(reply, '', 'Il giorno mar 3 mar 2026 alle ore 10:00 Acme Support <', 'support+t12.abcdef0123@inbound.acme.example> ha scritto:', '', quoted);
+    const text = lines(
+      reply,
+      '',
+      'Il giorno mar 3 mar 2026 alle ore 10:00 Acme Support <',
+      'support+t12.abcdef0123@inbound.acme.example> ha scritto:',
+      '',
+      quoted,
+    );
     expect(trimReply(text)).toBe(reply);
   });
 
   it('recognises an attribution wrapped over three lines', () => {
-    const text = lines(reply, '', 'On Tuesday, March 3, 2026, 10:00:00 AM GMT+1,', 'Acme Customer Support Team', '<support+t12.abcdef0123@inbound.acme.example> wrote:', '', ORIGINAL);
+    const text = lines(
+      reply,
+      '',
+      'On Tuesday, March 3, 2026, 10:00:00 AM GMT+1,',
+      'Acme Customer Support Team',
+      '<support+t12.abcdef0123@inbound.acme.example> wrote:',
+      '',
+      ORIGINAL,
+    );
     expect(trimReply(text)).toBe(reply);
   });
 
   it('does not take a sentence starting with "On" for an attribution', () => {
-    const text = lines('On second thought, I would rather keep it.', 'The colleague who wrote:', 'please ignore the last message.', '', 'Marta');
+    const text = lines(
+      'On second thought, I would rather keep it.',
+      'The colleague who wrote:',
+      'please ignore the last message.',
+      '',
+      'Marta',
+    );
     expect(trimReply(text)).toBe(text);
   });
 });
@@ -98,12 +135,61 @@ describe('trimReply: attributions', () => {
 describe('trimReply: Outlook', () => {
   const reply = 'Please call me back tomorrow.';
   const blocks: [string, string[]][] = [
-    ['English', ['From: Acme Support <support@inbound.acme.example>', 'Sent: Tuesday, March 3, 2026 10:00 AM', 'To: Anna Rossi <anna@example.com>', 'Subject: [#12] Missed chat from Anna']],
-    ['Italian', ['Da: Acme Support <support@inbound.acme.example>', 'Inviato: martedì 3 marzo 2026 10:00', 'A: Anna Rossi <anna@example.com>', 'Oggetto: [#12] Missed chat from Anna']],
-    ['French', ['De : Acme Support <support@inbound.acme.example>', 'Envoyé : mardi 3 mars 2026 10:00', 'À : Anna Rossi <anna@example.com>', 'Objet : [#12] Missed chat from Anna']],
-    ['German', ['Von: Acme Support <support@inbound.acme.example>', 'Gesendet: Dienstag, 3. März 2026 10:00', 'An: Anna Rossi <anna@example.com>', 'Betreff: [#12] Missed chat from Anna']],
-    ['Spanish', ['De: Acme Support <support@inbound.acme.example>', 'Enviado: martes, 3 de marzo de 2026 10:00', 'Para: Anna Rossi <anna@example.com>', 'Asunto: [#12] Missed chat from Anna']],
-    ['Outlook for Mac, with Date and Cc', ['From: Acme Support <support@inbound.acme.example>', 'Date: Tuesday, 3 March 2026 at 10:00', 'To: Anna Rossi <anna@example.com>', 'Cc: Luca <luca@example.com>', 'Subject: [#12] Missed chat from Anna']],
+    [
+      'English',
+      [
+        'From: Acme Support <support@inbound.acme.example>',
+        'Sent: Tuesday, March 3, 2026 10:00 AM',
+        'To: Anna Rossi <anna@example.com>',
+        'Subject: [#12] Missed chat from Anna',
+      ],
+    ],
+    [
+      'Italian',
+      [
+        'Da: Acme Support <support@inbound.acme.example>',
+        'Inviato: martedì 3 marzo 2026 10:00',
+        'A: Anna Rossi <anna@example.com>',
+        'Oggetto: [#12] Missed chat from Anna',
+      ],
+    ],
+    [
+      'French',
+      [
+        'De : Acme Support <support@inbound.acme.example>',
+        'Envoyé : mardi 3 mars 2026 10:00',
+        'À : Anna Rossi <anna@example.com>',
+        'Objet : [#12] Missed chat from Anna',
+      ],
+    ],
+    [
+      'German',
+      [
+        'Von: Acme Support <support@inbound.acme.example>',
+        'Gesendet: Dienstag, 3. März 2026 10:00',
+        'An: Anna Rossi <anna@example.com>',
+        'Betreff: [#12] Missed chat from Anna',
+      ],
+    ],
+    [
+      'Spanish',
+      [
+        'De: Acme Support <support@inbound.acme.example>',
+        'Enviado: martes, 3 de marzo de 2026 10:00',
+        'Para: Anna Rossi <anna@example.com>',
+        'Asunto: [#12] Missed chat from Anna',
+      ],
+    ],
+    [
+      'Outlook for Mac, with Date and Cc',
+      [
+        'From: Acme Support <support@inbound.acme.example>',
+        'Date: Tuesday, 3 March 2026 at 10:00',
+        'To: Anna Rossi <anna@example.com>',
+        'Cc: Luca <luca@example.com>',
+        'Subject: [#12] Missed chat from Anna',
+      ],
+    ],
   ];
 
   it.each(blocks)('%s header block after a blank line', (_lang, block) => {
@@ -126,7 +212,17 @@ describe('trimReply: Outlook', () => {
   });
 
   it('cuts at a Yahoo "----- Original Message -----" with its short header block', () => {
-    const text = lines(reply, '', '----- Original Message -----', 'From: Acme Support <support@inbound.acme.example>', 'To: anna@example.com', 'Sent: Tuesday, March 3, 2026 10:00 AM', 'Subject: [#12]', '', ORIGINAL);
+    const text = lines(
+      reply,
+      '',
+      '----- Original Message -----',
+      'From: Acme Support <support@inbound.acme.example>',
+      'To: anna@example.com',
+      'Sent: Tuesday, March 3, 2026 10:00 AM',
+      'Subject: [#12]',
+      '',
+      ORIGINAL,
+    );
     expect(trimReply(text)).toBe(reply);
   });
 
@@ -142,7 +238,15 @@ describe('trimReply: quotes at the end and bottom-posting', () => {
   });
 
   it('drops an iOS Mail quote whose attribution is itself quoted', () => {
-    const text = lines('Sounds good', '', 'Sent from my iPhone', '', '> On 3 Mar 2026, at 10:00, Acme Support <support@inbound.acme.example> wrote:', '> ', quoted);
+    const text = lines(
+      'Sounds good',
+      '',
+      'Sent from my iPhone',
+      '',
+      '> On 3 Mar 2026, at 10:00, Acme Support <support@inbound.acme.example> wrote:',
+      '> ',
+      quoted,
+    );
     expect(trimReply(text)).toBe('Sounds good');
   });
 
@@ -156,7 +260,14 @@ describe('trimReply: quotes at the end and bottom-posting', () => {
   });
 
   it('keeps an interleaved reply whole: the answers need their questions', () => {
-    const text = lines('On 03/03/2026 10:00, Acme Support wrote:', '> What is your order number?', '4521', '', '> When did you order?', 'Last Monday.');
+    const text = lines(
+      'On 03/03/2026 10:00, Acme Support wrote:',
+      '> What is your order number?',
+      '4521',
+      '',
+      '> When did you order?',
+      'Last Monday.',
+    );
     expect(trimReply(text)).toBe(text);
   });
 
@@ -198,7 +309,15 @@ describe('trimReply: signatures', () => {
   });
 
   it('cuts signature and quote together (signature above the quote)', () => {
-    const text = lines('Fine by me.', '', 'Inviato da iPhone', '', 'Il giorno 3 mar 2026, alle ore 10:00, Acme Support <support@inbound.acme.example> ha scritto:', '', quoted);
+    const text = lines(
+      'Fine by me.',
+      '',
+      'Inviato da iPhone',
+      '',
+      'Il giorno 3 mar 2026, alle ore 10:00, Acme Support <support@inbound.acme.example> ha scritto:',
+      '',
+      quoted,
+    );
     expect(trimReply(text)).toBe('Fine by me.');
   });
 });

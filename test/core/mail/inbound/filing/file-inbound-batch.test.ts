@@ -63,7 +63,16 @@ async function setUp(): Promise<Fixture> {
   return { t, property, ticketNumber: ticket.number, agentMessageId: outbox.message_id, jobs, ids: [] };
 }
 
-function eml(h: { from?: string | null; to?: string; subject: string; id: string; inReplyTo?: string; headers?: string[]; body?: string; contentType?: string }): Buffer {
+function eml(h: {
+  from?: string | null;
+  to?: string;
+  subject: string;
+  id: string;
+  inReplyTo?: string;
+  headers?: string[];
+  body?: string;
+  contentType?: string;
+}): Buffer {
   return Buffer.from(
     [
       ...(h.from === null ? [] : [`From: ${h.from ?? 'Owner <owner@example.com>'}`]),
@@ -88,16 +97,36 @@ function emails(f: Fixture): Buffer[] {
   const forged = token.replace(/\.[0-9a-f]+@/, '.0123456789ab@');
   return [
     /* 0 */ eml({ from: 'Alice Doe <alice@example.com>', subject: 'My order is late', id: 'new-alice' }),
-    /* 1 */ eml({ subject: 'Re: Broken lamp', id: 'reply-reference', inReplyTo: f.agentMessageId, body: 'Here is the photo.\r\n\r\n> Could you send us a photo of the lamp?' }),
+    /* 1 */ eml({
+      subject: 'Re: Broken lamp',
+      id: 'reply-reference',
+      inReplyTo: f.agentMessageId,
+      body: 'Here is the photo.\r\n\r\n> Could you send us a photo of the lamp?',
+    }),
     /* 2 */ eml({ to: token, subject: 'Re: lamp', id: 'reply-token' }),
     /* 3 */ eml({ subject: `Re: [#${n}] Broken lamp`, id: 'reply-tag' }),
-    /* 4 */ eml({ from: 'Alice Doe <alice@example.com>', subject: 'Re: My order is late', id: 'alice-again', inReplyTo: '<new-alice@mail.example>' }),
+    /* 4 */ eml({
+      from: 'Alice Doe <alice@example.com>',
+      subject: 'Re: My order is late',
+      id: 'alice-again',
+      inReplyTo: '<new-alice@mail.example>',
+    }),
     /* 5 */ eml({ from: 'alice@example.com', subject: 'Another question', id: 'alice-second-ticket' }),
     /* 6 */ eml({ from: 'bob@example.com', subject: 'Hello', id: 'bob-unnamed' }),
     /* 7 */ eml({ from: 'Bob Brown <bob@example.com>', subject: 'Hello again', id: 'bob-named' }),
-    /* 8 */ eml({ from: 'Carol <carol@example.com>', subject: 'Out of office', id: 'carol-auto', headers: ['Auto-Submitted: auto-replied'] }),
+    /* 8 */ eml({
+      from: 'Carol <carol@example.com>',
+      subject: 'Out of office',
+      id: 'carol-auto',
+      headers: ['Auto-Submitted: auto-replied'],
+    }),
     /* 9 */ Buffer.from(
-      deliveryStatusNotification({ to: 'help@in.batch.example', messageId: '<dsn-1@mx.example.com>', bouncedMessageId: f.agentMessageId, diagnostic: '550 5.1.1 <owner@example.com>: User unknown' }),
+      deliveryStatusNotification({
+        to: 'help@in.batch.example',
+        messageId: '<dsn-1@mx.example.com>',
+        bouncedMessageId: f.agentMessageId,
+        diagnostic: '550 5.1.1 <owner@example.com>: User unknown',
+      }),
     ),
     /* 10 */ Buffer.from('\u0000\u0001 this is no email at all \u00ff\u00fe', 'latin1'),
     /* 11 */ eml({ from: null, subject: 'Nobody sent this', id: 'no-sender' }),
@@ -109,32 +138,88 @@ function emails(f: Fixture): Buffer[] {
       subject: 'Invoice attached',
       id: 'attachment',
       contentType: 'multipart/mixed; boundary="att"',
-      body: ['--att', 'Content-Type: text/plain', '', 'See the invoice.', '--att', 'Content-Type: application/pdf; name="invoice.pdf"', 'Content-Transfer-Encoding: base64', '', Buffer.from('%PDF-1.4 invoice').toString('base64'), '--att--'].join('\r\n'),
+      body: [
+        '--att',
+        'Content-Type: text/plain',
+        '',
+        'See the invoice.',
+        '--att',
+        'Content-Type: application/pdf; name="invoice.pdf"',
+        'Content-Transfer-Encoding: base64',
+        '',
+        Buffer.from('%PDF-1.4 invoice').toString('base64'),
+        '--att--',
+      ].join('\r\n'),
     }),
     /* 16 */ eml({ subject: 'Re: Broken lamp', id: 'reply-to-reply', inReplyTo: '<reply-reference@mail.example>' }),
   ];
 }
 
 async function store(f: Fixture): Promise<void> {
-  for (const raw of emails(f)) f.ids.push((await storeInboundEmail(f.t.db, f.jobs, raw, { propertyId: f.property.id, via: 'smtp', to: ['help@in.batch.example'] })).id);
+  for (const raw of emails(f))
+    f.ids.push(
+      (await storeInboundEmail(f.t.db, f.jobs, raw, { propertyId: f.property.id, via: 'smtp', to: ['help@in.batch.example'] })).id,
+    );
 }
 
 /** Everything filing writes, without ids, times and random Message-IDs (the agent's reply is named AGENT). */
 async function snapshot(f: Fixture) {
   const db = f.t.db;
   const clean = <T extends string | null>(v: T): T => (v === null ? v : (v.replaceAll(f.agentMessageId, 'AGENT') as T));
-  const tickets = await db.selectFrom('tickets').innerJoin('contacts', 'contacts.id', 'tickets.contact_id').select(['tickets.id', 'number', 'subject', 'status', 'contacts.email', sql<string>`search::text`.as('search'), sql<boolean>`tickets.status_changed_at > tickets.created_at`.as('reopened')]).orderBy('number').execute();
+  const tickets = await db
+    .selectFrom('tickets')
+    .innerJoin('contacts', 'contacts.id', 'tickets.contact_id')
+    .select([
+      'tickets.id',
+      'number',
+      'subject',
+      'status',
+      'contacts.email',
+      sql<string>`search::text`.as('search'),
+      sql<boolean>`tickets.status_changed_at > tickets.created_at`.as('reopened'),
+    ])
+    .orderBy('number')
+    .execute();
   const number = new Map(tickets.map((t) => [t.id, t.number]));
   const index = (id: string | null) => (id === null ? null : f.ids.indexOf(id));
-  const messages = await db.selectFrom('messages').select(['ticket_id', 'sender', 'body', 'author_name', 'inbound_email_id']).orderBy('id').execute();
+  const messages = await db
+    .selectFrom('messages')
+    .select(['ticket_id', 'sender', 'body', 'author_name', 'inbound_email_id'])
+    .orderBy('id')
+    .execute();
   const outbox = await db.selectFrom('outbox_emails').selectAll().orderBy('id').execute();
-  const inbound = await db.selectFrom('inbound_emails').select(['id', 'status', 'reason', 'automatic', 'ticket_id', 'from_address', 'subject']).orderBy('id').execute();
+  const inbound = await db
+    .selectFrom('inbound_emails')
+    .select(['id', 'status', 'reason', 'automatic', 'ticket_id', 'from_address', 'subject'])
+    .orderBy('id')
+    .execute();
   const contacts = await db.selectFrom('contacts').select(['email', 'name', 'bouncing']).orderBy('email').execute();
-  const attachments = await db.selectFrom('email_attachments').select(['inbound_email_id', 'filename', 'content_type', 'size', 'skipped']).orderBy('id').execute();
+  const attachments = await db
+    .selectFrom('email_attachments')
+    .select(['inbound_email_id', 'filename', 'content_type', 'size', 'skipped'])
+    .orderBy('id')
+    .execute();
   return {
     tickets: tickets.map(({ id: _id, ...t }) => t),
-    messages: messages.map((m) => ({ ...m, ticket_id: number.get(m.ticket_id!), inbound_email_id: index(m.inbound_email_id), body: clean(m.body) })),
-    outbox: outbox.map((o) => ({ ticket: number.get(o.ticket_id!), kind: o.kind, to: o.to_address, subject: o.subject, text: o.text_body, inReplyTo: clean(o.in_reply_to), references: o.references.map(clean), replyTo: o.reply_to, automatic: o.automatic, status: o.status, lastError: clean(o.last_error) })),
+    messages: messages.map((m) => ({
+      ...m,
+      ticket_id: number.get(m.ticket_id!),
+      inbound_email_id: index(m.inbound_email_id),
+      body: clean(m.body),
+    })),
+    outbox: outbox.map((o) => ({
+      ticket: number.get(o.ticket_id!),
+      kind: o.kind,
+      to: o.to_address,
+      subject: o.subject,
+      text: o.text_body,
+      inReplyTo: clean(o.in_reply_to),
+      references: o.references.map(clean),
+      replyTo: o.reply_to,
+      automatic: o.automatic,
+      status: o.status,
+      lastError: clean(o.last_error),
+    })),
     inbound: inbound.map((r) => ({ ...r, id: index(r.id), ticket_id: r.ticket_id ? number.get(r.ticket_id) : null })),
     contacts,
     attachments: attachments.map((a) => ({ ...a, inbound_email_id: index(a.inbound_email_id) })),
@@ -199,13 +284,19 @@ describe('filing a batch', () => {
     expect(s.contacts.find((c) => c.email === 'dave@example.com')?.name).toBe('Dave Davis');
     // Automatic mail is filed and never answered.
     // Stored without a verification (as `mail ingest` does): threaded under sender-auth flag, and marked.
-    expect(s.inbound[8]).toMatchObject({ status: 'threaded', automatic: true, reason: 'automatic: Auto-Submitted: auto-replied; sender not verified (the sender was not checked)' });
+    expect(s.inbound[8]).toMatchObject({
+      status: 'threaded',
+      automatic: true,
+      reason: 'automatic: Auto-Submitted: auto-replied; sender not verified (the sender was not checked)',
+    });
     expect(acks(8)).toEqual([]);
     // The bounce marks the agent's reply and the address, with a note on the ticket.
     expect(s.inbound[9]).toMatchObject({ status: 'bounce', ticket_id: n });
     expect(s.outbox.find((o) => o.kind === 'agent_reply')?.status).toBe('bounced');
     expect(s.contacts.find((c) => c.email === 'owner@example.com')?.bouncing).toBe(true);
-    expect(s.messages.some((m) => m.ticket_id === n && m.sender === 'system' && m.body.startsWith('Email to owner@example.com bounced'))).toBe(true);
+    expect(
+      s.messages.some((m) => m.ticket_id === n && m.sender === 'system' && m.body.startsWith('Email to owner@example.com bounced')),
+    ).toBe(true);
     // Garbage and mail without a sender are quarantined with their reasons.
     expect(s.inbound[10]).toMatchObject({ status: 'quarantined', ticket_id: null });
     expect(s.inbound[10]!.reason).toMatch(/^unparseable: /);
@@ -217,7 +308,9 @@ describe('filing a batch', () => {
     // A forged token is ignored and noted; a tag from someone else is ignored.
     expect(s.inbound[13]!.reason).toMatch(/does not verify/);
     expect(ticketOf(14)).not.toBe(n);
-    expect(s.attachments).toEqual([{ inbound_email_id: 15, filename: 'invoice.pdf', content_type: 'application/pdf', size: 16, skipped: false }]);
+    expect(s.attachments).toEqual([
+      { inbound_email_id: 15, filename: 'invoice.pdf', content_type: 'application/pdf', size: 16, skipped: false },
+    ]);
   });
 
   it('changes nothing when a job runs again, or when the job of an email the batch filed runs', async () => {

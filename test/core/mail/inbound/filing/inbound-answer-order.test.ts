@@ -55,7 +55,8 @@ async function holdRow(id: string): Promise<{ release(): Promise<void> }> {
   };
 }
 
-const rows = (ids: string[]) => t.db.selectFrom('inbound_emails').select(['id', 'processed_at', 'ticket_id']).where('id', 'in', ids).orderBy('id').execute();
+const rows = (ids: string[]) =>
+  t.db.selectFrom('inbound_emails').select(['id', 'processed_at', 'ticket_id']).where('id', 'in', ids).orderBy('id').execute();
 
 it('a reply whose original another batch holds waits for it, then lands on its ticket', async () => {
   const original = await store('Lamp arrived broken');

@@ -37,13 +37,20 @@ function eml(n: number, options: { messageId?: boolean; from?: string } = {}): B
   );
 }
 
-const envelope = (from: string | null = 'customer@example.com') => ({ propertyId: property.id, via: 'smtp' as const, from, to: ['help@in.group.example'] });
+const envelope = (from: string | null = 'customer@example.com') => ({
+  propertyId: property.id,
+  via: 'smtp' as const,
+  from,
+  to: ['help@in.group.example'],
+});
 
 /** The inbound-email jobs waiting in the queue, for the given stored ids. */
 async function jobsFor(ids: string[]): Promise<JobPayloads['inbound-email'][]> {
   const waiting = await jobs.queue('mail-inbound').getJobs(['waiting', 'prioritized', 'delayed']);
   const wanted = new Set(ids);
-  return waiting.map((j) => j.data as JobPayloads['inbound-email']).filter((d) => [d.inboundEmailId, ...(d.alsoIds ?? [])].some((id) => wanted.has(id)));
+  return waiting
+    .map((j) => j.data as JobPayloads['inbound-email'])
+    .filter((d) => [d.inboundEmailId, ...(d.alsoIds ?? [])].some((id) => wanted.has(id)));
 }
 
 it('writes what arrives during a write as one group: each caller its own row, one job per group, which files them all', async () => {
@@ -73,13 +80,23 @@ it('stores the same message twice in one group once, by Message-ID and by conten
   const group = new InboundGroupCommit(t.db, jobs);
   const withId = eml(100);
   const withoutId = eml(101, { messageId: false });
-  const [first, ...rest] = await Promise.all([group.store(eml(99), envelope()), group.store(withId, envelope()), group.store(withoutId, envelope()), group.store(withId, envelope()), group.store(withoutId, envelope())]);
+  const [first, ...rest] = await Promise.all([
+    group.store(eml(99), envelope()),
+    group.store(withId, envelope()),
+    group.store(withoutId, envelope()),
+    group.store(withId, envelope()),
+    group.store(withoutId, envelope()),
+  ]);
   expect(first!.duplicate).toBe(false);
   expect(rest.map((s) => s.duplicate)).toEqual([false, false, true, true]);
   expect(rest[2]!.id).toBe(rest[0]!.id);
   expect(rest[3]!.id).toBe(rest[1]!.id);
   // Only the message without a Message-ID is told apart by its content hash.
-  const hashes = await t.db.selectFrom('inbound_emails').select(['id', 'content_hash']).where('id', 'in', [rest[0]!.id, rest[1]!.id]).execute();
+  const hashes = await t.db
+    .selectFrom('inbound_emails')
+    .select(['id', 'content_hash'])
+    .where('id', 'in', [rest[0]!.id, rest[1]!.id])
+    .execute();
   expect(hashes.find((r) => r.id === rest[0]!.id)?.content_hash).toBeNull();
   expect(hashes.find((r) => r.id === rest[1]!.id)?.content_hash).toMatch(/^[0-9a-f]{64}$/);
   // Delivered again later: found, not stored.
@@ -141,7 +158,17 @@ it('with Redis down, the next group is written without waiting for the jobs of t
     // wait ran beside the first's, not after it.
     expect(Date.now() - firstAnswered).toBeLessThan((firstAnswered - started) / 2);
     expect(stored.every((s) => !s.duplicate)).toBe(true);
-    expect(await t.db.selectFrom('inbound_emails').select('id').where('id', 'in', stored.map((s) => s.id)).execute()).toHaveLength(3);
+    expect(
+      await t.db
+        .selectFrom('inbound_emails')
+        .select('id')
+        .where(
+          'id',
+          'in',
+          stored.map((s) => s.id),
+        )
+        .execute(),
+    ).toHaveLength(3);
   } finally {
     await downJobs.close().catch(() => {});
     downRedis.disconnect();

@@ -66,7 +66,13 @@ describe('filing with a handoff', () => {
   const envelope = () => ({ propertyId: property.id, via: 'smtp' as const, from: 'customer@example.com', to: ['help@in.handoff.example'] });
 
   async function subjects(ids: string[]): Promise<string[]> {
-    const rows = await t.db.selectFrom('inbound_emails').innerJoin('tickets', 'tickets.id', 'inbound_emails.ticket_id').select('tickets.subject').where('inbound_emails.id', 'in', ids).orderBy('inbound_emails.id').execute();
+    const rows = await t.db
+      .selectFrom('inbound_emails')
+      .innerJoin('tickets', 'tickets.id', 'inbound_emails.ticket_id')
+      .select('tickets.subject')
+      .where('inbound_emails.id', 'in', ids)
+      .orderBy('inbound_emails.id')
+      .execute();
     return rows.map((r) => r.subject);
   }
 
@@ -77,7 +83,11 @@ describe('filing with a handoff', () => {
     const ids = stored.map((s) => s.id);
     expect(handoff.size.messages).toBe(3);
     // Had filing read the rows back, it would file these bytes instead.
-    await t.db.updateTable('inbound_emails').set({ raw: eml('Read back from Postgres') }).where('id', 'in', ids).execute();
+    await t.db
+      .updateTable('inbound_emails')
+      .set({ raw: eml('Read back from Postgres') })
+      .where('id', 'in', ids)
+      .execute();
     await fileInboundEmails(t.db, jobs, [ids[0]!, ...ids.slice(1)], limits, { handoff });
     expect(await subjects(ids)).toEqual(['Handed one', 'Handed two', 'Handed three']);
     expect(handoff.size).toEqual({ messages: 0, bytes: 0 });

@@ -24,7 +24,14 @@ afterAll(async () => {
 async function store(raw: Buffer, tag: string): Promise<string> {
   const row = await t.db
     .insertInto('inbound_emails')
-    .values({ property_id: property.id, received_via: 'cli', raw, raw_size: raw.length, content_hash: tag, message_id: `<${tag}@example.com>` })
+    .values({
+      property_id: property.id,
+      received_via: 'cli',
+      raw,
+      raw_size: raw.length,
+      content_hash: tag,
+      message_id: `<${tag}@example.com>`,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -40,7 +47,9 @@ const samples = {
 it('reads every stored byte back exactly: as Latin-1 text without NUL, as bytea with one', async () => {
   const ids = new Map<string, string>();
   for (const [name, raw] of Object.entries(samples)) ids.set(await store(raw, name), name);
-  const rows = await selectRawMailRows(t.db).where('id', 'in', [...ids.keys()]).execute();
+  const rows = await selectRawMailRows(t.db)
+    .where('id', 'in', [...ids.keys()])
+    .execute();
   expect(rows).toHaveLength(3);
   for (const row of rows) {
     const name = ids.get(row.id)! as keyof typeof samples;

@@ -28,7 +28,16 @@ describe('decideAcknowledgement', () => {
   });
 
   it('not automatic mail, and not mail that joins a ticket', () => {
-    expect(decideAcknowledgement(plannedTicket({ isNew: true }), true, { automatic: true, reason: 'Auto-Submitted: auto-replied' }, contact, null, email)).toBeNull();
+    expect(
+      decideAcknowledgement(
+        plannedTicket({ isNew: true }),
+        true,
+        { automatic: true, reason: 'Auto-Submitted: auto-replied' },
+        contact,
+        null,
+        email,
+      ),
+    ).toBeNull();
     expect(decideAcknowledgement(plannedTicket({ isNew: true }), false, human, contact, null, email)).toBeNull();
   });
 });

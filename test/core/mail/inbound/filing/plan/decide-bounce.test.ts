@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { decideBounce } from '../../../../../../core/mail/inbound/filing/plan/decide-bounce.ts';
 
 describe('decideBounce', () => {
-  const report = { bounced: true, failedRecipients: ['a@example.com'], originalMessageId: '<out@shop.example>', reason: '550 no such user' };
+  const report = {
+    bounced: true,
+    failedRecipients: ['a@example.com'],
+    originalMessageId: '<out@shop.example>',
+    reason: '550 no such user',
+  };
 
   it('marks the failed recipients and the bounced email’s recipient bouncing, and notes its ticket', () => {
     const outbound = new Map([['<out@shop.example>', { ticket_id: '10', to_address: 'b@example.com' }]]);

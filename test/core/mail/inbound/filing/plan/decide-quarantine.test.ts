@@ -10,7 +10,10 @@ describe('decideQuarantine', () => {
   });
 
   it('quarantines what did not parse, with parseEmail’s reason', () => {
-    expect(decideQuarantine({ row, mail: null, parseFailure: 'not an email', bounce: noBounce })).toEqual({ reason: 'unparseable: not an email', subject: null });
+    expect(decideQuarantine({ row, mail: null, parseFailure: 'not an email', bounce: noBounce })).toEqual({
+      reason: 'unparseable: not an email',
+      subject: null,
+    });
   });
 
   it('quarantines mail without a usable From, keeping its subject', () => {

@@ -28,11 +28,28 @@ export function parsedEmail(overrides: Partial<ParsedEmail> = {}): ParsedEmail {
 }
 
 export function mailEmail(mail: Partial<ParsedEmail> = {}, senderAuth: SenderAuth | null = null): MailEmail {
-  return { row: { id: '1', message_id: '<m1@mail.example>', envelope_to: [], sender_auth: senderAuth }, mail: parsedEmail(mail) as MailEmail['mail'], parseFailure: null, bounce: noBounce };
+  return {
+    row: { id: '1', message_id: '<m1@mail.example>', envelope_to: [], sender_auth: senderAuth },
+    mail: parsedEmail(mail) as MailEmail['mail'],
+    parseFailure: null,
+    bounce: noBounce,
+  };
 }
 
 export function plannedTicket(overrides: Partial<PlannedTicket> = {}): PlannedTicket {
-  return { id: '10', number: 7, status: 'open', subject: 'Hello', contactId: 'c1', isNew: false, initialWords: '', addedWords: [], lastMessageAt: null, reopened: false, ...overrides };
+  return {
+    id: '10',
+    number: 7,
+    status: 'open',
+    subject: 'Hello',
+    contactId: 'c1',
+    isNew: false,
+    initialWords: '',
+    addedWords: [],
+    lastMessageAt: null,
+    reopened: false,
+    ...overrides,
+  };
 }
 
 export function dmarc(result: SenderAuth['dmarc'], policy: SenderAuth['policy'] = null): SenderAuth {

@@ -5,7 +5,7 @@ import { plannedTicket } from './plan-fixture.ts';
 describe('strangerPolicy', () => {
   const match = { ticket: plannedTicket({ contactId: 'c1' }), via: 'reference' as const };
 
-  it("joins the ticket when the sender is its contact", () => {
+  it('joins the ticket when the sender is its contact', () => {
     expect(strangerPolicy(match, 'c1')).toEqual({ ticket: match.ticket, stranger: null });
   });
 
