@@ -139,16 +139,7 @@ export function dashboardController(
   }
 
   function resize(): void {
-    const before = state;
-    const next = {
-      ...state,
-      inbox: withPageSize(state.inbox, view.listHeight()),
-      queues: withJobsPageSize(state.queues, view.listHeight() - 1),
-    };
-    const effects: Effect[] = [];
-    if (next.inbox.loadSeq !== before.inbox.loadSeq) effects.push({ type: 'load' });
-    if (next.queues.loadSeq !== before.queues.loadSeq) effects.push({ type: 'loadJobs' });
-    apply({ state: next, effects });
+    apply(resized(state, view.listHeight()));
   }
 
   const timer = setInterval(() => void refresh(), options.refreshMs ?? 2000);
@@ -166,7 +157,10 @@ export function dashboardController(
   };
 }
 
-/** What a refresh loads again: the attention piles, the page, the open item, the trash, the agents and the jobs when shown, the queues table and the job shown. */
+/**
+ * What a refresh loads again: the attention piles, the page, the open item, the trash, the
+ * agents and the jobs when shown, the queues table and the job shown.
+ */
 function refreshEffects(state: DashboardState): Effect[] {
   const open = state.inbox.mode === 'detail' ? state.inbox.detail?.ref : undefined;
   const q = state.queues;
@@ -178,4 +172,17 @@ function refreshEffects(state: DashboardState): Effect[] {
   if (state.tab === 'queues' && q.mode !== 'table') effects.push({ type: 'loadJobs' });
   if (q.mode === 'job' && q.queue && q.detail) effects.push({ type: 'loadJob', queue: q.queue, id: q.detail.id });
   return effects;
+}
+
+/** The state for a new list height: pages sized to it, and loaded again where their size changed. */
+function resized(state: DashboardState, listHeight: number): KeyResult {
+  const next = {
+    ...state,
+    inbox: withPageSize(state.inbox, listHeight),
+    queues: withJobsPageSize(state.queues, listHeight - 1),
+  };
+  const effects: Effect[] = [];
+  if (next.inbox.loadSeq !== state.inbox.loadSeq) effects.push({ type: 'load' });
+  if (next.queues.loadSeq !== state.queues.loadSeq) effects.push({ type: 'loadJobs' });
+  return { state: next, effects };
 }

@@ -41,57 +41,17 @@ export interface RunningWorkers {
 
 /**
  * Starts one BullMQ worker per queue (all of them unless `queues` narrows it) and makes sure
- * the trash purge's, reconcile's and the IMAP polls' schedules exist. Any number of processes may do this against the same
- * Redis and Postgres: BullMQ hands each job to one of them, and the schedule is an upsert.
+ * the trash purge's, reconcile's and the IMAP polls' schedules exist. Any number of processes
+ * may do this against the same Redis and Postgres: BullMQ hands each job to one of them, and
+ * the schedule is an upsert.
  */
 export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   const queues = deps.queues ?? queueNames;
   for (const name of queues) {
     if (!queueNames.includes(name)) throw new Error(`unknown queue "${name}": use ${queueNames.join(', ')}`);
   }
-  let maintenanceSync: NodeJS.Timeout | null = null;
-  if (queues.includes('maintenance')) {
-    const maintenance = deps.jobs.queue('maintenance');
-    const schedules = [
-      { name: 'trash-purge' as const, repeat: { pattern: deps.purgeCron } },
-      { name: 'reconcile' as const, repeat: { every: deps.reconcileEveryMs } },
-    ];
-    const upsert = async (onlyMissing: boolean) => {
-      for (const { name, repeat } of schedules) {
-        // Upserting an existing schedule replaces its next job (a cron one from "now", which
-        // could skip a purge that is due): while running, only what is missing is restored.
-        if (onlyMissing && (await maintenance.getJobScheduler(name))) continue;
-        await maintenance.upsertJobScheduler(name, repeat, { name, data: {}, opts: jobOptions(name) });
-      }
-    };
-    await upsert(false);
-    // The schedules live in Redis: a Redis that lost its data (FLUSHALL, a new empty node)
-    // would otherwise never reconcile again until a worker restarts.
-    maintenanceSync = setInterval(
-      () => {
-        upsert(true).catch((err: unknown) => deps.logger.warn({ err }, 'maintenance schedule restore failed; retrying'));
-      },
-      Math.min(Math.max(deps.reconcileEveryMs, 5000), 60_000),
-    );
-    maintenanceSync.unref();
-  }
-  let imapSync: NodeJS.Timeout | null = null;
-  if (queues.includes('mail-inbound')) {
-    // One poll schedule per property with an imap_url. Re-synced while running, so that
-    // `property set imap-url=...` takes effect (or stops polling) without a restart.
-    const everyMs = deps.imap?.pollEveryMs ?? 30_000;
-    const inbound = deps.jobs.queue('mail-inbound');
-    const sync = () =>
-      syncImapSchedules(deps.db, inbound, everyMs).then(
-        (synced) => {
-          if (synced.added || synced.removed) deps.logger.info({ ...synced, everyMs }, 'imap poll schedules synced');
-        },
-        (err: unknown) => deps.logger.warn({ err }, 'imap poll schedule sync failed; retrying'),
-      );
-    await sync();
-    imapSync = setInterval(() => void sync(), Math.min(Math.max(everyMs, 5000), 60_000));
-    imapSync.unref();
-  }
+  const maintenanceSync = queues.includes('maintenance') ? await keepMaintenanceSchedules(deps) : null;
+  const imapSync = queues.includes('mail-inbound') ? await keepImapSchedules(deps) : null;
   const connections = queues.map(() => createRedis(deps.redisUrl, 'worker'));
   const processorDeps: ProcessorDeps = {
     db: deps.db,
@@ -136,4 +96,52 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
     },
   };
+}
+
+/**
+ * The trash purge's and reconcile's schedules, upserted at start and restored while running:
+ * they live in Redis, and a Redis that lost its data (FLUSHALL, a new empty node) would
+ * otherwise never reconcile again until a worker restarts.
+ */
+async function keepMaintenanceSchedules(deps: WorkerDeps): Promise<NodeJS.Timeout> {
+  const maintenance = deps.jobs.queue('maintenance');
+  const schedules = [
+    { name: 'trash-purge' as const, repeat: { pattern: deps.purgeCron } },
+    { name: 'reconcile' as const, repeat: { every: deps.reconcileEveryMs } },
+  ];
+  const upsert = async (onlyMissing: boolean) => {
+    for (const { name, repeat } of schedules) {
+      // Upserting an existing schedule replaces its next job (a cron one from "now", which
+      // could skip a purge that is due): while running, only what is missing is restored.
+      if (onlyMissing && (await maintenance.getJobScheduler(name))) continue;
+      await maintenance.upsertJobScheduler(name, repeat, { name, data: {}, opts: jobOptions(name) });
+    }
+  };
+  await upsert(false);
+  const restore = () => {
+    upsert(true).catch((err: unknown) => deps.logger.warn({ err }, 'maintenance schedule restore failed; retrying'));
+  };
+  const timer = setInterval(restore, Math.min(Math.max(deps.reconcileEveryMs, 5000), 60_000));
+  timer.unref();
+  return timer;
+}
+
+/**
+ * One poll schedule per property with an imap_url, re-synced while running so that
+ * `property set imap-url=...` takes effect (or stops polling) without a restart.
+ */
+async function keepImapSchedules(deps: WorkerDeps): Promise<NodeJS.Timeout> {
+  const everyMs = deps.imap?.pollEveryMs ?? 30_000;
+  const inbound = deps.jobs.queue('mail-inbound');
+  const sync = () =>
+    syncImapSchedules(deps.db, inbound, everyMs).then(
+      (synced) => {
+        if (synced.added || synced.removed) deps.logger.info({ ...synced, everyMs }, 'imap poll schedules synced');
+      },
+      (err: unknown) => deps.logger.warn({ err }, 'imap poll schedule sync failed; retrying'),
+    );
+  await sync();
+  const timer = setInterval(() => void sync(), Math.min(Math.max(everyMs, 5000), 60_000));
+  timer.unref();
+  return timer;
 }

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Agent, Database, Property } from '../db/schema.ts';
+import type { Agent, Contact, Conversation, Database, Property } from '../db/schema.ts';
 import { upsertContact } from '../contacts/contacts.ts';
 import { createConversation, updateConversation } from '../conversations/conversation-store.ts';
 import { upsertAgent } from '../directory/agents.ts';
@@ -215,29 +215,34 @@ async function seedDemoChat(demo: DemoSeed, n: number): Promise<void> {
     ended_at: recent && !answered ? null : ended,
     updated_at: ended,
   });
-  if (!answered && contact && n % 2 === 0) {
-    // A missed chat with an email became a ticket, as the conversion worker does.
-    await updateConversation(trx, conversation.id, { status: 'closed', status_changed_at: ended });
-    const ticket = await createTicket(trx, {
-      propertyId: pid,
-      subject: `Missed chat from ${name}`,
-      contact,
-      conversationId: conversation.id,
-      departmentId: conversation.department_id,
-      agentId: rnd() < 0.5 ? pick(agentRows).id : null,
-      status: pick(['open', 'open', 'pending', 'closed'] as const),
-      priority: rnd() < 0.2 ? 2 : 1,
-      tagIds: rnd() < 0.5 ? [pick(tagIds)] : [],
-      createdAt: ended,
-    });
-    await appendMessage(trx, {
-      propertyId: pid,
-      target: { ticketId: ticket.id },
-      sender: 'system',
-      body: 'Ticket created from a missed chat; an acknowledgement with the transcript was queued to the visitor.',
-      createdAt: ended,
-    });
-  }
+  // A missed chat with an email became a ticket, as the conversion worker does.
+  if (!answered && contact && n % 2 === 0) await seedDemoConversion(demo, conversation, contact, name, ended);
+}
+
+/** The ticket a missed chat with an email became, as the conversion worker makes it. */
+async function seedDemoConversion(demo: DemoSeed, conversation: Conversation, contact: Contact, name: string, ended: Date): Promise<void> {
+  const { trx, property, rnd, pick, agentRows, tagIds } = demo;
+  const pid = property.id;
+  await updateConversation(trx, conversation.id, { status: 'closed', status_changed_at: ended });
+  const ticket = await createTicket(trx, {
+    propertyId: pid,
+    subject: `Missed chat from ${name}`,
+    contact,
+    conversationId: conversation.id,
+    departmentId: conversation.department_id,
+    agentId: rnd() < 0.5 ? pick(agentRows).id : null,
+    status: pick(['open', 'open', 'pending', 'closed'] as const),
+    priority: rnd() < 0.2 ? 2 : 1,
+    tagIds: rnd() < 0.5 ? [pick(tagIds)] : [],
+    createdAt: ended,
+  });
+  await appendMessage(trx, {
+    propertyId: pid,
+    target: { ticketId: ticket.id },
+    sender: 'system',
+    body: 'Ticket created from a missed chat; an acknowledgement with the transcript was queued to the visitor.',
+    createdAt: ended,
+  });
 }
 
 /** Two tickets of the last two hours: one past 80% of its two-hour target (at risk), one not. */

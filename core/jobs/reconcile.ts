@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import chunk from 'lodash/chunk.js';
 import type { Database } from '../db/schema.ts';
 import { scheduleChatTimers } from '../chats/chat-timers.ts';
@@ -66,6 +66,17 @@ export async function reconcile(
   options: { graceSeconds?: number; clockHorizonSeconds?: number } = {},
 ): Promise<ReconcileResult> {
   const grace = sql<Date>`now() - ${options.graceSeconds ?? 30} * interval '1 second'`;
+  const chats = await requeueChatWork(db, jobs, grace);
+  const mail = await requeueMailWork(db, jobs, grace);
+  const chatTimers = await rescheduleChatTimers(db, jobs, grace);
+  const clockChecks = await requeueClockChecks(db, jobs, options.clockHorizonSeconds ?? 180);
+  return { ...chats, ...mail, chatTimers, clockChecks };
+}
+
+type Grace = RawBuilder<Date>;
+
+/** Stored chat events not applied, and missed chats (or offline messages) without their ticket. */
+async function requeueChatWork(db: Kysely<Database>, jobs: JobQueue, grace: Grace) {
   const events = await db
     .selectFrom('chat_events')
     .select('id')
@@ -89,7 +100,11 @@ export async function reconcile(
     .limit(batch)
     .execute();
   await eachConcurrently(conversions, ({ id }) => jobs.requeue('convert', { conversationId: id }));
+  return { chatEvents: events.length, conversions: conversions.length };
+}
 
+/** Inbound mail not filed, and queued outbox mail whose job is gone. */
+async function requeueMailWork(db: Kysely<Database>, jobs: JobQueue, grace: Grace) {
   const inbound = await db
     .selectFrom('inbound_emails')
     .select('id')
@@ -100,8 +115,8 @@ export async function reconcile(
     .execute();
   await eachConcurrently(inbound, ({ id }) => jobs.requeue('inbound-email', { inboundEmailId: id }));
 
-  // Queued mail whose job is gone. A job still waiting out its backoff is left alone (requeue
-  // only re-adds missing or finished jobs and retries failed ones).
+  // A job still waiting out its backoff is left alone (requeue only re-adds missing or
+  // finished jobs and retries failed ones).
   const outbox = await db
     .selectFrom('outbox_emails')
     .select('id')
@@ -111,10 +126,15 @@ export async function reconcile(
     .limit(batch)
     .execute();
   await eachConcurrently(outbox, ({ id }) => jobs.requeue('send-email', { outboxId: id }));
+  return { inboundEmails: inbound.length, outboxEmails: outbox.length };
+}
 
-  // Chats still going: their timers are delayed jobs, which a Redis that lost its data lost
-  // too. Scheduling them again is harmless (same job ids; each timer re-checks the chat), and
-  // live chats are few, so all of them are covered without tracking which timers exist.
+/**
+ * Chats still going: their timers are delayed jobs, which a Redis that lost its data lost
+ * too. Scheduling them again is harmless (same job ids; each timer re-checks the chat), and
+ * live chats are few, so all of them are covered without tracking which timers exist.
+ */
+async function rescheduleChatTimers(db: Kysely<Database>, jobs: JobQueue, grace: Grace): Promise<number> {
   const open = await db
     .selectFrom('conversations as c')
     .innerJoin('properties as p', 'p.id', 'c.property_id')
@@ -127,14 +147,20 @@ export async function reconcile(
     .orderBy('c.id')
     .limit(batch)
     .execute();
-  const now = new Date();
   await eachConcurrently(open, (c) => scheduleChatTimers(jobs, c, c));
+  return open.length;
+}
 
-  // Response clocks: the checks of times that have come, or come before the next pass, and that
-  // no check has looked at yet. Those are the timers a Redis that lost its data lost, and those of inbox
-  // actions and settings changes, which store due times without a job queue. Later times wait
-  // for a later pass, so thousands of running clocks do not mean thousands of jobs a minute.
-  const horizon = sql<Date>`now() + ${options.clockHorizonSeconds ?? 180} * interval '1 second'`;
+/**
+ * Response clocks: the checks of times that have come, or come before the next pass, and that
+ * no check has looked at yet. Those are the timers a Redis that lost its data lost, and those
+ * of inbox actions and settings changes, which store due times without a job queue. Later
+ * times wait for a later pass, so thousands of running clocks do not mean thousands of jobs a
+ * minute.
+ */
+async function requeueClockChecks(db: Kysely<Database>, jobs: JobQueue, horizonSeconds: number): Promise<number> {
+  const now = new Date();
+  const horizon = sql<Date>`now() + ${horizonSeconds} * interval '1 second'`;
   const checks: { kind: 'conversation' | 'ticket'; id: string; at: Date }[] = [];
   for (const kind of ['conversation', 'ticket'] as const) {
     const table = sql.table(kind === 'ticket' ? 'tickets' : 'conversations');
@@ -157,12 +183,5 @@ export async function reconcile(
       { runAt: new Date(Math.max(c.at.getTime(), now.getTime())), idSuffix: String(c.at.getTime()) },
     ),
   );
-  return {
-    chatEvents: events.length,
-    conversions: conversions.length,
-    inboundEmails: inbound.length,
-    outboxEmails: outbox.length,
-    chatTimers: open.length,
-    clockChecks: checks.length,
-  };
+  return checks.length;
 }

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { upsertContact } from '../contacts/contacts.ts';
 import { lockConversation } from '../chats/chat-lock.ts';
-import type { Database, Ticket } from '../db/schema.ts';
+import type { Database, OutboxEmail, Ticket } from '../db/schema.ts';
 import { InvalidStateError, NotFoundError, NotVisibleYetError } from '../errors.ts';
 import { findItem } from '../inbox/find-item.ts';
 import { formatItemRef } from '../inbox/item-ref.ts';
@@ -93,14 +93,7 @@ export async function convertConversation(
         .filter((m) => m.sender !== 'note')
         .map((m) => ({ sender: m.sender, author: m.author_name, body: m.body, createdAt: m.created_at })),
     });
-    // The note says what happened to the acknowledgement, not what was hoped: it is queued
-    // (a failed send adds its own note, send-outbox-email.ts), or held back by the outbox.
-    const mailed =
-      acknowledgement?.status === 'queued'
-        ? `an acknowledgement with the transcript is queued to ${contact.email}`
-        : acknowledgement
-          ? `no acknowledgement was sent to ${contact.email}: ${acknowledgement.last_error ?? acknowledgement.status}`
-          : `no acknowledgement was written (the ticket has one already)`;
+    const mailed = mailedNote(acknowledgement, contact.email);
     await appendMessage(trx, {
       propertyId: property.id,
       target: { ticketId: ticket.id },
@@ -121,4 +114,14 @@ export async function convertItem(db: Kysely<Database>, jobs: JobQueue, property
   const item = await findItem(db, propertyId, ref);
   if (item.kind !== 'conversation') throw new InvalidStateError(`${item.ref} is already a ticket`);
   return convertConversation(db, jobs, item.id);
+}
+
+/**
+ * What the ticket's note says of its acknowledgement: what happened, not what was hoped. It is
+ * queued (a failed send adds its own note, send-outbox-email.ts), or held back by the outbox.
+ */
+function mailedNote(acknowledgement: Pick<OutboxEmail, 'status' | 'last_error'> | null | undefined, email: string): string {
+  if (acknowledgement?.status === 'queued') return `an acknowledgement with the transcript is queued to ${email}`;
+  if (acknowledgement) return `no acknowledgement was sent to ${email}: ${acknowledgement.last_error ?? acknowledgement.status}`;
+  return 'no acknowledgement was written (the ticket has one already)';
 }

@@ -108,47 +108,10 @@ export function createDashboardView(
     editorText: () => dialogs.editorText(),
     update(data) {
       const { state } = data;
-      const tabText = tabs
-        .map((t, n) => (t === state.tab ? `{black-fg}{white-bg} ${n + 1} ${tabTitles[t]} {/}` : ` ${n + 1} ${tabTitles[t]} `))
-        .join(' ');
-      // Five tabs leave little room at 80-100 columns: the name Switchboard goes first, the property's name stays.
-      const tabsWidth = tabs.reduce((n, t) => n + tabTitles[t].length + 4, tabs.length - 1);
-      const brand = width() - (14 + tabsWidth + 2) >= 40 ? '{bold} Switchboard{/bold}  ' : ' ';
-      const room = width() - (brand === ' ' ? 1 : 14) - tabsWidth - 2;
-      header.setContent(`${brand}${tabText}  ${esc(fit(`${data.property} (C-p switch)`, Math.max(0, room)).trimEnd())}`);
+      header.setContent(headerText(state, data.property, width()));
       const lines = bodyLines(state, { width: width(), height: bodyHeight() });
       body.setContent(lines.join('\n'));
-      const inbox = state.inbox;
-      const ownTab: Partial<Record<DashboardState['tab'], string>> = {
-        trash: 'trash · R restores · D deletes for good',
-        agents: 'agents · enter lists their open items',
-        reports: 'reports · b groups · 5 reads again',
-      };
-      const p = statusParts({
-        property: data.property,
-        inbox,
-        health: data.health,
-        queues: state.tab === 'queues' ? state.queues : undefined,
-        tab: ownTab[state.tab],
-      });
-      const conn = (text: string) =>
-        text.endsWith('down') ? `{white-fg}{red-bg} ${esc(text)} {/}` : text.endsWith('up') ? `{green-fg}${esc(text)}{/}` : esc(text);
-      const connections = `${conn(p.postgres)} ${conn(p.redis)}`;
-      const connectionsWidth = p.postgres.length + p.redis.length + 5;
-      if (state.message) {
-        // A message takes the line but the connection states, which stay in sight.
-        const text = esc(fit(state.message.text, Math.max(0, width() - connectionsWidth - 3)));
-        status.setContent(
-          `${state.message.kind === 'error' ? `{white-fg}{red-bg}${text}{/}` : `{black-fg}{yellow-bg}${text}{/}`} │ ${connections}`,
-        );
-      } else if (state.tab === 'inbox' && inbox.mode === 'search') {
-        status.setContent(esc(fit(`/${inbox.searchDraft}_   (enter search · esc cancel)`, width())));
-      } else {
-        const right = ' │ ';
-        const room = width() - right.length - p.postgres.length - p.redis.length - ' │ ? help'.length - 3;
-        const left = [...p.left].length <= room ? p.left : p.short;
-        status.setContent(`${esc(fit(left, Math.max(0, room)))}${esc(right)}${connections} │ ? help`);
-      }
+      status.setContent(statusText(data, width()));
       attention.setContent(attentionBar(state.attention, width()).map(barSegment).join(''));
       // The help never outgrows the screen: two columns where they fit (all of it at 80×24),
       // and it scrolls when it is still too long.
@@ -163,4 +126,51 @@ export function createDashboardView(
       dialogs.update(state.overlay, width(), Number(screen.height));
     },
   };
+}
+
+/** The header line: the tabs, the brand where there is room, the property. */
+function headerText(state: DashboardState, property: string, width: number): string {
+  const tabText = tabs
+    .map((t, n) => (t === state.tab ? `{black-fg}{white-bg} ${n + 1} ${tabTitles[t]} {/}` : ` ${n + 1} ${tabTitles[t]} `))
+    .join(' ');
+  // Five tabs leave little room at 80-100 columns: the name Switchboard goes first, the property's name stays.
+  const tabsWidth = tabs.reduce((n, t) => n + tabTitles[t].length + 4, tabs.length - 1);
+  const brand = width - (14 + tabsWidth + 2) >= 40 ? '{bold} Switchboard{/bold}  ' : ' ';
+  const room = width - (brand === ' ' ? 1 : 14) - tabsWidth - 2;
+  return `${brand}${tabText}  ${esc(fit(`${property} (C-p switch)`, Math.max(0, room)).trimEnd())}`;
+}
+
+/** The status bar: the last action's message, the search being typed, or where things stand; the connections always. */
+function statusText(data: Parameters<DashboardView['update']>[0], width: number): string {
+  const { state } = data;
+  const inbox = state.inbox;
+  const ownTab: Partial<Record<DashboardState['tab'], string>> = {
+    trash: 'trash · R restores · D deletes for good',
+    agents: 'agents · enter lists their open items',
+    reports: 'reports · b groups · 5 reads again',
+  };
+  const p = statusParts({
+    property: data.property,
+    inbox,
+    health: data.health,
+    queues: state.tab === 'queues' ? state.queues : undefined,
+    tab: ownTab[state.tab],
+  });
+  const conn = (text: string) =>
+    text.endsWith('down') ? `{white-fg}{red-bg} ${esc(text)} {/}` : text.endsWith('up') ? `{green-fg}${esc(text)}{/}` : esc(text);
+  const connections = `${conn(p.postgres)} ${conn(p.redis)}`;
+  const connectionsWidth = p.postgres.length + p.redis.length + 5;
+  if (state.message) {
+    // A message takes the line but the connection states, which stay in sight.
+    const text = esc(fit(state.message.text, Math.max(0, width - connectionsWidth - 3)));
+    const shown = state.message.kind === 'error' ? `{white-fg}{red-bg}${text}{/}` : `{black-fg}{yellow-bg}${text}{/}`;
+    return `${shown} │ ${connections}`;
+  }
+  if (state.tab === 'inbox' && inbox.mode === 'search') {
+    return esc(fit(`/${inbox.searchDraft}_   (enter search · esc cancel)`, width));
+  }
+  const right = ' │ ';
+  const room = width - right.length - p.postgres.length - p.redis.length - ' │ ? help'.length - 3;
+  const left = [...p.left].length <= room ? p.left : p.short;
+  return `${esc(fit(left, Math.max(0, room)))}${esc(right)}${connections} │ ? help`;
 }

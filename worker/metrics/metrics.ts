@@ -36,8 +36,12 @@ export function createMetrics(): SwitchboardMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'switchboard_' });
   const registers = [registry];
+  return { registry, ...jobMetrics(registers), ...intakeMetrics(registers), ...mailMetrics(registers), ...effectMetrics(registers) };
+}
+
+/** Job attempts: outcomes and durations, counted by worker/run-job.ts. */
+function jobMetrics(registers: Registry[]): Pick<SwitchboardMetrics, 'jobsCompleted' | 'jobsFailed' | 'jobDuration'> {
   return {
-    registry,
     jobsCompleted: new Counter({
       name: 'switchboard_jobs_completed_total',
       help: 'Job attempts that succeeded, by queue and job name.',
@@ -46,7 +50,9 @@ export function createMetrics(): SwitchboardMetrics {
     }),
     jobsFailed: new Counter({
       name: 'switchboard_jobs_failed_total',
-      help: 'Job attempts that failed, by queue, job name and reason (permanent: not retried; not_visible_yet: its row was not committed yet; transient: retried with backoff).',
+      help:
+        'Job attempts that failed, by queue, job name and reason (permanent: not retried; ' +
+        'not_visible_yet: its row was not committed yet; transient: retried with backoff).',
       labelNames: ['queue', 'job', 'reason'],
       registers,
     }),
@@ -58,6 +64,14 @@ export function createMetrics(): SwitchboardMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers,
     }),
+  };
+}
+
+/** What the ingress was sent and what it took or refused. */
+function intakeMetrics(
+  registers: Registry[],
+): Pick<SwitchboardMetrics, 'httpRequests' | 'chatEventsReceived' | 'emailsReceived' | 'emailsRefused'> {
+  return {
     httpRequests: new Counter({
       name: 'switchboard_http_requests_total',
       help: 'HTTP requests answered, by route (unknown for no route) and status.',
@@ -66,22 +80,31 @@ export function createMetrics(): SwitchboardMetrics {
     }),
     chatEventsReceived: new Counter({
       name: 'switchboard_chat_events_received_total',
-      help: 'Chat events accepted by the ingress, by source (api, tawk) and outcome (stored; duplicate: stored by an earlier delivery).',
+      help:
+        'Chat events accepted by the ingress, by source (api, tawk) and outcome (stored; duplicate: ' + 'stored by an earlier delivery).',
       labelNames: ['source', 'outcome'],
       registers,
     }),
     emailsReceived: new Counter({
       name: 'switchboard_emails_received_total',
-      help: 'Inbound emails taken, by way (smtp, imap) and outcome (stored; duplicate: stored before). An SMTP message for several properties counts once per property.',
+      help:
+        'Inbound emails taken, by way (smtp, imap) and outcome (stored; duplicate: stored before). ' +
+        'An SMTP message for several properties counts once per property.',
       labelNames: ['via', 'outcome'],
       registers,
     }),
     emailsRefused: new Counter({
       name: 'switchboard_emails_refused_total',
-      help: 'SMTP refusals by reason: unknown_domain (550), too_big (552), lookup_failed (451 at RCPT), storage_down (451 at DATA).',
+      help: 'SMTP refusals by reason: unknown_domain (550), too_big (552), lookup_failed (451 at RCPT), ' + 'storage_down (451 at DATA).',
       labelNames: ['reason'],
       registers,
     }),
+  };
+}
+
+/** Inbound filing and outbound sending. */
+function mailMetrics(registers: Registry[]): Pick<SwitchboardMetrics, 'emailsFiled' | 'emailsSent' | 'emailsSendFailed'> {
+  return {
     emailsFiled: new Counter({
       name: 'switchboard_emails_filed_total',
       help: 'Inbound emails filed, by status (threaded, bounce, quarantined).',
@@ -96,10 +119,21 @@ export function createMetrics(): SwitchboardMetrics {
     }),
     emailsSendFailed: new Counter({
       name: 'switchboard_emails_send_failed_total',
-      help: 'Failed send attempts of outbox emails, by kind and reason (refused: SMTP 5xx, marked failed; transient: retried).',
+      help: 'Failed send attempts of outbox emails, by kind and reason (refused: SMTP 5xx, marked ' + 'failed; transient: retried).',
       labelNames: ['kind', 'reason'],
       registers,
     }),
+  };
+}
+
+/** The effects of jobs, counted once each (worker/metrics/job-outcomes.ts). */
+function effectMetrics(
+  registers: Registry[],
+): Pick<
+  SwitchboardMetrics,
+  'triggersFired' | 'triggersCancelled' | 'responseBreaches' | 'ticketsConverted' | 'itemsPurged' | 'reconcileRequeued'
+> {
+  return {
     triggersFired: new Counter({ name: 'switchboard_triggers_fired_total', help: 'Chat-recovery messages posted.', registers }),
     triggersCancelled: new Counter({
       name: 'switchboard_triggers_cancelled_total',
@@ -108,7 +142,7 @@ export function createMetrics(): SwitchboardMetrics {
     }),
     responseBreaches: new Counter({
       name: 'switchboard_response_breaches_total',
-      help: 'Response targets breached, by property and clock (first, next, resolution); each breach counts once.',
+      help: 'Response targets breached, by property and clock (first, next, resolution); each breach ' + 'counts once.',
       labelNames: ['property', 'clock'],
       registers,
     }),
@@ -125,7 +159,7 @@ export function createMetrics(): SwitchboardMetrics {
     }),
     reconcileRequeued: new Counter({
       name: 'switchboard_reconcile_requeued_total',
-      help: 'Stored work the reconcile pass queued again, by kind (chat_events, conversions, inbound_emails, outbox_emails, ...).',
+      help: 'Stored work the reconcile pass queued again, by kind (chat_events, conversions, ' + 'inbound_emails, outbox_emails, ...).',
       labelNames: ['kind'],
       registers,
     }),
