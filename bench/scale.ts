@@ -1,7 +1,7 @@
 // Scale-out: the fault suite's fixed mixed load (2,000 chat events, 2,000 inbound emails, 500
 // agent replies, with triggers and conversions) through real `switchboard ingress`, N general
-// `switchboard worker` processes and one for outbound mail (the recommended topology), from the first request to everything done (every event
-// applied, every email filed, every outbound email at the SMTP server), for N = 1, 2, 4.
+// `switchboard worker` processes and one for outbound mail (the recommended topology), from the first request to everything
+// done (every event applied, every email filed, every outbound email at the SMTP server), for N = 1, 2, 4.
 // The 1-worker run is the baseline: figures are also given as its ratio, since this machine
 // is shared and noisy. Every run is checked with the fault suite's tally (nothing lost or
 // duplicated), so a fast wrong run cannot count.

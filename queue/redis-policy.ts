@@ -43,7 +43,8 @@ export async function assertNoEviction(redis: RedisConnection, logger: WarningLo
   );
   if (evicting.length > 0) {
     throw new ConfigError(
-      `Redis runs with maxmemory-policy ${evicting.sort().join(', ')}: it may evict queued jobs under memory pressure. Set "maxmemory-policy noeviction" in redis.conf (or CONFIG SET maxmemory-policy noeviction) and start again.`,
+      `Redis runs with maxmemory-policy ${evicting.sort().join(', ')}: it may evict queued jobs under memory pressure. ` +
+        'Set "maxmemory-policy noeviction" in redis.conf (or CONFIG SET maxmemory-policy noeviction) and start again.',
     );
   }
 }

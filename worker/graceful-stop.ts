@@ -44,7 +44,8 @@ export function gracefulStop(
     deadline = setTimeout(() => {
       logger.error(
         { drainTimeoutMs },
-        `still draining after DRAIN_TIMEOUT_MS (${drainTimeoutMs} ms): exiting now; jobs left unfinished are retried once their locks expire`,
+        `still draining after DRAIN_TIMEOUT_MS (${drainTimeoutMs} ms): exiting now; ` +
+          'jobs left unfinished are retried once their locks expire',
       );
       exit(1);
     }, drainTimeoutMs);

@@ -56,7 +56,8 @@ export async function startWorkerOpsServer(rt: RoleRuntime): Promise<void> {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     rt.logger.error(
       { port, host },
-      `METRICS_PORT ${port} is in use (another worker on this host?): this worker serves no /metrics, /healthz or /readyz; give each process its own METRICS_PORT, or 0 for a free one`,
+      `METRICS_PORT ${port} is in use (another worker on this host?): this worker serves no /metrics, /healthz or /readyz; ` +
+        'give each process its own METRICS_PORT, or 0 for a free one',
     );
     return null;
   });

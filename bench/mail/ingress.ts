@@ -7,7 +7,10 @@ export interface Ingress {
   name: string;
   /** Takes the corpus to store with `sessions` at once (before the clock starts). */
   load(emails: CorpusEmail[], sessions: number): Promise<void>;
-  /** Stores it; reports each email's index, row id and store start (epoch ms) as soon as it is stored; resolves with the ingress thread's busy share, if it has one. */
+  /**
+   * Stores it; reports each email's index, row id and store start (epoch ms) as soon as it is stored; resolves with the ingress
+   * thread's busy share, if it has one.
+   */
   run(stored: (index: number, id: string, startedAt: number) => void): Promise<number | null>;
   close(): Promise<void>;
 }

@@ -26,7 +26,10 @@ export interface Profile {
   storeCpuMs: number;
 }
 
-/** One more pass (stored, then filed by the jobs one after the other) with every SQL statement and job add timed, and the CPU steps timed alone. */
+/**
+ * One more pass (stored, then filed by the jobs one after the other) with every SQL statement and job add timed, and the CPU steps
+ * timed alone.
+ */
 export async function profilePhases(url: string, realJobs: JobQueue, property: Property, emails: CorpusEmail[]): Promise<Profile> {
   let phase = 'store';
   const queries = new Map<string, { phase: string; calls: number; ms: number }>();

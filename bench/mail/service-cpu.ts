@@ -1,6 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
-/** CPU milliseconds used so far by each of the machine's postgres and redis-server processes, by pid (from /proc; null where there is none). */
+/**
+ * CPU milliseconds used so far by each of the machine's postgres and redis-server processes, by pid (from /proc; null where there is
+ * none).
+ */
 export function serviceCpuMs(): Map<string, { key: 'postgres' | 'redis'; ms: number }> | null {
   if (!existsSync('/proc/self/stat')) return null;
   const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux

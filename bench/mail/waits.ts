@@ -10,7 +10,10 @@ export interface Waits {
   counts: Map<string, number>;
 }
 
-/** Samples what the bench database's active sessions are doing (or waiting on) every 100 ms: its queries run in the measured window, so it samples no more often than a percentage needs. */
+/**
+ * Samples what the bench database's active sessions are doing (or waiting on) every 100 ms: its queries run in the measured window,
+ * so it samples no more often than a percentage needs.
+ */
 export function waitSampler(db: Kysely<Database>): { stop(): Promise<Waits> } {
   const waits: Waits = { samples: 0, active: 0, counts: new Map() };
   let running = true;

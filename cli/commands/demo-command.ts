@@ -18,11 +18,16 @@ async function breachHint(db: Kysely<Database>, property: Property): Promise<str
   if (target === null) return '';
   const now = new Date();
   if (!isOpenAt(property.business_hours, now)) {
-    return `The property is outside its business hours now: the response clocks stand still until ${nextOpening(property.business_hours, now).toISOString()} (switchboard hours show).\n`;
+    const opens = nextOpening(property.business_hours, now).toISOString();
+    return `The property is outside its business hours now: the response clocks stand still until ${opens} (switchboard hours show).\n`;
   }
   // Seconds here: the demo's Sales target is a minute, and "<1m" would not say when to look.
   const said = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 1000)} s` : formatDuration(ms));
-  return `Unanswered, the Sales chat is at risk after ${said(target * targetsOf(property).atRiskShare)} and breaches its first-response target after ${said(target)}: press B in the dashboard.\n`;
+  const atRisk = said(target * targetsOf(property).atRiskShare);
+  return (
+    `Unanswered, the Sales chat is at risk after ${atRisk} and breaches its first-response target after ${said(target)}: ` +
+    'press B in the dashboard.\n'
+  );
 }
 
 /** `switchboard demo`: signed chat traffic to a running ingress, to watch the pipeline work. */
@@ -47,8 +52,11 @@ export function registerDemo(program: Command): void {
           );
         }
         process.stdout.write(
-          `${lines.join('\n')}\n\nThe workers apply them in a moment; the trigger fires after ${property.trigger_delay_seconds} s.\n${await breachHint(await ctx.db(), property)}` +
-            `  npx switchboard -p ${property.slug} inbox list --status open --agent unassigned\n  npx switchboard -p ${property.slug} inbox list --view tickets\n  npx switchboard -p ${property.slug} inbox list --due breached\n`,
+          `${lines.join('\n')}\n\nThe workers apply them in a moment; the trigger fires after ${property.trigger_delay_seconds} s.\n` +
+            (await breachHint(await ctx.db(), property)) +
+            `  npx switchboard -p ${property.slug} inbox list --status open --agent unassigned\n` +
+            `  npx switchboard -p ${property.slug} inbox list --view tickets\n` +
+            `  npx switchboard -p ${property.slug} inbox list --due breached\n`,
         );
       }),
     );

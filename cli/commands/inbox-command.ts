@@ -125,7 +125,8 @@ function describeDetail(d: ItemDetail): string {
   const lines = [
     `${i.ref}  ${i.channel ?? 'ticket'}  ${i.status}${i.missed ? ' (missed)' : ''}${i.trashedAt ? '  [in the trash]' : ''}`,
     i.title,
-    `priority ${priorityNames[i.priority]}  ·  agent ${i.agent?.name ?? '-'}  ·  department ${i.department?.name ?? '-'}  ·  tags ${i.tags.join(', ') || '-'}`,
+    `priority ${priorityNames[i.priority]}  ·  agent ${i.agent?.name ?? '-'}  ·  department ${i.department?.name ?? '-'}  ·  ` +
+      `tags ${i.tags.join(', ') || '-'}`,
     `contact ${[i.contact.name, i.contact.email && `<${i.contact.email}>`].filter(Boolean).join(' ') || '-'}`,
     `created ${shortTime(i.createdAt)}  ·  updated ${shortTime(i.updatedAt)}  ·  status changed ${shortTime(i.statusChangedAt)}`,
   ];
@@ -133,9 +134,8 @@ function describeDetail(d: ItemDetail): string {
   if (d.visitor?.prechat) lines.push(`pre-chat ${JSON.stringify(d.visitor.prechat)}`);
   lines.push('');
   for (const m of d.messages) {
-    lines.push(
-      `[${shortTime(m.createdAt)}] ${m.sender}${m.author ? ` (${m.author})` : ''}${m.senderVerified === false ? ' [sender not verified]' : ''}:`,
-    );
+    const unverified = m.senderVerified === false ? ' [sender not verified]' : '';
+    lines.push(`[${shortTime(m.createdAt)}] ${m.sender}${m.author ? ` (${m.author})` : ''}${unverified}:`);
     lines.push(...m.body.split('\n').map((l) => `  ${l}`));
   }
   if (d.messages.length === 0) lines.push('(no messages)');

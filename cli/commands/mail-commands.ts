@@ -34,7 +34,8 @@ export function registerMail(program: Command): void {
     .command('ingest')
     .argument('[file]', 'an .eml file (default or -: stdin)')
     .description(
-      "store a raw email as if it had arrived, and process it (its sender counts as verified only by the Authentication-Results of the property's imap-authserv-id)",
+      'store a raw email as if it had arrived, and process it ' +
+        "(its sender counts as verified only by the Authentication-Results of the property's imap-authserv-id)",
     )
     .action(
       action(async (ctx, file?: string) => {

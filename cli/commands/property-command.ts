@@ -64,6 +64,12 @@ function describe(p: Property): string {
 
 /** `switchboard property create|list|show|set`. */
 export function registerProperty(program: Command): void {
+  const settings = [
+    ...Object.entries(propertySettings),
+    ...Object.entries(hoursSettings),
+    ['business-hours', { describe: 'off: no business hours (targets count around the clock)' }] as const,
+  ];
+  const settingsHelp = settings.map(([k, s]) => `\n  ${k.padEnd(21)} ${s.describe}`).join('');
   const property = program.command('property').description('the websites whose chats and tickets Switchboard keeps');
   property
     .command('create')
@@ -120,9 +126,7 @@ export function registerProperty(program: Command): void {
     .command('set')
     .argument('<property>', 'slug or id')
     .argument('<settings...>', 'key=value pairs')
-    .description(
-      `change settings: ${[...Object.entries(propertySettings), ...Object.entries(hoursSettings), ['business-hours', { describe: 'off: no business hours (targets count around the clock)' }] as const].map(([k, s]) => `\n  ${k.padEnd(21)} ${s.describe}`).join('')}`,
-    )
+    .description(`change settings: ${settingsHelp}`)
     .action(
       action(async (ctx, ref: string, pairs: string[]) => {
         const db = await ctx.db();

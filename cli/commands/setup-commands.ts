@@ -48,7 +48,8 @@ export function registerSetup(program: Command, runProcesses: RunProcesses): voi
           log('starting the embedded Postgres and Redis under .data/ ...');
           const state = await servicesUp({ dataDir: ctx.config.dataDir, log });
           log(
-            `postgres ${ctx.config.databaseUrl ? '(DATABASE_URL)' : state.databaseUrl}\nredis    ${ctx.config.redisUrl ? '(REDIS_URL)' : state.redisUrl}`,
+            `postgres ${ctx.config.databaseUrl ? '(DATABASE_URL)' : state.databaseUrl}\n` +
+              `redis    ${ctx.config.redisUrl ? '(REDIS_URL)' : state.redisUrl}`,
           );
         }
         const db = await ctx.db();
@@ -77,7 +78,8 @@ export function registerSetup(program: Command, runProcesses: RunProcesses): voi
           };
           const others = (await listProperties(db)).length - 1;
           log(
-            `starting the ingress and workers (logs: ${logFile}), then the dashboard on "${property.slug}"${others > 0 ? ` (${others} more: C-p switches)` : ''}; q in it asks, then stops everything`,
+            `starting the ingress and workers (logs: ${logFile}), then the dashboard on "${property.slug}"` +
+              `${others > 0 ? ` (${others} more: C-p switches)` : ''}; q in it asks, then stops everything`,
           );
           await runProcesses(ctx.config, urls, {
             ingress: true,

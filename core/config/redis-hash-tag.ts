@@ -24,6 +24,7 @@ export function assertClusterPrefix(prefix: string, name = 'the queue prefix'): 
   if (hashTag(prefix) !== null) return;
   const suggestion = `{${prefix.replace(/[{}]/g, '') || 'switchboard'}}`;
   throw new ConfigError(
-    `${name} "${prefix}" has no Redis Cluster hash tag: on a cluster the keys of a BullMQ queue must share one slot. Set SWITCHBOARD_QUEUE_PREFIX=${suggestion} (braces included).`,
+    `${name} "${prefix}" has no Redis Cluster hash tag: on a cluster the keys of a BullMQ queue must share one slot. ` +
+      `Set SWITCHBOARD_QUEUE_PREFIX=${suggestion} (braces included).`,
   );
 }

@@ -47,8 +47,9 @@ export async function upsertContacts(
   }
   if (names.size === 0) return new Map();
   const emails = [...names.keys()].sort();
+  const emailNames = emails.map((e) => names.get(e) ?? null);
   const { rows } = await sql<UpsertedContact>`
-    WITH input AS (SELECT * FROM unnest(${emails}::text[], ${emails.map((e) => names.get(e) ?? null)}::text[]) WITH ORDINALITY AS i(email, name, ord)),
+    WITH input AS (SELECT * FROM unnest(${emails}::text[], ${emailNames}::text[]) WITH ORDINALITY AS i(email, name, ord)),
       existing AS (SELECT c.* FROM contacts c JOIN input USING (email) WHERE c.property_id = ${propertyId}::bigint),
       inserted AS (
         INSERT INTO contacts (property_id, email, name)

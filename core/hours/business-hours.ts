@@ -341,7 +341,10 @@ function checkMs(ms: number): void {
   if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`business time must be a finite number of milliseconds >= 0, not ${ms}`);
 }
 
-/** The open intervals within [from, to), clipped to it and merged where they touch (an overnight range and the next day's 00:00 range are one). */
+/**
+ * The open intervals within [from, to), clipped to it and merged where they touch (an overnight range and the next day's 00:00
+ * range are one).
+ */
 export function openIntervals(hours: BusinessHours | null, from: Date, to: Date): OpenInterval[] {
   if (to.getTime() <= from.getTime()) return [];
   if (!hours) return [{ start: new Date(from.getTime()), end: new Date(to.getTime()) }];

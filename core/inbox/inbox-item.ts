@@ -65,6 +65,12 @@ export interface ItemRow {
  */
 export function itemColumns(kind: ItemKind): RawBuilder<unknown> {
   const isConversation = kind === 'conversation';
+  const contactEmail = isConversation
+    ? sql`coalesce((SELECT email FROM contacts WHERE id = i.contact_id), i.visitor_email)`
+    : sql`(SELECT email FROM contacts WHERE id = i.contact_id)`;
+  const contactName = isConversation
+    ? sql`coalesce((SELECT name FROM contacts WHERE id = i.contact_id), i.visitor_name)`
+    : sql`(SELECT name FROM contacts WHERE id = i.contact_id)`;
   return sql`
     ${kind}::text AS kind, i.id,
     ${isConversation ? sql`i.kind` : sql`NULL::text`} AS channel,
@@ -75,8 +81,8 @@ export function itemColumns(kind: ItemKind): RawBuilder<unknown> {
     i.department_id, (SELECT name FROM departments WHERE id = i.department_id) AS department_name,
     (SELECT array_agg(name ORDER BY name) FROM tags WHERE id = ANY (i.tag_ids)) AS tag_names,
     i.contact_id,
-    ${isConversation ? sql`coalesce((SELECT email FROM contacts WHERE id = i.contact_id), i.visitor_email)` : sql`(SELECT email FROM contacts WHERE id = i.contact_id)`} AS contact_email,
-    ${isConversation ? sql`coalesce((SELECT name FROM contacts WHERE id = i.contact_id), i.visitor_name)` : sql`(SELECT name FROM contacts WHERE id = i.contact_id)`} AS contact_name,
+    ${contactEmail} AS contact_email,
+    ${contactName} AS contact_name,
     i.created_at, i.updated_at, i.status_changed_at, i.last_message_at, i.trashed_at, i.waiting_since, i.due_at, i.at_risk_at`;
 }
 

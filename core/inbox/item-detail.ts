@@ -11,7 +11,10 @@ export interface ItemMessage {
   author: string | null;
   body: string;
   createdAt: Date;
-  /** An email's sender: false when filing could not authenticate it ("sender not verified"); null for chat and system messages, and with sender-auth off. */
+  /**
+   * An email's sender: false when filing could not authenticate it ("sender not verified"); null for chat and system messages, and
+   * with sender-auth off.
+   */
   senderVerified: boolean | null;
 }
 

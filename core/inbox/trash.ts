@@ -40,7 +40,8 @@ export async function deletePermanently(db: Db, propertyId: string, ref: string)
   const item = await findItem(db, propertyId, ref);
   if (!item.trashedAt) {
     throw new InvalidStateError(
-      `${item.ref} is not in the trash; only items in the trash can be deleted permanently (move it there first: switchboard trash ${item.ref})`,
+      `${item.ref} is not in the trash; only items in the trash can be deleted permanently ` +
+        `(move it there first: switchboard trash ${item.ref})`,
     );
   }
   const result = await db.deleteFrom(item.table).where('id', '=', item.id).where('trashed_at', 'is not', null).executeTakeFirst();

@@ -80,7 +80,8 @@ export const propertySettings: Record<string, Setting> = {
   },
   'sender-auth': {
     describe:
-      'what mail from an unauthenticated sender (no DMARC pass) may do: enforce (its own ticket), flag (threaded, marked "sender not verified"), off',
+      'what mail from an unauthenticated sender (no DMARC pass) may do: enforce (its own ticket), ' +
+      'flag (threaded, marked "sender not verified"), off',
     apply(value, update) {
       const v = value.trim().toLowerCase();
       if (v !== 'enforce' && v !== 'flag' && v !== 'off')
@@ -157,7 +158,10 @@ export const hoursSettings: Record<
 /** Every key `property set` accepts. */
 const knownKeys = () => [...Object.keys(propertySettings), ...Object.keys(hoursSettings), 'business-hours'].join(', ');
 
-/** Turns `key=value` pairs into a property update and a change of business hours (null: none); an unknown key or bad value is a ValidationError. */
+/**
+ * Turns `key=value` pairs into a property update and a change of business hours (null: none); an unknown key or bad value is a
+ * ValidationError.
+ */
 export function parsePropertyChange(pairs: string[]): { update: PropertyUpdate; hours: HoursChange | null } {
   const update: PropertyUpdate = {};
   if (pairs.length === 0) throw new ValidationError(`nothing to set; settings: ${knownKeys()}`);

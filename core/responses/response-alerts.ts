@@ -92,7 +92,10 @@ export async function checkResponseClocks(db: Kysely<Database>, jobs: JobQueue, 
   return fired;
 }
 
-/** Other items of the check's property and kind whose earliest at-risk or due time has just come and that no check has seen since, locked (those another holds are skipped). */
+/**
+ * Other items of the check's property and kind whose earliest at-risk or due time has just come and that no check has seen since,
+ * locked (those another holds are skipped).
+ */
 async function comeDue(trx: Transaction<Database>, own: ItemClocks, now: Date): Promise<ClockItem[]> {
   // A breach emailed takes its recipient's advisory lock (core/mail/outbound/outbox.ts): several in one
   // transaction, in item order, could deadlock with another batch. Such properties check alone.
@@ -101,15 +104,20 @@ async function comeDue(trx: Transaction<Database>, own: ItemClocks, now: Date): 
   const { rows } = await sql<{ id: string }>`
     SELECT i.id FROM ${sql.table(own.item.kind === 'ticket' ? 'tickets' : 'conversations')} i
     WHERE i.property_id = ${own.propertyId} AND i.trashed_at IS NULL AND i.id <> ${own.item.id}::bigint
-      AND ((i.due_at IS NOT NULL AND i.due_at > ${since} AND i.due_at <= ${now} AND (i.clocks_checked_at IS NULL OR i.clocks_checked_at < i.due_at))
-        OR (i.at_risk_at IS NOT NULL AND i.at_risk_at > ${since} AND i.at_risk_at <= ${now} AND (i.clocks_checked_at IS NULL OR i.clocks_checked_at < i.at_risk_at)))
+      AND ((i.due_at IS NOT NULL AND i.due_at > ${since} AND i.due_at <= ${now}
+          AND (i.clocks_checked_at IS NULL OR i.clocks_checked_at < i.due_at))
+        OR (i.at_risk_at IS NOT NULL AND i.at_risk_at > ${since} AND i.at_risk_at <= ${now}
+          AND (i.clocks_checked_at IS NULL OR i.clocks_checked_at < i.at_risk_at)))
     ORDER BY i.id
     LIMIT ${checkBatch}
     FOR UPDATE SKIP LOCKED`.execute(trx);
   return rows.map((r) => ({ kind: own.item.kind, id: r.id }));
 }
 
-/** Records each at-risk and breach of one item that is now due (one statement), with a breach's note and notifications; returns those that are new. */
+/**
+ * Records each at-risk and breach of one item that is now due (one statement), with a breach's note and notifications; returns
+ * those that are new.
+ */
 async function recordDue(trx: Transaction<Database>, jobs: JobQueue, clocks: ItemClocks, now: Date): Promise<FiredAlert[]> {
   const { item } = clocks;
   // The running clocks' times that have come; and those the first clock passed before it
@@ -128,11 +136,13 @@ async function recordDue(trx: Transaction<Database>, jobs: JobQueue, clocks: Ite
   );
   if (!due.length) return [];
   const inserted = await sql<{ id: string; clock: ClockName; kind: 'at_risk' | 'breach' }>`
-    INSERT INTO response_alerts (property_id, conversation_id, ticket_id, clock, kind, started_at, due_at, agent_id, department_id, priority)
+    INSERT INTO response_alerts
+      (property_id, conversation_id, ticket_id, clock, kind, started_at, due_at, agent_id, department_id, priority)
     SELECT i.property_id, ${item.kind === 'conversation' ? item.id : null}::bigint, ${item.kind === 'ticket' ? item.id : null}::bigint,
       v.clock, v.kind, v.started_at, v.due_at, i.agent_id, i.department_id, i.priority
     FROM ${sql.table(item.kind === 'ticket' ? 'tickets' : 'conversations')} i,
-      unnest(${due.map((d) => d.r.clock)}::text[], ${due.map((d) => d.kind)}::text[], ${due.map((d) => d.r.startedAt)}::timestamptz[], ${due.map((d) => d.at)}::timestamptz[])
+      unnest(${due.map((d) => d.r.clock)}::text[], ${due.map((d) => d.kind)}::text[],
+        ${due.map((d) => d.r.startedAt)}::timestamptz[], ${due.map((d) => d.at)}::timestamptz[])
         AS v(clock, kind, started_at, due_at)
     WHERE i.id = ${item.id}::bigint
     ON CONFLICT DO NOTHING
@@ -149,7 +159,9 @@ async function recordDue(trx: Transaction<Database>, jobs: JobQueue, clocks: Ite
       propertyId: clocks.propertyId,
       target,
       sender: 'system',
-      body: `The ${clockWords[r.clock]} target (${formatDuration(r.targetMs)} of business time) was breached: due ${at.toISOString()}, counted from ${r.startedAt.toISOString()}.`,
+      body:
+        `The ${clockWords[r.clock]} target (${formatDuration(r.targetMs)} of business time) was breached: ` +
+        `due ${at.toISOString()}, counted from ${r.startedAt.toISOString()}.`,
       createdAt: now,
     });
     // A property that asks for no notification has nothing to read for it.
@@ -203,7 +215,9 @@ async function notifyBreach(
     from: supportAddress(property),
     to,
     subject: `${ref} breached its ${clockWords[clock]} target`,
-    text: `${ref} of ${property.name} breached its ${clockWords[clock]} target: it was due ${dueAt.toISOString()}.${agentName ? `\nAssigned to ${agentName}.` : '\nNobody is assigned.'}\n\nswitchboard inbox show ${ref}\n`,
+    text:
+      `${ref} of ${property.name} breached its ${clockWords[clock]} target: it was due ${dueAt.toISOString()}.` +
+      `${agentName ? `\nAssigned to ${agentName}.` : '\nNobody is assigned.'}\n\nswitchboard inbox show ${ref}\n`,
     automatic: true,
   });
 }

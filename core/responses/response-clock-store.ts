@@ -61,10 +61,17 @@ async function readFacts(db: Db, kind: ClockItem['kind'], ids: string[], lock: b
       f.first_start, fa.at AS first_agent_at, la.at AS last_agent_at, wv.at AS visitor_since_last_agent
     FROM ${item} i
     JOIN properties p ON p.id = i.property_id
-    CROSS JOIN LATERAL (SELECT coalesce(${chatStart}, (SELECT min(m.created_at) FROM messages m WHERE ${itemColumn} = i.id AND ${visitor})) AS first_start) f
+    CROSS JOIN LATERAL (
+      SELECT coalesce(${chatStart}, (SELECT min(m.created_at) FROM messages m WHERE ${itemColumn} = i.id AND ${visitor})) AS first_start
+    ) f
     CROSS JOIN LATERAL (SELECT max(m.created_at) AS at FROM messages m WHERE ${itemColumn} = i.id AND m.sender = 'agent') la
-    CROSS JOIN LATERAL (SELECT min(m.created_at) AS at FROM messages m WHERE ${itemColumn} = i.id AND m.sender = 'agent' AND m.created_at >= f.first_start) fa
-    CROSS JOIN LATERAL (SELECT min(m.created_at) AS at FROM messages m WHERE ${itemColumn} = i.id AND ${visitor} AND m.created_at > coalesce(la.at, '-infinity')) wv
+    CROSS JOIN LATERAL (
+      SELECT min(m.created_at) AS at FROM messages m WHERE ${itemColumn} = i.id AND m.sender = 'agent' AND m.created_at >= f.first_start
+    ) fa
+    CROSS JOIN LATERAL (
+      SELECT min(m.created_at) AS at FROM messages m
+      WHERE ${itemColumn} = i.id AND ${visitor} AND m.created_at > coalesce(la.at, '-infinity')
+    ) wv
     WHERE i.id = ANY(${ids}::bigint[])
     ORDER BY i.id
     ${lock ? sql`FOR UPDATE OF i` : sql``}`.execute(db);
@@ -152,8 +159,9 @@ export async function storeClocks(db: Db, computed: ItemClocks[], options: { che
       UPDATE ${sql.table(kind === 'ticket' ? 'tickets' : 'conversations')} i SET
         waiting_since = v.waiting_since, paused_since = v.paused_since, paused_ms = v.paused_ms,
         first_due_at = v.first_due_at, next_due_at = v.next_due_at, due_at = v.due_at, at_risk_at = v.at_risk_at ${resolution} ${checked}
-      FROM unnest(${rows.map((r) => r.item.id)}::bigint[], ${col((s) => s.waitingSince)}::timestamptz[], ${col((s) => s.pausedSince)}::timestamptz[],
-        ${col((s) => Math.round(s.pausedMs))}::bigint[], ${col((s) => s.dueOf.first)}::timestamptz[], ${col((s) => s.dueOf.next)}::timestamptz[],
+      FROM unnest(${rows.map((r) => r.item.id)}::bigint[], ${col((s) => s.waitingSince)}::timestamptz[],
+        ${col((s) => s.pausedSince)}::timestamptz[], ${col((s) => Math.round(s.pausedMs))}::bigint[],
+        ${col((s) => s.dueOf.first)}::timestamptz[], ${col((s) => s.dueOf.next)}::timestamptz[],
         ${col((s) => s.dueOf.resolution)}::timestamptz[], ${col((s) => s.dueAt)}::timestamptz[], ${col((s) => s.atRiskAt)}::timestamptz[])
         AS v(id, waiting_since, paused_since, paused_ms, first_due_at, next_due_at, resolution_due_at, due_at, at_risk_at)
       WHERE i.id = v.id`.execute(db);

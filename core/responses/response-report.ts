@@ -129,9 +129,8 @@ async function* candidateBatches(
   await sql`
     DECLARE ${cursor} NO SCROLL CURSOR FOR
     SELECT i.id FROM ${sql.table(ticket ? 'tickets' : 'conversations')} i
-    WHERE i.property_id = ${propertyId} AND i.trashed_at IS NULL AND i.updated_at >= ${from} AND i.created_at < ${to} ${notConverted}`.execute(
-    trx,
-  );
+    WHERE i.property_id = ${propertyId} AND i.trashed_at IS NULL
+      AND i.updated_at >= ${from} AND i.created_at < ${to} ${notConverted}`.execute(trx);
   for (;;) {
     const { rows } = await sql<{ id: string }>`FETCH ${sql.raw(String(limit))} FROM ${cursor}`.execute(trx);
     if (!rows.length) break;
@@ -157,10 +156,12 @@ async function readResponses(db: Db, kind: 'conversation' | 'ticket', ids: strin
       FROM items it
       JOIN messages m ON ${column} = it.id
       WHERE m.created_at < ${to}
-        AND (m.sender = 'agent' OR (m.sender = 'visitor' AND NOT EXISTS (SELECT 1 FROM inbound_emails e WHERE e.id = m.inbound_email_id AND e.automatic)))
+        AND (m.sender = 'agent'
+          OR (m.sender = 'visitor' AND NOT EXISTS (SELECT 1 FROM inbound_emails e WHERE e.id = m.inbound_email_id AND e.automatic)))
     ),
     seg AS (
-      SELECT *, coalesce(sum(is_agent::int) OVER (PARTITION BY item_id ORDER BY at, mid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS k
+      SELECT *,
+        coalesce(sum(is_agent::int) OVER (PARTITION BY item_id ORDER BY at, mid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS k
       FROM msgs
     ),
     waits AS (SELECT item_id, k, min(at) AS start FROM seg WHERE NOT is_agent GROUP BY item_id, k),

@@ -69,10 +69,12 @@ export async function changeBusinessHours(
   const current = (await businessHoursOf(db, propertyId)) ?? null;
   const zone = change.zone ?? current?.zone;
   const week = change.week ?? current?.week;
-  if (!zone || !week)
+  if (!zone || !week) {
+    const missing = [!zone && 'hours-zone', !week && 'hours-week'].filter(Boolean).join(' and ');
     throw new ValidationError(
-      `no business hours are set yet: give ${[!zone && 'hours-zone', !week && 'hours-week'].filter(Boolean).join(' and ')} too (e.g. hours-zone=Europe/Rome hours-week="mon-fri 09:00-18:00")`,
+      `no business hours are set yet: give ${missing} too (e.g. hours-zone=Europe/Rome hours-week="mon-fri 09:00-18:00")`,
     );
+  }
   return setBusinessHours(db, propertyId, { zone, week, holidays: change.holidays ?? current?.holidays ?? [] });
 }
 

@@ -45,7 +45,10 @@ export function screenShows(d: { screen: blessed.Widgets.Screen }, what: string,
   });
 }
 
-/** The colours of one cell as blessed numbers them (0 black, 1 red, 3 yellow; 0x1ff the default): blessed packs flags, fg and bg into one attribute. */
+/**
+ * The colours of one cell as blessed numbers them (0 black, 1 red, 3 yellow; 0x1ff the default): blessed packs flags, fg and bg
+ * into one attribute.
+ */
 export function cellColours(screen: blessed.Widgets.Screen, row: number, col: number): { fg: number; bg: number } {
   const attr = (screen as unknown as { lines: [number, string][][] }).lines[row]![col]![0];
   return { fg: (attr >> 9) & 0x1ff, bg: attr & 0x1ff };

@@ -98,7 +98,8 @@ function trashLines(state: DashboardState, frame: Frame): string[] {
 
 function agentLines(state: DashboardState, frame: Frame): string[] {
   const a = state.agents;
-  const title = `{bold}${esc(fit(`Agents  ${a.loadedSeq === 0 ? 'loading…' : `${a.rows.length}, by name`}  (breaches since midnight · enter lists their open items)`, frame.width))}{/bold}`;
+  const count = a.loadedSeq === 0 ? 'loading…' : `${a.rows.length}, by name`;
+  const title = `{bold}${esc(fit(`Agents  ${count}  (breaches since midnight · enter lists their open items)`, frame.width))}{/bold}`;
   if (a.error && a.rows.length === 0) return [title, `{red-fg}${esc(a.error)}{/}`];
   if (a.loadedSeq > 0 && a.rows.length === 0) return [title, '', 'no agents in this property (switchboard agent add)'];
   const table = formatAgentsTable(a.rows, frame.width);
@@ -116,16 +117,18 @@ function agentLines(state: DashboardState, frame: Frame): string[] {
 
 function reportLines(state: DashboardState, frame: Frame): string[] {
   const r = state.reports;
-  const title = `{bold}${esc(fit(`Reports  responses, last 7 days${r.loadedSeq !== r.loadSeq ? ' …' : ''}  (b groups by agent, department, priority · 5 reads again)`, frame.width))}{/bold}`;
+  const loading = r.loadedSeq !== r.loadSeq ? ' …' : '';
+  const heading = `Reports  responses, last 7 days${loading}  (b groups by agent, department, priority · 5 reads again)`;
+  const title = `{bold}${esc(fit(heading, frame.width))}{/bold}`;
   if (!r.report) return [title, r.error ? `{red-fg}${esc(r.error)}{/}` : 'loading…'];
   const view = formatReportsView(r.report, frame.width);
   const room = Math.max(2, (frame.height - 6) & ~1); // whole groups: two rows each
   const lines = [title, esc(view.intro), `{bold}${esc(view.header)}{/bold}`];
   view.rows.slice(0, room).forEach((row, n) => lines.push(view.breached[n] ? `{red-fg}${esc(row)}{/}` : esc(row)));
-  if (view.rows.length > room)
-    lines.push(
-      `{gray-fg}${esc(fit(`… ${(view.rows.length - room) / 2} more groups (switchboard report responses --by ${r.report.by ?? 'agent'})`, frame.width))}{/}`,
-    );
+  if (view.rows.length > room) {
+    const more = `… ${(view.rows.length - room) / 2} more groups (switchboard report responses --by ${r.report.by ?? 'agent'})`;
+    lines.push(`{gray-fg}${esc(fit(more, frame.width))}{/}`);
+  }
   lines.push('', esc(view.days));
   if (r.error) lines.push(`{red-fg}${esc(r.error)} (the report above is the last read){/}`);
   return lines;
@@ -153,7 +156,8 @@ function jobListLines(state: DashboardState, frame: Frame): string[] {
   const from = q.page * q.pageSize;
   const range = q.jobs.length ? `${from + 1}-${from + q.jobs.length}${q.hasMore ? '+' : ''}` : '';
   const loading = q.loadedSeq !== q.loadSeq ? ' …' : '';
-  const title = `{bold}${esc(fit(`${q.queue} · ${q.jobState} ${range}${loading}  (s state · n p page · enter opens · esc back)`, frame.width))}{/bold}`;
+  const heading = `${q.queue} · ${q.jobState} ${range}${loading}  (s state · n p page · enter opens · esc back)`;
+  const title = `{bold}${esc(fit(heading, frame.width))}{/bold}`;
   const table = formatJobList(q.jobs, q.jobState, frame.width);
   const lines = [title, `{bold}${esc(table.header)}{/bold}`];
   table.rows.forEach((row, n) => lines.push(n === q.jobSelected ? selectedRow(row) : esc(row)));

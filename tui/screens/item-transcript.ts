@@ -34,17 +34,17 @@ export function formatDetail(detail: ItemDetail, width: number, showQuoted = fal
   add('heading', `${i.ref}  ${i.title}`);
   add(
     'meta',
-    `${i.channel ?? 'ticket'} · ${i.status}${i.missed ? ' (missed)' : ''}${i.trashedAt ? ' · in the trash' : ''} · priority ${priorityNames[i.priority] ?? i.priority} · agent ${i.agent?.name ?? '-'} · department ${i.department?.name ?? '-'}${i.tags.length ? ` · tags ${i.tags.join(', ')}` : ''}`,
+    `${i.channel ?? 'ticket'} · ${i.status}${i.missed ? ' (missed)' : ''}${i.trashedAt ? ' · in the trash' : ''}` +
+      ` · priority ${priorityNames[i.priority] ?? i.priority} · agent ${i.agent?.name ?? '-'} · department ${i.department?.name ?? '-'}` +
+      `${i.tags.length ? ` · tags ${i.tags.join(', ')}` : ''}`,
   );
   const contact = [i.contact.name, i.contact.email && `<${i.contact.email}>`].filter(Boolean).join(' ');
   add('meta', `contact ${contact || '-'} · created ${shortTime(i.createdAt)} · updated ${shortTime(i.updatedAt)}`);
   if (detail.linked) add('meta', i.kind === 'conversation' ? `became ticket ${detail.linked}` : `from conversation ${detail.linked}`);
   lines.push({ kind: 'body', text: '' });
   for (const m of detail.messages) {
-    add(
-      m.sender,
-      `${senderMarks[m.sender]}${m.author ? ` (${m.author})` : ''}${m.senderVerified === false ? ' [sender not verified]' : ''}  ${shortTime(m.createdAt)}`,
-    );
+    const unverified = m.senderVerified === false ? ' [sender not verified]' : '';
+    add(m.sender, `${senderMarks[m.sender]}${m.author ? ` (${m.author})` : ''}${unverified}  ${shortTime(m.createdAt)}`);
     if (i.kind === 'ticket') {
       const { text } = foldQuoted(m.body, showQuoted);
       for (const para of text.split('\n')) add(/^\[… \d+ quoted lines?, z to show\]$/.test(para) ? 'quote' : 'body', para, '   ');

@@ -40,7 +40,8 @@ export function formatJobDetail(queue: string, job: JobDetail, width: number): {
   add('meta', `state ${job.state} · attempts made ${job.attemptsMade} of ${job.attempts}`);
   add(
     'meta',
-    `added ${jobTime(job.timestamp)} · processed ${jobTime(job.processedOn)} · finished ${jobTime(job.finishedOn)}${job.dueAt ? ` · due ${jobTime(job.dueAt)}` : ''}`,
+    `added ${jobTime(job.timestamp)} · processed ${jobTime(job.processedOn)} · finished ${jobTime(job.finishedOn)}` +
+      `${job.dueAt ? ` · due ${jobTime(job.dueAt)}` : ''}`,
   );
   section('Data');
   add('body', JSON.stringify(job.data, null, 2) ?? 'undefined', '  ');

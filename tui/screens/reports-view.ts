@@ -20,7 +20,8 @@ export function formatReportsView(
   const groupWidth = Math.max(8, Math.min(30, width - 65));
   const cells = (group: string, clock: string, n: string, median: string, p90: string, unanswered: string, breaches: string, r: string) =>
     padTo(
-      `${fit(group, groupWidth)} ${fit(clock, 5)} ${fitRight(n, 9)}  ${fitRight(median, 7)} ${fitRight(p90, 7)} ${fitRight(unanswered, 10)} ${fitRight(breaches, 8)} ${fitRight(r, 11)}`,
+      `${fit(group, groupWidth)} ${fit(clock, 5)} ${fitRight(n, 9)}  ${fitRight(median, 7)} ${fitRight(p90, 7)} ` +
+        `${fitRight(unanswered, 10)} ${fitRight(breaches, 8)} ${fitRight(r, 11)}`,
       width,
     );
   const row = (g: ReportGroup, clock: 'first' | 'next', c: ClockFigures) =>

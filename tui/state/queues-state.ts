@@ -169,7 +169,10 @@ export function describeQueues(state: QueuesState, short = false): string {
   if (!state.stats) return state.statsError ? 'queues: no counts' : 'queues: loading…';
   const total = (s: JobState) => state.stats!.reduce((n, q) => n + q.counts[s], 0);
   const paused = state.stats.filter((q) => q.paused).length;
-  if (short)
-    return `${state.statsError ? 'stale' : 'queues'} w${total('waiting')} a${total('active')} d${total('delayed')} f${total('failed')}${paused ? ` ${paused} paused` : ''}`;
-  return `${state.stats.length} queues · wait ${total('waiting')} act ${total('active')} delay ${total('delayed')} fail ${total('failed')}${paused ? ` · ${paused} paused` : ''}${stale}`;
+  if (short) {
+    const counts = `w${total('waiting')} a${total('active')} d${total('delayed')} f${total('failed')}`;
+    return `${state.statsError ? 'stale' : 'queues'} ${counts}${paused ? ` ${paused} paused` : ''}`;
+  }
+  const counts = `wait ${total('waiting')} act ${total('active')} delay ${total('delayed')} fail ${total('failed')}`;
+  return `${state.stats.length} queues · ${counts}${paused ? ` · ${paused} paused` : ''}${stale}`;
 }

@@ -187,7 +187,8 @@ function describeImapError(error: unknown, what: string): Error {
   const e = error as ImapFlowError;
   if (e.authenticationFailed) {
     return new ConfigError(
-      `${what} refused: bad credentials (${e.serverResponseCode ?? 'AUTHENTICATIONFAILED'}: ${e.responseText ?? e.message}); fix the property's imap-url`,
+      `${what} refused: bad credentials (${e.serverResponseCode ?? 'AUTHENTICATIONFAILED'}: ${e.responseText ?? e.message}); ` +
+        "fix the property's imap-url",
     );
   }
   if (e.mailboxMissing || e.serverResponseCode === 'NONEXISTENT') {

@@ -42,7 +42,9 @@ export function registerAttentionAges(registry: Registry, db: Kysely<Database>, 
   };
   new Gauge({
     name: 'switchboard_attention_items',
-    help: 'Items per attention pile (unassigned, missed, breached, at_risk, pending) and property, read from Postgres at scrape time; exact up to 10,000, estimated past it.',
+    help:
+      'Items per attention pile (unassigned, missed, breached, at_risk, pending) and property, read from Postgres at scrape time; ' +
+      'exact up to 10,000, estimated past it.',
     labelNames: ['property', 'pile'],
     registers: [registry],
     async collect() {
@@ -54,7 +56,9 @@ export function registerAttentionAges(registry: Registry, db: Kysely<Database>, 
   });
   new Gauge({
     name: 'switchboard_attention_oldest_waiting_seconds',
-    help: 'How long the longest-waiting item of each attention pile has waited, per property (0 when the pile is empty), read from Postgres at scrape time.',
+    help:
+      'How long the longest-waiting item of each attention pile has waited, per property (0 when the pile is empty), ' +
+      'read from Postgres at scrape time.',
     labelNames: ['property', 'pile'],
     registers: [registry],
     async collect() {

@@ -117,11 +117,12 @@ export async function sendOutboxEmail(db: Kysely<Database>, transportFor: Transp
       .executeTakeFirst();
     // A refusal is final: the ticket says so, so nobody reads an earlier note as "it was sent".
     if (permanent && marked?.ticket_id) {
+      const what = kind === 'ticket_ack' ? 'acknowledgement' : kind === 'breach_notice' ? 'breach notice' : 'reply';
       await appendMessage(db, {
         propertyId: marked.property_id,
         target: { ticketId: marked.ticket_id },
         sender: 'system',
-        body: `The ${kind === 'ticket_ack' ? 'acknowledgement' : kind === 'breach_notice' ? 'breach notice' : 'reply'} to ${marked.to_address} could not be sent: ${reason}`,
+        body: `The ${what} to ${marked.to_address} could not be sent: ${reason}`,
       });
     }
     const thrown = permanent ? new DeliveryRefusedError(`SMTP refused outbox email ${outboxId}: ${reason}`) : error;

@@ -48,15 +48,17 @@ export function ticketAcknowledgement(
     ? [
         hello,
         '',
-        `thank you for contacting ${property.name}. We could not answer you right away, so we opened ticket #${ticket.number} for you: we will reply to this address as soon as possible. To add anything, just reply to this email.`,
+        `thank you for contacting ${property.name}. We could not answer you right away, so we opened ticket #${ticket.number} for you: ` +
+          'we will reply to this address as soon as possible. To add anything, just reply to this email.',
         '',
         '--- Your conversation ---',
-        ...origin.transcript.map(
-          (m) =>
-            `[${m.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC] ${m.sender === 'visitor' ? 'You' : (m.author ?? property.name)}: ${m.body}`,
-        ),
+        ...origin.transcript.map((m) => {
+          const at = m.createdAt.toISOString().slice(0, 16).replace('T', ' ');
+          return `[${at} UTC] ${m.sender === 'visitor' ? 'You' : (m.author ?? property.name)}: ${m.body}`;
+        }),
       ].join('\n')
-    : `${hello}\n\nwe received your email and opened ticket #${ticket.number}; we will answer as soon as possible. To add anything, just reply to this email.\n\n${property.name}`;
+    : `${hello}\n\nwe received your email and opened ticket #${ticket.number}; we will answer as soon as possible. ` +
+      `To add anything, just reply to this email.\n\n${property.name}`;
   const inReplyTo = fromChat ? null : origin.email.messageId;
   return {
     propertyId: property.id,

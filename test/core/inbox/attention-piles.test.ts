@@ -56,7 +56,8 @@ afterAll(async () => {
 describe('attention piles', () => {
   it('counts each pile exactly, with its oldest wait, and each pile query lists the same items', async () => {
     const piles = Object.fromEntries((await attentionPiles(t.db, pid)).map((p) => [p.name, p]));
-    expect(piles.unassigned).toMatchObject({ count: 5, estimate: false }); // three tickets and the two missed chats (the pending ticket is not open)
+    // Three tickets and the two missed chats (the pending ticket is not open).
+    expect(piles.unassigned).toMatchObject({ count: 5, estimate: false });
     expect(piles.missed).toMatchObject({ count: 1, estimate: false });
     expect(piles.breached).toMatchObject({ count: 1 });
     expect(piles.atRisk).toMatchObject({ count: 1 });

@@ -9,11 +9,20 @@ import { loadResponseTargets, type Acknowledged, type LoadPlan } from './mixed-l
  * note each breach writes), held against what the items' messages and events say was due.
  */
 export interface BreachTally {
-  /** An item's clock at risk or breached more than once for one wait: two records of one kind of a first clock, or of a next clock with no agent reply between their starts; or more breach notes than breaches. */
+  /**
+   * An item's clock at risk or breached more than once for one wait: two records of one kind of a first clock, or of a next clock
+   * with no agent reply between their starts; or more breach notes than breaches.
+   */
   firedTwice: number;
-  /** An item that waited unanswered, open, past its at-risk or due time (by more than the margin) without that record; or a breach without its note. */
+  /**
+   * An item that waited unanswered, open, past its at-risk or due time (by more than the margin) without that record; or a breach
+   * without its note.
+   */
   missed: { atRisk: number; breach: number; notes: number };
-  /** A first-response at-risk or breach recorded on an item whose answer was stored (by more than the margin) before the record and before it was due. */
+  /**
+   * A first-response at-risk or breach recorded on an item whose answer was stored (by more than the margin) before the record and
+   * before it was due.
+   */
   wrong: number;
   /** The first few items missed, for the log: `c12 at_risk` (a conversation) or `t7 breach` (a ticket). */
   missedItems: string[];

@@ -155,7 +155,8 @@ function boundedMessageId(value: string | undefined, cuts: string[]): string | n
     const { overLong, longest } = readMessageIds(value);
     if (overLong > 0)
       cuts.push(
-        `its Message-ID was ${longest.toLocaleString('en-US')} characters long (over the ${messageIdBounds.length} of a mail header line) and was ignored: the email is told apart by its content`,
+        `its Message-ID was ${longest.toLocaleString('en-US')} characters long ` +
+          `(over the ${messageIdBounds.length} of a mail header line) and was ignored: the email is told apart by its content`,
       );
   }
   return id;
@@ -168,7 +169,8 @@ function boundedReferences(value: string | undefined, cuts: string[]): string[] 
   const dropped = ids.length - references.length;
   if (overLong > 0)
     cuts.push(
-      `${overLong.toLocaleString('en-US')} of its References ${overLong === 1 ? 'was' : 'were'} over ${messageIdBounds.length} characters long and ignored`,
+      `${overLong.toLocaleString('en-US')} of its References ${overLong === 1 ? 'was' : 'were'} ` +
+        `over ${messageIdBounds.length} characters long and ignored`,
     );
   if (dropped > 0)
     cuts.push(

@@ -52,7 +52,10 @@ export function splitHeaderBlock(text: string): { head: string; body: string } {
   return { head: text.slice(0, match.index), body: text.slice(match.index + match[0].length) };
 }
 
-/** The header fields of a header block, unfolded, in order; lines that are not fields are skipped (firstFieldValue reads one the same way). */
+/**
+ * The header fields of a header block, unfolded, in order; lines that are not fields are skipped (firstFieldValue reads one the
+ * same way).
+ */
 export function parseHeaderFields(head: string): HeaderField[] {
   // A field's lines are collected and joined once at the end: appending each folded line to
   // the value so far copies the value every time, and a hostile field of 20,000 folded lines

@@ -54,7 +54,10 @@ export interface FiledEmail {
 /** The email a job was queued for: the batch is of its property. */
 export type Head = Pick<InboundEmail, 'id' | 'property_id'>;
 
-/** How one transaction of filing ran. waitsFor: the job's own email was left for later, as it answers this email, which another batch holds. */
+/**
+ * How one transaction of filing ran. waitsFor: the job's own email was left for later, as it answers this email, which another
+ * batch holds.
+ */
 export interface Filing {
   own: IngestOutcome | null;
   filed: FiledEmail[];

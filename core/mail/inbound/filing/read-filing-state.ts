@@ -38,9 +38,11 @@ export async function readFilingState(trx: Transaction<Database>, property: Prop
   const ticketByMessageId = new Map<string, string>();
   if (referenced.length) {
     const { rows } = await sql<{ message_id: string; ticket_id: string }>`
-      SELECT message_id, ticket_id, 1 AS source FROM outbox_emails WHERE property_id = ${propertyId}::bigint AND message_id = ANY(${referenced}::text[]) AND ticket_id IS NOT NULL
+      SELECT message_id, ticket_id, 1 AS source FROM outbox_emails
+        WHERE property_id = ${propertyId}::bigint AND message_id = ANY(${referenced}::text[]) AND ticket_id IS NOT NULL
       UNION ALL
-      SELECT message_id, ticket_id, 2 FROM inbound_emails WHERE property_id = ${propertyId}::bigint AND message_id = ANY(${referenced}::text[]) AND ticket_id IS NOT NULL
+      SELECT message_id, ticket_id, 2 FROM inbound_emails
+        WHERE property_id = ${propertyId}::bigint AND message_id = ANY(${referenced}::text[]) AND ticket_id IS NOT NULL
       ORDER BY source`.execute(trx);
     // What we received wins over what we sent, as in findThread.
     for (const r of rows) ticketByMessageId.set(r.message_id, r.ticket_id);

@@ -80,6 +80,9 @@ async function insertMessages(trx: Transaction<Database>, propertyId: string, at
 }
 
 async function updateTickets(trx: Transaction<Database>, at: Date, existing: PlannedTicket[]): Promise<void> {
+  const ids = existing.map((t) => t.id);
+  const words = existing.map((t) => t.addedWords.join(' '));
+  const reopens = existing.map((t) => t.reopened);
   await sql`
     UPDATE tickets t SET
       last_message_at = greatest(t.last_message_at, ${at}::timestamptz),
@@ -87,7 +90,7 @@ async function updateTickets(trx: Transaction<Database>, at: Date, existing: Pla
       search = strip(t.search || to_tsvector('simple', v.words)),
       status = CASE WHEN v.reopen THEN 'open' ELSE t.status END,
       status_changed_at = CASE WHEN v.reopen THEN now() ELSE t.status_changed_at END
-    FROM unnest(${existing.map((t) => t.id)}::bigint[], ${existing.map((t) => t.addedWords.join(' '))}::text[], ${existing.map((t) => t.reopened)}::boolean[]) AS v(id, words, reopen)
+    FROM unnest(${ids}::bigint[], ${words}::text[], ${reopens}::boolean[]) AS v(id, words, reopen)
     WHERE t.id = v.id`.execute(trx);
 }
 
@@ -104,8 +107,9 @@ export async function markFiled(trx: Transaction<Database>, u: PlannedInboundUpd
       subject = CASE WHEN v.kind = 'mail' THEN v.subject ELSE COALESCE(v.subject, e.subject) END,
       sender_verified = v.sender_verified
     FROM unnest(
-      ${u.map((x) => x.id)}::bigint[], ${u.map((x) => x.kind)}::text[], ${u.map((x) => x.status)}::text[], ${u.map((x) => x.reason)}::text[],
-      ${u.map((x) => x.automatic)}::boolean[], ${u.map((x) => x.ticket?.id ?? null)}::bigint[], ${u.map((x) => x.fromAddress)}::text[], ${u.map((x) => x.subject)}::text[],
+      ${u.map((x) => x.id)}::bigint[], ${u.map((x) => x.kind)}::text[], ${u.map((x) => x.status)}::text[],
+      ${u.map((x) => x.reason)}::text[], ${u.map((x) => x.automatic)}::boolean[], ${u.map((x) => x.ticket?.id ?? null)}::bigint[],
+      ${u.map((x) => x.fromAddress)}::text[], ${u.map((x) => x.subject)}::text[],
       ${u.map((x) => x.senderVerified)}::boolean[]
     ) AS v(id, kind, status, reason, automatic, ticket_id, from_address, subject, sender_verified)
     WHERE e.id = v.id`.execute(trx);

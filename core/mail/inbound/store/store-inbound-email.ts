@@ -8,7 +8,10 @@ import { contentHash } from '../content/content-hash.ts';
 import { firstMessageId } from '../content/message-ids.ts';
 import { firstFieldValue, rawHeaderBlock } from '../content/raw-mime.ts';
 
-/** The Message-ID of a raw message, read from its header block alone (before any full parse); an over-long one is none (messageIdBounds). */
+/**
+ * The Message-ID of a raw message, read from its header block alone (before any full parse); an over-long one is none
+ * (messageIdBounds).
+ */
 function rawMessageId(raw: Buffer): string | null {
   return firstMessageId(firstFieldValue(rawHeaderBlock(raw, 0, 256 * 1024), 'message-id'));
 }

@@ -61,7 +61,10 @@ export function forgedTokenNote(forgedToken: string): string {
 
 /** The system note on the ticket a forged token aimed at, when that is another ticket of the property. */
 export function forgedTokenTicketNote(forgedToken: string, fromAddress: string, filedAs: number): string {
-  return `An email from ${fromAddress} was sent to ${forgedToken}, a reply address for this ticket whose token does not verify; it was not filed here but as T${filedAs}.`;
+  return (
+    `An email from ${fromAddress} was sent to ${forgedToken}, a reply address for this ticket whose token does not verify; ` +
+    `it was not filed here but as T${filedAs}.`
+  );
 }
 
 /** The notes of an unauthenticated sender's mail that named a ticket: on the email (filed as `filedAs`), and on that ticket. */
@@ -72,7 +75,11 @@ export function refusedNotes(
   filedAs: number,
 ): { emailNote: string; ticketNote: string } {
   return {
-    emailNote: `it referred to T${refused.ticket.number} (by ${refused.via}) but its sender ${fromAddress} is not verified (${trust.why}), so it was filed as T${filedAs}`,
-    ticketNote: `An email claiming to be from ${fromAddress}, whose sender could not be verified (${trust.why}), referred to this ticket (by ${refused.via}); it was filed as its own ticket T${filedAs}.`,
+    emailNote:
+      `it referred to T${refused.ticket.number} (by ${refused.via}) but its sender ${fromAddress} is not verified (${trust.why}), ` +
+      `so it was filed as T${filedAs}`,
+    ticketNote:
+      `An email claiming to be from ${fromAddress}, whose sender could not be verified (${trust.why}), ` +
+      `referred to this ticket (by ${refused.via}); it was filed as its own ticket T${filedAs}.`,
   };
 }

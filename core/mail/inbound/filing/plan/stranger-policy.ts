@@ -23,7 +23,11 @@ export function strangerNotes(
   filedAs: number,
 ): { emailNote: string; ticketNote: string } {
   return {
-    emailNote: `it referred to T${stranger.ticket.number} (by ${stranger.via}) but ${fromAddress} is not that ticket's contact, so it was filed as T${filedAs}`,
-    ticketNote: `An email from ${fromAddress}, who is not this ticket's contact, referred to this ticket (by ${stranger.via}); it was filed as its own ticket T${filedAs}.`,
+    emailNote:
+      `it referred to T${stranger.ticket.number} (by ${stranger.via}) but ${fromAddress} is not that ticket's contact, ` +
+      `so it was filed as T${filedAs}`,
+    ticketNote:
+      `An email from ${fromAddress}, who is not this ticket's contact, referred to this ticket (by ${stranger.via}); ` +
+      `it was filed as its own ticket T${filedAs}.`,
   };
 }
