@@ -3,7 +3,6 @@ import { sql } from 'kysely';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Property } from '../../core/db/schema.ts';
-import { queueNames } from '../../core/jobs/job-catalog.ts';
 import { fileInboundBatch } from '../../core/mail/inbound/filing/file-inbound-emails.ts';
 import { parseEmail } from '../../core/mail/inbound/content/parse-email.ts';
 import { messageIdBounds } from '../../core/mail/inbound/content/message-ids.ts';
@@ -22,6 +21,7 @@ import { emlCase, loadBaseEmails, type EmlCase, type MutationContext } from './s
 import { FuzzTally, runPool, withinMs } from './support/fuzz-tally.ts';
 import { fuzzSettings } from './support/seeded-random.ts';
 import { noDnsVerifier } from '../support/mail-auth.ts';
+import { clearQueues } from '../support/clear-queues.ts';
 
 // Fuzzing the inbound mail path: mutated copies of real emails (truncated, broken MIME,
 // bogus charsets, huge headers, deep nesting, garbage, NUL bytes, ...) go through what the
@@ -95,14 +95,7 @@ afterAll(async () => {
   transport?.close();
   await smtp?.close();
   if (jobs) {
-    await Promise.all(
-      queueNames.map((q) =>
-        jobs
-          .queue(q as never)
-          .obliterate({ force: true })
-          .catch(() => {}),
-      ),
-    );
+    await clearQueues(jobs);
     await jobs.close();
   }
   redis?.disconnect();

@@ -3,12 +3,12 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, inject } from 'vitest';
 import type { Property } from '../../core/db/schema.ts';
-import { queueNames } from '../../core/jobs/job-catalog.ts';
 import { updateProperty } from '../../core/properties/property-store.ts';
 import { BullJobQueue } from '../../queue/bullmq-job-queue.ts';
 import { createRedis } from '../../queue/redis-connection.ts';
 import { makeProperty } from './inbox-fixture.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
+import { clearQueues } from './clear-queues.ts';
 
 export interface MailProperty {
   t: TestDatabase;
@@ -31,14 +31,7 @@ export async function startMailProperty(slug: string): Promise<MailProperty> {
     jobs,
     property,
     async close() {
-      await Promise.all(
-        queueNames.map((q) =>
-          jobs
-            .queue(q)
-            .obliterate({ force: true })
-            .catch(() => {}),
-        ),
-      );
+      await clearQueues(jobs);
       await jobs.close();
       redis.disconnect();
       await t.drop();

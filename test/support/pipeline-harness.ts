@@ -14,9 +14,9 @@ import { startSmtpSink } from '../../worker/smtp-sink.ts';
 import { createRedis } from '../../queue/redis-connection.ts';
 import { startWorkers, type RunningWorkers } from '../../worker/start-workers.ts';
 import type { RawMailHandoff } from '../../core/mail/inbound/store/raw-mail-handoff.ts';
-import { queueNames } from '../../core/jobs/job-catalog.ts';
 import { makeProperty } from './inbox-fixture.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
+import { clearQueues } from './clear-queues.ts';
 
 export interface Pipeline {
   t: TestDatabase;
@@ -92,14 +92,7 @@ export async function startPipeline(settings: PropertyUpdate = {}): Promise<Pipe
       await ingress.close();
       await Promise.all(workers.map((w) => w.close()));
       await sink.close();
-      await Promise.all(
-        queueNames.map((q) =>
-          jobs
-            .queue(q as never)
-            .obliterate({ force: true })
-            .catch(() => {}),
-        ),
-      );
+      await clearQueues(jobs);
       await jobs.close();
       producer.disconnect();
       await t.drop();

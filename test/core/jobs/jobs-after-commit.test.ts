@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { jobId, queueNames } from '../../../core/jobs/job-catalog.ts';
+import { jobId } from '../../../core/jobs/job-catalog.ts';
 import { JobsAfterCommit } from '../../../core/jobs/jobs-after-commit.ts';
 import { BullJobQueue } from '../../../queue/bullmq-job-queue.ts';
 import { createRedis } from '../../../queue/redis-connection.ts';
+import { clearQueues } from '../../support/clear-queues.ts';
 
 // Jobs queued in a transaction are held until it has committed. Real BullMQ on Redis.
 
@@ -16,14 +17,7 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  await Promise.all(
-    queueNames.map((q) =>
-      jobs
-        .queue(q)
-        .obliterate({ force: true })
-        .catch(() => {}),
-    ),
-  );
+  await clearQueues(jobs);
   await jobs.close();
   redis.disconnect();
 });

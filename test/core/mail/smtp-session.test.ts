@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { afterEach, expect, inject, it } from 'vitest';
-import { queueNames } from '../../../core/jobs/job-catalog.ts';
 import { updateProperty } from '../../../core/properties/property-store.ts';
 import { BullJobQueue } from '../../../queue/bullmq-job-queue.ts';
 import { startSmtpIngress } from '../../../worker/ingress/smtp-ingress.ts';
@@ -10,6 +9,7 @@ import { makeProperty } from '../../support/inbox-fixture.ts';
 import { silentLogger } from '../../support/pipeline-harness.ts';
 import { createTestDatabase } from '../../support/test-database.ts';
 import { noDnsVerifier } from '../../support/mail-auth.ts';
+import { clearQueues } from '../../support/clear-queues.ts';
 
 // A pooled client (nodemailer's pool, any MTA) sends several messages over one connection.
 // Each message belongs to the properties of its own recipients only (found by the fuzz run:
@@ -26,14 +26,7 @@ it('stores each message of one SMTP connection only for its own recipients', asy
   const redis = createRedis(inject('redisUrl'), 'producer');
   const jobs = new BullJobQueue(redis, `test-${randomBytes(4).toString('hex')}`);
   cleanups.push(async () => {
-    await Promise.all(
-      queueNames.map((q) =>
-        jobs
-          .queue(q)
-          .obliterate({ force: true })
-          .catch(() => {}),
-      ),
-    );
+    await clearQueues(jobs);
     await jobs.close();
     redis.disconnect();
   });

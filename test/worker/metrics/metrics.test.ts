@@ -22,6 +22,7 @@ import { startSmtpCapture, type SmtpCapture } from '../../support/smtp-capture.t
 import { createTestDatabase } from '../../support/test-database.ts';
 import { waitFor } from '../../support/wait-for.ts';
 import { noDnsVerifier } from '../../support/mail-auth.ts';
+import { clearQueues } from '../../support/clear-queues.ts';
 
 // A real ingress (HTTP and SMTP) and real workers on Postgres and Redis, sharing one metrics
 // registry as `switchboard start` does; a small load, then /metrics is scraped like Prometheus
@@ -51,14 +52,7 @@ async function startObserved(settings: PropertyUpdate = {}): Promise<Observed> {
   cleanups.push(async () => producer.disconnect());
   const jobs = new BullJobQueue(producer, prefix);
   cleanups.push(async () => {
-    await Promise.all(
-      queueNames.map((q) =>
-        jobs
-          .queue(q)
-          .obliterate({ force: true })
-          .catch(() => {}),
-      ),
-    );
+    await clearQueues(jobs);
     await jobs.close();
   });
   const property = await updateProperty(t.db, (await makeProperty(t.db, 'shop')).id, {
