@@ -15,7 +15,7 @@ export type RedisRole = 'worker' | 'producer' | 'dashboard';
 
 /**
  * A Redis connection for `url` (core/config/redis-url.ts): a `redis-cluster://` URL gives an
- * ioredis Cluster on its seed nodes, any other an ioredis client as before.
+ * ioredis Cluster on its seed nodes, any other a single ioredis client.
  */
 export function createRedis(url: string, role: RedisRole): RedisConnection {
   const failFast = role !== 'worker';

@@ -53,7 +53,7 @@ export function propertiesKey(state: DashboardState, overlay: PropertiesOverlay,
 }
 
 /**
- * The dashboard now shows `property`: the inbox from its first page (the view, status, text
+ * The dashboard switched to `property`: the inbox from its first page (the view, status, text
  * and sort stay; an agent, department or tag of the other property does not), the trash read
  * again, any item or history closed.
  */
