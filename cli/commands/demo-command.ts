@@ -3,7 +3,7 @@ import { SwitchboardError } from '../../core/errors.ts';
 import type { Kysely } from 'kysely';
 import type { Database, Property } from '../../core/db/schema.ts';
 import { resolveLabel } from '../../core/directory/labels.ts';
-import { isOpenAt, nextOpening } from '../../core/hours/business-hours.ts';
+import { isOpenAt, nextOpening } from '../../core/hours/business-time.ts';
 import { formatDuration } from '../../core/hours/business-duration.ts';
 import { findProperty } from '../../core/properties/property-store.ts';
 import { targetsOf } from '../../core/responses/response-settings.ts';

@@ -4,14 +4,13 @@ import { formatDuration } from '../../core/hours/business-duration.ts';
 import { ValidationError } from '../../core/errors.ts';
 import {
   lastDays,
-  reportGroupings,
   reportZone,
   responseReport,
   type ClockFigures,
   type ReportGroup,
-  type ReportGrouping,
   type ResponseReport,
 } from '../../core/responses/response-report.ts';
+import { reportGroupings, type ReportGrouping } from '../../core/responses/report-groupings.ts';
 import { action } from '../action.ts';
 import { formatTable } from '../format-table.ts';
 

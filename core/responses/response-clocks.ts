@@ -1,4 +1,5 @@
-import { addBusinessTime, businessTimeBetween, type BusinessHours } from '../hours/business-hours.ts';
+import { type BusinessHours } from '../hours/business-hours.ts';
+import { addBusinessTime, businessTimeBetween } from '../hours/business-time.ts';
 import { clockNames, targetFor, type ClockName, type ResponseTargets } from './response-targets.ts';
 
 // The response clocks of one item, computed from what happened to it (its messages, its status,

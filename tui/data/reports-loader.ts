@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../core/db/schema.ts';
-import { lastDays, reportZone, responseReport, type ReportGrouping, type ResponseReport } from '../../core/responses/response-report.ts';
+import { lastDays, reportZone, responseReport, type ResponseReport } from '../../core/responses/response-report.ts';
+import type { ReportGrouping } from '../../core/responses/report-groupings.ts';
 import { getPropertyById } from '../../core/properties/property-store.ts';
 
 /** What the Reports tab reads, for one property. */

@@ -3,7 +3,8 @@
 // none of them is imported back, so the state modules form no cycle.
 import type { AgentLoad } from '../../core/inbox/agent-load.ts';
 import type { QueueName } from '../../core/jobs/job-catalog.ts';
-import type { ReportGrouping, ResponseReport } from '../../core/responses/response-report.ts';
+import type { ResponseReport } from '../../core/responses/response-report.ts';
+import type { ReportGrouping } from '../../core/responses/report-groupings.ts';
 import type { AttentionState } from './attention-state.ts';
 import type { FilterField, NamedRef } from './inbox-filters.ts';
 import type { InboxState } from './inbox-state.ts';

@@ -1,4 +1,5 @@
-import { reportGroupings, type ResponseReport } from '../../core/responses/response-report.ts';
+import type { ResponseReport } from '../../core/responses/response-report.ts';
+import { reportGroupings } from '../../core/responses/report-groupings.ts';
 import type { DashboardState, KeyResult, ReportsState } from './dashboard-types.ts';
 
 export function initialReportsState(): ReportsState {

@@ -1,16 +1,8 @@
 import { DateTime, Settings } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../core/errors.ts';
-import {
-  addBusinessTime,
-  type BusinessHours,
-  businessTimeBetween,
-  isOpenAt,
-  nextOpening,
-  openIntervals,
-  parseBusinessHours,
-  WEEKDAYS,
-} from '../../../core/hours/business-hours.ts';
+import { type BusinessHours, parseBusinessHours, WEEKDAYS } from '../../../core/hours/business-hours.ts';
+import { addBusinessTime, businessTimeBetween, isOpenAt, nextOpening, openIntervals } from '../../../core/hours/business-time.ts';
 import { describeBusinessHours, parseHolidayText, parseScheduleText } from '../../../core/hours/business-hours-text.ts';
 
 const MIN = 60_000;
