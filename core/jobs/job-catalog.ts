@@ -98,7 +98,10 @@ export function jobId<N extends JobName>(name: N, data: JobPayloads[N], suffix?:
  * (transient errors only; permanent ones are not retried).
  */
 export const jobRetries: Record<JobName, { attempts: number; backoffMs: number; fixed?: boolean }> = {
-  'chat-event': { attempts: 10, backoffMs: 1000 },
+  // A chat's timers wait on its events: after a database restart, an exponential backoff (8 s,
+  // then 16 s) applied them after the visitor had left, and their trigger stood down (the fault
+  // suite's Postgres-restart case). Every second for a minute, then reconcile retries the failed job.
+  'chat-event': { attempts: 60, backoffMs: 1000, fixed: true },
   // A trigger is worth firing only while the visitor waits: retried every second for two
   // minutes (the chat's events to be applied first, a database back from a restart), not after
   // doubling waits that outlast the chat (a fault run lost a trigger to a 16 s wait). Past the
